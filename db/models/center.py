@@ -1,0 +1,47 @@
+"""The center, its enrolled devices and its counselors."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import Base, Timestamps, UUIDPk
+
+
+class Center(UUIDPk, Timestamps, Base):
+    __tablename__ = "center"
+
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name_ko: Mapped[str] = mapped_column(String(100))
+    region: Mapped[str] = mapped_column(String(40), default="")
+
+
+class Device(UUIDPk, Timestamps, Base):
+    """A lobby kiosk, counter screen or desk enrolled with a one-time pairing code."""
+
+    __tablename__ = "device"
+
+    center_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("center.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # lobby | counter | desk | display
+    label: Mapped[str] = mapped_column(String(80), default="")
+    token_hash: Mapped[str | None] = mapped_column(String(128), unique=True)
+    pairing_code_hash: Mapped[str | None] = mapped_column(String(128))
+    pairing_expires_at: Mapped[datetime | None]
+    paired_device_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("device.id"))
+    revoked: Mapped[bool] = mapped_column(default=False)
+
+
+class Counselor(UUIDPk, Timestamps, Base):
+    __tablename__ = "counselor"
+
+    center_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("center.id"))
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    display_name: Mapped[str] = mapped_column(String(60))
+    password_hash: Mapped[str] = mapped_column(String(200))  # argon2id
+    role: Mapped[str] = mapped_column(String(20))  # counselor | center_manager | admin
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    active: Mapped[bool] = mapped_column(default=True)

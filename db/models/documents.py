@@ -1,0 +1,40 @@
+"""Signed documents and the signatures bound to them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import Base, Timestamps, UUIDPk
+
+
+class Signature(UUIDPk, Timestamps, Base):
+    __tablename__ = "signature"
+
+    visit_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"))
+    # [{"x", "y", "p", "t", "pen"}] in capture-device units, t in ms from the first sample
+    points: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    device: Mapped[str] = mapped_column(String(40))  # pad model or "screen"
+    resolution: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    png: Mapped[bytes | None] = mapped_column(LargeBinary)
+    document_sha256: Mapped[str] = mapped_column(String(64))
+    consent_id: Mapped[str | None] = mapped_column(String(64))
+    record_sha256: Mapped[str] = mapped_column(String(64), default="")
+
+
+class Document(UUIDPk, Timestamps, Base):
+    __tablename__ = "document"
+
+    visit_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"))
+    template: Mapped[str] = mapped_column(String(40))
+    template_version: Mapped[str] = mapped_column(String(20))
+    sha256: Mapped[str] = mapped_column(String(64))
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(20), default="generated")  # generated|pushed|signed|archived
+    pushed_to_device_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("device.id"))
+    signature_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("signature.id"))
+    signed_at: Mapped[datetime | None]

@@ -1,0 +1,121 @@
+"""One walk-in visit and what it produces: identity check, consent, intake, verdicts, ticket, case."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import Base, Timestamps, UUIDPk, utcnow
+
+
+class Visit(UUIDPk, Timestamps, Base):
+    __tablename__ = "visit"
+
+    center_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("center.id"))
+    person_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    device_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("device.id"))
+    # Last completed workflow step; a crash resumes from here.
+    step: Mapped[str] = mapped_column(String(20), default="welcome")
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | completed | abandoned
+    path: Mapped[str] = mapped_column(String(20), default="consult")  # consult | ticket_only
+    language: Mapped[str] = mapped_column(String(5), default="ko")
+    state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    ended_at: Mapped[datetime | None]
+
+
+class IdentityCheck(UUIDPk, Timestamps, Base):
+    __tablename__ = "identity_check"
+
+    visit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"))
+    method: Mapped[str] = mapped_column(String(20))  # image | ic_chip | mobile | manual
+    document_kind: Mapped[str] = mapped_column(String(30))
+    result: Mapped[str] = mapped_column(String(20))  # verified | unverified | failed | not_checked
+    verifier: Mapped[str] = mapped_column(String(40), default="")
+    masked_image_png: Mapped[bytes | None] = mapped_column(LargeBinary)
+    confidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Consent(UUIDPk, Timestamps, Base):
+    __tablename__ = "consent"
+
+    visit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"))
+    # {item_id: {"granted": bool, "required": bool}} — each legally separate item keeps its own state.
+    items: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    text_version: Mapped[str] = mapped_column(String(40))
+    text_sha256: Mapped[str] = mapped_column(String(64))
+    method: Mapped[str] = mapped_column(String(20), default="signature")  # signature | sms
+    signature_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("signature.id"))
+    withdrawn_at: Mapped[datetime | None]
+
+
+class Intake(UUIDPk, Timestamps, Base):
+    """Versioned answers: a changed answer is a new row, never an overwrite."""
+
+    __tablename__ = "intake"
+    __table_args__ = (UniqueConstraint("visit_id", "version"),)
+
+    visit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(default=1)
+    questionnaire_version: Mapped[str] = mapped_column(String(40), default="")
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class MatchResult(UUIDPk, Timestamps, Base):
+    __tablename__ = "match_result"
+
+    visit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"))
+    intake_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("intake.id", ondelete="SET NULL"))
+    catalogue_version: Mapped[str] = mapped_column(String(40))
+    engine_version: Mapped[str] = mapped_column(String(40))
+    # [{"id", "verdict", "reasons": [{"ko", "en"}], ...}]
+    verdicts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+
+class Ticket(UUIDPk, Timestamps, Base):
+    """A queue ticket. The database guarantees a number is issued once per center, line and day."""
+
+    __tablename__ = "ticket"
+    __table_args__ = (UniqueConstraint("center_id", "service_date", "line", "number"),)
+
+    center_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("center.id"))
+    visit_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("visit.id", ondelete="SET NULL"))
+    service_date: Mapped[date]
+    line: Mapped[str] = mapped_column(String(10))
+    number: Mapped[int]
+    display: Mapped[str] = mapped_column(String(12))  # e.g. "B-017"
+    status: Mapped[str] = mapped_column(String(20), default="waiting")
+    desk: Mapped[str | None] = mapped_column(String(20))
+    counselor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("counselor.id"))
+    called_at: Mapped[datetime | None]
+    served_at: Mapped[datetime | None]
+    done_at: Mapped[datetime | None]
+    transfer_note: Mapped[str | None] = mapped_column(Text)
+    lookup_code: Mapped[str] = mapped_column(String(16), default="")
+    idempotency_key: Mapped[str | None] = mapped_column(String(80), unique=True)
+
+
+class Case(UUIDPk, Timestamps, Base):
+    __tablename__ = "case"
+
+    visit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"))
+    counselor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("counselor.id"))
+    notes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    outcome: Mapped[str | None] = mapped_column(String(40))
+    referrals: Mapped[list[str]] = mapped_column(JSON, default=list)
+    ended_at: Mapped[datetime | None]
+
+
+class FollowUp(UUIDPk, Timestamps, Base):
+    __tablename__ = "follow_up"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"))
+    counselor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("counselor.id"))
+    due_date: Mapped[date]
+    kind: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20), default="planned")  # planned | done | missed
+    note: Mapped[str | None] = mapped_column(Text)

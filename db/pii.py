@@ -1,0 +1,121 @@
+"""Resident registration numbers and phone numbers: parse, validate, mask, and keep them out of logs.
+
+RRN format: YYMMDD-GNNNNNN. G (the 7th digit) gives sex and century: 1,2,5,6 → 1900s; 3,4,7,8 → 2000s
+(5–8 are foreign residents' registration numbers). Numbers issued since October 2020 are random after
+G and carry no valid checksum, so no checksum is enforced.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_RRN_TEXT = re.compile(r"(?<!\d)(\d{6})\s?[-‐–]?\s?([1-8])(\d{6})(?!\d)")
+# Any 13-digit run shaped like an RRN, with or without the hyphen, for log masking (no date check:
+# when in doubt, mask).
+_RRN_LOG = re.compile(r"(?<!\d)(\d{6})[\s-]?([0-9])\d{6}(?!\d)")
+_PHONE_LOG = re.compile(r"(?<!\d)(01[016789])[\s.-]?(\d{3,4})[\s.-]?(\d{4})(?!\d)")
+_CENTURY = {"1": 1900, "2": 1900, "5": 1900, "6": 1900, "3": 2000, "4": 2000, "7": 2000, "8": 2000}
+
+
+class InvalidRRN(ValueError):
+    """The text is not a resident registration number; the message says why, without echoing it."""
+
+
+@dataclass(frozen=True)
+class RRN:
+    front: str  # YYMMDD
+    back: str  # GNNNNNN
+
+    @property
+    def digits(self) -> str:
+        return self.front + self.back
+
+    @property
+    def gender_digit(self) -> str:
+        return self.back[0]
+
+    @property
+    def birth_date(self) -> date:
+        century = _CENTURY[self.gender_digit]
+        return date(century + int(self.front[:2]), int(self.front[2:4]), int(self.front[4:6]))
+
+    def masked(self, keep_gender_digit: bool = True) -> str:
+        return mask_rrn(self.digits, keep_gender_digit)
+
+    def __str__(self) -> str:  # never let a full RRN slip into an f-string by accident
+        return self.masked()
+
+    def __repr__(self) -> str:
+        return f"RRN({self.masked()!r})"
+
+
+def parse_rrn(text: str, today: date | None = None) -> RRN:
+    """Parse ``YYMMDD-GNNNNNN`` (hyphen optional); check the digit G and that the birth date is real."""
+    cleaned = re.sub(r"[\s‐–-]", "", text or "")
+    if not re.fullmatch(r"\d{13}", cleaned):
+        raise InvalidRRN("주민등록번호는 숫자 13자리예요 (RRN must be 13 digits)")
+    rrn = RRN(cleaned[:6], cleaned[6:])
+    if rrn.gender_digit not in _CENTURY:
+        raise InvalidRRN("뒷자리 첫 숫자는 1~8이어야 해요 (7th digit must be 1-8)")
+    try:
+        born = rrn.birth_date
+    except ValueError:
+        raise InvalidRRN("앞자리가 실제 생년월일이 아니에요 (front part is not a real birth date)") from None
+    if born > (today or date.today()):
+        raise InvalidRRN("생년월일이 미래예요 (birth date is in the future)")
+    return rrn
+
+
+def normalize_rrn(text: str) -> str:
+    """The 13 digits of a valid RRN (the form hashed for the blind index)."""
+    return parse_rrn(text).digits
+
+
+def mask_rrn(text: str, keep_gender_digit: bool = True) -> str:
+    """``900101-1234567`` → ``900101-1******`` (or ``900101-*******``)."""
+    cleaned = re.sub(r"\D", "", text or "")
+    if len(cleaned) != 13:
+        return "******-*******"
+    return f"{cleaned[:6]}-{cleaned[6] if keep_gender_digit else '*'}******"
+
+
+def mask_phone(text: str) -> str:
+    """``010-1234-5678`` → ``010-****-5678``."""
+    digits = re.sub(r"\D", "", text or "")
+    if len(digits) < 8:
+        return "***"
+    return f"{digits[:3]}-****-{digits[-4:]}"
+
+
+def mask_pii_text(text: str) -> str:
+    """Mask everything shaped like an RRN or a Korean mobile number in free text."""
+    text = _RRN_LOG.sub(lambda m: f"{m.group(1)}-{m.group(2)}******", text)
+    return _PHONE_LOG.sub(lambda m: f"{m.group(1)}-****-{m.group(3)}", text)
+
+
+class PiiMaskingFilter(logging.Filter):
+    """Rewrites every record so that no RRN- or phone-shaped text reaches any handler."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask_pii_text(message)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_pii_text(record.exc_text)
+        if masked != message or record.args:
+            record.msg, record.args = masked, None
+        return True
+
+
+def find_rrn(text: str) -> RRN | None:
+    """The first valid RRN in free text (OCR output), or None."""
+    for match in _RRN_TEXT.finditer(text or ""):
+        try:
+            return parse_rrn(match.group(1) + match.group(2) + match.group(3))
+        except InvalidRRN:
+            continue
+    return None

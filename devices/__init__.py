@@ -1,0 +1,1 @@
+"""Device drivers and their emulators. Imports config only; never kiosk or ui."""

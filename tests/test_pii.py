@@ -1,0 +1,64 @@
+"""RRN parsing and masking, and the logging filter that keeps PII out of every log line."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from db.pii import InvalidRRN, PiiMaskingFilter, find_rrn, mask_phone, mask_pii_text, mask_rrn, parse_rrn
+
+
+def test_parse_rrn_gives_birth_date_and_century() -> None:
+    assert parse_rrn("900101-1234567").birth_date == date(1990, 1, 1)
+    assert parse_rrn("0503154123456").birth_date == date(2005, 3, 15)
+
+
+@pytest.mark.parametrize(
+    "bad", ["", "900101-123456", "901301-1234567", "900230-2234567", "900101-9234567", "abcdef-1234567"]
+)
+def test_invalid_rrns_are_refused_without_echoing_them(bad: str) -> None:
+    with pytest.raises(InvalidRRN) as info:
+        parse_rrn(bad)
+    assert bad[7:] not in str(info.value) or len(bad) < 13
+
+
+def test_future_birth_date_is_refused() -> None:
+    with pytest.raises(InvalidRRN):
+        parse_rrn("250101-3234567", today=date(2024, 1, 1))
+
+
+def test_masking_keeps_only_the_gender_digit() -> None:
+    assert mask_rrn("900101-1234567") == "900101-1******"
+    assert mask_rrn("9001011234567", keep_gender_digit=False) == "900101-*******"
+    assert mask_phone("010-1234-5678") == "010-****-5678"
+    assert "900101" in repr(parse_rrn("900101-1234567")) and "234567" not in repr(parse_rrn("900101-1234567"))
+
+
+def test_find_rrn_in_ocr_text() -> None:
+    rrn = find_rrn("주민등록증\n홍길동\n900101 - 1234567\n2019.5.1")
+    assert rrn is not None and rrn.digits == "9001011234567"
+
+
+def test_logging_filter_masks_rrn_and_phone(caplog: pytest.LogCaptureFixture) -> None:
+    logger = logging.getLogger("test.pii")
+    caplog.handler.addFilter(PiiMaskingFilter())
+    with caplog.at_level(logging.INFO, logger="test.pii"):
+        logger.info("visitor %s phone %s", "900101-1234567", "010-9876-5432")
+        logger.info("raw 9001011234567 and 01098765432")
+        try:
+            raise ValueError("bad rrn 900101-1234567")
+        except ValueError:
+            logger.exception("failed")
+    text = caplog.text
+    assert "1234567" not in text and "9876" not in text
+    assert "900101-1******" in text and "010-****-5432" in text
+
+
+@given(st.text())
+def test_mask_pii_text_never_leaves_a_13_digit_rrn_shape(noise: str) -> None:
+    masked = mask_pii_text(noise + " 900101-1234567 " + noise)
+    assert "1234567" not in masked.replace(noise, "") or "1234567" in noise

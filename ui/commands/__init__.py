@@ -1,0 +1,1 @@
+"""Qt CLI commands, registered by kiosk.cli (the composition root)."""
