@@ -1,9 +1,9 @@
 """Every entity of ARCHITECTURE.md "Data". Importing this package registers all tables on Base.metadata."""
 
 from db.base import Base
-from db.models.center import Center, Counselor, Device
+from db.models.center import Center, Counselor, Device, HubSession
 from db.models.documents import Document, Signature
-from db.models.operations import AuditEvent, OutboxEntry, PrintJob
+from db.models.operations import AuditEvent, IdempotencyRecord, OutboxEntry, PrintJob, TicketReservation
 from db.models.person import Person
 from db.models.visit import Case, Consent, FollowUp, IdentityCheck, Intake, MatchResult, Ticket, Visit
 
@@ -17,6 +17,8 @@ __all__ = [
     "Device",
     "Document",
     "FollowUp",
+    "HubSession",
+    "IdempotencyRecord",
     "IdentityCheck",
     "Intake",
     "MatchResult",
@@ -25,5 +27,6 @@ __all__ = [
     "PrintJob",
     "Signature",
     "Ticket",
+    "TicketReservation",
     "Visit",
 ]

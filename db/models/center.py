@@ -45,3 +45,16 @@ class Counselor(UUIDPk, Timestamps, Base):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
     active: Mapped[bool] = mapped_column(default=True)
+
+
+class HubSession(UUIDPk, Timestamps, Base):
+    """A counselor's login at the hub; only the token's SHA-256 is stored (kiosk.hub.auth)."""
+
+    __tablename__ = "hub_session"
+
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    counselor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("counselor.id", ondelete="CASCADE"))
+    # The desk device the counselor logged in at (its paired counter receives pushed documents).
+    desk_device_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("device.id"))
+    expires_at: Mapped[datetime]
+    revoked: Mapped[bool] = mapped_column(default=False)

@@ -38,3 +38,5 @@ class Document(UUIDPk, Timestamps, Base):
     pushed_to_device_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("device.id"))
     signature_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("signature.id"))
     signed_at: Mapped[datetime | None]
+    # The fields the PDF was rendered from, so the hub can render the signed copy (kiosk.hub documents).
+    render_fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, BigInteger, Date, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, Timestamps, UUIDPk, utcnow
@@ -51,3 +51,36 @@ class OutboxEntry(UUIDPk, Timestamps, Base):
     status: Mapped[str] = mapped_column(String(20), default="pending")  # pending | sent | failed
     attempts: Mapped[int] = mapped_column(default=0)
     sent_at: Mapped[datetime | None]
+
+
+class IdempotencyRecord(UUIDPk, Timestamps, Base):
+    """The answer the hub gave to a keyed request (ticket issue, signing): a replay gets it again."""
+
+    __tablename__ = "idempotency_record"
+    __table_args__ = (UniqueConstraint("scope", "key"),)
+
+    scope: Mapped[str] = mapped_column(String(40))  # e.g. "ticket.issue", "document.sign"
+    key: Mapped[str] = mapped_column(String(80))
+    principal: Mapped[str] = mapped_column(String(80))
+    request_sha256: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column(Integer)
+    response: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class TicketReservation(UUIDPk, Timestamps, Base):
+    """A ticket number the hub issued ahead to one lobby kiosk, handed out while the hub is unreachable.
+
+    Lives in the lobby's local database. The hub already holds the ticket row, so the number can never
+    be issued twice there; here the unique constraints stop the kiosk from handing one out twice.
+    """
+
+    __tablename__ = "ticket_reservation"
+    __table_args__ = (UniqueConstraint("service_date", "line", "number"),)
+
+    hub_ticket_id: Mapped[str] = mapped_column(String(36), unique=True)
+    service_date: Mapped[date] = mapped_column(Date)
+    line: Mapped[str] = mapped_column(String(10))
+    number: Mapped[int] = mapped_column(Integer)
+    display: Mapped[str] = mapped_column(String(12))
+    used_by_visit_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    used_at: Mapped[datetime | None]
