@@ -1,0 +1,152 @@
+"""The append-only audit chain: each event hashes its predecessor, so an edited or deleted row shows.
+
+hash = SHA-256 of the canonical JSON (sorted keys, no spaces, UTF-8) of
+``{"seq", "at" (ISO 8601 UTC, microseconds), "actor", "action", "target", "detail", "prev_hash"}``;
+the first event's prev_hash is 64 zeros. Events carry ids and hashes, never personal data: any
+RRN- or phone-shaped text in them is refused, so the retention purge never has to touch this table.
+
+Concurrent writers are serialised per database: PostgreSQL takes a transaction-scoped advisory lock,
+SQLite takes its write lock (a first write statement) before reading the chain head; a unique
+``seq``/``hash`` collision that slips through is retried inside a savepoint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from db.models import AuditEvent
+from db.pii import mask_pii_text
+
+GENESIS = "0" * 64
+# Arbitrary constant naming "the audit chain" among PostgreSQL advisory locks.
+_PG_LOCK_KEY = 0x6B696F736B41  # "kioskA"
+_MAX_ATTEMPTS = 20
+
+
+class AuditDetailError(ValueError):
+    """The event would carry personal data or something that is not plain JSON."""
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    count: int
+    first_broken_seq: int | None = None
+    reason: str = ""
+
+
+def _format_time(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def event_hash(
+    seq: int, at: datetime, actor: str, action: str, target: str, detail: Mapping[str, Any], prev_hash: str
+) -> str:
+    canonical = json.dumps(
+        {
+            "seq": seq,
+            "at": _format_time(at),
+            "actor": actor,
+            "action": action,
+            "target": target,
+            "detail": detail,
+            "prev_hash": prev_hash,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        allow_nan=False,
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _check_no_pii(value: Any, where: str) -> None:
+    if isinstance(value, str):
+        if mask_pii_text(value) != value:
+            raise AuditDetailError(f"{where}: looks like an RRN or phone number; audit events hold ids only")
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise AuditDetailError(f"{where}: keys must be strings")
+            _check_no_pii(key, where)
+            _check_no_pii(item, f"{where}.{key}")
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            _check_no_pii(item, f"{where}[{index}]")
+    elif value is not None and not isinstance(value, bool | int | float):
+        raise AuditDetailError(f"{where}: {type(value).__name__} is not plain JSON")
+
+
+def _lock_chain(session: Session) -> None:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+    elif dialect == "sqlite":
+        # A write statement as the first statement of the transaction takes SQLite's write lock (waiting
+        # up to busy_timeout) and a fresh snapshot, so the head read below is the real head.
+        session.execute(update(AuditEvent).where(AuditEvent.seq == -1).values(actor=AuditEvent.actor))
+
+
+def append_event(
+    session: Session, actor: str, action: str, target: str, detail: Mapping[str, Any] | None = None
+) -> AuditEvent:
+    """Append one event in the caller's transaction (it becomes durable when the caller commits)."""
+    detail = dict(detail or {})
+    for name, value in (("actor", actor), ("action", action), ("target", target)):
+        _check_no_pii(value, name)
+    _check_no_pii(detail, "detail")
+    json.dumps(detail, allow_nan=False)  # refuse NaN/inf early: they have no canonical JSON
+    _lock_chain(session)
+    for _attempt in range(_MAX_ATTEMPTS):
+        head = session.execute(
+            select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+        ).first()
+        seq, prev_hash = (head.seq + 1, head.hash) if head else (1, GENESIS)
+        at = datetime.now(UTC)
+        event = AuditEvent(
+            seq=seq,
+            at=at,
+            actor=actor,
+            action=action,
+            target=target,
+            detail=detail,
+            prev_hash=prev_hash,
+            hash=event_hash(seq, at, actor, action, target, detail, prev_hash),
+        )
+        try:
+            with session.begin_nested():
+                session.add(event)
+            return event
+        except IntegrityError:
+            continue  # another writer took this seq; read the new head and try again
+    raise RuntimeError("could not append to the audit chain: too many concurrent writers")
+
+
+def verify_chain(session: Session, batch: int = 1000) -> ChainReport:
+    """Walk the chain in seq order; report the first event whose content, link or place is wrong."""
+    prev_hash, expected_seq, count = GENESIS, 1, 0
+    rows = session.execute(select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch))
+    for event in rows.scalars():
+        if event.seq != expected_seq:
+            return ChainReport(False, count, event.seq, f"expected seq {expected_seq}: an event is missing")
+        if event.prev_hash != prev_hash:
+            return ChainReport(False, count, event.seq, "prev_hash does not match the previous event")
+        try:
+            recomputed = event_hash(
+                event.seq, event.at, event.actor, event.action, event.target, event.detail, event.prev_hash
+            )
+        except (TypeError, ValueError):
+            recomputed = ""
+        if recomputed != event.hash:
+            return ChainReport(False, count, event.seq, "content does not match its hash (edited?)")
+        prev_hash, expected_seq, count = event.hash, expected_seq + 1, count + 1
+    return ChainReport(True, count)

@@ -1,0 +1,124 @@
+"""Persons: store with RRN/phone/address encrypted, find a returning visitor by blind index, read audited.
+
+Column convention (db.rotation relies on it): a column ``<field>_enc`` of table ``<table>`` holds a
+db.crypto blob encrypted with context ``"<table>.<field>"``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.audit import append_event
+from db.crypto import KeyRing
+from db.models import Person
+from db.pii import mask_phone, mask_rrn, parse_rrn
+
+RRN_CONTEXT = "person.rrn"
+PHONE_CONTEXT = "person.phone"
+ADDRESS_CONTEXT = "person.address"
+
+
+class PersonNotFound(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class PersonView:
+    """A decrypted person for a screen that has a reason to show it; mask before display."""
+
+    id: uuid.UUID
+    name: str | None
+    rrn: str | None  # "YYMMDD-GNNNNNN"
+    phone: str | None
+    address: str | None
+    birth_date: date | None
+    rrn_masked: str | None
+    verified: bool
+
+    @property
+    def phone_masked(self) -> str | None:
+        return mask_phone(self.phone) if self.phone else None
+
+    def __repr__(self) -> str:  # a view must never leak into a log line whole
+        return f"PersonView(id={self.id}, rrn={self.rrn_masked!r}, phone={self.phone_masked!r})"
+
+
+def _formatted_rrn(digits: str) -> str:
+    return f"{digits[:6]}-{digits[6:]}"
+
+
+def store_person(
+    session: Session,
+    keys: KeyRing,
+    *,
+    name: str,
+    rrn: str | None = None,
+    phone: str | None = None,
+    address: str | None = None,
+    birth_date: date | None = None,
+    verified: bool = False,
+    keep_gender_digit: bool = True,
+) -> Person:
+    """Create a person, or update the returning visitor with the same RRN (found by blind index).
+
+    The RRN is validated (db.pii.parse_rrn raises InvalidRRN); only its ciphertext, blind index and
+    masked form are stored. A value left as None does not erase what a returning visitor already has.
+    """
+    person: Person | None = None
+    if rrn is not None:
+        parsed = parse_rrn(rrn)
+        blind = keys.blind_index(parsed.digits)
+        person = session.scalars(
+            select(Person).where(Person.rrn_blind_index == blind).order_by(Person.created_at).limit(1)
+        ).first()
+    if person is None:
+        person = Person()
+        session.add(person)
+    person.name = name
+    person.verified = verified or bool(person.verified)
+    if rrn is not None:
+        person.rrn_enc = keys.encrypt_text(_formatted_rrn(parsed.digits), RRN_CONTEXT)
+        person.rrn_blind_index = blind
+        person.rrn_masked = mask_rrn(parsed.digits, keep_gender_digit)
+        person.birth_date = birth_date or parsed.birth_date
+    elif birth_date is not None:
+        person.birth_date = birth_date
+    if phone is not None:
+        person.phone_enc = keys.encrypt_text(phone, PHONE_CONTEXT)
+    if address is not None:
+        person.address_enc = keys.encrypt_text(address, ADDRESS_CONTEXT)
+    session.flush()
+    return person
+
+
+def find_person_by_rrn(session: Session, keys: KeyRing, rrn: str) -> Person | None:
+    """The earliest stored person with this RRN, without decrypting anything (blind-index lookup)."""
+    blind = keys.blind_index(rrn)
+    return session.scalars(
+        select(Person).where(Person.rrn_blind_index == blind).order_by(Person.created_at).limit(1)
+    ).first()
+
+
+def read_person(
+    session: Session, keys: KeyRing, person_id: uuid.UUID, actor: str, purpose: str
+) -> PersonView:
+    """Decrypt one person's record and append an audit event naming who read it and why."""
+    person = session.get(Person, person_id)
+    if person is None:
+        raise PersonNotFound(str(person_id))
+    append_event(session, actor, "person.read", f"person:{person.id}", {"purpose": purpose})
+    return PersonView(
+        id=person.id,
+        name=person.name,
+        rrn=keys.decrypt_text(person.rrn_enc, RRN_CONTEXT) if person.rrn_enc else None,
+        phone=keys.decrypt_text(person.phone_enc, PHONE_CONTEXT) if person.phone_enc else None,
+        address=keys.decrypt_text(person.address_enc, ADDRESS_CONTEXT) if person.address_enc else None,
+        birth_date=person.birth_date,
+        rrn_masked=person.rrn_masked,
+        verified=bool(person.verified),
+    )
