@@ -1,0 +1,1 @@
+"""Emulators used by the demo and the tests: the virtual scanner and the virtual ePassport."""

@@ -1,0 +1,1 @@
+"""ID card images: detection, quality guidance, layout OCR, fallback, MRZ, validation, masking."""
