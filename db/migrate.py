@@ -1,0 +1,101 @@
+"""Alembic, configured in code: upgrade a database, check it matches the models, regenerate the revision.
+
+python -m db.migrate regenerate   # replace db/migrations/versions/* with one initial revision
+python -m db.migrate check URL    # print differences between URL's schema and db.models
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine
+
+import db.models
+from db.session import make_engine
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(url: str = "", connection: Any = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("version_locations", str(MIGRATIONS_DIR / "versions"))
+    # Generated revisions get a readable, sortable file name.
+    cfg.set_main_option("file_template", "%%(rev)s_%%(slug)s")
+    if url:
+        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema of engine's database to revision (default: the newest)."""
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(connection=conn), revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def drift(engine: Engine) -> list[Any]:
+    """Differences autogenerate finds between the database and db.models (empty: in step)."""
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        return list(compare_metadata(context, db.models.Base.metadata))
+
+
+def regenerate(message: str = "initial schema") -> Path:
+    """Delete every revision and autogenerate one initial revision from the models (lead's one-liner)."""
+    versions = MIGRATIONS_DIR / "versions"
+    versions.mkdir(exist_ok=True)
+    for old in versions.glob("*.py"):
+        old.unlink()
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = make_engine(f"sqlite:///{Path(tmp) / 'empty.db'}")
+        try:
+            with engine.begin() as conn:
+                script = command.revision(
+                    alembic_config(connection=conn), message=message, autogenerate=True, rev_id="0001"
+                )
+        finally:
+            engine.dispose()
+    scripts = script if isinstance(script, list) else [script]
+    path = Path(scripts[0].path) if scripts and scripts[0] is not None else versions
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["regenerate"]:
+        print(f"wrote {regenerate()}")
+        return 0
+    if args[:1] == ["check"] and len(args) == 2:
+        engine = make_engine(args[1])
+        differences = drift(engine)
+        engine.dispose()
+        for diff in differences:
+            print(diff)
+        print("in step with db.models" if not differences else f"{len(differences)} difference(s)")
+        return 1 if differences else 0
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
