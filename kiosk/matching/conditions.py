@@ -1,0 +1,327 @@
+"""Eligibility as a declarative condition tree: all / any / not over answer-field comparisons.
+
+Nothing is eval'd: a tree is parsed from catalogue data into these node classes, checked against the
+field table, and evaluated with three-valued logic — met, not met, or unknown (an answer is missing or
+something must be proven with a document). Every leaf yields a reason in Korean and English.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Mapping
+from typing import Any
+
+from kiosk.matching.fields import FIELDS, NUMERIC_KINDS, ORDER_OPS, AnswerField
+from kiosk.matching.wording import SYMBOL, value_en, value_ko
+
+MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
+
+
+class Reason:
+    """Why one condition is met, not met or unknown. The wording is rendered on first use, so a
+    verdict over 180 programs costs comparisons, not string formatting, until someone reads it."""
+
+    __slots__ = ("_actual", "_en", "_ko", "_leaf", "_prefix", "_threshold", "confirm", "field", "status")
+
+    def __init__(
+        self,
+        status: str,
+        ko: str | None = None,
+        en: str | None = None,
+        field: str | None = None,
+        confirm: str | None = None,
+        *,
+        leaf: Compare | None = None,
+        actual: Any = None,
+        threshold: float | None = None,
+        prefix: tuple[str, str] | None = None,
+    ) -> None:
+        self.status, self.field, self.confirm = status, field, confirm
+        self._ko, self._en = ko, en
+        self._leaf, self._actual, self._threshold, self._prefix = leaf, actual, threshold, prefix
+
+    def _render(self) -> None:
+        if self._ko is None or self._en is None:
+            assert self._leaf is not None
+            self._ko, self._en = self._leaf.render(self.status, self._actual, self._threshold)
+        if self._prefix:
+            self._ko, self._en = self._prefix[0] + self._ko, self._prefix[1] + self._en
+            self._prefix = None
+
+    @property
+    def ko(self) -> str:
+        self._render()
+        return self._ko  # type: ignore[return-value]
+
+    @property
+    def en(self) -> str:
+        self._render()
+        return self._en  # type: ignore[return-value]
+
+    def negated(self, status: str) -> Reason:
+        """The same reason under a ``not``: reported with the outer status and a prefix."""
+        self._render()
+        return Reason(
+            status,
+            self._ko,
+            self._en,
+            self.field,
+            self.confirm,
+            prefix=("해당하지 않아야 해요 — ", "must not hold — "),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"ko": self.ko, "en": self.en, "status": self.status}
+        if self.field:
+            out["field"] = self.field
+        if self.confirm:
+            out["confirm"] = self.confirm
+        return out
+
+    def __repr__(self) -> str:
+        return f"Reason({self.status!r}, {self.ko!r})"
+
+
+class Condition:
+    def evaluate(self, answers: Mapping[str, Any], reasons: list[Reason]) -> str:
+        raise NotImplementedError
+
+    def leaves(self) -> list[Condition]:
+        return [self]
+
+
+def _has_any(actual: Any, target: Any) -> bool:
+    return not target.isdisjoint(actual)
+
+
+def _has_none(actual: Any, target: Any) -> bool:
+    return target.isdisjoint(actual)
+
+
+def _is_in(actual: Any, target: Any) -> bool:
+    return actual in target
+
+
+def _not_in(actual: Any, target: Any) -> bool:
+    return actual not in target
+
+
+_COMPARE: dict[str, Any] = {
+    "lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge, "eq": operator.eq,
+    "ne": operator.ne, "in": _is_in, "not_in": _not_in, "has_any": _has_any, "has_none": _has_none,
+}  # fmt: skip
+
+
+_SHOWN: dict[tuple[str, Any], tuple[str, str]] = {}
+
+
+def _shown(spec: AnswerField, actual: Any) -> tuple[str, str]:
+    """How an answer reads, memoised: the same income is worded in a dozen reasons per applicant."""
+    key = (spec.name, tuple(actual) if isinstance(actual, list) else actual)
+    text = _SHOWN.get(key)
+    if text is None:
+        if len(_SHOWN) > 8192:
+            _SHOWN.clear()
+        text = _SHOWN[key] = (value_ko(spec, actual), value_en(spec, actual))
+    return text
+
+
+class Compare(Condition):
+    """``field op value`` (or ``field op value × ratio_of``), optionally with a disputed alternative value."""
+
+    def __init__(
+        self,
+        spec: AnswerField,
+        op: str,
+        value: Any,
+        *,
+        ratio_of: AnswerField | None = None,
+        alt_value: Any = None,
+        source_ko: str = "",
+        source_en: str = "",
+        alt_source_ko: str = "",
+        alt_source_en: str = "",
+        note_ko: str = "",
+        note_en: str = "",
+    ) -> None:
+        self.spec, self.field, self.op, self.value = spec, spec.name, op, value
+        self.ratio_of, self.alt_value = ratio_of, alt_value
+        self.source_ko, self.source_en = source_ko, source_en
+        self.alt_source_ko, self.alt_source_en = alt_source_ko, alt_source_en
+        self.note_ko = f" ({note_ko})" if note_ko else ""
+        self.note_en = f" ({note_en})" if note_en else ""
+        self.target_value = value if op not in ("in", "not_in", "has_any", "has_none") else frozenset(value)
+        self.target_ko = self._target_ko(value)
+        self.target_en = self._target_en(value)
+        self.compare = _COMPARE[op]
+        self.req_ko, self.req_en = self._requirement()
+
+    # -- wording -------------------------------------------------------------------------------------
+    def _target_ko(self, value: Any) -> str:
+        if self.ratio_of is not None:
+            return f"{self.ratio_of.ko}의 {value * 100:g}%"
+        if isinstance(value, list | tuple | frozenset):
+            return "·".join(
+                value_ko(self.spec, v) if self.spec.kind == "enum" else value_ko(self.spec, [v])
+                for v in value
+            )
+        return value_ko(self.spec, value)
+
+    def _target_en(self, value: Any) -> str:
+        if self.ratio_of is not None:
+            return f"{value * 100:g}% of {self.ratio_of.en.lower()}"
+        if isinstance(value, list | tuple | frozenset):
+            return ", ".join(
+                value_en(self.spec, v) if self.spec.kind == "enum" else value_en(self.spec, [v])
+                for v in value
+            )
+        return value_en(self.spec, value)
+
+    def _requirement(self) -> tuple[str, str]:
+        """The rule itself, e.g. ("≤ 3,500만원", "≤ ₩35M")."""
+        op = self.op
+        if op in SYMBOL and self.spec.kind in NUMERIC_KINDS:
+            return f"{SYMBOL[op]} {self.target_ko}", f"{SYMBOL[op]} {self.target_en}"
+        if op in ("eq", "in"):
+            return f"{self.target_ko}", f"{self.target_en}"
+        if op in ("ne", "not_in"):
+            return f"{self.target_ko} 아님", f"not {self.target_en}"
+        if op == "has_any":
+            return f"{self.target_ko} 중 하나 이상", f"any of {self.target_en}"
+        return f"{self.target_ko} 없음", f"none of {self.target_en}"
+
+    def render(self, status: str, actual: Any, threshold: float | None) -> tuple[str, str]:
+        spec = self.spec
+        req_ko, req_en = self.req_ko, self.req_en
+        if threshold is not None:  # ratio: show what the percentage comes to
+            req_ko += f" ({value_ko(spec, threshold)})"
+            req_en += f" ({value_en(spec, threshold)})"
+        if status == UNKNOWN and actual is None:
+            ko = f"{spec.ko} 정보가 없어요 — 기준: {req_ko}, 확인이 필요해요"
+            en = f"{spec.en} not given — required {req_en}: to be confirmed"
+        else:
+            shown_ko, shown_en = _shown(spec, actual)
+            if status == MET and self.op in SYMBOL and spec.kind in NUMERIC_KINDS:
+                ko = f"{spec.ko} {shown_ko} {req_ko} 충족"
+                en = f"{spec.en} {shown_en} {req_en}: met"
+            elif status == MET:
+                ko = f"{spec.ko} {shown_ko}: 기준({req_ko}) 충족"
+                en = f"{spec.en} {shown_en}: required {req_en}: met"
+            else:
+                ko = f"{spec.ko} {shown_ko}: 기준({req_ko}) 미충족"
+                en = f"{spec.en} {shown_en}: required {req_en}: not met"
+        return ko + self.note_ko, en + self.note_en
+
+    # -- evaluation ----------------------------------------------------------------------------------
+    def evaluate(self, answers: Mapping[str, Any], reasons: list[Reason]) -> str:
+        actual = answers.get(self.field)
+        threshold: float | None = None
+        if self.ratio_of is not None:
+            base = answers.get(self.ratio_of.name)
+            if base is None or actual is None:
+                reasons.append(Reason(UNKNOWN, field=self.field, leaf=self, actual=actual))
+                return UNKNOWN
+            threshold = base * self.value
+            met = self.compare(actual, threshold)
+        elif actual is None:
+            reasons.append(Reason(UNKNOWN, field=self.field, leaf=self, actual=None))
+            return UNKNOWN
+        else:
+            met = self.compare(actual, self.target_value)
+            if self.alt_value is not None and self.compare(actual, self.alt_value) != met:
+                ko, en = self._disputed(actual)
+                reasons.append(Reason(UNKNOWN, ko, en, field=self.field))
+                return UNKNOWN
+        status = MET if met else NOT_MET
+        reasons.append(Reason(status, field=self.field, leaf=self, actual=actual, threshold=threshold))
+        return status
+
+    def _disputed(self, actual: Any) -> tuple[str, str]:
+        """Sources disagree on the threshold and the answer falls between them: a person must decide."""
+        spec, sym = self.spec, SYMBOL.get(self.op, self.op)
+        a_ko, b_ko = value_ko(spec, self.value), value_ko(spec, self.alt_value)
+        a_en, b_en = value_en(spec, self.value), value_en(spec, self.alt_value)
+        ko = (
+            f"{spec.ko} {value_ko(spec, actual)}: 기준이 자료마다 달라요 — {self.source_ko} {sym} {a_ko}, "
+            f"{self.alt_source_ko} {sym} {b_ko}. 상담 때 확인해요"
+        )
+        en = (
+            f"{spec.en} {value_en(spec, actual)}: sources disagree — {self.source_en} {sym} {a_en}, "
+            f"{self.alt_source_en} {sym} {b_en}; a counselor confirms"
+        )
+        return ko, en
+
+
+class Confirm(Condition):
+    """A fact the answers cannot show (e.g. a rejection letter): always 'to be proven'."""
+
+    def __init__(self, key: str, ko: str, en: str) -> None:
+        self.key = key
+        self.reason = Reason(UNKNOWN, f"확인 필요: {ko}", f"To be confirmed: {en}", confirm=key)
+
+    def evaluate(self, answers: Mapping[str, Any], reasons: list[Reason]) -> str:
+        reasons.append(self.reason)
+        return UNKNOWN
+
+
+class AllOf(Condition):
+    def __init__(self, children: list[Condition]) -> None:
+        self.children = children
+
+    def evaluate(self, answers: Mapping[str, Any], reasons: list[Reason]) -> str:
+        result = MET
+        for child in self.children:
+            status = child.evaluate(answers, reasons)
+            if status == NOT_MET:
+                result = NOT_MET
+            elif status == UNKNOWN and result == MET:
+                result = UNKNOWN
+        return result
+
+    def leaves(self) -> list[Condition]:
+        return [leaf for child in self.children for leaf in child.leaves()]
+
+
+class AnyOf(AllOf):
+    def evaluate(self, answers: Mapping[str, Any], reasons: list[Reason]) -> str:
+        result = NOT_MET
+        for child in self.children:
+            status = child.evaluate(answers, reasons)
+            if status == MET:
+                result = MET
+            elif status == UNKNOWN and result == NOT_MET:
+                result = UNKNOWN
+        return result
+
+
+class NoneOf(Condition):
+    """``not``: met when the inner condition is not met."""
+
+    def __init__(self, child: Condition) -> None:
+        self.child = child
+
+    def evaluate(self, answers: Mapping[str, Any], reasons: list[Reason]) -> str:
+        inner: list[Reason] = []
+        status = self.child.evaluate(answers, inner)
+        flipped = {MET: NOT_MET, NOT_MET: MET}.get(status, UNKNOWN)
+        reasons.extend(r.negated(flipped) for r in inner)
+        return flipped
+
+    def leaves(self) -> list[Condition]:
+        return self.child.leaves()
+
+
+__all__ = [
+    "FIELDS",
+    "MET",
+    "NOT_MET",
+    "ORDER_OPS",
+    "UNKNOWN",
+    "AllOf",
+    "AnyOf",
+    "Compare",
+    "Condition",
+    "Confirm",
+    "NoneOf",
+    "Reason",
+]
