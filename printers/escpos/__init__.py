@@ -1,0 +1,1 @@
+"""ESC/POS receipt printing: models, Hangul, templates, transport, health, spool and the emulator."""
