@@ -6,20 +6,23 @@ so the CLI can print one line and exit 2 instead of a traceback.
 
 from __future__ import annotations
 
+import enum
 import os
 import tomllib
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args, get_origin
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from config.settings import Settings
 
 ENV_PREFIX = "KIOSK_"
 # Variables that are options of the CLI, not settings keys.
-_NOT_SETTINGS = {"KIOSK_CONFIG", "KIOSK_DB_URL"}
+_NOT_SETTINGS = {"KIOSK_CONFIG", "KIOSK_DB_URL", "KIOSK_KEYS"}
+_ENV_SOURCE = "environment (KIOSK_*)"
 
 
 class ConfigError(Exception):
@@ -74,18 +77,82 @@ def _env_layer(environ: Mapping[str, str]) -> dict[str, Any]:
     return layer
 
 
+def _field_at(key_path: tuple[str, ...]) -> tuple[type[BaseModel] | None, FieldInfo | None]:
+    """The model that holds the last key of key_path, and that key's field (None when unknown)."""
+    model: type[BaseModel] | None = Settings
+    info: FieldInfo | None = None
+    for index, part in enumerate(key_path):
+        if model is None:
+            return None, None
+        info = model.model_fields.get(part)
+        if info is None:
+            return (model, None) if index == len(key_path) - 1 else (None, None)
+        if index < len(key_path) - 1:
+            annotation = info.annotation
+            model = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+    return model, info
+
+
+def _type_words(annotation: Any) -> str:
+    origin = get_origin(annotation)
+    if origin is Literal:
+        return "one of " + ", ".join(repr(a) for a in get_args(annotation))
+    if origin in (list, tuple, set, frozenset):
+        inner = get_args(annotation)
+        return f"a list of {_type_words(inner[0])}" if inner else "a list"
+    if origin is not None and type(None) in get_args(annotation):  # X | None
+        parts = [_type_words(a) for a in get_args(annotation) if a is not type(None)]
+        return " or ".join(parts) + " (or leave it out)"
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return "a table of keys (" + ", ".join(sorted(annotation.model_fields)) + ")"
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return "one of " + ", ".join(repr(m.value) for m in annotation)
+    return _TYPE_WORDS.get(annotation, getattr(annotation, "__name__", str(annotation)))
+
+
+_TYPE_WORDS: dict[Any, str] = {
+    bool: "true or false",
+    int: "an integer",
+    float: "a number",
+    str: "text in quotes",
+}
+
+
+def _describe_field(info: FieldInfo) -> str:
+    """A person-readable statement of what a field accepts: type, then bounds and pattern."""
+    words = _type_words(info.annotation)
+    bounds = []
+    limits = {
+        attr: getattr(m, attr) for m in info.metadata for attr in ("ge", "gt", "le", "lt") if hasattr(m, attr)
+    }
+    if "ge" in limits and "le" in limits:
+        bounds.append(f"from {limits.pop('ge')} to {limits.pop('le')}")
+    for attr, phrase in (("ge", ">= {}"), ("gt", "> {}"), ("le", "<= {}"), ("lt", "< {}")):
+        if limits.get(attr) is not None:
+            bounds.append(phrase.format(limits[attr]))
+    for item in info.metadata:
+        if getattr(item, "min_length", None) is not None:
+            bounds.append(f"at least {item.min_length} long")
+        if getattr(item, "max_length", None) is not None:
+            bounds.append(f"at most {item.max_length} long")
+        if getattr(item, "pattern", None) is not None:
+            bounds.append(f"matching {item.pattern}")
+    return words + (" " + ", ".join(bounds) if bounds else "")
+
+
 def _allowed(error: Mapping[str, Any]) -> str:
+    key_path = tuple(str(p) for p in error["loc"])
+    model, info = _field_at(key_path)
+    if error["type"] == "extra_forbidden":
+        known = ", ".join(sorted(model.model_fields)) if model is not None else ""
+        section = ".".join(key_path[:-1]) or "(top level)"
+        return f"no such key; the keys of [{section}] are: {known}" if known else "no such key"
+    if info is not None and error["type"] not in ("value_error", "assertion_error"):
+        return _describe_field(info)
     ctx = error.get("ctx") or {}
     if "expected" in ctx:
         return str(ctx["expected"])
-    if "pattern" in ctx:
-        return f"text matching {ctx['pattern']}"
-    for bound in ("ge", "gt", "le", "lt"):
-        if bound in ctx:
-            return f"{error['msg'].lower()}"
-    if error["type"] == "extra_forbidden":
-        return "no such key (remove it or check its spelling)"
-    return str(error["msg"])
+    return str(error["msg"]).removeprefix("Value error, ")
 
 
 def _value_source(key_path: tuple[str, ...], layers: list[tuple[str, dict[str, Any]]]) -> str:
@@ -97,6 +164,8 @@ def _value_source(key_path: tuple[str, ...], layers: list[tuple[str, dict[str, A
                 break
             node = node[part]
         else:
+            if source == _ENV_SOURCE:
+                return f"environment variable {ENV_PREFIX}{'__'.join(p.upper() for p in key_path)}"
             return source
     return layers[0][0]
 
@@ -111,7 +180,7 @@ def load_settings(site_file: str | Path | None = None, environ: Mapping[str, str
     site = site_file or environ.get("KIOSK_CONFIG")
     if site:
         layers.append((str(site), read_toml(Path(site))))
-    layers.append(("environment (KIOSK_*)", _env_layer(environ)))
+    layers.append((_ENV_SOURCE, _env_layer(environ)))
 
     data: dict[str, Any] = {}
     for _, layer in layers:

@@ -7,18 +7,24 @@ db.crypto blob encrypted with context ``"<table>.<field>"``.
 from __future__ import annotations
 
 import uuid
+import weakref
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from db.audit import append_event
+from db.base import utcnow
 from db.crypto import KeyRing
 from db.models import Person
 from db.pii import mask_phone, mask_rrn, parse_rrn
 
 RRN_CONTEXT = "person.rrn"
+# Built once: statement construction dominated the cost of a lookup.
+_BY_BLIND_INDEX = (
+    select(Person).where(Person.rrn_blind_index == bindparam("blind")).order_by(Person.created_at).limit(1)
+)
 PHONE_CONTEXT = "person.phone"
 ADDRESS_CONTEXT = "person.address"
 
@@ -68,17 +74,26 @@ def store_person(
 
     The RRN is validated (db.pii.parse_rrn raises InvalidRRN); only its ciphertext, blind index and
     masked form are stored. A value left as None does not erase what a returning visitor already has.
+    The row is written at the caller's next flush or commit (``person.id`` is set at once).
     """
     person: Person | None = None
+    pending: weakref.WeakValueDictionary[str, Person] = session.info.setdefault(
+        "people.pending_by_blind_index", weakref.WeakValueDictionary()
+    )
     if rrn is not None:
         parsed = parse_rrn(rrn)
         blind = keys.blind_index(parsed.digits)
-        person = session.scalars(
-            select(Person).where(Person.rrn_blind_index == blind).order_by(Person.created_at).limit(1)
-        ).first()
+        person = pending.get(blind)
+        if person is None or person not in session:  # rolled back meanwhile
+            # No autoflush: new persons go to the database together at the next flush or commit (an
+            # executemany), which is what makes bulk intake fast; pending ones are found via `pending`.
+            with session.no_autoflush:
+                person = session.scalars(_BY_BLIND_INDEX, {"blind": blind}).first()
     if person is None:
-        person = Person()
+        person = Person(id=uuid.uuid4(), created_at=utcnow())
         session.add(person)
+        if rrn is not None:
+            pending[blind] = person
     person.name = name
     person.verified = verified or bool(person.verified)
     if rrn is not None:
@@ -92,16 +107,12 @@ def store_person(
         person.phone_enc = keys.encrypt_text(phone, PHONE_CONTEXT)
     if address is not None:
         person.address_enc = keys.encrypt_text(address, ADDRESS_CONTEXT)
-    session.flush()
     return person
 
 
 def find_person_by_rrn(session: Session, keys: KeyRing, rrn: str) -> Person | None:
     """The earliest stored person with this RRN, without decrypting anything (blind-index lookup)."""
-    blind = keys.blind_index(rrn)
-    return session.scalars(
-        select(Person).where(Person.rrn_blind_index == blind).order_by(Person.created_at).limit(1)
-    ).first()
+    return session.scalars(_BY_BLIND_INDEX, {"blind": keys.blind_index(rrn)}).first()
 
 
 def read_person(

@@ -1,0 +1,126 @@
+"""`kiosk db upgrade|purge|check` and `kiosk bench db`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import TYPE_CHECKING
+
+from sqlalchemy import inspect
+from sqlalchemy.engine import make_url
+
+from db.bench import run_bench
+from db.migrate import current_revision, drift, head_revision, upgrade
+from db.purge import purge_expired
+
+if TYPE_CHECKING:
+    from kiosk.cli import CommandRegistry
+    from kiosk.context import AppContext
+
+
+def _shown(ctx: AppContext) -> str:
+    return make_url(ctx.db_url).render_as_string(hide_password=True)
+
+
+def require_schema(ctx: AppContext) -> bool:
+    """True when the database has our tables; otherwise say what to do (the caller exits 2)."""
+    tables = set(inspect(ctx.engine).get_table_names())
+    if {"person", "audit_event"} <= tables:
+        return True
+    print(f"데이터베이스에 표가 아직 없어요. 먼저 `kiosk db upgrade`를 실행하세요. ({_shown(ctx)})")
+    print("the database has no schema yet: run `kiosk db upgrade` first")
+    return False
+
+
+def _upgrade(args: argparse.Namespace, ctx: AppContext) -> int:
+    before = current_revision(ctx.engine)
+    upgrade(ctx.engine, args.revision)
+    after = current_revision(ctx.engine)
+    state = "already at" if before == after else f"upgraded {before or '(empty)'} ->"
+    print(f"OK: {_shown(ctx)} {state} {after}")
+    return 0
+
+
+def _check(args: argparse.Namespace, ctx: AppContext) -> int:
+    differences = drift(ctx.engine)
+    revision, head = current_revision(ctx.engine), head_revision()
+    for difference in differences:
+        print(f"  {difference}")
+    if revision != head or differences:
+        print(
+            f"DIFFERS: {_shown(ctx)} at revision {revision}, head is {head}; {len(differences)} difference(s)"
+        )
+        return 1
+    print(f"OK: {_shown(ctx)} at {revision}, in step with the models")
+    return 0
+
+
+def _purge(args: argparse.Namespace, ctx: AppContext) -> int:
+    if not require_schema(ctx):
+        return 2
+    years = ctx.settings.privacy.retention_years
+    report = purge_expired(ctx.sessions, years, dry_run=args.dry_run)
+    verb = "would delete" if report.dry_run else "deleted"
+    print(
+        f"{'DRY RUN' if report.dry_run else 'OK'}: personal data of cases ended before "
+        f"{report.cutoff:%Y-%m-%d} (retention {years} years): {verb} {report.total} item(s) "
+        f"from {report.counts.get('visits', 0)} visit(s)"
+    )
+    for what, n in sorted(report.counts.items()):
+        if what != "visits":
+            print(f"  {what}: {n}")
+    if report.dry_run:
+        print("  nothing was changed (--dry-run)")
+    return 0
+
+
+def _bench(args: argparse.Namespace, ctx: AppContext) -> int:
+    results = run_bench(args.db, inserts=args.inserts, lookups=args.lookups)
+    if args.json:
+        print(json.dumps({"bench": "db", "target_sqlite_inserts_per_s": 2000, "results": results}, indent=2))
+        return 0
+    for result in results:
+        print(
+            f"{result['backend']:>10}: {result['inserts_per_s']:>8.0f} encrypted person inserts/s "
+            f"({result['inserts']} in {result['insert_seconds']} s), "
+            f"{result['lookups_per_s']:>8.0f} blind-index lookups/s"
+        )
+    return 0
+
+
+def register(registry: CommandRegistry) -> None:
+    registry.group("db", "the database: schema, retention")
+    up = accept_global_options(
+        registry.subcommand("db", "upgrade", "create or migrate the schema (alembic upgrade head)", _upgrade)
+    )
+    up.add_argument("--revision", default="head", help=argparse.SUPPRESS)
+    accept_global_options(
+        registry.subcommand("db", "check", "does the schema match the models? exit 1 if not", _check)
+    )
+    purge = accept_global_options(
+        registry.subcommand(
+            "db",
+            "purge",
+            "delete personal data of cases ended longer ago than privacy.retention_years",
+            _purge,
+        )
+    )
+    purge.add_argument("--dry-run", action="store_true", help="only report what would be deleted")
+    bench = accept_global_options(
+        registry.subcommand(
+            "bench", "db", "encrypted person inserts/s and blind-index lookups/s (SQLite, and --db)", _bench
+        )
+    )
+    bench.add_argument("--json", action="store_true", help="machine-readable output")
+    bench.add_argument("--inserts", type=int, default=5000, help="persons to insert (default 5000)")
+    bench.add_argument("--lookups", type=int, default=2000, help="lookups by RRN (default 2000)")
+
+
+def accept_global_options(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Let `--db`/`--config` also follow the subcommand (`kiosk db upgrade --db URL`).
+
+    SUPPRESS keeps the value given before the subcommand (or from KIOSK_DB_URL) when absent here.
+    """
+    sub.add_argument("--db", default=argparse.SUPPRESS, help="SQLAlchemy database URL (also before COMMAND)")
+    sub.add_argument("--config", default=argparse.SUPPRESS, help="site settings file (also before COMMAND)")
+    return sub
