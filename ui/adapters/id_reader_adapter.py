@@ -1,0 +1,77 @@
+"""ID reader events → Qt signals. The reader's thread only emits; widgets react on the GUI thread."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+log = logging.getLogger(__name__)
+
+
+class IdReaderAdapter(QObject):
+    """Wraps a ``devices.id.model.IdReader``. Signals cross threads as queued connections because this
+    object lives on the GUI thread and the reader calls ``_on_event`` from its own thread."""
+
+    cardPresent = Signal()
+    cardRemoved = Signal()
+    reading = Signal()
+    guidance = Signal(str, str)  # code, message_ko
+    documentRead = Signal(object)  # devices.id.model.IdDocument
+    readFailed = Signal(str, str)  # code, message_ko
+
+    def __init__(self, reader: Any, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.reader = reader
+        self._unsubscribe: Callable[[], None] | None = None
+        self.running = False
+
+    def start(self) -> None:
+        """Subscribe and start the reader (its own thread). Errors become ``readFailed``, never raise."""
+        if self.running:
+            return
+        self._unsubscribe = self.reader.subscribe(self._on_event)
+        try:
+            self.reader.start()
+            self.running = True
+        except Exception as exc:  # an unplugged reader must not take the kiosk down
+            log.warning("ID reader did not start: %s", exc)
+            code = getattr(exc, "code", "reader_unavailable")
+            self.readFailed.emit(code, getattr(exc, "message_ko", "신분증 리더를 쓸 수 없어요."))
+
+    def stop(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        if self.running:
+            try:
+                self.reader.stop()
+            except Exception:
+                log.exception("ID reader stop failed")
+        self.running = False
+
+    def _on_event(self, event: Any) -> None:
+        # Runs on the reader's thread: only emit, never touch a widget.
+        from devices.id.model import (
+            CardPresent,
+            CardRemoved,
+            Guidance,
+            ReadError,
+            Reading,
+            ReadResult,
+        )
+
+        if isinstance(event, CardPresent):
+            self.cardPresent.emit()
+        elif isinstance(event, CardRemoved):
+            self.cardRemoved.emit()
+        elif isinstance(event, Reading):
+            self.reading.emit()
+        elif isinstance(event, Guidance):
+            self.guidance.emit(event.code, event.message_ko)
+        elif isinstance(event, ReadResult):
+            self.documentRead.emit(event.document)
+        elif isinstance(event, ReadError):
+            self.readFailed.emit(event.code, event.message_ko)

@@ -1,0 +1,72 @@
+"""Assemble the lobby: window, screens, idle watch, language. ``build_lobby`` is what the CLI, the
+screenshot tour, the bench and the tests call."""
+
+from __future__ import annotations
+
+import logging
+
+from ui.lobby.idle import IdleWatcher
+from ui.lobby.screens.consent import ConsentScreen
+from ui.lobby.screens.goodbye import GoodbyeScreen
+from ui.lobby.screens.identify import IdentifyScreen
+from ui.lobby.screens.needs import NeedsScreen
+from ui.lobby.screens.results import ResultsScreen
+from ui.lobby.screens.staff import StaffPinScreen, StaffScreen
+from ui.lobby.screens.ticket import TicketScreen
+from ui.lobby.screens.welcome import WelcomeScreen
+from ui.lobby.services import LobbyServices
+from ui.lobby.window import LobbyWindow
+
+log = logging.getLogger(__name__)
+VISIT_SCREENS = ("welcome", "identify", "consent", "needs", "results", "ticket", "goodbye")
+
+
+def _chat_panel(services: LobbyServices) -> object | None:
+    try:
+        from ui.chat import ChatPanel  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    try:
+        return ChatPanel()
+    except Exception:  # the assistant is optional for the kiosk: log and go on without it
+        log.exception("chat panel failed to start")
+        return None
+
+
+def build_lobby(
+    services: LobbyServices,
+    *,
+    kiosk_mode: bool = False,
+    idle_ms: int | None = None,
+    warning_s: int | None = None,
+    tick_ms: int = 1000,
+    with_chat: bool = True,
+) -> LobbyWindow:
+    """A ready LobbyWindow on the welcome screen. Call ``window.shutdown()`` before quitting."""
+    cfg = services.settings.lobby
+    window = LobbyWindow(services, kiosk_mode=kiosk_mode)
+    window.add_screen("welcome", WelcomeScreen(window))
+    window.add_screen("identify", IdentifyScreen(window))
+    window.add_screen("consent", ConsentScreen(window))
+    window.add_screen("needs", NeedsScreen(window))
+    window.add_screen("results", ResultsScreen(window))
+    window.add_screen("ticket", TicketScreen(window))
+    window.add_screen("goodbye", GoodbyeScreen(window))
+    window.add_screen("staff_pin", StaffPinScreen(window))
+    window.add_screen("staff", StaffScreen(window))
+    panel = _chat_panel(services) if with_chat else None
+    if panel is not None:
+        from ui.lobby.screens.chat import ChatScreen
+
+        window.add_screen("chat", ChatScreen(window, panel))
+    window.idle_watcher = IdleWatcher(  # type: ignore[attr-defined]
+        window,
+        idle_ms=idle_ms if idle_ms is not None else cfg.idle_seconds * 1000,
+        warning_s=warning_s if warning_s is not None else cfg.warning_seconds,
+        tick_ms=tick_ms,
+    )
+    if cfg.default_language != "ko":
+        window.set_language(cfg.default_language)
+    window.retranslate()
+    window.go("welcome", remember=False)
+    return window

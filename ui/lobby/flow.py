@@ -1,0 +1,108 @@
+"""Drives the visit workflow (``kiosk.visit``) from the screens, always on the worker thread.
+
+Jobs carry the generation of the visit they belong to: after a wipe the generation moves on, so a job
+queued for the old visitor never touches the next visitor's visit.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ui.lobby.window import LobbyWindow
+
+log = logging.getLogger(__name__)
+
+
+class FlowHolder:
+    """The current VisitFlow and its generation, shared with the worker thread."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.flow: Any = None
+        self.generation = 0
+
+    def next_generation(self) -> int:
+        with self._lock:
+            self.generation += 1
+            self.flow = None
+            return self.generation
+
+    def set(self, generation: int, flow: Any) -> bool:
+        with self._lock:
+            if generation != self.generation:
+                return False
+            self.flow = flow
+            return True
+
+    def get(self, generation: int) -> Any:
+        with self._lock:
+            return self.flow if generation == self.generation else None
+
+
+def holder(window: LobbyWindow) -> FlowHolder:
+    existing = getattr(window, "_flow_holder", None)
+    if existing is None:
+        existing = FlowHolder()
+        window._flow_holder = existing  # type: ignore[attr-defined]
+        window.wiped.connect(lambda _reason: existing.next_generation())
+    return existing
+
+
+def start_visit(window: LobbyWindow, path: str) -> None:
+    """상담 접수 / 번호표만: open a visit in the workflow (off the GUI thread) and show the first step."""
+    window.draft.path = path
+    flows = holder(window)
+    generation = flows.next_generation()
+    visits = window.services.visits
+    if visits is not None:
+        language = window.language.language
+
+        def open_visit() -> Any:
+            flow = visits.start(path=path, language=language)
+            flows.set(generation, flow)
+            return flow
+
+        def opened(flow: Any) -> None:
+            if flows.get(generation) is flow:
+                window.draft.flow = flow
+
+        window.worker.submit(open_visit, opened, lambda e: _failed(window, "visit_start", e))
+    window.go("identify" if path == "consult" else "ticket")
+
+
+def run_step(
+    window: LobbyWindow,
+    step: Callable[[Any], Any],
+    on_done: Callable[[Any], None] | None = None,
+    on_error: Callable[[Exception], None] | None = None,
+    *,
+    name: str = "step",
+) -> None:
+    """Run ``step(flow)`` on the worker for the current visit; skipped if the visit was wiped meanwhile."""
+    flows = holder(window)
+    generation = flows.generation
+    if window.services.visits is None:
+        if on_done is not None:
+            on_done(None)
+        return
+
+    def job() -> Any:
+        flow = flows.get(generation)
+        if flow is None:
+            raise RuntimeError("no open visit (wiped or failed to start)")
+        return step(flow)
+
+    window.worker.submit(job, on_done, on_error or (lambda e: _failed(window, name, e)))
+
+
+def _failed(window: LobbyWindow, what: str, error: Exception) -> None:
+    # The visitor sees a calm sentence; the code and the exception go to the log for staff.
+    log.warning("lobby %s failed: %s: %s", what, error.__class__.__name__, error)
+    window.show_notice(
+        window.tr("잠시 문제가 생겼어요. 계속 진행하셔도 되고, 어려우면 '직원 호출'을 눌러 주세요."),
+        kind="error",
+    )

@@ -1,0 +1,1 @@
+"""One module per kiosk screen; each is a LobbyScreen shown inside the LobbyWindow chrome."""

@@ -1,0 +1,61 @@
+"""What every screen tells the chrome: its title, voice text and its one primary action."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from ui.lobby.window import LobbyWindow
+
+
+class LobbyScreen(QWidget):
+    """Subclasses keep their own translatable strings (``self.tr`` uses the concrete class as context)."""
+
+    chromeChanged = Signal()  # title / primary text / enabled changed: the window re-reads them
+    step = ""  # progress step key (identify, consent, needs, results, ticket) or "" for none
+
+    def __init__(self, lobby: LobbyWindow) -> None:
+        super().__init__()
+        self.lobby = lobby
+        self.body = QVBoxLayout(self)
+        self.body.setContentsMargins(0, 0, 0, 0)
+
+    def title(self) -> str:
+        raise NotImplementedError
+
+    def voice_text(self) -> str:
+        return self.title()
+
+    def primary_text(self) -> str | None:
+        return None
+
+    def primary_enabled(self) -> bool:
+        return True
+
+    def on_primary(self) -> None:
+        """The primary button was pressed."""
+
+    def handle_back(self) -> bool:
+        """이전 inside the screen (previous question, previous page); False lets the window go back."""
+        return False
+
+    def enter(self) -> None:
+        """The screen is about to be shown."""
+
+    def leave(self) -> None:
+        """Another screen is about to be shown."""
+
+    def wipe(self) -> None:
+        """Forget everything this screen shows about the visitor."""
+
+    def retranslate(self) -> None:
+        """Re-read every string (language changed)."""
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+            self.chromeChanged.emit()
+        super().changeEvent(event)

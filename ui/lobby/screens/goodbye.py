@@ -1,0 +1,67 @@
+"""Goodbye: a warm closing line, then the kiosk wipes itself and is ready for the next person."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QLabel
+
+from ui.lobby.screens.base import LobbyScreen
+
+if TYPE_CHECKING:
+    from ui.lobby.window import LobbyWindow
+
+
+class GoodbyeScreen(LobbyScreen):
+    step = ""
+
+    def __init__(self, lobby: LobbyWindow) -> None:
+        super().__init__(lobby)
+        self.body.addStretch(1)
+        self.message = QLabel()
+        self.message.setProperty("role", "title")
+        self.message.setWordWrap(True)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.body.addWidget(self.message)
+        self.body.addStretch(2)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(lobby.services.settings.lobby.goodbye_seconds * 1000)
+        self.timer.timeout.connect(self._done)
+        self.retranslate()
+
+    def _done(self) -> None:
+        from ui.lobby.wipe import wipe_visit
+
+        wipe_visit(self.lobby, reason="completed")
+
+    def title(self) -> str:
+        return self.tr("고맙습니다")
+
+    def voice_text(self) -> str:
+        return self.message.text()
+
+    def primary_text(self) -> str:
+        return self.tr("처음 화면으로")
+
+    def on_primary(self) -> None:
+        self.timer.stop()
+        self._done()
+
+    def enter(self) -> None:
+        self.timer.start()
+
+    def leave(self) -> None:
+        self.timer.stop()
+
+    def handle_back(self) -> bool:
+        return True  # the visit is finished; 이전 would only reopen a completed step
+
+    def retranslate(self) -> None:
+        self.message.setText(
+            self.tr(
+                "접수가 끝났어요.\n번호가 화면에 나오면 창구로 가 주세요.\n"
+                "입력하신 정보는 곧 이 기기에서 지워져요."
+            )
+        )

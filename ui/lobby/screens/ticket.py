@@ -1,0 +1,296 @@
+"""Ticket: the big number, the estimated wait, printing status — and a QR / SMS when the printer fails.
+
+The ticket is issued by the workflow (``take_ticket``) on the worker thread, then printed through the
+spool. A printer that is out of paper or does not answer never stops the visit: the number stays on the
+screen, a QR code carries it to the visitor's phone, and an SMS can be asked for.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from typing import TYPE_CHECKING, Any
+
+import qrcode
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout
+
+from ui.adapters.print_adapter import PrintAdapter
+from ui.lobby.flow import run_step
+from ui.lobby.screens.base import LobbyScreen
+from ui.widgets.buttons import set_label, touch_button
+
+if TYPE_CHECKING:
+    from ui.lobby.window import LobbyWindow
+
+log = logging.getLogger(__name__)
+LINES = ("finance", "debt", "integrated")
+
+
+def _get(obj: Any, *names: str, default: Any = None) -> Any:
+    for name in names:
+        value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+        if value not in (None, ""):
+            return value
+    return default
+
+
+class TicketScreen(LobbyScreen):
+    step = "ticket"
+
+    def __init__(self, lobby: LobbyWindow) -> None:
+        super().__init__(lobby)
+        self.mode = "choose"  # choose | issuing | shown | unavailable
+        self.printer = PrintAdapter(lobby.services.spool, self) if lobby.services.spool is not None else None
+        if self.printer is not None:
+            self.printer.jobDone.connect(self._printed)
+            self.printer.jobFailed.connect(self._print_failed)
+        self.job_id = ""
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.body.addWidget(self.intro)
+        self.line_buttons = {line: touch_button(role="big", name=f"Line_{line}") for line in LINES}
+        for line, button in self.line_buttons.items():
+            button.clicked.connect(lambda _=False, ln=line: self.issue(ln))
+            self.body.addWidget(button)
+        self.card = QFrame()
+        self.card.setProperty("role", "card")
+        card = QVBoxLayout(self.card)
+        self.line_label = QLabel()
+        self.line_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        card.addWidget(self.line_label)
+        self.number = QLabel()
+        self.number.setObjectName("TicketNumber")
+        self.number.setProperty("role", "huge")
+        self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        card.addWidget(self.number)
+        self.wait = QLabel()
+        self.wait.setObjectName("TicketWait")
+        self.wait.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.wait.setWordWrap(True)
+        card.addWidget(self.wait)
+        self.body.addWidget(self.card)
+        self.print_status = QLabel()
+        self.print_status.setObjectName("PrintStatus")
+        self.print_status.setWordWrap(True)
+        self.print_status.setProperty("role", "guidance")
+        self.body.addWidget(self.print_status)
+        fallback = QGridLayout()
+        self.qr = QLabel()
+        self.qr.setObjectName("TicketQr")
+        self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        fallback.addWidget(self.qr, 0, 0, 2, 1)
+        self.sms = touch_button(role="secondary", name="TicketSms")
+        self.sms.clicked.connect(self._sms)
+        self.retry = touch_button(role="secondary", name="TicketReprint")
+        self.retry.clicked.connect(self._print)
+        fallback.addWidget(self.retry, 0, 1)
+        fallback.addWidget(self.sms, 1, 1)
+        self.body.addLayout(fallback)
+        self.body.addStretch(1)
+        self.ticket: Any = None
+        self._show_mode()
+        self.retranslate()
+
+    # -- issuing -----------------------------------------------------------------------------------------
+    def issue(self, line: str) -> None:
+        self.lobby.draft.line = line
+        self.mode = "issuing"
+        self._show_mode()
+        self.chromeChanged.emit()
+        run_step(
+            self.lobby, lambda flow: flow.take_ticket(line), self._issued, self._issue_failed, name="ticket"
+        )
+
+    def _issued(self, ticket: Any) -> None:
+        if ticket is None:
+            self._issue_failed(RuntimeError("no workflow service"))
+            return
+        self.ticket = ticket
+        self.lobby.draft.ticket = ticket
+        self.mode = "shown"
+        self._show_mode()
+        self.retranslate()
+        self.chromeChanged.emit()
+        self.lobby.voice.say(self.voice_text())
+        self._print()
+
+    def _issue_failed(self, error: Exception) -> None:
+        log.warning("ticket issue failed: %s", error)
+        self.mode = "unavailable"
+        self._show_mode()
+        self.retranslate()
+        self.chromeChanged.emit()
+
+    def ticket_number(self) -> str:
+        return str(_get(self.ticket, "display", "number_display", "label", "number", default=""))
+
+    # -- printing ----------------------------------------------------------------------------------------
+    def _print(self) -> None:
+        if self.ticket is None:
+            return
+        if self.printer is None:
+            self._print_failed("", "no printer")
+            return
+        self.lobby.draft.printed = "printing"
+        self._status(self.tr("번호표를 인쇄하고 있어요…"), "guidance")
+        self.retry.hide()
+        fields = {
+            "number": self.ticket_number(),
+            "line": self.lobby.draft.line,
+            "wait_minutes": _get(self.ticket, "wait_minutes", "estimated_wait_minutes", default=0),
+            "people_ahead": _get(self.ticket, "people_ahead", "ahead", default=0),
+        }
+        printer = self.printer
+
+        def remember(job_id: Any) -> None:
+            self.job_id = str(job_id)
+
+        self.lobby.worker.submit(
+            lambda: printer.submit("ticket", fields), remember, lambda e: self._print_failed("", str(e))
+        )
+
+    def _printed(self, job_id: str) -> None:
+        if job_id != self.job_id:
+            return
+        self.lobby.draft.printed = "done"
+        self._status(self.tr("번호표가 나왔어요. 아래에서 가져가세요."), "guidance")
+        self.lobby.voice.say(self.print_status.text())
+
+    def _print_failed(self, job_id: str, reason: str) -> None:
+        if job_id and job_id != self.job_id:
+            return
+        log.warning("ticket print failed: %s", reason)
+        self.lobby.draft.printed = "failed"
+        self._status(
+            self.tr(
+                "번호표를 인쇄하지 못했어요. 휴대전화로 아래 QR을 찍거나 문자로 받으세요. "
+                "번호는 화면에서 기억하셔도 돼요."
+            ),
+            "error",
+        )
+        self._show_qr()
+        self.sms.show()
+        self.retry.show()
+        self.lobby.voice.say(self.print_status.text())
+
+    def _show_qr(self) -> None:
+        payload = (
+            f"paperless-kiosk:ticket:{self.lobby.services.settings.app.center_code}:{self.ticket_number()}"
+        )
+        image = qrcode.make(payload, box_size=8, border=2)
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG")
+        pixmap = QPixmap()
+        pixmap.loadFromData(buffer.getvalue(), "PNG")
+        side = self.lobby.metrics.px(40)
+        self.qr.setPixmap(pixmap.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio))
+        self.qr.setAccessibleName(self.tr("번호표 QR 코드"))
+        self.qr.show()
+
+    def _sms(self) -> None:
+        def request(flow: Any) -> Any:
+            ask = getattr(flow, "request_sms", None)
+            return ask() if callable(ask) else None
+
+        run_step(self.lobby, request, name="sms")
+        self.lobby.show_notice(self.tr("문자를 보내 드릴게요. 번호가 불리면 문자로도 알려 드려요."))
+
+    def _status(self, text: str, kind: str) -> None:
+        self.print_status.setProperty("role", kind)
+        self.print_status.style().unpolish(self.print_status)
+        self.print_status.style().polish(self.print_status)
+        self.print_status.setText(text)
+        self.print_status.setAccessibleName(text)
+        self.print_status.show()
+
+    def _show_mode(self) -> None:
+        choosing = self.mode == "choose"
+        for button in self.line_buttons.values():
+            button.setVisible(choosing)
+        self.intro.setVisible(choosing or self.mode in ("unavailable", "issuing"))
+        self.card.setVisible(self.mode == "shown")
+        if self.mode != "shown":
+            self.print_status.hide()
+            self.qr.hide()
+            self.qr.clear()
+            self.sms.hide()
+            self.retry.hide()
+
+    # -- LobbyScreen ------------------------------------------------------------------------------------
+    def title(self) -> str:
+        return self.tr("번호표") if self.mode == "shown" else self.tr("어떤 상담이 필요하세요?")
+
+    def voice_text(self) -> str:
+        if self.mode == "shown":
+            return (
+                self.tr("번호는 %1번이에요. %2")
+                .replace("%1", self.ticket_number())
+                .replace("%2", self.wait.text())
+            )
+        return self.title()
+
+    def primary_text(self) -> str | None:
+        return self.tr("다 됐어요") if self.mode == "shown" else None
+
+    def on_primary(self) -> None:
+        self.lobby.go("goodbye")
+
+    def enter(self) -> None:
+        if self.mode == "shown":
+            return
+        line = self.lobby.draft.line or self._recommended_line()
+        if line:
+            self.issue(line)
+        else:
+            self.mode = "choose"
+            self._show_mode()
+
+    def _recommended_line(self) -> str:
+        report = self.lobby.draft.report
+        return str(_get(report, "service_line", "line", default="")) if report is not None else ""
+
+    def handle_back(self) -> bool:
+        return self.mode == "shown"  # a ticket, once issued, stays: 이전 does nothing here
+
+    def wipe(self) -> None:
+        self.ticket = None
+        self.job_id = ""
+        self.mode = "choose"
+        self.number.clear()
+        self.wait.clear()
+        self.line_label.clear()
+        self.print_status.clear()
+        self._show_mode()
+
+    def retranslate(self) -> None:
+        names = {
+            "finance": self.tr("금융 상담 (대출·자금)"),
+            "debt": self.tr("채무 조정 (빚 갚는 방법 조정)"),
+            "integrated": self.tr("통합 상담 (잘 모르겠어요)"),
+        }
+        for line, button in self.line_buttons.items():
+            set_label(button, names[line])
+        if self.mode == "unavailable":
+            self.intro.setText(
+                self.tr("번호표를 발급하지 못했어요. '직원 호출'을 눌러 주시면 바로 도와드릴게요.")
+            )
+        elif self.mode == "issuing":
+            self.intro.setText(self.tr("번호표를 만들고 있어요…"))
+        else:
+            self.intro.setText(self.tr("상담 종류를 골라 주세요. 잘 모르시면 '통합 상담'을 누르세요."))
+        set_label(self.sms, self.tr("문자로 받기"))
+        set_label(self.retry, self.tr("다시 인쇄하기"))
+        if self.ticket is not None:
+            self.line_label.setText(names.get(self.lobby.draft.line, ""))
+            self.number.setText(self.ticket_number())
+            self.number.setAccessibleName(self.ticket_number())
+            ahead = _get(self.ticket, "people_ahead", "ahead", default=None)
+            minutes = _get(self.ticket, "wait_minutes", "estimated_wait_minutes", default=None)
+            parts = []
+            if ahead is not None:
+                parts.append(self.tr("앞에 %1명").replace("%1", str(ahead)))
+            if minutes is not None:
+                parts.append(self.tr("약 %1분 기다려요").replace("%1", str(int(minutes))))
+            self.wait.setText(" · ".join(parts))

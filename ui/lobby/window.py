@@ -1,0 +1,293 @@
+"""The kiosk window: fixed chrome around one screen at a time.
+
+Top: the centre's name and the step title; progress dots. Bottom, always in the same places: the one
+primary action (full width), then 이전 · 처음으로 · 다시 듣기 · 직원 호출. Navigation, look (theme, text
+size, language, voice) and the visit draft live here; each screen is its own module.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+from ui.adapters.workflow_worker import WorkflowWorker
+from ui.i18n import LanguageSwitch
+from ui.lobby.screens.base import LobbyScreen
+from ui.lobby.services import LobbyServices
+from ui.lobby.state import VisitDraft
+from ui.theme import ICON_COLOURS, ScreenMetrics, Sizes, stylesheet
+from ui.voice import VoiceGuide
+from ui.widgets.buttons import set_label, touch_button
+from ui.widgets.progress_dots import ProgressDots
+
+log = logging.getLogger(__name__)
+CONSULT_STEPS = ("identify", "consent", "needs", "results", "ticket")
+STAFF_TAPS = 5
+STAFF_TAP_WINDOW_MS = 4000
+
+
+class LobbyWindow(QWidget):
+    screenChanged = Signal(str)
+    wiped = Signal(str)  # reason
+
+    def __init__(self, services: LobbyServices, *, kiosk_mode: bool = False) -> None:
+        super().__init__()
+        self.services = services
+        cfg = services.settings.lobby
+        self.setObjectName("LobbyWindow")
+        self.setWindowTitle("paperless-kiosk")
+        self.metrics = ScreenMetrics(cfg.screen_dpi)
+        self.theme_name = "default"
+        self.text_size = "normal"
+        self.sizes = self._make_sizes()
+        self.language = LanguageSwitch()
+        self.voice = VoiceGuide(
+            cfg.voice_command,
+            default_enabled=cfg.voice_enabled,
+            default_rate_wpm=cfg.voice_rate_wpm,
+            parent=self,
+        )
+        self.worker = WorkflowWorker(self)
+        self.draft = VisitDraft()
+        self.screens: dict[str, LobbyScreen] = {}
+        self.history: list[str] = []
+        self.current = ""
+        self._staff_taps: list[int] = []
+        self._clock = QTimer(self)  # only for the tap window; never blocks
+        self._build_chrome()
+        self.resize(cfg.window_width_px, cfg.window_height_px)
+        if kiosk_mode:
+            # Frameless, on top, full screen: no title bar to drag, no close button to press.
+            self.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
+            self.setWindowState(Qt.WindowState.WindowFullScreen)
+            self.setCursor(Qt.CursorShape.BlankCursor)
+        self._kiosk_mode = kiosk_mode
+        self.apply_look()
+
+    # -- chrome -----------------------------------------------------------------------------------------
+    def _build_chrome(self) -> None:
+        outer = QVBoxLayout(self)
+        gap = self.sizes.gap
+        outer.setContentsMargins(gap, gap, gap, gap)
+        outer.setSpacing(gap)
+        top = QFrame()
+        top.setProperty("role", "bar")
+        top_layout = QVBoxLayout(top)
+        self.centre_label = QLabel()
+        self.centre_label.setObjectName("CentreName")
+        self.centre_label.installEventFilter(self)  # the hidden staff gesture: 5 taps within 4 s
+        top_layout.addWidget(self.centre_label)
+        self.title_label = QLabel()
+        self.title_label.setProperty("role", "title")
+        self.title_label.setObjectName("StepTitle")
+        self.title_label.setWordWrap(True)
+        top_layout.addWidget(self.title_label)
+        outer.addWidget(top)
+        self.progress = ProgressDots(self.sizes.touch)
+        outer.addWidget(self.progress)
+        self.notice = QLabel()
+        self.notice.setObjectName("Notice")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+        outer.addWidget(self.notice)
+        self.stack = QStackedWidget()
+        outer.addWidget(self.stack, 1)
+        self.primary = touch_button(role="primary", name="Primary")
+        self.primary.clicked.connect(self._primary_clicked)
+        outer.addWidget(self.primary)
+        nav = QHBoxLayout()
+        nav.setSpacing(gap)
+        self.back_button = touch_button(role="chrome", name="Back")
+        self.home_button = touch_button(role="chrome", name="Home")
+        self.replay_button = touch_button(role="chrome", name="Replay")
+        self.staff_button = touch_button(role="chrome", name="CallStaff")
+        self.back_button.clicked.connect(self.back)
+        self.home_button.clicked.connect(self.start_over)
+        self.replay_button.clicked.connect(self.voice.replay)
+        self.staff_button.clicked.connect(self.call_staff)
+        for button in (self.back_button, self.home_button, self.replay_button, self.staff_button):
+            nav.addWidget(button)
+        outer.addLayout(nav)
+        from ui.widgets.idle_overlay import IdleOverlay
+
+        self.idle_overlay = IdleOverlay(self)
+
+    def add_screen(self, name: str, screen: LobbyScreen) -> None:
+        self.screens[name] = screen
+        self.stack.addWidget(screen)
+        screen.chromeChanged.connect(lambda s=screen: self._refresh_chrome() if s is self.screen else None)
+
+    @property
+    def screen(self) -> LobbyScreen:
+        return self.screens[self.current]
+
+    def retranslate(self) -> None:
+        self.centre_label.setText(self.tr("서민금융통합지원센터"))
+        self.centre_label.setAccessibleName(self.centre_label.text())
+        set_label(self.back_button, self.tr("이전"))
+        set_label(self.home_button, self.tr("처음으로"))
+        set_label(self.replay_button, self.tr("다시 듣기"))
+        set_label(self.staff_button, self.tr("직원 호출"))
+        self.progress.set_steps(
+            [self.tr("본인 확인"), self.tr("동의"), self.tr("질문"), self.tr("결과"), self.tr("번호표")]
+        )
+        if self.current:
+            self._refresh_chrome()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _refresh_chrome(self) -> None:
+        screen = self.screen
+        self.title_label.setText(screen.title())
+        self.title_label.setAccessibleName(screen.title())
+        text = screen.primary_text()
+        self.primary.setVisible(text is not None)
+        if text is not None:
+            set_label(self.primary, text)
+            self.primary.setEnabled(screen.primary_enabled())
+        steps = CONSULT_STEPS if self.draft.path == "consult" else ("ticket",)
+        show_progress = screen.step in steps and self.draft.path == "consult"
+        self.progress.setVisible(show_progress)
+        if show_progress:
+            self.progress.set_current(steps.index(screen.step))
+        at_start = self.current == "welcome"
+        self.back_button.setEnabled(bool(self.history) and not at_start)
+        self.home_button.setEnabled(not at_start)
+
+    def _primary_clicked(self) -> None:
+        if self.current:
+            self.screen.on_primary()
+
+    # -- navigation -------------------------------------------------------------------------------------
+    def go(self, name: str, *, remember: bool = True) -> None:
+        if self.current and self.current != name:
+            self.screen.leave()
+            if remember:
+                self.history.append(self.current)
+        self.current = name
+        self.hide_notice()
+        screen = self.screens[name]
+        screen.enter()
+        self.stack.setCurrentWidget(screen)
+        self._refresh_chrome()
+        self.voice.say(screen.voice_text())
+        self.screenChanged.emit(name)
+
+    def back(self) -> None:
+        if self.current and self.screen.handle_back():
+            self._refresh_chrome()
+            return
+        if not self.history:
+            return
+        previous = self.history.pop()
+        if self.draft.flow is not None and hasattr(self.draft.flow, "back"):
+            flow = self.draft.flow
+            self.worker.submit(flow.back, on_error=lambda e: log.warning("workflow back failed: %s", e))
+        self.go(previous, remember=False)
+
+    def start_over(self) -> None:
+        """처음으로: the visit is abandoned and wiped, like an idle timeout but at the visitor's request."""
+        from ui.lobby.wipe import wipe_visit
+
+        wipe_visit(self, reason="start_over")
+
+    def call_staff(self) -> None:
+        step = self.current or "welcome"
+        self.worker.submit(lambda: self.services.call_staff(step))
+        self.show_notice(self.tr("직원을 불렀어요. 잠시만 기다려 주세요."), kind="guidance")
+
+    def show_notice(self, text: str, *, kind: str = "guidance") -> None:
+        self.notice.setProperty("role", kind)
+        self.notice.style().unpolish(self.notice)
+        self.notice.style().polish(self.notice)
+        self.notice.setText(text)
+        self.notice.setAccessibleName(text)
+        self.notice.show()
+
+    def hide_notice(self) -> None:
+        self.notice.clear()
+        self.notice.hide()
+
+    # -- look -------------------------------------------------------------------------------------------
+    def _make_sizes(self) -> Sizes:
+        cfg = self.services.settings.lobby
+        body = getattr(cfg.text_mm, self.text_size)
+        return Sizes.make(self.metrics, body, cfg.min_touch_mm, cfg.keypad_key_mm)
+
+    def icon_colour(self, role: str = "text") -> str:
+        return ICON_COLOURS[self.theme_name][role]
+
+    def apply_look(self) -> None:
+        self.sizes = self._make_sizes()
+        self.setStyleSheet(stylesheet(self.theme_name, self.sizes))
+
+    def set_theme(self, theme: str) -> None:
+        self.theme_name = theme
+        self.apply_look()
+        for screen in self.screens.values():
+            screen.retranslate()  # screens with icons redraw them in the theme's colours
+
+    def set_text_size(self, size: str) -> None:
+        self.text_size = size
+        self.apply_look()
+
+    def set_language(self, language: str) -> None:
+        self.language.set_language(language)  # LanguageChange reaches every widget
+        self.voice.language = language
+
+    def reset_accessibility(self) -> None:
+        cfg = self.services.settings.lobby
+        if self.language.language != cfg.default_language:
+            self.set_language(cfg.default_language)
+        self.theme_name, self.text_size = "default", "normal"
+        self.apply_look()
+        self.voice.reset()
+
+    # -- staff gesture ------------------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.centre_label and event.type() == QEvent.Type.MouseButtonPress:
+            self.register_staff_tap()
+        return super().eventFilter(watched, event)
+
+    def register_staff_tap(self, now_ms: int | None = None) -> None:
+        from time import monotonic
+
+        now = int(monotonic() * 1000) if now_ms is None else now_ms
+        self._staff_taps = [t for t in self._staff_taps if now - t <= STAFF_TAP_WINDOW_MS] + [now]
+        if len(self._staff_taps) >= STAFF_TAPS and "staff_pin" in self.screens:
+            self._staff_taps.clear()
+            self.go("staff_pin")
+
+    # -- life cycle ---------------------------------------------------------------------------------------
+    def shutdown(self) -> None:
+        """Stop threads and devices; tests call it in teardown, the app on quit."""
+        self.idle_watcher_stop()
+        self.voice.stop()
+        for screen in self.screens.values():
+            stop = getattr(screen, "shutdown", None)
+            if callable(stop):
+                stop()
+        self.worker.stop()
+
+    def idle_watcher_stop(self) -> None:
+        watcher: Any = getattr(self, "idle_watcher", None)
+        if watcher is not None:
+            watcher.stop()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._kiosk_mode and not getattr(self, "_closing_allowed", False):
+            event.ignore()  # no window-manager escape in kiosk mode; staff mode may quit
+            return
+        super().closeEvent(event)
+
+    def resizeEvent(self, event: Any) -> None:
+        if self.idle_overlay.isVisible():
+            self.idle_overlay.setGeometry(self.rect())
+        super().resizeEvent(event)

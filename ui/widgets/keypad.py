@@ -1,0 +1,133 @@
+"""The large amount keypad: digits in 만원 or 천원, shown as "3,200만원", never a text field."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import QButtonGroup, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from ui.widgets.buttons import set_label, touch_button
+
+UNIT_WON = {"manwon": 10_000, "cheonwon": 1_000, "count": 1}
+MAX_DIGITS = 7
+
+
+def format_manwon(won: int) -> str:
+    """Money the way people say it: 32,000,000 → "3,200만원"; under 만원 → "5,000원"."""
+    if won % 10_000 == 0 or won >= 10_000:
+        manwon, rest = divmod(won, 10_000)
+        text = f"{manwon:,}만원"
+        return text if rest == 0 else f"{manwon:,}만 {rest:,}원"
+    return f"{won:,}원"
+
+
+class AmountKeypad(QWidget):
+    """Digits entered in a unit (만원 / 천원, or plain counts and days); ``value`` is in won or the count."""
+
+    valueChanged = Signal(int)
+
+    def __init__(self, mode: str = "amount", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._mode = mode  # "amount" (만원/천원) or "count" (people, creditors, days)
+        self._digits = ""
+        self._unit = "manwon" if mode == "amount" else "count"
+        self._suffix = ""
+        outer = QVBoxLayout(self)
+        self.display = QLabel()
+        self.display.setProperty("role", "title")
+        self.display.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.display.setObjectName("KeypadDisplay")
+        outer.addWidget(self.display)
+
+        self.unit_row = QHBoxLayout()
+        self._units = QButtonGroup(self)
+        self.unit_manwon = touch_button(role="choice", name="UnitManwon", checkable=True)
+        self.unit_cheonwon = touch_button(role="choice", name="UnitCheonwon", checkable=True)
+        for button, unit in ((self.unit_manwon, "manwon"), (self.unit_cheonwon, "cheonwon")):
+            self._units.addButton(button)
+            button.clicked.connect(lambda _=False, u=unit: self.set_unit(u))
+            self.unit_row.addWidget(button)
+            button.setVisible(mode == "amount")
+        self.unit_manwon.setChecked(True)
+        outer.addLayout(self.unit_row)
+
+        grid = QGridLayout()
+        self.keys: dict[str, object] = {}
+        layout = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "back"]
+        for index, key in enumerate(layout):
+            button = touch_button(key if key.isdigit() else "", role="key", name=f"Key_{key}")
+            button.clicked.connect(lambda _=False, k=key: self.press(k))
+            grid.addWidget(button, index // 3, index % 3)
+            self.keys[key] = button
+        outer.addLayout(grid)
+        self.retranslate()
+
+    # -- input ------------------------------------------------------------------------------------------
+    def press(self, key: str) -> None:
+        if key == "back":
+            self._digits = self._digits[:-1]
+        elif key == "clear":
+            self._digits = ""
+        elif key.isdigit() and len(self._digits) < MAX_DIGITS:
+            if not (key == "0" and self._digits == ""):
+                self._digits += key
+        self._refresh()
+        self.valueChanged.emit(self.value)
+
+    def set_unit(self, unit: str) -> None:
+        self._unit = unit
+        (self.unit_manwon if unit == "manwon" else self.unit_cheonwon).setChecked(True)
+        self._refresh()
+        self.valueChanged.emit(self.value)
+
+    def set_suffix(self, suffix: str) -> None:
+        """For counts: the word after the number ("명", "곳", "일")."""
+        self._suffix = suffix
+        self._refresh()
+
+    def clear(self) -> None:
+        self._digits = ""
+        self._unit = "manwon" if self._mode == "amount" else "count"
+        self.unit_manwon.setChecked(True)
+        self._refresh()
+
+    def set_value(self, value: int) -> None:
+        if self._mode == "amount":
+            if value % 10_000 == 0:
+                self._unit, number = "manwon", value // 10_000
+            else:
+                self._unit, number = "cheonwon", value // 1_000
+        else:
+            number = value
+        self._digits = str(number) if number else ""
+        self._refresh()
+
+    @property
+    def has_value(self) -> bool:
+        return self._digits != ""
+
+    @property
+    def value(self) -> int:
+        return int(self._digits or "0") * UNIT_WON[self._unit]
+
+    # -- text -------------------------------------------------------------------------------------------
+    def _refresh(self) -> None:
+        if self._mode == "amount":
+            shown = format_manwon(self.value) if self._digits else self.tr("금액을 눌러 주세요")
+        else:
+            shown = f"{int(self._digits):,}{self._suffix}" if self._digits else self.tr("숫자를 눌러 주세요")
+        self.display.setText(shown)
+        self.display.setAccessibleName(shown)
+
+    def retranslate(self) -> None:
+        set_label(self.unit_manwon, self.tr("만원 단위"))
+        set_label(self.unit_cheonwon, self.tr("천원 단위"))
+        set_label(self.keys["clear"], self.tr("모두 지우기"))  # type: ignore[arg-type]
+        set_label(self.keys["back"], self.tr("한 칸 지우기"))  # type: ignore[arg-type]
+        for digit in "0123456789":
+            self.keys[digit].setAccessibleName(digit)  # type: ignore[attr-defined]
+        self._refresh()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
