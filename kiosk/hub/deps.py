@@ -1,0 +1,163 @@
+"""Request dependencies: the hub's state, a database session per request, and the caller."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from config import Settings
+from db.models import IdempotencyRecord
+from kiosk.hub.auth import UNAUTHENTICATED, LoginThrottle, Principal, TokenCache, resolve_token
+from kiosk.hub.errors import HubError, forbidden
+from kiosk.hub.events import EventBus
+
+
+@dataclass
+class HubState:
+    """Everything the routes share; built once by create_app."""
+
+    settings: Settings
+    sessions: sessionmaker[Session]
+    keys: Any  # db.crypto.KeyRing: encrypts RRN/phone, makes blind indexes
+    archive_dir: Path
+    document_signer: Any = None  # printers.documents PAdES signer; None: archive without PAdES
+    bus: EventBus = field(default_factory=EventBus)
+    tokens: TokenCache = field(default_factory=TokenCache)
+    throttle: LoginThrottle = field(default_factory=lambda: LoginThrottle(20, 300.0))
+    mirrors: dict[uuid.UUID, Any] = field(default_factory=dict)
+
+
+def hub_state(request: Request) -> HubState:
+    state: HubState = request.app.state.hub
+    return state
+
+
+def db_session(state: Annotated[HubState, Depends(hub_state)]) -> Iterator[Session]:
+    with state.sessions() as session:
+        yield session
+
+
+_bearer = HTTPBearer(auto_error=False, description="counselor session token (c_…) or device token (d_…)")
+
+
+def caller(
+    creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    state: Annotated[HubState, Depends(hub_state)],
+    session: Annotated[Session, Depends(db_session)],
+) -> Principal:
+    if creds is None or not creds.credentials:
+        raise UNAUTHENTICATED
+    return resolve_token(session, creds.credentials, state.tokens)
+
+
+StateDep = Annotated[HubState, Depends(hub_state)]
+SessionDep = Annotated[Session, Depends(db_session)]
+CallerDep = Annotated[Principal, Depends(caller)]
+
+
+def counselor(min_role: str = "counselor") -> Callable[[Principal], Principal]:
+    def check(principal: CallerDep) -> Principal:
+        if not principal.is_counselor(min_role):
+            raise forbidden(
+                "상담사 권한이 필요해요." if min_role == "counselor" else "센터 관리자 권한이 필요해요.",
+                f"Requires the {min_role} role.",
+            )
+        return principal
+
+    return check
+
+
+def device(*kinds: str) -> Callable[[Principal], Principal]:
+    def check(principal: CallerDep) -> Principal:
+        if not principal.is_device(*kinds):
+            raise forbidden(
+                "이 기기에서는 할 수 없는 작업이에요.", f"Only {'/'.join(kinds)} devices may do this."
+            )
+        return principal
+
+    return check
+
+
+def staff_or_device(*kinds: str) -> Callable[[Principal], Principal]:
+    def check(principal: CallerDep) -> Principal:
+        if not (principal.is_counselor() or principal.is_device(*kinds)):
+            raise forbidden()
+        return principal
+
+    return check
+
+
+CounselorDep = Annotated[Principal, Depends(counselor())]
+ManagerDep = Annotated[Principal, Depends(counselor("center_manager"))]
+LobbyDep = Annotated[Principal, Depends(device("lobby"))]
+CounterDep = Annotated[Principal, Depends(device("counter"))]
+
+
+def check_center(principal: Principal, center_id: uuid.UUID | None) -> None:
+    if not principal.may_see_center(center_id):
+        raise forbidden("다른 센터의 기록이에요.", "This record belongs to another center.")
+
+
+def body_sha256(body: Any) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def replayed(
+    session: Session, scope: str, key: str, principal: Principal, request_sha: str
+) -> dict[str, Any] | None:
+    """The stored answer for a repeated key, or None; the same key with another body is a 409."""
+    record = session.scalars(
+        select(IdempotencyRecord).where(IdempotencyRecord.scope == scope, IdempotencyRecord.key == key)
+    ).first()
+    if record is None:
+        return None
+    if record.principal != principal.actor or record.request_sha256 != request_sha:
+        raise HubError(
+            409,
+            "idempotency_conflict",
+            "같은 요청 번호로 다른 내용이 왔어요. 새 요청으로 다시 보내 주세요.",
+            "Idempotency key reused with a different request.",
+        )
+    return dict(record.response)
+
+
+def remember(
+    session: Session, scope: str, key: str, principal: Principal, request_sha: str, response: dict[str, Any]
+) -> None:
+    """Store the answer in the caller's transaction; a concurrent twin fails on the unique key."""
+    session.add(
+        IdempotencyRecord(
+            scope=scope,
+            key=key,
+            principal=principal.actor,
+            request_sha256=request_sha,
+            status_code=200,
+            response=response,
+        )
+    )
+
+
+def commit_or_replay(
+    session: Session, scope: str, key: str, principal: Principal, request_sha: str
+) -> dict[str, Any] | None:
+    """Commit; if a concurrent request with the same key won, roll back and return its answer."""
+    try:
+        session.commit()
+        return None
+    except IntegrityError:
+        session.rollback()
+        answer = replayed(session, scope, key, principal, request_sha)
+        if answer is None:
+            raise
+        return answer

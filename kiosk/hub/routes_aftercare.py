@@ -1,0 +1,130 @@
+"""After-care plans and due lists (rules from kiosk.aftercare), and center statistics per period."""
+
+from __future__ import annotations
+
+import statistics
+import uuid
+from datetime import date, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlalchemy import func, select
+
+from db.audit import append_event
+from db.models import Case, Counselor, Document, FollowUp, Ticket, Visit
+from kiosk.hub.deps import CounselorDep, SessionDep
+from kiosk.hub.errors import HubError
+from kiosk.hub.routes_visits import load_case, load_visit
+from kiosk.hub.schemas import AftercareIn, FollowUpOut, StatisticsOut
+from kiosk.hub.views import followup_out
+
+router = APIRouter(tags=["aftercare"])
+
+
+@router.post("/visits/{visit_id}/aftercare", response_model=list[FollowUpOut], summary="Plan follow-ups")
+def plan(
+    visit_id: uuid.UUID, body: AftercareIn, principal: CounselorDep, session: SessionDep
+) -> list[FollowUpOut]:
+    from kiosk.aftercare import plan_followups
+
+    visit = load_visit(session, principal, visit_id)
+    case = load_case(session, visit)
+    outcome = body.outcome or case.outcome
+    if not outcome:
+        raise HubError(
+            409,
+            "no_outcome",
+            "상담 결과를 먼저 정해 주세요.",
+            "Set the case outcome before planning after-care.",
+        )
+    case.counselor_id = case.counselor_id or principal.id
+    rows = plan_followups(session, case, outcome)
+    append_event(session, principal.actor, "aftercare.plan", f"case:{case.id}", {"count": len(rows)})
+    session.commit()
+    return [followup_out(f) for f in rows]
+
+
+@router.get("/aftercare/due", response_model=list[FollowUpOut], summary="Follow-ups due (mine by default)")
+def due(
+    principal: CounselorDep,
+    session: SessionDep,
+    within_days: Annotated[int, Query(ge=0, le=366)] = 7,
+    everyone: bool = False,
+) -> list[FollowUpOut]:
+    if everyone and not principal.is_counselor("center_manager"):
+        raise HubError(403, "forbidden", "센터 전체 목록은 관리자만 볼 수 있어요.", "Managers only.")
+    until = date.today() + timedelta(days=within_days)
+    query = (
+        select(FollowUp)
+        .join(Case, Case.id == FollowUp.case_id)
+        .join(Visit, Visit.id == Case.visit_id)
+        .where(
+            Visit.center_id == principal.center_id, FollowUp.status == "planned", FollowUp.due_date <= until
+        )
+        .order_by(FollowUp.due_date)
+    )
+    if not everyone:
+        query = query.where(FollowUp.counselor_id == principal.id)
+    return [followup_out(f) for f in session.scalars(query).all()]
+
+
+@router.get("/statistics", response_model=StatisticsOut, summary="Counts per period, line and counselor")
+def center_statistics(
+    principal: CounselorDep,
+    session: SessionDep,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> StatisticsOut:
+    date_to = date_to or date.today()
+    date_from = date_from or date_to - timedelta(days=30)
+    if date_from > date_to or (date_to - date_from).days > 3660:
+        raise HubError(422, "bad_period", "기간이 올바르지 않아요.", "Invalid period.")
+    center = principal.center_id
+    tickets = session.scalars(
+        select(Ticket).where(
+            Ticket.center_id == center, Ticket.service_date >= date_from, Ticket.service_date <= date_to
+        )
+    ).all()
+    by_line: dict[str, int] = {}
+    by_status: dict[str, int] = {}
+    waits: list[float] = []
+    for t in tickets:
+        by_line[t.line] = by_line.get(t.line, 0) + 1
+        by_status[t.status] = by_status.get(t.status, 0) + 1
+        if t.called_at is not None:
+            waits.append((t.called_at - t.created_at).total_seconds() / 60)
+    served = session.execute(
+        select(Counselor.username, func.count(Ticket.id))
+        .join(Ticket, Ticket.counselor_id == Counselor.id)
+        .where(Ticket.center_id == center, Ticket.service_date >= date_from, Ticket.service_date <= date_to)
+        .group_by(Counselor.username)
+    ).all()
+    visits = session.scalar(select(func.count(Visit.id)).where(Visit.center_id == center)) or 0
+    signed = (
+        session.scalar(
+            select(func.count(Document.id))
+            .join(Visit, Visit.id == Document.visit_id)
+            .where(Visit.center_id == center, Document.status.in_(("signed", "archived")))
+        )
+        or 0
+    )
+    due_count = (
+        session.scalar(
+            select(func.count(FollowUp.id))
+            .join(Case, Case.id == FollowUp.case_id)
+            .join(Visit, Visit.id == Case.visit_id)
+            .where(Visit.center_id == center, FollowUp.status == "planned")
+        )
+        or 0
+    )
+    return StatisticsOut(
+        date_from=date_from,
+        date_to=date_to,
+        visits=visits,
+        tickets_by_line=by_line,
+        tickets_by_status=by_status,
+        served_by_counselor={name: n for name, n in served},
+        median_wait_minutes=round(statistics.median(waits), 1) if waits else None,
+        documents_signed=signed,
+        followups_due=due_count,
+    )

@@ -1,0 +1,107 @@
+"""Counselor login/logout, who-am-I, and counselor accounts (center managers create them)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import APIRouter, Request
+from sqlalchemy import select
+
+from db.audit import append_event
+from db.models import Counselor, Device, HubSession
+from kiosk.hub.auth import hash_password, hash_token, login
+from kiosk.hub.deps import CallerDep, ManagerDep, SessionDep, StateDep
+from kiosk.hub.errors import HubError
+from kiosk.hub.schemas import CounselorIn, CounselorOut, LoginIn, LoginOut, MeOut, OkOut
+
+router = APIRouter(tags=["auth"])
+
+
+def counselor_out(c: Counselor) -> CounselorOut:
+    return CounselorOut(
+        id=c.id, username=c.username, display_name=c.display_name, role=c.role, center_id=c.center_id
+    )
+
+
+@router.post("/auth/login", response_model=LoginOut, summary="Counselor login (argon2, throttled)")
+def login_route(body: LoginIn, request: Request, state: StateDep, session: SessionDep) -> LoginOut:
+    client = request.client.host if request.client else "unknown"
+    state.throttle.check(client)
+    desk_id = None
+    if body.desk_device_token:
+        desk = session.scalars(
+            select(Device).where(
+                Device.token_hash == hash_token(body.desk_device_token), Device.kind == "desk"
+            )
+        ).first()
+        if desk is None or desk.revoked:
+            state.throttle.failed(client)
+            raise HubError(401, "unknown_desk", "등록되지 않은 상담석이에요.", "Unknown desk device token.")
+        desk_id = desk.id
+    hub = state.settings.hub
+    try:
+        token, hub_session, who = login(
+            session,
+            body.username,
+            body.password,
+            max_failures=hub.login_max_failures,
+            lockout=timedelta(minutes=hub.login_lockout_minutes),
+            session_lifetime=timedelta(minutes=hub.session_minutes),
+            desk_device_id=desk_id,
+        )
+    except HubError:
+        state.throttle.failed(client)
+        raise
+    if desk_id is not None and desk is not None and desk.center_id != who.center_id:
+        raise HubError(403, "forbidden", "다른 센터의 상담석이에요.", "That desk belongs to another center.")
+    append_event(session, f"counselor:{who.id}", "auth.login", f"counselor:{who.id}")
+    session.commit()
+    return LoginOut(
+        token=token, expires_at=hub_session.expires_at, counselor=counselor_out(who), desk_device_id=desk_id
+    )
+
+
+@router.post("/auth/logout", response_model=OkOut)
+def logout(request: Request, principal: CallerDep, state: StateDep, session: SessionDep) -> OkOut:
+    token = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+    if principal.kind == "counselor":
+        row = session.scalars(select(HubSession).where(HubSession.token_hash == hash_token(token))).first()
+        if row is not None:
+            row.revoked = True
+            session.commit()
+    state.tokens.drop(hash_token(token))
+    return OkOut()
+
+
+@router.get("/auth/me", response_model=MeOut)
+def me(principal: CallerDep) -> MeOut:
+    return MeOut(
+        kind=principal.kind,
+        id=principal.id,
+        center_id=principal.center_id,
+        role=principal.role,
+        desk_device_id=principal.desk_device_id,
+        paired_device_id=principal.paired_device_id,
+    )
+
+
+@router.post("/counselors", response_model=CounselorOut, summary="Create a counselor account (manager)")
+def create_counselor(body: CounselorIn, principal: ManagerDep, session: SessionDep) -> CounselorOut:
+    if body.role == "admin" and principal.role != "admin":
+        raise HubError(
+            403, "forbidden", "관리자 계정은 관리자만 만들 수 있어요.", "Only admins create admins."
+        )
+    if session.scalars(select(Counselor).where(Counselor.username == body.username)).first() is not None:
+        raise HubError(409, "username_taken", "이미 있는 아이디예요.", "Username already exists.")
+    row = Counselor(
+        center_id=principal.center_id,
+        username=body.username,
+        display_name=body.display_name,
+        password_hash=hash_password(body.password),
+        role=body.role,
+    )
+    session.add(row)
+    session.flush()
+    append_event(session, principal.actor, "counselor.create", f"counselor:{row.id}", {"role": body.role})
+    session.commit()
+    return counselor_out(row)

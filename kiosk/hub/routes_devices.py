@@ -1,0 +1,183 @@
+"""Device enrollment (one-time codes from a manager), desk↔counter pairing, health and lobby mirror."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from fastapi import APIRouter
+from sqlalchemy import select
+
+from db.audit import append_event
+from db.models import Device
+from kiosk.hub.auth import hash_token, new_pairing_code, new_token
+from kiosk.hub.deps import CallerDep, CounselorDep, ManagerDep, SessionDep, StateDep, check_center
+from kiosk.hub.errors import HubError, forbidden, not_found
+from kiosk.hub.schemas import (
+    CounterCodeOut,
+    DeviceOut,
+    EnrollIn,
+    EnrollOut,
+    HealthIn,
+    MirrorIn,
+    MirrorOut,
+    OkOut,
+    PairingCodeIn,
+    PairingCodeOut,
+    PairOut,
+)
+
+router = APIRouter(tags=["devices"])
+
+_BAD_CODE = HubError(
+    400,
+    "pairing_code_invalid",
+    "연결 번호가 맞지 않거나 시간이 지났어요. 새 번호를 받아 주세요.",
+    "Pairing code unknown, used or expired.",
+)
+
+
+@router.post("/devices/pairing-codes", response_model=PairingCodeOut, summary="New device + one-time code")
+def create_pairing_code(
+    body: PairingCodeIn, principal: ManagerDep, state: StateDep, session: SessionDep
+) -> PairingCodeOut:
+    code = new_pairing_code()
+    expires = datetime.now(UTC) + timedelta(minutes=state.settings.hub.pairing_code_minutes)
+    row = Device(
+        center_id=principal.center_id,
+        kind=body.kind,
+        label=body.label,
+        pairing_code_hash=hash_token(code),
+        pairing_expires_at=expires,
+    )
+    session.add(row)
+    session.flush()
+    append_event(session, principal.actor, "device.pairing_code", f"device:{row.id}", {"kind": body.kind})
+    session.commit()
+    return PairingCodeOut(device_id=row.id, code=code, expires_at=expires)
+
+
+@router.post("/devices/enroll", response_model=EnrollOut, summary="Enroll with a one-time code (no login)")
+def enroll(body: EnrollIn, session: SessionDep) -> EnrollOut:
+    now = datetime.now(UTC)
+    row = session.scalars(
+        select(Device).where(Device.pairing_code_hash == hash_token(body.code), Device.token_hash.is_(None))
+    ).first()
+    if row is None or row.revoked or row.pairing_expires_at is None or row.pairing_expires_at < now:
+        raise _BAD_CODE
+    token = new_token("d")
+    row.token_hash = hash_token(token)
+    row.pairing_code_hash = None  # one time only
+    row.pairing_expires_at = None
+    append_event(session, f"device:{row.id}", "device.enroll", f"device:{row.id}", {"kind": row.kind})
+    session.commit()
+    return EnrollOut(device_id=row.id, token=token, kind=row.kind, label=row.label, center_id=row.center_id)
+
+
+@router.get("/devices", response_model=list[DeviceOut])
+def list_devices(principal: CounselorDep, session: SessionDep) -> list[DeviceOut]:
+    rows = session.scalars(select(Device).where(Device.center_id == principal.center_id)).all()
+    return [
+        DeviceOut(
+            id=d.id,
+            kind=d.kind,
+            label=d.label,
+            enrolled=d.token_hash is not None,
+            revoked=d.revoked,
+            paired_device_id=d.paired_device_id,
+        )
+        for d in rows
+    ]
+
+
+@router.post("/desk/counter-code", response_model=CounterCodeOut, summary="Code the counter types to pair")
+def desk_counter_code(principal: CounselorDep, state: StateDep, session: SessionDep) -> CounterCodeOut:
+    if principal.desk_device_id is None:
+        raise HubError(
+            409,
+            "no_desk",
+            "상담석에서 로그인해야 창구 화면을 연결할 수 있어요.",
+            "Log in at a desk device first.",
+        )
+    desk = session.get(Device, principal.desk_device_id)
+    if desk is None:
+        raise not_found("상담석", "Desk")
+    code = new_pairing_code()
+    desk.pairing_code_hash = hash_token(code)
+    desk.pairing_expires_at = datetime.now(UTC) + timedelta(minutes=state.settings.hub.pairing_code_minutes)
+    session.commit()
+    return CounterCodeOut(code=code, expires_at=desk.pairing_expires_at)
+
+
+@router.post(
+    "/devices/pair", response_model=PairOut, summary="A counter pairs with the desk showing the code"
+)
+def pair_counter(body: EnrollIn, principal: CallerDep, state: StateDep, session: SessionDep) -> PairOut:
+    if not principal.is_device("counter"):
+        raise forbidden("창구 화면만 상담석과 연결할 수 있어요.", "Only counter devices pair with a desk.")
+    now = datetime.now(UTC)
+    desk = session.scalars(
+        select(Device).where(
+            Device.pairing_code_hash == hash_token(body.code),
+            Device.kind == "desk",
+            Device.token_hash.is_not(None),
+        )
+    ).first()
+    if desk is None or desk.pairing_expires_at is None or desk.pairing_expires_at < now:
+        raise _BAD_CODE
+    check_center(principal, desk.center_id)
+    counter = session.get(Device, principal.id)
+    assert counter is not None
+    # One counter per desk: whoever was paired before is released.
+    for other in session.scalars(select(Device).where(Device.paired_device_id == desk.id)).all():
+        other.paired_device_id = None
+    counter.paired_device_id = desk.id
+    desk.paired_device_id = counter.id
+    desk.pairing_code_hash = None
+    desk.pairing_expires_at = None
+    append_event(session, principal.actor, "device.pair", f"device:{desk.id}")
+    session.commit()
+    state.tokens.clear()  # cached principals carry the old pairing
+    return PairOut(desk_device_id=desk.id, desk_label=desk.label)
+
+
+@router.post("/devices/health", response_model=OkOut, summary="A device reports a health change")
+def device_health(body: HealthIn, principal: CallerDep, state: StateDep) -> OkOut:
+    if principal.kind != "device":
+        raise forbidden("기기만 상태를 보고할 수 있어요.", "Only devices report health.")
+    state.bus.publish(
+        str(principal.center_id), "device.health", {"device_id": str(principal.id), **body.model_dump()}
+    )
+    return OkOut()
+
+
+@router.post("/devices/mirror", response_model=OkOut, summary="A lobby kiosk reports its current step")
+def lobby_mirror(body: MirrorIn, principal: CallerDep, state: StateDep, session: SessionDep) -> OkOut:
+    if not principal.is_device("lobby"):
+        raise forbidden("로비 키오스크만 보낼 수 있어요.", "Only lobby kiosks report their step.")
+    device = session.get(Device, principal.id)
+    mirror = MirrorOut(
+        device_id=principal.id,
+        label=device.label if device else "",
+        step=body.step,
+        title_ko=body.title_ko,
+        needs_help=body.needs_help,
+        at=datetime.now(UTC),
+    )
+    state.mirrors[principal.id] = mirror
+    kind = "lobby.help" if body.needs_help else "lobby.step"
+    state.bus.publish(str(principal.center_id), kind, mirror.model_dump(mode="json"))
+    return OkOut()
+
+
+@router.get("/devices/mirror", response_model=list[MirrorOut], summary="Current step of every lobby kiosk")
+def lobby_mirrors(principal: CounselorDep, state: StateDep, session: SessionDep) -> list[MirrorOut]:
+    ids = set(session.scalars(select(Device.id).where(Device.center_id == principal.center_id)).all())
+    return [m for device_id, m in state.mirrors.items() if device_id in ids]
+
+
+def device_label(session: SessionDep, device_id: uuid.UUID | None) -> str:
+    if device_id is None:
+        return ""
+    row = session.get(Device, device_id)
+    return row.label if row else ""

@@ -1,0 +1,294 @@
+"""Documents: generate from the case, push to the desk's paired counter, sign there, archive.
+
+A signature is accepted only from the counter the document was pushed to (or from the counselor
+whose desk that counter is paired with), and only when it is bound to the document's SHA-256.
+The signed copy embeds the signature, is PAdES-signed with the center's certificate when one is
+configured, and is written to the archive on request.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header
+from fastapi.responses import Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.audit import append_event
+from db.models import Device, Document, Visit
+from kiosk.hub.auth import Principal
+from kiosk.hub.deps import (
+    CallerDep,
+    CounselorDep,
+    CounterDep,
+    SessionDep,
+    StateDep,
+    body_sha256,
+    check_center,
+    commit_or_replay,
+    remember,
+    replayed,
+)
+from kiosk.hub.document_fields import TITLES, document_fields
+from kiosk.hub.errors import HubError, forbidden, not_found
+from kiosk.hub.routes_visits import load_visit, store_signature
+from kiosk.hub.schemas import DocumentIn, DocumentOut, SignatureIn
+from kiosk.hub.views import document_out
+
+router = APIRouter(tags=["documents"])
+IdemKey = Annotated[
+    str, Header(alias="Idempotency-Key", min_length=8, max_length=80, pattern="^[A-Za-z0-9_.:-]+$")
+]
+
+
+def _render(
+    template: str, fields: dict[str, Any], png: bytes | None = None, sig_hash: str | None = None
+) -> Any:
+    from printers.documents import render_document
+
+    return render_document(template, fields, signature_png=png, signature_hash=sig_hash)
+
+
+@router.post("/visits/{visit_id}/documents", response_model=DocumentOut, summary="Generate a document")
+def generate(
+    visit_id: uuid.UUID, body: DocumentIn, principal: CounselorDep, session: SessionDep
+) -> DocumentOut:
+    visit = load_visit(session, principal, visit_id)
+    fields = document_fields(session, visit, body.template)
+    rendered = _render(body.template, fields)
+    doc = Document(
+        id=uuid.UUID(str(rendered.doc_id)) if _is_uuid(rendered.doc_id) else uuid.uuid4(),
+        visit_id=visit.id,
+        template=body.template,
+        template_version=str(rendered.version),
+        sha256=rendered.sha256,
+        pdf=rendered.pdf,
+        status="generated",
+        render_fields=fields,
+    )
+    session.add(doc)
+    session.flush()
+    append_event(
+        session, principal.actor, "document.generate", f"document:{doc.id}", {"template": body.template}
+    )
+    session.commit()
+    return document_out(doc)
+
+
+def _is_uuid(value: object) -> bool:
+    try:
+        uuid.UUID(str(value))
+        return True
+    except ValueError:
+        return False
+
+
+def _load_doc(session: Session, principal: Principal, document_id: uuid.UUID) -> tuple[Document, Visit]:
+    doc = session.get(Document, document_id)
+    if doc is None or doc.visit_id is None:
+        raise not_found("문서", "Document")
+    visit = session.get(Visit, doc.visit_id)
+    assert visit is not None
+    check_center(principal, visit.center_id)
+    return doc, visit
+
+
+def _paired_counter(session: Session, principal: Principal) -> uuid.UUID:
+    desk = session.get(Device, principal.desk_device_id) if principal.desk_device_id else None
+    if desk is None or desk.paired_device_id is None:
+        raise HubError(
+            409,
+            "no_paired_counter",
+            "연결된 창구 화면이 없어요. 먼저 창구 화면을 연결해 주세요.",
+            "No counter screen is paired with this desk.",
+        )
+    return desk.paired_device_id
+
+
+@router.post(
+    "/documents/{document_id}/push", response_model=DocumentOut, summary="Show it on the paired counter"
+)
+def push(
+    document_id: uuid.UUID, principal: CounselorDep, state: StateDep, session: SessionDep
+) -> DocumentOut:
+    doc, visit = _load_doc(session, principal, document_id)
+    if doc.status not in ("generated", "pushed"):
+        raise HubError(409, "document_already_signed", "이미 서명된 문서예요.", "Document is already signed.")
+    counter_id = _paired_counter(session, principal)
+    doc.pushed_to_device_id = counter_id
+    doc.status = "pushed"
+    append_event(
+        session, principal.actor, "document.push", f"document:{doc.id}", {"counter": str(counter_id)}
+    )
+    session.commit()
+    state.bus.publish(
+        str(visit.center_id),
+        "document.pushed",
+        {
+            "document_id": str(doc.id),
+            "template": doc.template,
+            "title_ko": TITLES[doc.template][0],
+            "title_en": TITLES[doc.template][1],
+            "sha256": doc.sha256,
+            "counter_id": str(counter_id),
+        },
+        to_device=str(counter_id),
+    )
+    return document_out(doc)
+
+
+@router.get(
+    "/counter/documents", response_model=list[DocumentOut], summary="Documents waiting on this counter"
+)
+def counter_documents(principal: CounterDep, session: SessionDep) -> list[DocumentOut]:
+    rows = session.scalars(
+        select(Document)
+        .where(Document.pushed_to_device_id == principal.id, Document.status == "pushed")
+        .order_by(Document.created_at)
+    ).all()
+    return [document_out(d) for d in rows]
+
+
+@router.get("/documents/{document_id}", response_model=DocumentOut)
+def get_document(document_id: uuid.UUID, principal: CallerDep, session: SessionDep) -> DocumentOut:
+    doc, _visit = _load_doc(session, principal, document_id)
+    _may_read(principal, doc)
+    return document_out(doc)
+
+
+def _may_read(principal: Principal, doc: Document) -> None:
+    if principal.is_counselor():
+        return
+    if principal.is_device("counter") and doc.pushed_to_device_id == principal.id:
+        return
+    raise forbidden("이 문서를 볼 수 없어요.", "You may not read this document.")
+
+
+@router.get(
+    "/documents/{document_id}/pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+    summary="The PDF (audited)",
+)
+def get_pdf(document_id: uuid.UUID, principal: CallerDep, session: SessionDep) -> Response:
+    doc, _visit = _load_doc(session, principal, document_id)
+    _may_read(principal, doc)
+    append_event(session, principal.actor, "document.read", f"document:{doc.id}")
+    session.commit()
+    return Response(
+        content=doc.pdf or b"", media_type="application/pdf", headers={"X-Document-Sha256": doc.sha256}
+    )
+
+
+@router.post(
+    "/documents/{document_id}/sign",
+    response_model=DocumentOut,
+    summary="Sign at the counter it was pushed to (Idempotency-Key required)",
+)
+def sign(
+    document_id: uuid.UUID,
+    body: SignatureIn,
+    idempotency_key: IdemKey,
+    principal: CallerDep,
+    state: StateDep,
+    session: SessionDep,
+) -> DocumentOut:
+    request_sha = body_sha256({"document": str(document_id), **body.model_dump(mode="json")})
+    answer = replayed(session, "document.sign", idempotency_key, principal, request_sha)
+    if answer is not None:
+        return DocumentOut.model_validate(answer)
+    doc, visit = _load_doc(session, principal, document_id)
+    allowed = (principal.is_device("counter") and doc.pushed_to_device_id == principal.id) or (
+        principal.is_counselor()
+        and doc.pushed_to_device_id is not None
+        and principal.desk_device_id is not None
+        and _desk_counter(session, principal.desk_device_id) == doc.pushed_to_device_id
+    )
+    if not allowed:
+        raise HubError(
+            403,
+            "not_pushed_here",
+            "이 창구로 보낸 문서가 아니라서 서명할 수 없어요.",
+            "This document was not pushed to your counter.",
+        )
+    if doc.status != "pushed":
+        raise HubError(
+            409,
+            "document_not_pushed",
+            "서명할 차례인 문서가 아니에요.",
+            "Document is not awaiting a signature.",
+        )
+    if body.document_sha256 != doc.sha256:
+        raise HubError(
+            422,
+            "signature_not_bound",
+            "서명이 이 문서에 연결되어 있지 않아요. 다시 서명해 주세요.",
+            "Signature is bound to another document hash.",
+        )
+    signature = store_signature(session, visit.id, body)
+    png = signature.png
+    rendered = _render(doc.template, dict(doc.render_fields), png, body.record_sha256)
+    pdf = rendered.pdf
+    if state.document_signer is not None:
+        from printers.documents import pades_sign
+
+        pdf = pades_sign(pdf, state.document_signer)
+    doc.pdf = pdf
+    doc.sha256 = hashlib.sha256(pdf).hexdigest()
+    doc.signature_id = signature.id
+    doc.status = "signed"
+    doc.signed_at = datetime.now(UTC)
+    append_event(
+        session,
+        principal.actor,
+        "document.sign",
+        f"document:{doc.id}",
+        {"bound_sha256": body.document_sha256, "record_sha256": body.record_sha256},
+    )
+    out = document_out(doc)
+    remember(session, "document.sign", idempotency_key, principal, request_sha, out.model_dump(mode="json"))
+    answer = commit_or_replay(session, "document.sign", idempotency_key, principal, request_sha)
+    if answer is not None:
+        return DocumentOut.model_validate(answer)
+    state.bus.publish(
+        str(visit.center_id),
+        "document.signed",
+        {"document_id": str(doc.id), "visit_id": str(visit.id), "template": doc.template},
+    )
+    return out
+
+
+def _desk_counter(session: Session, desk_id: uuid.UUID) -> uuid.UUID | None:
+    desk = session.get(Device, desk_id)
+    return desk.paired_device_id if desk else None
+
+
+@router.post("/documents/{document_id}/archive", response_model=DocumentOut, summary="Archive a signed PDF")
+def archive(
+    document_id: uuid.UUID, principal: CounselorDep, state: StateDep, session: SessionDep
+) -> DocumentOut:
+    doc, visit = _load_doc(session, principal, document_id)
+    if doc.status not in ("signed", "archived"):
+        raise HubError(
+            409,
+            "document_not_signed",
+            "서명된 문서만 보관할 수 있어요.",
+            "Only signed documents are archived.",
+        )
+    folder = state.archive_dir / str(visit.center_id) / doc.created_at.strftime("%Y-%m")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{doc.id}.pdf").write_bytes(doc.pdf or b"")
+    doc.status = "archived"
+    append_event(session, principal.actor, "document.archive", f"document:{doc.id}", {"sha256": doc.sha256})
+    session.commit()
+    state.bus.publish(str(visit.center_id), "document.archived", {"document_id": str(doc.id)})
+    return document_out(doc)
+
+
+def signature_png_b64(png: bytes | None) -> str | None:
+    return base64.b64encode(png).decode() if png else None

@@ -1,0 +1,307 @@
+"""Tickets and the queue: issue (idempotent), reserve for offline lobbies, call next, recall, transfer.
+
+Numbering and statuses are the queue module's (kiosk.queue); this router adds authentication,
+idempotency and events. Called tickets are announced by number and desk only, never by name.
+
+Offline lobbies: a lobby reserves a few real tickets per line while it can reach the hub (status
+`reserved`, invisible to call-next). When the hub is unreachable it hands one out and later claims it
+(`/tickets/{id}/claim` → `waiting`). The hub's unique (center, day, line, number) constraint therefore
+covers offline numbers too, and the lobby's TicketReservation table stops it handing one out twice.
+"""
+
+from __future__ import annotations
+
+import statistics
+import uuid
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Header
+from fastapi.responses import Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.audit import append_event
+from db.models import Ticket, Visit
+from kiosk.hub.auth import Principal
+from kiosk.hub.deps import (
+    CallerDep,
+    CounselorDep,
+    LobbyDep,
+    SessionDep,
+    StateDep,
+    body_sha256,
+    check_center,
+    commit_or_replay,
+    remember,
+    replayed,
+)
+from kiosk.hub.errors import HubError, forbidden, not_found
+from kiosk.hub.schemas import (
+    CallNextIn,
+    ClaimIn,
+    QueueLine,
+    QueueOut,
+    ReserveIn,
+    TicketIssueIn,
+    TicketOut,
+    TransferIn,
+)
+from kiosk.hub.views import ticket_out
+
+router = APIRouter(tags=["tickets"])
+IdemKey = Annotated[
+    str, Header(alias="Idempotency-Key", min_length=8, max_length=80, pattern="^[A-Za-z0-9_.:-]+$")
+]
+
+
+def _service_date() -> date:
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo("Asia/Seoul")).date()
+
+
+def _check_visit(session: Session, principal: Principal, visit_id: uuid.UUID | None) -> None:
+    if visit_id is None:
+        return
+    visit = session.get(Visit, visit_id)
+    if visit is None:
+        raise not_found("방문 기록", "Visit")
+    check_center(principal, visit.center_id)
+
+
+def _wait_minutes(session: Session, ticket: Ticket) -> int:
+    """People ahead × the median service time of the line today (5 minutes when nothing is known)."""
+    ahead = session.scalars(
+        select(Ticket.id).where(
+            Ticket.center_id == ticket.center_id,
+            Ticket.service_date == ticket.service_date,
+            Ticket.line == ticket.line,
+            Ticket.status == "waiting",
+            Ticket.number < ticket.number,
+        )
+    ).all()
+    return len(ahead) * _median_service_minutes(session, ticket.center_id, ticket.service_date, ticket.line)
+
+
+def _median_service_minutes(session: Session, center_id: uuid.UUID, day: date, line: str) -> int:
+    rows = session.execute(
+        select(Ticket.called_at, Ticket.done_at).where(
+            Ticket.center_id == center_id,
+            Ticket.service_date == day,
+            Ticket.line == line,
+            Ticket.done_at.is_not(None),
+            Ticket.called_at.is_not(None),
+        )
+    ).all()
+    spans = [(done - called).total_seconds() / 60 for called, done in rows if done and called]
+    return max(1, round(statistics.median(spans))) if spans else 5
+
+
+def _issue(
+    session: Session, principal: Principal, line: str, visit_id: uuid.UUID | None, key: str | None
+) -> Ticket:
+    from kiosk.queue import issue_ticket
+
+    try:
+        return issue_ticket(session, principal.center_id, line, visit_id=visit_id, idempotency_key=key)
+    except (KeyError, ValueError) as exc:
+        raise HubError(422, "unknown_line", "없는 상담 창구예요.", f"Unknown service line: {exc}") from None
+
+
+@router.post("/tickets", response_model=TicketOut, summary="Issue a ticket (Idempotency-Key required)")
+def issue(
+    body: TicketIssueIn, idempotency_key: IdemKey, principal: LobbyDep, state: StateDep, session: SessionDep
+) -> TicketOut:
+    request_sha = body_sha256(body.model_dump(mode="json"))
+    answer = replayed(session, "ticket.issue", idempotency_key, principal, request_sha)
+    if answer is not None:
+        return TicketOut.model_validate(answer)
+    _check_visit(session, principal, body.visit_id)
+    ticket = _issue(session, principal, body.line, body.visit_id, None)
+    out = ticket_out(ticket, _wait_minutes(session, ticket))
+    remember(session, "ticket.issue", idempotency_key, principal, request_sha, out.model_dump(mode="json"))
+    answer = commit_or_replay(session, "ticket.issue", idempotency_key, principal, request_sha)
+    if answer is not None:
+        return TicketOut.model_validate(answer)
+    state.bus.publish(str(principal.center_id), "ticket.issued", _public(out))
+    return out
+
+
+@router.post("/tickets/reserve", response_model=list[TicketOut], summary="Reserve numbers for offline use")
+def reserve(body: ReserveIn, principal: LobbyDep, session: SessionDep) -> list[TicketOut]:
+    tickets = []
+    for _ in range(body.count):
+        ticket = _issue(session, principal, body.line, None, None)
+        ticket.status = "reserved"
+        ticket.transfer_note = f"reserved by device:{principal.id}"
+        tickets.append(ticket)
+    append_event(session, principal.actor, "ticket.reserve", f"line:{body.line}", {"count": body.count})
+    session.commit()
+    return [ticket_out(t) for t in tickets]
+
+
+@router.post("/tickets/{ticket_id}/claim", response_model=TicketOut, summary="Claim a reserved ticket")
+def claim(
+    ticket_id: uuid.UUID,
+    body: ClaimIn,
+    idempotency_key: IdemKey,
+    principal: LobbyDep,
+    state: StateDep,
+    session: SessionDep,
+) -> TicketOut:
+    request_sha = body_sha256({"ticket": str(ticket_id), **body.model_dump(mode="json")})
+    answer = replayed(session, "ticket.claim", idempotency_key, principal, request_sha)
+    if answer is not None:
+        return TicketOut.model_validate(answer)
+    ticket = session.get(Ticket, ticket_id)
+    if ticket is None:
+        raise not_found("번호표", "Ticket")
+    check_center(principal, ticket.center_id)
+    if ticket.status != "reserved" or ticket.transfer_note != f"reserved by device:{principal.id}":
+        raise HubError(
+            409,
+            "ticket_not_reserved",
+            "이 기기에 남겨 둔 번호표가 아니에요.",
+            "Ticket is not reserved for this device.",
+        )
+    _check_visit(session, principal, body.visit_id)
+    ticket.status = "waiting"
+    ticket.visit_id = body.visit_id
+    ticket.transfer_note = None
+    out = ticket_out(ticket, _wait_minutes(session, ticket))
+    remember(session, "ticket.claim", idempotency_key, principal, request_sha, out.model_dump(mode="json"))
+    answer = commit_or_replay(session, "ticket.claim", idempotency_key, principal, request_sha)
+    if answer is not None:
+        return TicketOut.model_validate(answer)
+    state.bus.publish(str(principal.center_id), "ticket.issued", _public(out))
+    return out
+
+
+@router.get("/queue", response_model=QueueOut, summary="Today's queue per line with waits")
+def queue(principal: CallerDep, session: SessionDep) -> QueueOut:
+    if not (principal.is_counselor() or principal.is_device("lobby", "display", "desk")):
+        raise forbidden()
+    day = _service_date()
+    rows = session.scalars(
+        select(Ticket)
+        .where(
+            Ticket.center_id == principal.center_id,
+            Ticket.service_date == day,
+            Ticket.status.in_(("waiting", "called", "serving")),
+        )
+        .order_by(Ticket.line, Ticket.number)
+    ).all()
+    lines: dict[str, QueueLine] = {}
+    for t in rows:
+        median = _median_service_minutes(session, t.center_id, day, t.line)
+        entry = lines.setdefault(
+            t.line, QueueLine(line=t.line, waiting=[], called=[], estimated_wait_minutes=0)
+        )
+        if t.status == "waiting":
+            entry.waiting.append(ticket_out(t, len(entry.waiting) * median))
+            entry.estimated_wait_minutes = len(entry.waiting) * median
+        else:
+            entry.called.append(ticket_out(t))
+    return QueueOut(service_date=day, lines=[lines[k] for k in sorted(lines)])
+
+
+def _public(out: TicketOut) -> dict[str, object]:
+    """What a hall display may show: number, line, desk, status — no visit, no person."""
+    return {
+        "ticket_id": str(out.id),
+        "display": out.display,
+        "line": out.line,
+        "status": out.status,
+        "desk": out.desk,
+        "wait_minutes": out.wait_minutes,
+    }
+
+
+@router.post(
+    "/queue/{line}/call-next",
+    response_model=TicketOut,
+    responses={204: {"description": "queue empty"}},
+    summary="Call the next waiting ticket of a line to this desk",
+)
+def call_next(
+    line: str, body: CallNextIn, principal: CounselorDep, state: StateDep, session: SessionDep
+) -> TicketOut | Response:
+    from kiosk.queue import call_next as queue_call_next
+
+    if len(line) != 1 or not line.isupper():
+        raise HubError(422, "unknown_line", "없는 상담 창구예요.", "Unknown service line.")
+    ticket = queue_call_next(session, principal.center_id, line, body.desk, principal.id)
+    if ticket is None:
+        session.commit()
+        return Response(status_code=204)
+    append_event(session, principal.actor, "ticket.call", f"ticket:{ticket.id}", {"desk": body.desk})
+    session.commit()
+    out = ticket_out(ticket)
+    state.bus.publish(str(principal.center_id), "ticket.called", _public(out))
+    return out
+
+
+def _load_ticket(session: Session, principal: Principal, ticket_id: uuid.UUID) -> Ticket:
+    ticket = session.get(Ticket, ticket_id)
+    if ticket is None:
+        raise not_found("번호표", "Ticket")
+    check_center(principal, ticket.center_id)
+    return ticket
+
+
+@router.post(
+    "/tickets/{ticket_id}/recall", response_model=TicketOut, summary="Announce a called ticket again"
+)
+def recall(ticket_id: uuid.UUID, principal: CounselorDep, state: StateDep, session: SessionDep) -> TicketOut:
+    ticket = _load_ticket(session, principal, ticket_id)
+    if ticket.status not in ("called", "serving"):
+        raise HubError(409, "ticket_not_called", "호출된 번호표가 아니에요.", "Ticket has not been called.")
+    out = ticket_out(ticket)
+    state.bus.publish(str(principal.center_id), "ticket.called", {**_public(out), "recall": True})
+    return out
+
+
+@router.post(
+    "/tickets/{ticket_id}/transfer", response_model=TicketOut, summary="Move a ticket to another line"
+)
+def transfer(
+    ticket_id: uuid.UUID, body: TransferIn, principal: CounselorDep, state: StateDep, session: SessionDep
+) -> TicketOut:
+    from kiosk.queue import transfer as queue_transfer
+
+    ticket = _load_ticket(session, principal, ticket_id)
+    moved = queue_transfer(session, ticket.id, body.line, body.note)
+    append_event(session, principal.actor, "ticket.transfer", f"ticket:{ticket.id}", {"line": body.line})
+    session.commit()
+    out = ticket_out(moved if isinstance(moved, Ticket) else ticket)
+    state.bus.publish(str(principal.center_id), "ticket.updated", _public(out))
+    return out
+
+
+@router.post("/tickets/{ticket_id}/no-show", response_model=TicketOut)
+def no_show(ticket_id: uuid.UUID, principal: CounselorDep, state: StateDep, session: SessionDep) -> TicketOut:
+    from kiosk.queue import mark_no_show
+
+    ticket = _load_ticket(session, principal, ticket_id)
+    mark_no_show(session, ticket.id)
+    append_event(session, principal.actor, "ticket.no_show", f"ticket:{ticket.id}")
+    session.commit()
+    out = ticket_out(ticket)
+    state.bus.publish(str(principal.center_id), "ticket.updated", _public(out))
+    return out
+
+
+@router.post(
+    "/tickets/{ticket_id}/done", response_model=TicketOut, summary="Counseling of this ticket finished"
+)
+def done(ticket_id: uuid.UUID, principal: CounselorDep, state: StateDep, session: SessionDep) -> TicketOut:
+    ticket = _load_ticket(session, principal, ticket_id)
+    if ticket.status not in ("called", "serving"):
+        raise HubError(409, "ticket_not_called", "호출된 번호표가 아니에요.", "Ticket has not been called.")
+    ticket.status = "done"
+    ticket.done_at = datetime.now(UTC)
+    session.commit()
+    out = ticket_out(ticket)
+    state.bus.publish(str(principal.center_id), "ticket.updated", _public(out))
+    return out

@@ -1,0 +1,74 @@
+"""A hub app on a real database (SQLite and PostgreSQL), with a center, staff and enrolled devices."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from config import load_settings
+from db.crypto import KeyRing
+from db.session import make_sessionmaker
+from kiosk.hub.app import create_app
+from kiosk.hub.bootstrap import add_counselor, ensure_center, issue_pairing_code
+
+PASSWORD = "correct-horse-42"
+
+
+@dataclass
+class Hub:
+    app: FastAPI
+    http: TestClient
+    sessions: sessionmaker[Session]
+    keys: KeyRing
+    center_id: uuid.UUID
+    other_center_id: uuid.UUID
+
+    def login(self, username: str, desk_token: str | None = None) -> dict[str, str]:
+        r = self.http.post(
+            "/auth/login", json={"username": username, "password": PASSWORD, "desk_device_token": desk_token}
+        )
+        assert r.status_code == 200, r.text
+        return {"Authorization": f"Bearer {r.json()['token']}"}
+
+    def enroll(self, kind: str, center: str = "seoul-central", label: str = "") -> tuple[dict[str, str], str]:
+        with self.sessions() as s:
+            _device_id, code = issue_pairing_code(s, ensure_center(s, center), kind, label or kind)
+            s.commit()
+        r = self.http.post("/devices/enroll", json={"code": code})
+        assert r.status_code == 200, r.text
+        return {"Authorization": f"Bearer {r.json()['token']}"}, r.json()["token"]
+
+
+def make_hub(engine: Engine) -> Iterator[Hub]:
+    sessions = make_sessionmaker(engine)
+    keys = KeyRing.generate()
+    with sessions() as s:
+        center = ensure_center(s, "seoul-central")
+        other = ensure_center(s, "gwanak")
+        add_counselor(s, center, "kim", PASSWORD, "counselor", "김상담")
+        add_counselor(s, center, "lee", PASSWORD, "counselor", "이상담")
+        add_counselor(s, center, "boss", PASSWORD, "center_manager", "박센터장")
+        add_counselor(s, other, "park", PASSWORD, "counselor", "다른센터")
+        s.commit()
+        center_id, other_id = center.id, other.id
+    app = create_app(load_settings(), sessions, keys)
+    with TestClient(app) as http:
+        yield Hub(app, http, sessions, keys, center_id, other_id)
+
+
+@pytest.fixture
+def hub(engine: Engine) -> Iterator[Hub]:
+    """On SQLite and on PostgreSQL."""
+    yield from make_hub(engine)
+
+
+@pytest.fixture
+def hub_sqlite(sqlite_engine: Engine) -> Iterator[Hub]:
+    yield from make_hub(sqlite_engine)
