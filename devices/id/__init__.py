@@ -13,8 +13,8 @@ from devices.id.model import (
     IdError,
     IdEvent,
     IdReader,
-    Reading,
     ReadError,
+    Reading,
     ReadResult,
 )
 

@@ -82,9 +82,7 @@ class VirtualPassport:
         self.holder = holder or PassportHolder()
         self.fault = fault
         td3 = parse_td3(self.holder.mrz)
-        self._keys = KeyPair.from_seed(
-            key_seed(mrz_information(td3.document_number, td3.birth, td3.expiry))
-        )
+        self._keys = KeyPair.from_seed(key_seed(mrz_information(td3.document_number, td3.birth, td3.expiry)))
         mrz_bytes = self.holder.mrz.replace("\n", "").encode("ascii")
         self.files = {
             FID_EF_COM: tlv.encode(

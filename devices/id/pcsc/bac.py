@@ -151,7 +151,9 @@ def complete_mutual_auth(
     return session_keys(k_ifd, plain[16:32], rnd_ic, rnd_ifd)
 
 
-def chip_answer(keys: KeyPair, cmd_data: bytes, rnd_ic: bytes, k_ic: bytes | None = None) -> tuple[bytes, bytes]:
+def chip_answer(
+    keys: KeyPair, cmd_data: bytes, rnd_ic: bytes, k_ic: bytes | None = None
+) -> tuple[bytes, bytes]:
     """The chip side (used by the virtual ePassport): verify E_IFD ‖ M_IFD, answer E_IC ‖ M_IC.
 
     Returns (answer, k_ic) and raises BacError when the terminal used the wrong keys.
@@ -164,7 +166,7 @@ def chip_answer(keys: KeyPair, cmd_data: bytes, rnd_ic: bytes, k_ic: bytes | Non
     plain = tdes_decrypt(keys.enc, e_ifd)
     if plain[8:16] != rnd_ic:
         raise BacError("terminal did not echo our challenge")
-    rnd_ifd, k_ifd = plain[:8], plain[16:32]
+    rnd_ifd = plain[:8]
     k_ic = k_ic if k_ic is not None else os.urandom(16)
     e_ic = tdes_encrypt(keys.enc, rnd_ic + rnd_ifd + k_ic)
     return e_ic + retail_mac(keys.mac, e_ic), k_ic

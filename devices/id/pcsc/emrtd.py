@@ -141,7 +141,9 @@ class EmrtdSession:
         if answer.sw != SW_OK:
             raise IdError("card_error", f"EXTERNAL AUTHENTICATE answered {answer.sw:04X}")
         try:
-            self.channel = SecureChannel(complete_mutual_auth(keys, answer.data, challenge.data, rnd_ifd, k_ifd))
+            self.channel = SecureChannel(
+                complete_mutual_auth(keys, answer.data, challenge.data, rnd_ifd, k_ifd)
+            )
         except BacError as exc:
             raise IdError("sm_failed", str(exc)) from None
 

@@ -18,8 +18,8 @@ from devices.id.model import (
     IdDocument,
     IdError,
     IdReader,
-    Reading,
     ReadError,
+    Reading,
     ReadResult,
 )
 from devices.id.pcsc.emrtd import BacKey, PassportData, read_passport
