@@ -1,0 +1,1 @@
+"""PDF documents (reportlab, NanumGothic embedded), their templates and PAdES signatures (pyHanko)."""

@@ -1,0 +1,170 @@
+"""The document templates: consent form, intake and matching summary, counseling record, after-care plan.
+
+Each takes plain dicts and lists (no classes from other areas), so the matching engine or the visit
+workflow can change without touching this module. Names arrive masked; an RRN never reaches a PDF.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Image, KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+from config.consent import consent_set, consent_text_sha256
+from printers.documents.render import FONT, FONT_BOLD
+
+BODY = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=15)
+SMALL = ParagraphStyle("small", parent=BODY, fontSize=8, leading=11, textColor=colors.HexColor("#444444"))
+TITLE = ParagraphStyle("title", parent=BODY, fontName=FONT_BOLD, fontSize=17, leading=24, spaceAfter=4)
+HEADING = ParagraphStyle("heading", parent=BODY, fontName=FONT_BOLD, fontSize=12, leading=18, spaceBefore=8)
+VERDICT_KO = {"eligible": "가능", "maybe": "확인 필요", "not_eligible": "해당 없음"}
+
+
+def para(text: object, style: ParagraphStyle = BODY) -> Paragraph:
+    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
+
+
+def header(title_ko: str, title_en: str, fields: Mapping[str, Any]) -> list[Flowable]:
+    center = fields.get("center_name", "서민금융통합지원센터")
+    return [
+        para(f"{title_ko}  {title_en}", TITLE),
+        para(
+            f"{center} · 대상자 Client: {fields['person_label']} · 일자 Date: {fields['visit_date']}", SMALL
+        ),
+        Spacer(1, 4 * mm),
+    ]
+
+
+def grid(rows: list[list[Any]], widths: list[float]) -> Table:
+    cells = [[para(cell) for cell in row] for row in rows]
+    table = Table(cells, colWidths=[w * mm for w in widths], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
+def consent(fields: Mapping[str, Any], doc_id: str) -> list[Flowable]:
+    """Every consent item on its own, with its full text and its own state (granted / refused)."""
+    texts = consent_set()
+    decisions: Mapping[str, bool] = fields["decisions"]
+    story = header("개인(신용)정보 동의서", "Consent form", fields)
+    story.append(para(f"동의서 버전 {texts.version} · 문구 SHA-256 {consent_text_sha256()}", SMALL))
+    for item in texts.items:
+        state = decisions.get(item.id)
+        mark = {
+            True: "■ 동의함 (agreed)",
+            False: "■ 동의하지 않음 (refused)",
+            None: "□ 응답 없음 (not answered)",
+        }
+        need = "필수 required" if item.required else "선택 optional"
+        block: list[Flowable] = [
+            para(f"{item.order}. {item.title_ko} [{need}]", HEADING),
+            para(item.title_en, SMALL),
+            para(item.text_ko),
+            para(item.text_en, SMALL),
+            para(f"근거 Legal basis: {item.legal_basis} · 항목 버전 {item.version}", SMALL),
+            para(f"선택 Decision: {mark[state]}", ParagraphStyle("d", parent=BODY, fontName=FONT_BOLD)),
+        ]
+        story.append(KeepTogether(block))
+    story.append(Spacer(1, 4 * mm))
+    story.append(
+        para("각 항목은 따로 동의하거나 거부할 수 있어요. 선택 항목은 거부해도 상담을 받을 수 있어요.")
+    )
+    return story
+
+
+def intake_summary(fields: Mapping[str, Any], doc_id: str) -> list[Flowable]:
+    story = header("상담 신청 및 지원 확인 결과", "Intake and matching summary", fields)
+    story.append(para("답한 내용 Answers", HEADING))
+    answers: Mapping[str, Any] = fields["answers"]
+    story.append(grid([["항목 Item", "답 Answer"], *[[k, v] for k, v in answers.items()]], [70, 104]))
+    story.append(para("지원 제도별 결과 Results by programme", HEADING))
+    rows: list[list[Any]] = [["제도 Programme", "결과 Verdict", "이유 Reasons"]]
+    for verdict in fields["verdicts"]:
+        label = verdict.get("verdict", "")
+        reasons = "\n".join(f"· {reason}" for reason in verdict.get("reasons", []))
+        rows.append([verdict.get("program", ""), f"{VERDICT_KO.get(label, label)} ({label})", reasons])
+    story.append(grid(rows, [48, 30, 96]))
+    story.append(Spacer(1, 3 * mm))
+    story.append(para("결과는 안내용이에요. 최종 심사는 각 기관과 금융회사가 해요.", SMALL))
+    return story
+
+
+def counseling_record(fields: Mapping[str, Any], doc_id: str) -> list[Flowable]:
+    story = header("상담 기록", "Counseling record", fields)
+    story.append(para(f"상담사 Counselor: {fields['counselor']}"))
+    story.append(para("상담 내용 Notes", HEADING))
+    story.append(para(fields["notes"]))
+    story.append(para("결정 사항 Outcomes", HEADING))
+    for outcome in fields["outcomes"]:
+        story.append(para(f"· {outcome}"))
+    return story
+
+
+def aftercare_plan(fields: Mapping[str, Any], doc_id: str) -> list[Flowable]:
+    story = header("사후관리 계획", "After-care plan", fields)
+    story.append(para(f"담당 Counselor: {fields['counselor']}"))
+    story.append(para("목표 Goals", HEADING))
+    for goal in fields["goals"]:
+        story.append(para(f"· {goal}"))
+    story.append(para("점검 일정 Follow-ups", HEADING))
+    rows: list[list[Any]] = [["일자 Date", "방법 How", "내용 What"]]
+    rows += [[f.get("date", ""), f.get("kind", ""), f.get("note", "")] for f in fields["followups"]]
+    story.append(grid(rows, [32, 32, 110]))
+    return story
+
+
+def signature_block(png: bytes, record_hash: str) -> list[Flowable]:
+    """The signature as drawn, and the hash of the signature record that binds it to this document."""
+    image = Image(io.BytesIO(png))
+    scale = min(70 * mm / image.imageWidth, 25 * mm / image.imageHeight)
+    image.drawWidth, image.drawHeight = image.imageWidth * scale, image.imageHeight * scale
+    image.hAlign = "LEFT"
+    return [
+        Spacer(1, 6 * mm),
+        KeepTogether(
+            [
+                para("서명 Signature", HEADING),
+                image,
+                para(f"서명 기록 SHA-256 (signature record): {record_hash}", SMALL),
+            ]
+        ),
+    ]
+
+
+@dataclass(frozen=True)
+class DocumentTemplate:
+    name: str
+    version: str
+    title: str
+    required: tuple[str, ...]
+    build: Callable[[Mapping[str, Any], str], list[Flowable]]
+
+
+COMMON = ("person_label", "visit_date")
+TEMPLATES: dict[str, DocumentTemplate] = {
+    "consent": DocumentTemplate("consent", "1", "개인(신용)정보 동의서", (*COMMON, "decisions"), consent),
+    "intake_summary": DocumentTemplate(
+        "intake_summary", "1", "상담 신청 및 지원 확인 결과", (*COMMON, "answers", "verdicts"), intake_summary
+    ),
+    "counseling_record": DocumentTemplate(
+        "counseling_record", "1", "상담 기록", (*COMMON, "counselor", "notes", "outcomes"), counseling_record
+    ),
+    "aftercare_plan": DocumentTemplate(
+        "aftercare_plan", "1", "사후관리 계획", (*COMMON, "counselor", "goals", "followups"), aftercare_plan
+    ),
+}
