@@ -1,0 +1,289 @@
+"""Queue tickets: per-center daily numbering, calling, serving, no-shows and transfers.
+
+No number is issued twice, even with several kiosks and a hub writing at once: the database's unique
+constraint (center, service date, line, number) is the judge. The next number is computed inside the
+INSERT itself (one statement, so SQLite takes its write lock before reading) and a clash on PostgreSQL
+is retried inside a savepoint, leaving the caller's transaction intact.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, insert, literal, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from db.base import utcnow
+from db.models import Ticket
+from kiosk.queue.lines import ServiceLine, service_lines
+
+WAITING, CALLED, SERVING, DONE, NO_SHOW, TRANSFERRED = (
+    "waiting",
+    "called",
+    "serving",
+    "done",
+    "no_show",
+    "transferred",
+)
+STATUSES = (WAITING, CALLED, SERVING, DONE, NO_SHOW, TRANSFERRED)
+# Which status may follow which. A no-show may come back and be called again (it is put back to waiting).
+_ALLOWED = {
+    WAITING: {CALLED, NO_SHOW, TRANSFERRED},
+    CALLED: {SERVING, NO_SHOW, TRANSFERRED, WAITING},
+    SERVING: {DONE, TRANSFERRED},
+    NO_SHOW: {WAITING},
+    DONE: set(),
+    TRANSFERRED: set(),
+}
+MAX_ATTEMPTS = 20
+_LOOKUP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed at a desk
+
+
+class QueueError(Exception):
+    """A queue operation that cannot be done; ``code`` for logs/staff, ``ko``/``en`` for people."""
+
+    def __init__(self, code: str, ko: str, en: str) -> None:
+        self.code, self.ko, self.en = code, ko, en
+        super().__init__(f"[{code}] {en}")
+
+
+@dataclass(frozen=True)
+class QueueClock:
+    """Turns 'now' into the center's service date (tickets restart at 1 every local day)."""
+
+    timezone: str = "Asia/Seoul"
+
+    def service_date(self, now: datetime) -> date:
+        return now.astimezone(ZoneInfo(self.timezone)).date()
+
+
+def _line(line: str, lines: dict[str, ServiceLine] | None) -> ServiceLine:
+    known = lines or service_lines()
+    if line not in known:
+        raise QueueError(
+            "QUEUE_UNKNOWN_LINE",
+            "없는 상담 창구예요. 직원에게 알려 주세요",
+            f"unknown service line {line!r} (known: {', '.join(known)})",
+        )
+    return known[line]
+
+
+def _by_key(session: Session, key: str) -> Ticket | None:
+    return session.scalars(select(Ticket).where(Ticket.idempotency_key == key)).first()
+
+
+def issue_ticket(
+    session: Session,
+    center_id: uuid.UUID,
+    line: str,
+    *,
+    visit_id: uuid.UUID | None = None,
+    idempotency_key: str | None = None,
+    transfer_note: str | None = None,
+    now: datetime | None = None,
+    clock: QueueClock | None = None,
+    lines: dict[str, ServiceLine] | None = None,
+) -> Ticket:
+    """Issue the next number of ``line`` today. The same ``idempotency_key`` returns the same ticket.
+
+    Runs in the caller's transaction (the caller commits); a number clash is retried in a savepoint.
+    """
+    spec = _line(line, lines)
+    if idempotency_key:
+        existing = _by_key(session, idempotency_key)
+        if existing is not None:
+            return existing
+    now = now or utcnow()
+    service_date = (clock or QueueClock()).service_date(now)
+    table = Ticket.__table__
+    for _ in range(MAX_ATTEMPTS):
+        ticket_id = uuid.uuid4()
+        next_number = (
+            select(func.coalesce(func.max(Ticket.number), 0) + 1)
+            .where(Ticket.center_id == center_id, Ticket.service_date == service_date, Ticket.line == line)
+            .scalar_subquery()
+        )
+        values = {
+            "id": literal(ticket_id, table.c.id.type),
+            "center_id": literal(center_id, table.c.center_id.type),
+            "visit_id": literal(visit_id, table.c.visit_id.type),
+            "service_date": literal(service_date, table.c.service_date.type),
+            "line": literal(line, table.c.line.type),
+            "number": next_number,
+            "display": literal(spec.code, table.c.display.type),  # completed below, once the number is known
+            "status": literal(WAITING, table.c.status.type),
+            "transfer_note": literal(transfer_note, table.c.transfer_note.type),
+            "lookup_code": literal(
+                "".join(secrets.choice(_LOOKUP_ALPHABET) for _ in range(6)), table.c.lookup_code.type
+            ),
+            "idempotency_key": literal(idempotency_key, table.c.idempotency_key.type),
+            "created_at": literal(now, table.c.created_at.type),
+        }
+        try:
+            with session.begin_nested():
+                session.execute(insert(Ticket).from_select(list(values), select(*values.values())))
+        except IntegrityError:
+            if idempotency_key:
+                existing = _by_key(session, idempotency_key)
+                if existing is not None:
+                    return existing
+            continue  # another kiosk took this number first: compute the next one again
+        ticket = session.get(Ticket, ticket_id)
+        assert ticket is not None
+        ticket.display = spec.display(ticket.number)
+        session.flush()
+        return ticket
+    raise QueueError(
+        "QUEUE_NUMBER_CONFLICT",
+        "번호표를 만들지 못했어요. 잠시 후 다시 눌러 주세요",
+        "could not allocate a ticket number after repeated conflicts",
+    )
+
+
+def _transition(session: Session, ticket: Ticket, to: str) -> None:
+    if to not in _ALLOWED[ticket.status]:
+        raise QueueError(
+            "QUEUE_BAD_TRANSITION",
+            "지금 상태에서는 할 수 없는 일이에요",
+            f"ticket {ticket.display} cannot go from {ticket.status} to {to}",
+        )
+    # Compare-and-set: a second desk acting on the same ticket at the same moment loses cleanly.
+    result = session.execute(
+        update(Ticket).where(Ticket.id == ticket.id, Ticket.status == ticket.status).values(status=to)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        session.refresh(ticket)
+        raise QueueError(
+            "QUEUE_CHANGED",
+            "다른 창구에서 먼저 처리했어요",
+            f"ticket {ticket.display} was changed by another desk",
+        )
+    session.refresh(ticket)
+
+
+def _get(session: Session, ticket_id: uuid.UUID) -> Ticket:
+    ticket = session.get(Ticket, ticket_id)
+    if ticket is None:
+        raise QueueError("QUEUE_NO_TICKET", "번호표를 찾을 수 없어요", f"no ticket {ticket_id}")
+    return ticket
+
+
+def waiting_order(session: Session, center_id: uuid.UUID, line: str, service_date: date) -> list[Ticket]:
+    """Waiting tickets in calling order: transferred people (they waited once) first, then by number."""
+    return list(
+        session.scalars(
+            select(Ticket)
+            .where(
+                Ticket.center_id == center_id,
+                Ticket.service_date == service_date,
+                Ticket.line == line,
+                Ticket.status == WAITING,
+            )
+            .order_by(Ticket.transfer_note.is_(None), Ticket.number)
+        )
+    )
+
+
+def call_next(
+    session: Session,
+    center_id: uuid.UUID,
+    line: str,
+    desk: str,
+    counselor_id: uuid.UUID | None,
+    *,
+    now: datetime | None = None,
+    clock: QueueClock | None = None,
+) -> Ticket | None:
+    """Call the next waiting ticket of ``line`` to ``desk``; None when nobody is waiting."""
+    now = now or utcnow()
+    service_date = (clock or QueueClock()).service_date(now)
+    for _ in range(MAX_ATTEMPTS):
+        queue = waiting_order(session, center_id, line, service_date)
+        if not queue:
+            return None
+        ticket = queue[0]
+        result = session.execute(
+            update(Ticket)
+            .where(Ticket.id == ticket.id, Ticket.status == WAITING)
+            .values(status=CALLED, desk=desk, counselor_id=counselor_id, called_at=now)
+        )
+        if result.rowcount == 1:  # type: ignore[attr-defined]
+            session.refresh(ticket)
+            return ticket
+        session.expire(ticket)  # another desk called this one first; take the next
+    return None
+
+
+def start_serving(session: Session, ticket_id: uuid.UUID, *, now: datetime | None = None) -> Ticket:
+    ticket = _get(session, ticket_id)
+    _transition(session, ticket, SERVING)
+    ticket.served_at = now or utcnow()
+    session.flush()
+    return ticket
+
+
+def finish(session: Session, ticket_id: uuid.UUID, *, now: datetime | None = None) -> Ticket:
+    ticket = _get(session, ticket_id)
+    _transition(session, ticket, DONE)
+    ticket.done_at = now or utcnow()
+    session.flush()
+    return ticket
+
+
+def mark_no_show(session: Session, ticket_id: uuid.UUID, *, now: datetime | None = None) -> Ticket:
+    ticket = _get(session, ticket_id)
+    _transition(session, ticket, NO_SHOW)
+    ticket.done_at = now or utcnow()
+    session.flush()
+    return ticket
+
+
+def requeue(session: Session, ticket_id: uuid.UUID) -> Ticket:
+    """A called person who did not come (or a no-show who came back) waits again with the same number."""
+    ticket = _get(session, ticket_id)
+    _transition(session, ticket, WAITING)
+    ticket.desk, ticket.called_at, ticket.done_at = None, None, None
+    session.flush()
+    return ticket
+
+
+def transfer(
+    session: Session,
+    ticket_id: uuid.UUID,
+    to_line: str,
+    note: str,
+    *,
+    now: datetime | None = None,
+    clock: QueueClock | None = None,
+    lines: dict[str, ServiceLine] | None = None,
+) -> Ticket:
+    """Send a called or served person to another line; the note (and earlier notes) travel along.
+
+    The old ticket ends as ``transferred``; the new one waits on ``to_line`` and is called before
+    first-time tickets, because the person already waited once.
+    """
+    if not note.strip():
+        raise QueueError("QUEUE_NOTE_REQUIRED", "넘기는 이유를 적어 주세요", "a transfer needs a note")
+    ticket = _get(session, ticket_id)
+    _line(to_line, lines)
+    _transition(session, ticket, TRANSFERRED)
+    now = now or utcnow()
+    notes = [n for n in (ticket.transfer_note, f"{ticket.display} → {to_line}: {note.strip()}") if n]
+    ticket.transfer_note = "\n".join(notes)
+    ticket.done_at = now
+    session.flush()
+    return issue_ticket(
+        session,
+        ticket.center_id,
+        to_line,
+        visit_id=ticket.visit_id,
+        transfer_note=ticket.transfer_note,
+        now=now,
+        clock=clock,
+        lines=lines,
+    )
