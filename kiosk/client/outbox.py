@@ -200,7 +200,7 @@ class LobbyOutbox:
                         TicketReservation.id == reservation.id, TicketReservation.used_by_visit_id.is_(None)
                     )
                     .values(used_by_visit_id=holder, used_at=datetime.now(UTC))
-                ).rowcount
+                ).rowcount  # type: ignore[attr-defined]
                 if taken != 1:
                     continue
                 session.add(

@@ -1,7 +1,7 @@
-"""The fields a document template is rendered from, gathered from one visit's records.
+"""The fields a document template (printers.documents.templates) is rendered from, for one visit.
 
-Names are masked (홍*동) and RRNs appear only in their masked form: the PDF leaves the hub for the
-counter screen and the archive, and neither needs the full number.
+The person appears as a masked label (홍*동 · 900101-1******): the PDF travels to the counter screen
+and the archive, and neither needs more to tie the document to the visit (ids are in the footer).
 """
 
 from __future__ import annotations
@@ -15,17 +15,37 @@ from sqlalchemy.orm import Session
 from db.models import Case, Center, Consent, FollowUp, Intake, MatchResult, Person, Visit
 
 TITLES: dict[str, tuple[str, str]] = {
-    "consent": (
-        "개인(신용)정보 수집·이용 동의서",
-        "Consent to collect and use personal (credit) information",
-    ),
-    "intake_summary": ("상담 신청서", "Counseling application"),
+    "consent": ("개인(신용)정보 동의서", "Consent form"),
+    "intake_summary": ("상담 신청 및 지원 확인 결과", "Intake and matching summary"),
     "counseling_record": ("상담 기록", "Counseling record"),
     "aftercare_plan": ("사후관리 계획", "After-care plan"),
 }
+OUTCOME_KO = {
+    "applied": "지원 신청",
+    "referred": "다른 기관 연계",
+    "information_only": "안내만 받음",
+    "debt_adjustment": "채무조정 신청",
+    "court_referral": "법원 절차 안내",
+    "no_show": "미방문",
+    "other": "기타",
+}
 
 
-def document_fields(session: Session, visit: Visit, template: str) -> dict[str, Any]:
+def _verdicts(match: MatchResult | None) -> list[dict[str, Any]]:
+    rows = []
+    for v in match.verdicts if match else []:
+        reasons = [r.get("ko", "") if isinstance(r, dict) else str(r) for r in v.get("reasons", [])]
+        rows.append(
+            {
+                "program": v.get("name_ko") or v.get("id", ""),
+                "verdict": v.get("verdict", ""),
+                "reasons": reasons,
+            }
+        )
+    return rows
+
+
+def document_fields(session: Session, visit: Visit, template: str, counselor_name: str) -> dict[str, Any]:
     from kiosk.hub.routes_visits import mask_name
 
     center = session.get(Center, visit.center_id) if visit.center_id else None
@@ -41,25 +61,23 @@ def document_fields(session: Session, visit: Visit, template: str) -> dict[str, 
         if case
         else []
     )
-    local = visit.created_at.astimezone(ZoneInfo("Asia/Seoul"))
+    label = " · ".join(x for x in (mask_name(person.name), person.rrn_masked or "") if x) if person else ""
+    outcomes = [OUTCOME_KO.get(case.outcome, case.outcome)] if case and case.outcome else []
+    outcomes += [f"연계: {r}" for r in (case.referrals if case else [])]
     return {
-        "title_ko": TITLES[template][0],
-        "title_en": TITLES[template][1],
-        "visit_id": str(visit.id),
-        "center_name": center.name_ko if center else "",
-        "date": local.date().isoformat(),
-        "name_masked": mask_name(person.name) if person else "",
-        "rrn_masked": (person.rrn_masked or "") if person else "",
-        "consent_items": dict(consent.items) if consent else {},
-        "consent_text_version": consent.text_version if consent else "",
-        "consent_text_sha256": consent.text_sha256 if consent else "",
+        "center_name": center.name_ko if center else "서민금융통합지원센터",
+        "person_label": label or "익명 방문자",
+        "visit_date": visit.created_at.astimezone(ZoneInfo("Asia/Seoul")).date().isoformat(),
+        "decisions": {k: bool(v.get("granted")) for k, v in (consent.items if consent else {}).items()},
         "answers": dict(intake.answers) if intake else {},
-        "verdicts": list(match.verdicts) if match else [],
-        "catalogue_version": match.catalogue_version if match else "",
-        "notes": [n.get("text", "") for n in (case.notes if case else [])],
-        "outcome": (case.outcome or "") if case else "",
-        "referrals": list(case.referrals) if case else [],
+        "verdicts": _verdicts(match),
+        "counselor": counselor_name,
+        "notes": "\n".join(n.get("text", "") for n in (case.notes if case else [])),
+        "outcomes": outcomes,
+        "goals": [f"사후관리: {OUTCOME_KO.get(case.outcome or '', case.outcome or '')}"]
+        if case and case.outcome
+        else [],
         "followups": [
-            {"due_date": f.due_date.isoformat(), "kind": f.kind, "status": f.status} for f in followups
+            {"date": f.due_date.isoformat(), "kind": f.kind, "note": f.note or ""} for f in followups
         ],
     }

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.audit import append_event
-from db.models import Device, Document, Visit
+from db.models import Counselor, Device, Document, Visit
 from kiosk.hub.auth import Principal
 from kiosk.hub.deps import (
     CallerDep,
@@ -47,11 +47,14 @@ IdemKey = Annotated[
 
 
 def _render(
-    template: str, fields: dict[str, Any], png: bytes | None = None, sig_hash: str | None = None
+    template: str, fields: dict[str, Any], doc_id: str, png: bytes | None = None, sig_hash: str | None = None
 ) -> Any:
-    from printers.documents import render_document
+    from printers.documents.render import DocumentFieldError, render_document
 
-    return render_document(template, fields, signature_png=png, signature_hash=sig_hash)
+    try:
+        return render_document(template, fields, signature_png=png, signature_hash=sig_hash, doc_id=doc_id)
+    except DocumentFieldError as exc:
+        raise HubError(409, "document_incomplete", exc.message_ko, str(exc)) from None
 
 
 @router.post("/visits/{visit_id}/documents", response_model=DocumentOut, summary="Generate a document")
@@ -59,10 +62,12 @@ def generate(
     visit_id: uuid.UUID, body: DocumentIn, principal: CounselorDep, session: SessionDep
 ) -> DocumentOut:
     visit = load_visit(session, principal, visit_id)
-    fields = document_fields(session, visit, body.template)
-    rendered = _render(body.template, fields)
+    counselor = session.get(Counselor, principal.id)
+    fields = document_fields(session, visit, body.template, counselor.display_name if counselor else "")
+    doc_id = uuid.uuid4()
+    rendered = _render(body.template, fields, str(doc_id))
     doc = Document(
-        id=uuid.UUID(str(rendered.doc_id)) if _is_uuid(rendered.doc_id) else uuid.uuid4(),
+        id=doc_id,
         visit_id=visit.id,
         template=body.template,
         template_version=str(rendered.version),
@@ -78,14 +83,6 @@ def generate(
     )
     session.commit()
     return document_out(doc)
-
-
-def _is_uuid(value: object) -> bool:
-    try:
-        uuid.UUID(str(value))
-        return True
-    except ValueError:
-        return False
 
 
 def _load_doc(session: Session, principal: Principal, document_id: uuid.UUID) -> tuple[Document, Visit]:
@@ -230,12 +227,19 @@ def sign(
             "서명이 이 문서에 연결되어 있지 않아요. 다시 서명해 주세요.",
             "Signature is bound to another document hash.",
         )
+    if not body.png_b64:
+        raise HubError(
+            422,
+            "signature_png_required",
+            "서명 이미지가 없어요. 다시 서명해 주세요.",
+            "The signature image (png_b64) is required to sign a document.",
+        )
     signature = store_signature(session, visit.id, body)
     png = signature.png
-    rendered = _render(doc.template, dict(doc.render_fields), png, body.record_sha256)
+    rendered = _render(doc.template, dict(doc.render_fields), str(doc.id), png, body.record_sha256)
     pdf = rendered.pdf
     if state.document_signer is not None:
-        from printers.documents import pades_sign
+        from printers.documents.pades import pades_sign
 
         pdf = pades_sign(pdf, state.document_signer)
     doc.pdf = pdf

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import statistics
 import uuid
-from datetime import UTC, date, datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Header
@@ -98,15 +100,25 @@ def _median_service_minutes(session: Session, center_id: uuid.UUID, day: date, l
     return max(1, round(statistics.median(spans))) if spans else 5
 
 
+@contextmanager
+def queue_errors() -> Iterator[None]:
+    """The queue module's refusals (unknown line, impossible transition) as ko+en 4xx answers."""
+    from kiosk.queue.tickets import QueueError
+
+    try:
+        yield
+    except QueueError as exc:
+        status = 422 if exc.code == "QUEUE_UNKNOWN_LINE" else 409
+        raise HubError(status, exc.code.lower(), exc.ko, exc.en) from None
+
+
 def _issue(
     session: Session, principal: Principal, line: str, visit_id: uuid.UUID | None, key: str | None
 ) -> Ticket:
-    from kiosk.queue import issue_ticket
+    from kiosk.queue.tickets import issue_ticket
 
-    try:
+    with queue_errors():
         return issue_ticket(session, principal.center_id, line, visit_id=visit_id, idempotency_key=key)
-    except (KeyError, ValueError) as exc:
-        raise HubError(422, "unknown_line", "없는 상담 창구예요.", f"Unknown service line: {exc}") from None
 
 
 @router.post("/tickets", response_model=TicketOut, summary="Issue a ticket (Idempotency-Key required)")
@@ -227,11 +239,12 @@ def _public(out: TicketOut) -> dict[str, object]:
 def call_next(
     line: str, body: CallNextIn, principal: CounselorDep, state: StateDep, session: SessionDep
 ) -> TicketOut | Response:
-    from kiosk.queue import call_next as queue_call_next
+    from kiosk.queue.tickets import call_next as queue_call_next
 
     if len(line) != 1 or not line.isupper():
         raise HubError(422, "unknown_line", "없는 상담 창구예요.", "Unknown service line.")
-    ticket = queue_call_next(session, principal.center_id, line, body.desk, principal.id)
+    with queue_errors():
+        ticket = queue_call_next(session, principal.center_id, line, body.desk, principal.id)
     if ticket is None:
         session.commit()
         return Response(status_code=204)
@@ -268,10 +281,11 @@ def recall(ticket_id: uuid.UUID, principal: CounselorDep, state: StateDep, sessi
 def transfer(
     ticket_id: uuid.UUID, body: TransferIn, principal: CounselorDep, state: StateDep, session: SessionDep
 ) -> TicketOut:
-    from kiosk.queue import transfer as queue_transfer
+    from kiosk.queue.tickets import transfer as queue_transfer
 
     ticket = _load_ticket(session, principal, ticket_id)
-    moved = queue_transfer(session, ticket.id, body.line, body.note)
+    with queue_errors():
+        moved = queue_transfer(session, ticket.id, body.line, body.note)
     append_event(session, principal.actor, "ticket.transfer", f"ticket:{ticket.id}", {"line": body.line})
     session.commit()
     out = ticket_out(moved if isinstance(moved, Ticket) else ticket)
@@ -281,10 +295,11 @@ def transfer(
 
 @router.post("/tickets/{ticket_id}/no-show", response_model=TicketOut)
 def no_show(ticket_id: uuid.UUID, principal: CounselorDep, state: StateDep, session: SessionDep) -> TicketOut:
-    from kiosk.queue import mark_no_show
+    from kiosk.queue.tickets import mark_no_show
 
     ticket = _load_ticket(session, principal, ticket_id)
-    mark_no_show(session, ticket.id)
+    with queue_errors():
+        mark_no_show(session, ticket.id)
     append_event(session, principal.actor, "ticket.no_show", f"ticket:{ticket.id}")
     session.commit()
     out = ticket_out(ticket)
@@ -296,11 +311,13 @@ def no_show(ticket_id: uuid.UUID, principal: CounselorDep, state: StateDep, sess
     "/tickets/{ticket_id}/done", response_model=TicketOut, summary="Counseling of this ticket finished"
 )
 def done(ticket_id: uuid.UUID, principal: CounselorDep, state: StateDep, session: SessionDep) -> TicketOut:
+    from kiosk.queue.tickets import finish, start_serving
+
     ticket = _load_ticket(session, principal, ticket_id)
-    if ticket.status not in ("called", "serving"):
-        raise HubError(409, "ticket_not_called", "호출된 번호표가 아니에요.", "Ticket has not been called.")
-    ticket.status = "done"
-    ticket.done_at = datetime.now(UTC)
+    with queue_errors():
+        if ticket.status == "called":
+            start_serving(session, ticket.id)
+        finish(session, ticket.id)
     session.commit()
     out = ticket_out(ticket)
     state.bus.publish(str(principal.center_id), "ticket.updated", _public(out))

@@ -1,0 +1,213 @@
+"""`kiosk bench hub`: intake submission and ticket issuing with N concurrent clients, per engine.
+
+The hub runs in its own process (uvicorn, as in production) on 127.0.0.1; clients are threads with
+their own HTTP connection. Request counts are bounded; nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import statistics
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from kiosk.hub.server import free_port
+
+
+def _serve(db_url: str, port: int, keys_json: str) -> None:
+    import json
+
+    import uvicorn
+
+    from config import load_settings
+    from db.crypto import parse_document
+    from db.session import make_engine, make_sessionmaker
+    from kiosk.hub.app import create_app
+
+    keys = parse_document(json.loads(keys_json), "bench")
+    app = create_app(load_settings(), make_sessionmaker(make_engine(db_url)), keys)
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="error", access_log=False)
+
+
+def _prepare(db_url: str) -> tuple[str, str]:
+    """Fresh tables, a center and a lobby device; returns (one-time code, key-ring JSON)."""
+    import json
+
+    import db.models  # noqa: F401
+    from db.base import Base
+    from db.crypto import KeyRing
+    from db.session import make_engine, make_sessionmaker
+    from kiosk.hub.bootstrap import ensure_center, issue_pairing_code
+
+    engine = make_engine(db_url)
+    Base.metadata.drop_all(engine)
+    Base.metadata.create_all(engine)
+    with make_sessionmaker(engine)() as session:
+        _id, code = issue_pairing_code(session, ensure_center(session, "seoul-central"), "lobby", "bench")
+        session.commit()
+    engine.dispose()
+    return code, json.dumps(KeyRing.generate().to_document())
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _load(url: str, token: str, clients: int, total: int, make: Any) -> dict[str, Any]:
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    per_client = max(1, total // clients)
+
+    def worker(index: int) -> None:
+        nonlocal errors
+        with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=30) as http:
+            for n in range(per_client):
+                method, path, body, headers = make(index, n)
+                start = time.perf_counter()
+                response = http.request(method, path, json=body, headers=headers)
+                elapsed = (time.perf_counter() - start) * 1000
+                with lock:
+                    latencies.append(elapsed)
+                    if response.status_code != 200:
+                        errors += 1
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - start
+    return {
+        "requests": len(latencies),
+        "throughput_rps": round(len(latencies) / wall, 1),
+        "p50_ms": round(statistics.median(latencies), 1),
+        "p95_ms": round(_percentile(latencies, 0.95), 1),
+        "errors": errors,
+    }
+
+
+def _submission(index: int, n: int) -> dict[str, Any]:
+    return {
+        "visit_id": str(uuid.uuid4()),
+        "path": "consult",
+        "identity": {
+            "method": "manual",
+            "document_kind": "none",
+            "result": "unverified",
+            "name": f"벤치{index}",
+            "rrn": f"{80 + index % 20:02d}0101-1{n:06d}",
+        },
+        "intake": {"answers": {"purpose": "debt", "annual_income": 24_000_000}},
+        "match": {
+            "catalogue_version": "bench",
+            "engine_version": "bench",
+            "verdicts": [{"id": "ccrs.pre_workout", "verdict": "eligible", "reasons": []}],
+        },
+    }
+
+
+def bench_engine(name: str, db_url: str, clients: int, requests: int) -> list[dict[str, Any]]:
+    code, keys_json = _prepare(db_url)
+    port = free_port()
+    ctx = multiprocessing.get_context("spawn")
+    proc = ctx.Process(target=_serve, args=(db_url, port, keys_json), daemon=True)
+    proc.start()
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                token = httpx.post(f"{url}/devices/enroll", json={"code": code}, timeout=2).json()["token"]
+                break
+            except (httpx.TransportError, KeyError):
+                if time.monotonic() > deadline or not proc.is_alive():
+                    raise RuntimeError(f"bench hub did not start for {name}") from None
+                time.sleep(0.1)
+        results = []
+        visits: list[str] = []
+        lock = threading.Lock()
+
+        def intake(index: int, n: int) -> tuple[str, str, dict[str, Any], dict[str, str]]:
+            body = _submission(index, n)
+            with lock:
+                visits.append(body["visit_id"])
+            return "POST", "/visits", body, {}
+
+        results.append(
+            {"engine": name, "operation": "intake_submit", **_load(url, token, clients, requests, intake)}
+        )
+        iterator = iter(list(visits))
+        ticket_lock = threading.Lock()
+
+        def ticket(index: int, n: int) -> tuple[str, str, dict[str, Any], dict[str, str]]:
+            with ticket_lock:
+                visit = next(iterator, None)
+            line = "ABC"[(index + n) % 3]
+            return (
+                "POST",
+                "/tickets",
+                {"line": line, "visit_id": visit},
+                {"Idempotency-Key": f"bench-{uuid.uuid4()}"},
+            )
+
+        results.append(
+            {"engine": name, "operation": "ticket_issue", **_load(url, token, clients, requests, ticket)}
+        )
+        return results
+    finally:
+        proc.terminate()
+        proc.join(10)
+
+
+def run_bench(clients: int = 20, requests: int = 600, postgres_url: str | None = None) -> dict[str, Any]:
+    results: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ.setdefault("KIOSK_APP__DATA_DIR", tmp)
+        results += bench_engine("sqlite", f"sqlite:///{Path(tmp) / 'bench.db'}", clients, requests)
+    notes = []
+    if postgres_url:
+        try:
+            results += _bench_postgres(postgres_url, clients, requests)
+        except Exception as exc:  # no server here: say so instead of failing the SQLite figures
+            notes.append(f"postgres skipped: {type(exc).__name__}: {str(exc).splitlines()[0][:120]}")
+    return {
+        "clients": clients,
+        "requests_per_operation": requests,
+        "cpu_count": os.cpu_count(),
+        "targets": {"p95_ms": 50, "sqlite_throughput_rps": 300},
+        "results": results,
+        "notes": notes,
+    }
+
+
+def _bench_postgres(admin_url: str, clients: int, requests: int) -> list[dict[str, Any]]:
+    """In a schema of its own, dropped afterwards: the bench never touches anyone's tables."""
+    from sqlalchemy import text
+
+    from db.session import make_engine
+
+    schema = f"bench_hub_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(admin_url)
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        conn.commit()
+    sep = "&" if "?" in admin_url else "?"
+    try:
+        return bench_engine(
+            "postgres", f"{admin_url}{sep}options=-csearch_path%3D{schema}", clients, requests
+        )
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            conn.commit()
+        admin.dispose()
