@@ -247,12 +247,11 @@ def split_blob(blob: bytes) -> tuple[str, bytes, bytes]:
 
 
 def new_key_id(existing: set[str]) -> str:
-    base = "k" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    key_id, n = base, 1
-    while key_id in existing:
-        n += 1
-        key_id = f"{base}-{n}"
-    return key_id
+    """Time-ordered and globally unique (random suffix), so keys of different sites never share an id."""
+    while True:
+        key_id = f"k{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
+        if key_id not in existing:
+            return key_id
 
 
 def _check_key_id(key_id: str, where: str) -> None:
