@@ -126,17 +126,23 @@ class CardImagePipeline:
     def read_card(self, card: np.ndarray, today: date | None = None) -> IdDocument:
         attempts = [card, cv2.rotate(card, cv2.ROTATE_180)]  # upside-down on the scanner glass
         last_error = IdError("unreadable")
+        report: quality.QualityReport | None = None
         for attempt in attempts:
             layout = self.classify(attempt)
             if layout is not None:
-                report = quality.check_card(attempt, layout)
-                if report.code is not None:
-                    raise IdError(report.code)
+                # glare and blur are judged only when a read fails: the normalised OCR often reads
+                # through a reflection, and asking the person to move costs more than trying
+                report = report or quality.check_card(attempt, layout)
                 try:
                     return self._read_layout(attempt, layout, today)
                 except IdError as exc:
                     last_error = exc
-        return self._read_fallback(card, today, last_error)
+        try:
+            return self._read_fallback(card, today, last_error)
+        except IdError:
+            if report is not None and report.code is not None:
+                raise IdError(report.code) from None
+            raise
 
     # ---- layout OCR ----------------------------------------------------------------------------
     def _read_layout(self, card: np.ndarray, layout: CardLayout, today: date | None) -> IdDocument:

@@ -55,6 +55,11 @@ class PcscdProcess:
         self.debug = debug
         self.process: subprocess.Popen[bytes] | None = None
 
+    @property
+    def started(self) -> bool:
+        """True when this object launched the daemon (and will stop it)."""
+        return self.process is not None
+
     def ensure_running(self, wait_for_reader: str = "Virtual PCD", timeout: float = 10.0) -> None:
         if not pcscd_answers():
             binary = shutil.which("pcscd") or "/usr/sbin/pcscd"

@@ -1,0 +1,202 @@
+"""`kiosk devices id ...` (read an ID image or the virtual ePassport) and `kiosk bench id`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from kiosk.context import AppContext
+
+
+def register(registry) -> None:  # type: ignore[no-untyped-def]
+    sub = registry.subcommand(
+        "devices", "id", "신분증 읽기 (read an ID card image or an ePassport chip)", _devices_id
+    )
+    source = sub.add_mutually_exclusive_group(required=True)
+    source.add_argument("--image", metavar="FILE", help="a photo or scan of an ID card")
+    source.add_argument(
+        "--emulated-passport",
+        action="store_true",
+        help="read the virtual ePassport through the real pcscd (starts pcscd if needed)",
+    )
+    source.add_argument(
+        "--render",
+        metavar="OUT",
+        help="write a photographed virtual card (synthetic identity) to OUT.png for trying --image",
+    )
+    sub.add_argument("--json", action="store_true", help="print JSON")
+    sub.add_argument(
+        "--unmasked",
+        action="store_true",
+        help="also print the full RRN (operator diagnostic for an image you already hold; nothing is stored)",
+    )
+    sub.add_argument(
+        "--save-masked", metavar="PNG", help="write the masked card image (RRN back digits hidden)"
+    )
+    sub.add_argument("--kind", choices=["resident_card", "driver_license"], default="resident_card")
+    sub.add_argument("--level", choices=["clean", "moderate", "heavy"], default="moderate")
+    sub.add_argument("--seed", type=int, default=1)
+
+    bench = registry.subcommand(
+        "bench", "id", "ID OCR bench: generated cards x 3 perturbation levels", _bench_id
+    )
+    bench.add_argument("--json", action="store_true")
+    bench.add_argument("--count", type=int, default=200, help="cards per level (default 200)")
+    bench.add_argument("--levels", default="clean,moderate,heavy")
+    bench.add_argument("--seed", type=int, default=2026)
+
+
+def _options(ctx: AppContext):  # type: ignore[no-untyped-def]
+    from devices.id.image.pipeline import ImageReadOptions
+
+    ident = ctx.settings.identity
+    keep = (
+        ident.keep_gender_digit
+        if ident.keep_gender_digit is not None
+        else ctx.settings.privacy.keep_gender_digit
+    )
+    return ImageReadOptions(
+        keep_gender_digit=keep,
+        ocr_lang=ident.ocr_lang,
+        read_license_serial=ident.read_license_serial,
+        layouts_dir=ident.layouts_dir,
+        max_image_bytes=ident.max_image_bytes,
+        max_image_pixels=ident.max_image_pixels,
+    )
+
+
+def _fail(code: str, message_ko: str, detail: str, as_json: bool) -> int:
+    if as_json:
+        print(json.dumps({"error": code, "message": message_ko}, ensure_ascii=False))
+    print(f"{message_ko} [{code}]" + (f" ({detail})" if detail else ""), file=sys.stderr)
+    return 1
+
+
+def _devices_id(args: argparse.Namespace, ctx: AppContext) -> int:
+    from devices.id.model import IdError
+
+    try:
+        if args.render:
+            return _render(args)
+        if args.emulated_passport:
+            return _emulated_passport(args, ctx)
+        return _image(args, ctx)
+    except IdError as exc:
+        return _fail(exc.code, exc.message_ko, exc.detail, args.json)
+
+
+def _render(args: argparse.Namespace) -> int:
+    import random
+
+    import cv2
+
+    from devices.id.emulators.card_render import Perturbation, render_card
+    from devices.id.emulators.identities import generate_identity
+    from devices.id.model import DocumentKind
+
+    identity = generate_identity(random.Random(args.seed))
+    frame = render_card(identity, DocumentKind(args.kind), Perturbation.level(args.level, args.seed))
+    cv2.imwrite(args.render, frame)
+    print(f"{args.render}: {args.kind} ({args.level}) for a synthetic identity, name {identity.name}")
+    return 0
+
+
+def _image(args: argparse.Namespace, ctx: AppContext) -> int:
+    from devices.id.image.pipeline import CardImagePipeline, load_image_file
+
+    options = _options(ctx)
+    frame = load_image_file(Path(args.image), options)
+    document = CardImagePipeline(options).read(frame)
+    if args.save_masked and document.masked_image is not None:
+        import cv2
+
+        cv2.imwrite(args.save_masked, document.masked_image)
+    fields = document.public_fields(include_rrn=args.unmasked)
+    if args.json:
+        print(json.dumps(fields, ensure_ascii=False))
+    else:
+        for key, value in fields.items():
+            print(f"{key}: {value}")
+    return 0
+
+
+def _emulated_passport(args: argparse.Namespace, ctx: AppContext) -> int:
+    from devices.id.emulators.vicc import PassportHolder, VirtualPassport, VpcdCard
+    from devices.id.image.mrz import parse_td3
+    from devices.id.pcsc.emrtd import BacKey
+    from devices.id.pcsc.reader import passport_document, read_passport_on, wait_for_card
+    from devices.id.pcsc.service import PcscdProcess
+
+    holder = PassportHolder()
+    td3 = parse_td3(holder.mrz)  # the BAC key comes from the MRZ, as the image reader would supply it
+    reader_name = "Virtual PCD 00 00" if ctx.settings.identity.vpcd_port == 35963 else "Virtual PCD 00 01"
+    daemon = PcscdProcess()
+    daemon.ensure_running()
+    pcscd_state = "started for this read" if daemon.started else "already running"
+    try:
+        with VpcdCard(VirtualPassport(holder), port=ctx.settings.identity.vpcd_port):
+            if not wait_for_card(reader_name, timeout=10):
+                from devices.id.model import IdError
+
+                raise IdError("no_card_in_reader", reader_name)
+            data = read_passport_on(reader_name, BacKey.from_td3(td3))
+    finally:
+        daemon.stop()
+    document = passport_document(data)
+    dg1 = {
+        "document_code": data.mrz.document_code,
+        "issuing_state": data.mrz.issuing_state,
+        "surname": data.mrz.surname,
+        "given_names": data.mrz.given_names,
+        "document_number": data.mrz.document_number,
+        "nationality": data.mrz.nationality,
+        "birth_date": document.birth_date.isoformat() if document.birth_date else None,
+        "sex": data.mrz.sex,
+        "expiry_date": document.expiry_date.isoformat() if document.expiry_date else None,
+    }
+    out = {
+        "reader": reader_name,
+        "pcscd": pcscd_state,
+        "ef_com": {"lds_version": data.ef_com.lds_version, "data_groups": list(data.ef_com.data_groups)},
+        "dg1": dg1,
+        "access": "BAC + secure messaging (3DES)",
+    }
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False))
+    else:
+        print(f"reader: {reader_name} (pcscd {out['pcscd']}); {out['access']}")
+        print(f"EF.COM: LDS {data.ef_com.lds_version}, {', '.join(data.ef_com.data_groups)}")
+        for key, value in dg1.items():
+            print(f"DG1 {key}: {value}")
+    return 0
+
+
+def _bench_id(args: argparse.Namespace, ctx: AppContext) -> int:
+    from devices.id.bench import run_bench
+
+    levels = tuple(level.strip() for level in args.levels.split(",") if level.strip())
+
+    def progress(level: str, done: int) -> None:
+        if not args.json and done % 20 == 0:
+            print(f"  {level}: {done}/{args.count}", file=sys.stderr)
+
+    report = run_bench(args.count, levels, args.seed, _options(ctx), progress)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+        return 0
+    print(f"kiosk bench id: {args.count} cards per level (half resident cards, half driver's licences)")
+    print(
+        f"{'level':<9} {'name':>6} {'rrn':>6} {'name+rrn':>9} {'issue':>6} {'lic.no':>6}"
+        f" {'median':>8} {'p95':>8}"
+    )
+    for row in report["levels"]:
+        em = row["exact_match"]
+        print(
+            f"{row['level']:<9} {em['name']:>6.1%} {em['rrn']:>6.1%} {em['name+rrn']:>9.1%} "
+            f"{em['issue_date']:>6.1%} {em.get('license_number', 0):>6.1%} "
+            f"{row['latency_ms']['median']:>6.0f}ms {row['latency_ms']['p95']:>6.0f}ms"
+            f"  errors {row['errors']}"
+        )
+    return 0
