@@ -6,6 +6,8 @@ import argparse
 import hashlib
 import json
 import sys
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from devices.signature.stroke_library import stroke_names
 from devices.signature.timeseries_json import dumps
 from kiosk.context import AppContext
 
+SETTLE_S = 2.0  # a real pad: the signature is done when the pen stays away this long
 DEMO_DOCUMENT = "개인정보 수집·이용 동의서 (시연용) — consent form, demo\n".encode()
 
 
@@ -39,7 +42,11 @@ def register(registry: Any) -> None:
 
 def _capture(args: argparse.Namespace, ctx: AppContext) -> int:
     settings = ctx.settings.signature
-    document = args.document.read_bytes() if args.document else DEMO_DOCUMENT
+    try:
+        document = args.document.read_bytes() if args.document else DEMO_DOCUMENT
+    except OSError as exc:
+        print(f"서명할 문서를 읽을 수 없어요 (cannot read the document): {exc}", file=sys.stderr)
+        return 2
     digest = hashlib.sha256(document).hexdigest()
     emulator = EmulatedPad(settings=settings) if args.emulated else None
     port = emulator.port_name if emulator else (args.port or settings.port)
@@ -55,10 +62,7 @@ def _capture(args: argparse.Namespace, ctx: AppContext) -> int:
             emulator.replay(args.signature)
         else:
             print("서명해 주세요. 펜을 패드에서 떼면 끝나요. (Sign now; lift the pen away to finish.)")
-        while not pad.pen_left.wait(args.timeout if not emulator else 2.0) or not pad.points:
-            if errors or emulator:
-                break
-            pad.pen_left.clear()
+        _wait_for_signature(pad, errors, args.timeout, settle_s=0.0 if emulator else SETTLE_S)
         record = pad.finish()
     except SignatureRefused as exc:
         print(f"{exc.code}: {exc.message_ko}", file=sys.stderr)
@@ -82,6 +86,23 @@ def _capture(args: argparse.Namespace, ctx: AppContext) -> int:
         f"wrote {args.out / 'signature.png'} and {args.out / 'signature.json'}"
     )
     return 0
+
+
+def _wait_for_signature(pad: SignaturePad, errors: list[str], timeout: float, settle_s: float) -> None:
+    """Until the pen has left the pad after writing and stayed away ``settle_s`` (people lift the pen
+    between syllables), an error, or ``timeout``."""
+    deadline = time.monotonic() + timeout
+    tick = threading.Event()
+    while time.monotonic() < deadline and not errors:
+        if not pad.pen_left.wait(0.1) or not pad.points:
+            continue
+        count = len(pad.points)
+        pad.pen_left.clear()
+        settled = time.monotonic() + settle_s
+        while time.monotonic() < settled and len(pad.points) == count and not errors:
+            tick.wait(0.05)
+        if len(pad.points) == count:
+            return
 
 
 def _write(out: Path, record: SignatureRecord) -> None:

@@ -247,6 +247,11 @@ class SignatureCanvas(QWidget):
         self.clear_button.setMinimumHeight(round(15 * self.dpi / 25.4))  # touch target ≥ 15 mm
         self.clear_button.setAutoDefault(False)
         self.clear_button.clicked.connect(self.clear)
+        # Big enough to read without the theme too (UI.md: body text >= 6 mm); the theme may restyle.
+        for label, mm in ((self.caption, 7.0), (self.hint, 6.0)):
+            font = label.font()
+            font.setPixelSize(round(mm * self.dpi / 25.4))
+            label.setFont(font)
         row = QHBoxLayout()
         row.addWidget(self.hint, 1)
         row.addWidget(self.clear_button)
