@@ -44,7 +44,9 @@ SAMPLE_DOCUMENT_FIELDS: dict[str, dict[str, Any]] = {
     "counseling_record": {
         **_COMMON,
         "counselor": "상담사 03",
-        "notes": "채권자 5곳, 카드론 연체 45일. 사전채무조정 신청 안내, 소득 증빙 서류 안내. 고용센터 연계 희망.",
+        "notes": (
+            "채권자 5곳, 카드론 연체 45일. 사전채무조정 신청 안내, 소득 증빙 서류 안내. 고용센터 연계 희망."
+        ),
         "outcomes": ["사전채무조정 신청서 작성", "고용센터 취업성공패키지 연계", "1개월 뒤 사후관리 예약"],
     },
     "aftercare_plan": {

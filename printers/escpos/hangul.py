@@ -104,11 +104,12 @@ def sanitize(text: str, substitute: str = "〓") -> tuple[str, list[Substitution
 
 
 def encodable(text: str, charset: str) -> bool:
+    """Every character is one printer code (Python's euc-kr would spell 똠 as an 8-byte jamo sequence
+    that printers print as four separate jamo, so anything longer than two bytes does not count)."""
     try:
-        text.encode(charset)
+        return all(len(char.encode(charset)) <= 2 for char in text)
     except UnicodeEncodeError:
         return False
-    return True
 
 
 def encode_korean(text: str, charset: str) -> bytes:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import qrcode
 from PIL import Image
@@ -18,6 +19,7 @@ from printers.escpos.parser import Command
 
 log = logging.getLogger(__name__)
 
+QR_MAX_BYTES = 2953  # version 40, level L, byte mode
 LINE_GAP = 6  # dots between text lines (a 30-dot line pitch, the ESC 2 default at 180 dpi)
 QR_EC = {48: qrcode.constants.ERROR_CORRECT_L, 49: qrcode.constants.ERROR_CORRECT_M}
 QR_EC |= {50: qrcode.constants.ERROR_CORRECT_Q, 51: qrcode.constants.ERROR_CORRECT_H}
@@ -27,19 +29,86 @@ NO_VISIBLE_EFFECT |= {"GS B", "GS b", "GS L", "GS W", "GS H", "GS h", "GS w", "G
 NO_VISIBLE_EFFECT |= {"HT", "CR"}
 
 
+@dataclass(frozen=True)
+class LineOp:
+    text: str
+    width_mult: int
+    height_mult: int
+    bold: bool
+    align: str
+
+
+@dataclass(frozen=True)
+class QrOp:
+    content: str
+    module_dots: int
+    ec_level: int
+    align: str
+
+
+@dataclass(frozen=True)
+class ImageOp:
+    image: Image.Image
+
+
+@dataclass(frozen=True)
+class GapOp:
+    dots: int
+
+
+# What goes on paper is kept cheap while bytes arrive and drawn only when someone looks at the job,
+# so the emulator's read loop keeps line rate.
+PaperOp = LineOp | QrOp | ImageOp | GapOp
+
+
 @dataclass
 class PrintedJob:
     """One receipt as it left the printer (one cut)."""
 
     index: int
     payload: bytes
-    image: Image.Image
+    width: int
+    ops: list[PaperOp] = field(default_factory=list)
     text_lines: list[str] = field(default_factory=list)
     qr_payloads: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
         return "\n".join(self.text_lines)
+
+    @cached_property
+    def image(self) -> Image.Image:
+        """The paper strip, drawn on first use."""
+        rows = [_draw(op, self.width) for op in self.ops]
+        strip = Image.new("1", (self.width, sum(row.height for row in rows) + 2 * LINE_GAP), 1)
+        y = LINE_GAP
+        for row in rows:
+            strip.paste(row, (0, y))
+            y += row.height
+        return strip
+
+
+def _draw(op: PaperOp, width: int) -> Image.Image:
+    if isinstance(op, LineOp):
+        return hangul.render_line(
+            op.text, width, width_mult=op.width_mult, height_mult=op.height_mult, bold=op.bold, align=op.align
+        )
+    if isinstance(op, QrOp):
+        code = qrcode.QRCode(box_size=op.module_dots, border=2, error_correction=QR_EC[op.ec_level])
+        code.add_data(op.content)
+        code.make(fit=True)
+        return _aligned(code.make_image().get_image().convert("1"), width, op.align)
+    if isinstance(op, ImageOp):
+        return op.image
+    return Image.new("1", (width, op.dots), 1)
+
+
+def _aligned(image: Image.Image, width: int, align: str) -> Image.Image:
+    image = image.crop((0, 0, min(image.width, width), image.height))
+    row = Image.new("1", (width, image.height), 1)
+    x = {"left": 0, "center": (width - image.width) // 2, "right": width - image.width}.get(align, 0)
+    row.paste(image, (x, 0))
+    return row
 
 
 class Paper:
@@ -49,7 +118,7 @@ class Paper:
         self.width = width_dots
         self.unsupported: list[str] = []
         self._reset_style()
-        self._rows: list[Image.Image] = []
+        self._rows: list[PaperOp] = []
         self._segments: list[tuple[bytes, bool]] = []
         self.text_lines: list[str] = []
         self.qr_payloads: list[str] = []
@@ -98,7 +167,7 @@ class Paper:
                 self._print_line()
         elif name == "ESC J":
             self._flush_segments()
-            self._rows.append(Image.new("1", (self.width, max(1, params[0])), 1))
+            self._rows.append(GapOp(max(1, params[0])))
         elif name == "GS v 0":
             self._raster(command)
         elif name == "GS ( k":
@@ -121,29 +190,15 @@ class Paper:
         text = self._decoded_line()
         self._segments.clear()
         self.text_lines.append(text)
-        line = hangul.render_line(
-            text,
-            self.width,
-            width_mult=self.width_mult,
-            height_mult=self.height_mult,
-            bold=self.bold,
-            align=self.align,
-        )
-        self._rows.append(line)
-        self._rows.append(Image.new("1", (self.width, LINE_GAP), 1))
+        self._rows.append(LineOp(text, self.width_mult, self.height_mult, self.bold, self.align))
+        self._rows.append(GapOp(LINE_GAP))
 
     def _flush_segments(self) -> None:
         if self._segments:
             self._print_line()
 
     def _place(self, image: Image.Image) -> None:
-        image = image.crop((0, 0, min(image.width, self.width), image.height))
-        row = Image.new("1", (self.width, image.height), 1)
-        x = {"left": 0, "center": (self.width - image.width) // 2, "right": self.width - image.width}[
-            self.align
-        ]
-        row.paste(image, (x, 0))
-        self._rows.append(row)
+        self._rows.append(ImageOp(_aligned(image, self.width, self.align)))
 
     def _raster(self, command: Command) -> None:
         self._flush_segments()
@@ -174,26 +229,16 @@ class Paper:
     def _print_qr(self) -> None:
         if not self._qr_data:
             return
-        content = self._qr_data.decode("utf-8", errors="replace")
-        code = qrcode.QRCode(box_size=self._qr_size, border=2, error_correction=QR_EC[self._qr_ec])
-        code.add_data(content)
-        try:
-            code.make(fit=True)
-        except ValueError:  # too much data for any QR version: a real printer prints nothing
+        if len(self._qr_data) > QR_MAX_BYTES:  # more than any QR version holds: a printer prints nothing
             self.unsupported.append("GS ( k: QR data too long")
             return
+        content = self._qr_data.decode("utf-8", errors="replace")
         self.qr_payloads.append(content)
-        self._place(code.make_image().get_image().convert("1"))
+        self._rows.append(QrOp(content, self._qr_size, self._qr_ec, self.align))
 
     def tear_off(self, index: int, payload: bytes) -> PrintedJob:
         """Finish the strip as one job (a cut, or staff tearing paper off a printer without cutter)."""
         self._flush_segments()
-        height = sum(row.height for row in self._rows) + 2 * LINE_GAP
-        strip = Image.new("1", (self.width, max(1, height)), 1)
-        y = LINE_GAP
-        for row in self._rows:
-            strip.paste(row, (0, y))
-            y += row.height
-        job = PrintedJob(index, payload, strip, self.text_lines, self.qr_payloads)
+        job = PrintedJob(index, payload, self.width, self._rows, self.text_lines, self.qr_payloads)
         self._rows, self.text_lines, self.qr_payloads = [], [], []
         return job
