@@ -78,10 +78,14 @@ class VoiceGuide(QObject):
             self._speak(self.last_text)
 
     def stop(self) -> None:
-        if self._process is not None and self._process.state() != QProcess.ProcessState.NotRunning:
-            self._process.kill()
-            self._process.waitForFinished(200)
-        self._process = None
+        process, self._process = self._process, None
+        if process is None:
+            return
+        process.finished.disconnect()  # an interrupted utterance is not a failure
+        if process.state() != QProcess.ProcessState.NotRunning:
+            process.kill()
+            process.waitForFinished(200)
+        process.deleteLater()
 
     def is_speaking(self) -> bool:
         return self._process is not None and self._process.state() != QProcess.ProcessState.NotRunning
@@ -100,6 +104,8 @@ class VoiceGuide(QObject):
         process.start(self._command, args)
 
     def _finished(self, process: QProcess, code: int, text: str) -> None:
+        if process is self._process:
+            self._process = None
         if code == 0:
             self.spoken.emit(text)
         else:

@@ -1,8 +1,9 @@
-"""Print spool callbacks → Qt signals. Submitting runs on the worker; results come back queued."""
+"""Print spool events → Qt signals. Submitting runs on the worker; outcomes come back queued."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -11,44 +12,41 @@ log = logging.getLogger(__name__)
 
 
 class PrintAdapter(QObject):
-    """Wraps a ``printers`` PrintSpool: ``jobDone(job_id)``, ``jobFailed(job_id, reason)``,
-    ``healthChanged(state)``; the spool's thread only emits."""
+    """Wraps a ``printers.escpos.spool.PrintSpool``. The spool's worker thread only emits:
+    ``jobDone(job_id)``, ``jobFailed(job_id, code, message_ko)``, ``healthChanged(state, message_ko)``."""
 
     jobDone = Signal(str)
-    jobFailed = Signal(str, str)
-    healthChanged = Signal(str)
+    jobFailed = Signal(str, str, str)
+    healthChanged = Signal(str, str)
 
     def __init__(self, spool: Any, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.spool = spool
-        self._hooked = False
-
-    def hook(self) -> None:
-        if self._hooked or self.spool is None:
-            return
-        for name, handler in (
-            ("on_done", self._done),
-            ("on_failed", self._failed),
-            ("on_health", self._health),
-        ):
-            register = getattr(self.spool, name, None)
-            if callable(register):
-                register(handler)
-        subscribe = getattr(self.spool, "subscribe_health", None)
-        if callable(subscribe):
-            subscribe(self._health)
-        self._hooked = True
+        self._disconnect: list[Callable[[], None]] = [
+            spool.on_done.connect(self._done),
+            spool.on_failed.connect(self._failed),
+            spool.health.subscribe(self._health),
+        ]
 
     def submit(self, template: str, fields: dict[str, Any]) -> str:
-        """Store the job in the spool (called on the worker thread); returns its id."""
-        self.hook()
+        """Store the job in the spool (call it on the worker thread); returns its id."""
         return str(self.spool.submit(template, fields))
 
-    def _done(self, job_id: Any, *_rest: Any) -> None:
-        self.jobDone.emit(str(job_id))
+    def health_state(self) -> str:
+        return str(getattr(self.spool.health.current, "state", "unknown"))
 
-    def _failed(self, job_id: Any, reason: Any = "", *_rest: Any) -> None:
-        self.jobFailed.emit(str(job_id), str(reason))
+    def close(self) -> None:
+        for disconnect in self._disconnect:
+            disconnect()
+        self._disconnect.clear()
 
-    def _health(self, state: Any, *_rest: Any) -> None:
-        self.healthChanged.emit(str(getattr(state, "value", state)))
+    def _done(self, outcome: Any) -> None:
+        self.jobDone.emit(str(outcome.job_id))
+
+    def _failed(self, outcome: Any) -> None:
+        self.jobFailed.emit(str(outcome.job_id), str(outcome.code), str(outcome.message_ko))
+
+    def _health(self, health: Any) -> None:
+        self.healthChanged.emit(
+            str(getattr(health, "state", "unknown")), str(getattr(health, "message_ko", ""))
+        )

@@ -59,11 +59,13 @@ def qm_path(language: str) -> Path:
         return build_qm(language, cache)
 
 
+_installed: dict[str, QTranslator] = {}  # one translator per process (there is one QApplication)
+
+
 class LanguageSwitch:
-    """Holds the one installed QTranslator and swaps it; Qt then sends LanguageChange to every widget."""
+    """Swaps the process's one lobby QTranslator; Qt then sends LanguageChange to every widget."""
 
     def __init__(self) -> None:
-        self._translator: QTranslator | None = None
         self.language = "ko"
 
     def set_language(self, language: str) -> None:
@@ -74,8 +76,9 @@ class LanguageSwitch:
         translator = QTranslator()
         if not translator.load(str(path)):
             raise RuntimeError(f"cannot load translation {path}")
-        if self._translator is not None:
-            QCoreApplication.removeTranslator(self._translator)
+        previous = _installed.pop("lobby", None)
+        if previous is not None:
+            QCoreApplication.removeTranslator(previous)
         QCoreApplication.installTranslator(translator)
-        self._translator = translator
+        _installed["lobby"] = translator
         self.language = language

@@ -65,8 +65,7 @@ def build_lobby(
         warning_s=warning_s if warning_s is not None else cfg.warning_seconds,
         tick_ms=tick_ms,
     )
-    if cfg.default_language != "ko":
-        window.set_language(cfg.default_language)
+    window.set_language(cfg.default_language)  # also undoes a language left by an earlier window
     window.retranslate()
     window.go("welcome", remember=False)
     return window

@@ -11,6 +11,8 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QCoreApplication
+
 if TYPE_CHECKING:
     from ui.lobby.window import LobbyWindow
 
@@ -102,7 +104,7 @@ def run_step(
 def _failed(window: LobbyWindow, what: str, error: Exception) -> None:
     # The visitor sees a calm sentence; the code and the exception go to the log for staff.
     log.warning("lobby %s failed: %s: %s", what, error.__class__.__name__, error)
-    window.show_notice(
-        window.tr("잠시 문제가 생겼어요. 계속 진행하셔도 되고, 어려우면 '직원 호출'을 눌러 주세요."),
-        kind="error",
+    text = QCoreApplication.translate(
+        "LobbyWindow", "잠시 문제가 생겼어요. 계속 진행하셔도 되고, 어려우면 '직원 호출'을 눌러 주세요."
     )
+    window.show_notice(text, kind="error")

@@ -38,6 +38,7 @@ class LobbyServices:
     temp_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="lobby-visit-")))
     closers: list[Callable[[], None]] = field(default_factory=list)
     staff_calls: list[tuple[str, str]] = field(default_factory=list)
+    voice_record_dir: Path | None = None  # write utterances as WAV files instead of playing them
 
     def call_staff(self, step: str) -> None:
         """직원 호출: tell the desks which kiosk needs help and at which step (never who is there)."""

@@ -32,6 +32,7 @@ STAFF_TAP_WINDOW_MS = 4000
 
 class LobbyWindow(QWidget):
     screenChanged = Signal(str)
+    lookChanged = Signal()  # theme, text size, language or voice changed
     wiped = Signal(str)  # reason
 
     def __init__(self, services: LobbyServices, *, kiosk_mode: bool = False) -> None:
@@ -227,6 +228,7 @@ class LobbyWindow(QWidget):
     def apply_look(self) -> None:
         self.sizes = self._make_sizes()
         self.setStyleSheet(stylesheet(self.theme_name, self.sizes))
+        self.lookChanged.emit()
 
     def set_theme(self, theme: str) -> None:
         self.theme_name = theme
@@ -241,6 +243,7 @@ class LobbyWindow(QWidget):
     def set_language(self, language: str) -> None:
         self.language.set_language(language)  # LanguageChange reaches every widget
         self.voice.language = language
+        self.lookChanged.emit()
 
     def reset_accessibility(self) -> None:
         cfg = self.services.settings.lobby

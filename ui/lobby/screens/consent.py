@@ -7,7 +7,16 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QButtonGroup, QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui.lobby.flow import run_step
 from ui.lobby.screens.base import LobbyScreen
@@ -83,38 +92,53 @@ class ConsentScreen(LobbyScreen):
         sign = QVBoxLayout(self.sign_page)
         self.sign_caption = QLabel()
         self.sign_caption.setWordWrap(True)
-        self.sign_caption.setProperty("role", "title")
+        self.sign_caption.setProperty("role", "hint")
         sign.addWidget(self.sign_caption)
         self.sign_status = QLabel()
         self.sign_status.setWordWrap(True)
         self.sign_status.setProperty("role", "guidance")
+        self.sign_status.hide()
         sign.addWidget(self.sign_status)
-        self.canvas: Any = None
-        try:
-            from ui.widgets.signature_canvas import SignatureCanvas
-        except ImportError:  # the on-screen canvas belongs to the signature area; the pad still works
-            SignatureCanvas = None
-        if SignatureCanvas is not None:
-            self.canvas = SignatureCanvas()
-            self.canvas.setObjectName("SignatureCanvas")
-            self.canvas.setMinimumHeight(lobby.metrics.px(60))
-            self.canvas.strokeChanged.connect(self.chromeChanged)
-            sign.addWidget(self.canvas, 1)
+        # Two ways to sign: the serial pad (its ink mirrored here) or a finger on the screen.
+        from ui.widgets.signature_canvas import SignatureCanvas
+
+        self.method_row = QHBoxLayout()
+        self.use_pad = touch_button(role="choice", name="SignOnPad", checkable=True)
+        self.use_screen = touch_button(role="choice", name="SignOnScreen", checkable=True)
+        self._methods = QButtonGroup(self)
+        for button in (self.use_pad, self.use_screen):
+            self._methods.addButton(button)
+            self.method_row.addWidget(button)
+        self.use_pad.clicked.connect(lambda: self._set_method("pad"))
+        self.use_screen.clicked.connect(lambda: self._set_method("screen"))
+        sign.addLayout(self.method_row)
+        self.canvases = QStackedWidget()
+        dpi = lobby.services.settings.lobby.screen_dpi
+        self.canvas = SignatureCanvas(dpi=dpi)
+        self.canvas.setObjectName("SignatureCanvas")
+        self.canvas.strokeChanged.connect(self.chromeChanged)
+        self.canvases.addWidget(self.canvas)
         self.pad_adapter: Any = None
+        self.pad_canvas: Any = None
         if lobby.services.pad is not None:
             from ui.adapters.signature_pad_adapter import SignaturePadAdapter
 
             self.pad_adapter = SignaturePadAdapter(lobby.services.pad, self)
-            for name in ("point", "pointAdded"):
-                signal = getattr(self.pad_adapter, name, None)
-                if signal is not None:
-                    signal.connect(self._pad_point)
-                    break
-            error = getattr(self.pad_adapter, "error", None) or getattr(self.pad_adapter, "failed", None)
-            if error is not None:
-                error.connect(self._pad_error)
+            self.pad_adapter.point.connect(self._pad_point)
+            self.pad_adapter.error.connect(self._pad_error)
+            self.pad_adapter.refused.connect(self._refused)
+            self.pad_adapter.recordReady.connect(self._signed)
+            self.pad_canvas = SignatureCanvas(dpi=dpi)
+            self.pad_canvas.setObjectName("PadMirror")
+            self.pad_canvas.mirror(self.pad_adapter)
+            self.canvases.addWidget(self.pad_canvas)
+        self.canvases.setMinimumHeight(lobby.metrics.px(70))
+        sign.addWidget(self.canvases, 1)
+        self.method = "pad" if self.pad_adapter is not None else "screen"
+        self.use_pad.setVisible(self.pad_adapter is not None)
+        self.use_screen.setVisible(self.pad_adapter is not None)
         self.redo = touch_button(role="secondary", name="SignRedo")
-        self.redo.clicked.connect(self._redo)
+        self.redo.clicked.connect(lambda: self._redo())
         sign.addWidget(self.redo)
         self.sign_page.hide()
         self.body.addWidget(self.sign_page, 1)
@@ -143,62 +167,79 @@ class ConsentScreen(LobbyScreen):
         self.intro.hide()
         self.scroll.hide()
         self.sign_page.show()
-        sha = self.consents.sha256
-        if self.canvas is not None:
-            self.canvas.begin(sha, "consent")
-        if self.pad_adapter is not None:
-            self._pad_points = 0
-            start = getattr(self.pad_adapter, "start_capture", None) or getattr(
-                self.pad_adapter, "start", None
-            )
-            if start is not None:
-                start(sha, "consent")
+        self._set_method(self.method)
         self.chromeChanged.emit()
         self.lobby.voice.say(self.sign_caption.text())
 
-    def _pad_point(self, *_args: object) -> None:
+    def _set_method(self, method: str) -> None:
+        self.method = method
+        (self.use_pad if method == "pad" else self.use_screen).setChecked(True)
+        sha = self.consents.sha256
+        self._pad_points = 0
+        # The screen canvas has its own "지우고 다시 쓰기"; the pad needs ours to clear the device too.
+        self.redo.setVisible(method == "pad" and self.pad_adapter is not None)
+        if method == "pad" and self.pad_adapter is not None:
+            self.canvases.setCurrentWidget(self.pad_canvas)
+            self.pad_canvas.begin(sha, "consent")
+            self.pad_adapter.begin(sha, "consent")  # opens the port off the GUI thread
+        else:
+            self.canvases.setCurrentWidget(self.canvas)
+            self.canvas.begin(sha, "consent")
+        self.chromeChanged.emit()
+
+    def _pad_point(self, _point: object) -> None:
         self._pad_points += 1
         if self._pad_points == 1:
             self.chromeChanged.emit()
-        if self.canvas is not None and hasattr(self.canvas, "add_point") and _args:
-            self.canvas.add_point(_args[0])
 
-    def _pad_error(self, code: str, message_ko: str = "") -> None:
+    def _pad_error(self, _code: str, message_ko: str) -> None:
+        # An unplugged or silent pad: say so calmly and switch to the screen, nothing is lost.
         self.lobby.show_notice(
             (message_ko or self.tr("서명 패드에 문제가 있어요."))
             + " "
-            + self.tr("화면에 손가락으로 서명하셔도 돼요."),
+            + self.tr("화면에 손가락으로 서명해 주세요."),
             kind="error",
         )
+        if self.mode == "sign":
+            self._set_method("screen")
 
-    def _redo(self) -> None:
-        if self.canvas is not None:
-            self.canvas.clear()
-        if self.pad_adapter is not None and hasattr(self.pad_adapter, "clear"):
+    def _refused(self, _code: str, message_ko: str) -> None:
+        text = message_ko or self.tr("다시 서명해 주세요.")
+        self.sign_status.setText(text)
+        self.sign_status.show()
+        self.lobby.voice.say(text)
+        self._redo(keep_status=True)
+
+    def _redo(self, keep_status: bool = False) -> None:
+        self.canvas.clear()
+        if self.pad_canvas is not None:
+            self.pad_canvas.clear()
+        if self.pad_adapter is not None and self.mode == "sign" and self.method == "pad":
             self.pad_adapter.clear()
         self._pad_points = 0
-        self.sign_status.hide()
+        if not keep_status:
+            self.sign_status.hide()
         self.chromeChanged.emit()
 
     def _has_signature(self) -> bool:
-        canvas_has = self.canvas is not None and bool(getattr(self.canvas, "has_strokes", lambda: False)())
-        return canvas_has or self._pad_points > 0
+        if self.method == "pad" and self.pad_adapter is not None:
+            return self._pad_points > 0
+        return len(self.canvas.points) > 0
 
-    def _finish_signature(self) -> Any:
-        """A SignatureRecord from the pad if it was used, else from the screen; None if refused."""
-        try:
-            if self._pad_points > 0 and self.pad_adapter is not None:
-                return self.pad_adapter.finish()
-            if self.canvas is not None:
-                return self.canvas.finish()
-        except Exception as exc:  # SignatureRefused: a dot or a scribble too short
-            text = getattr(exc, "message_ko", "") or self.tr("다시 서명해 주세요.")
-            self.sign_status.setText(text)
-            self.sign_status.show()
-            self.lobby.voice.say(text)
-            self._redo()
-            self.sign_status.show()
-        return None
+    def _signed(self, record: Any) -> None:
+        """A sealed SignatureRecord (from the pad's worker or the screen): record consent, move on."""
+        if self.mode != "sign":
+            return
+        draft = self.lobby.draft
+        draft.signature = record
+        granted = dict(draft.consents)
+        version, sha = self.consents.version, self.consents.sha256
+
+        def complete(flow: Any) -> Any:
+            return flow.complete_consent(granted, version, sha, record)
+
+        run_step(self.lobby, complete, name="consent")
+        self.lobby.go("needs")
 
     # -- LobbyScreen ------------------------------------------------------------------------------------
     def title(self) -> str:
@@ -222,23 +263,15 @@ class ConsentScreen(LobbyScreen):
         if self.mode == "items":
             self._show_sign()
             return
-        record = self._finish_signature()
-        if record is None:
+        if self.method == "pad" and self.pad_adapter is not None:
+            self.pad_adapter.finish()  # recordReady or refused comes back as a signal
             return
-        draft = self.lobby.draft
-        draft.signature = record
-        granted = dict(draft.consents)
-        version, sha = self.consents.version, self.consents.sha256
-
-        def complete(flow: Any) -> Any:
-            signature_id = None
-            store = getattr(flow, "store_signature", None)
-            if callable(store):
-                signature_id = store(record)
-            return flow.complete_consent(granted, version, sha, signature_id)
-
-        run_step(self.lobby, complete, name="consent")
-        self.lobby.go("needs")
+        try:
+            record = self.canvas.finish()
+        except Exception as exc:  # SignatureRefused: a dot or a scribble too short
+            self._refused(getattr(exc, "code", ""), getattr(exc, "message_ko", ""))
+            return
+        self._signed(record)
 
     def handle_back(self) -> bool:
         if self.mode != "sign":
@@ -263,6 +296,7 @@ class ConsentScreen(LobbyScreen):
         self._redo()
         self.sign_status.clear()
         self.leave()
+        self.method = "pad" if self.pad_adapter is not None else "screen"
 
     def retranslate(self) -> None:
         english = self.lobby.language.language == "en"
@@ -288,7 +322,14 @@ class ConsentScreen(LobbyScreen):
             )
         )
         set_label(self.redo, self.tr("다시 쓰기"))
+        set_label(self.use_pad, self.tr("서명 패드에 쓰기"))
+        set_label(self.use_screen, self.tr("화면에 손가락으로 쓰기"))
+        caption = self.tr("개인정보 동의서 (%1)에 서명해요").replace("%1", self.consents.version)
+        self.canvas.set_caption(caption)
+        if self.pad_canvas is not None:
+            self.pad_canvas.set_caption(caption)
 
     def shutdown(self) -> None:
-        if self.pad_adapter is not None and hasattr(self.pad_adapter, "stop"):
-            self.pad_adapter.stop()
+        if self.pad_adapter is not None:
+            self.pad_adapter.close()
+            self.pad_adapter = None

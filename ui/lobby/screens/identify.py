@@ -7,6 +7,7 @@ masked for the visitor to confirm; manual entry is marked unverified and checked
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
@@ -233,6 +234,9 @@ class IdentifyScreen(LobbyScreen):
                 "birth": draft.manual["birth"],
                 "phone": mask_phone(phone) if phone else "",
             }
+        age = age_from_birth(draft)
+        if age is not None:
+            draft.answers["age"] = age  # never ask what the ID card already told us
         summary = identity_summary(draft)
         run_step(self.lobby, lambda flow: flow.complete_identify(summary), name="identify")
         if self.adapter is not None:
@@ -291,6 +295,21 @@ class IdentifyScreen(LobbyScreen):
         self.name_edit.setAccessibleName(self.tr("이름"))
         self.birth_edit.setAccessibleName(self.tr("생년월일"))
         self.phone_edit.setAccessibleName(self.tr("휴대전화"))
+
+
+def age_from_birth(draft: Any, today: date | None = None) -> int | None:
+    """만 나이 from the card's birth date (or the typed one); None when unknown or implausible."""
+    birth: date | None = getattr(draft.document, "birth_date", None) if draft.document is not None else None
+    if birth is None and draft.manual.get("birth"):
+        try:
+            birth = date.fromisoformat(draft.manual["birth"])
+        except ValueError:
+            return None
+    if birth is None:
+        return None
+    today = today or date.today()
+    age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+    return age if 14 <= age <= 120 else None
 
 
 def identity_summary(draft: Any) -> dict[str, Any]:

@@ -21,14 +21,7 @@ if TYPE_CHECKING:
     from ui.lobby.window import LobbyWindow
 
 log = logging.getLogger(__name__)
-_KEYPAD_KINDS = {
-    "amount_manwon": "amount",
-    "krw": "amount",
-    "count": "count",
-    "days": "count",
-    "age": "count",
-    "months": "count",
-}
+_KEYPAD_KINDS = {"amount_manwon": "amount", "count": "count", "days": "count"}
 
 
 @dataclass
@@ -36,7 +29,7 @@ class QuestionView:
     """The parts of a questionnaire question the screen needs, whatever class carries them."""
 
     id: str
-    kind: str  # choice | yes_no | amount_manwon | count | days | age | months
+    kind: str  # choice | multi_choice | yes_no | amount_manwon | count | days
     text_ko: str
     text_en: str
     help_ko: str = ""
@@ -44,6 +37,12 @@ class QuestionView:
     choices: list[tuple[Any, str, str]] = field(default_factory=list)
     unit_ko: str = ""
     unit_en: str = ""
+    field: str = ""
+    allow_unknown: bool = False
+
+    @property
+    def answer_key(self) -> str:
+        return self.field or self.id
 
 
 def view_of(question: Any) -> QuestionView:
@@ -73,6 +72,8 @@ def view_of(question: Any) -> QuestionView:
         choices=choices,
         unit_ko=str(pick("unit_ko")),
         unit_en=str(pick("unit_en")),
+        field=str(pick("field", default="")),
+        allow_unknown=bool(getattr(question, "allow_unknown", False)),
     )
 
 
@@ -112,6 +113,16 @@ class NeedsScreen(LobbyScreen):
             pad.valueChanged.connect(lambda _v: self.chromeChanged.emit())
             pad.hide()
             self.body.addWidget(pad)  # low on the screen: reachable from a wheelchair
+        self.unknown = touch_button(role="secondary", name="AnswerUnknown")
+        self.unknown.clicked.connect(lambda: self.answer(None))
+        self.unknown.hide()
+        self.body.addWidget(self.unknown)
+        self.problem = QLabel()
+        self.problem.setObjectName("AnswerProblem")
+        self.problem.setProperty("role", "error")
+        self.problem.setWordWrap(True)
+        self.problem.hide()
+        self.body.addWidget(self.problem)
         self.unavailable = QLabel()
         self.unavailable.setWordWrap(True)
         self.unavailable.setProperty("role", "error")
@@ -137,12 +148,16 @@ class NeedsScreen(LobbyScreen):
         self.question = question
         if question.id not in self.asked:
             self.asked.append(question.id)
-        previous = self.lobby.draft.answers.get(question.id)
+        previous = self.lobby.draft.answers.get(question.answer_key)
+        self.problem.hide()
+        self.unknown.setVisible(question.allow_unknown)
+        multi = question.kind == "multi_choice"
+        self.choice_group.setExclusive(not multi)
         for button in self.choice_buttons:
             self.choice_group.removeButton(button)
             button.deleteLater()
         self.choice_buttons = []
-        self._selected = previous
+        self._selected = list(previous or []) if multi else previous
         keypad_mode = _KEYPAD_KINDS.get(question.kind)
         self.keypad_amount.setVisible(keypad_mode == "amount")
         self.keypad_count.setVisible(keypad_mode == "count")
@@ -158,7 +173,8 @@ class NeedsScreen(LobbyScreen):
             for index, (value, _ko, _en) in enumerate(choices):
                 button = touch_button(role="big", name=f"Choice_{question.id}_{index}", checkable=True)
                 button.clicked.connect(lambda _=False, v=value: self._choose(v))
-                button.setChecked(previous is not None and previous == value)
+                chosen = previous is not None and (value in previous if multi else previous == value)
+                button.setChecked(chosen)
                 self.choice_group.addButton(button)
                 self.choice_grid.addWidget(button, index // columns, index % columns)
                 self.choice_buttons.append(button)
@@ -167,7 +183,11 @@ class NeedsScreen(LobbyScreen):
         self.lobby.voice.say(self.voice_text())
 
     def _choose(self, value: Any) -> None:
-        self._selected = value
+        if self.question is not None and self.question.kind == "multi_choice":
+            chosen = list(self._selected or [])
+            self._selected = [v for v in chosen if v != value] if value in chosen else [*chosen, value]
+        else:
+            self._selected = value
         self.chromeChanged.emit()
 
     def _current_value(self) -> Any:
@@ -176,17 +196,36 @@ class NeedsScreen(LobbyScreen):
         mode = _KEYPAD_KINDS.get(self.question.kind)
         if mode == "amount":
             return self.keypad_amount.value if self.keypad_amount.has_value else None
+        if self.question.kind == "multi_choice":
+            return list(self._selected or [])  # none chosen is an answer too ("없으면 그냥 다음")
         if mode == "count":
             return self.keypad_count.value if self.keypad_count.has_value else None
         return self._selected
 
     def answer(self, value: Any) -> None:
-        """Record the answer to the current question and move on (tests and the tour call this too)."""
+        """Record the answer (amounts arrive in won) and move on; a refused value is explained in place."""
         if self.question is None:
             return
-        qid = self.question.id
-        self.lobby.draft.answers[qid] = value
-        run_step(self.lobby, lambda flow: flow.answer(qid, value), name="answer")
+        question = self.question
+        entered = value
+        if question.kind == "amount_manwon" and value is not None:
+            entered = round(value / 10_000)  # the questionnaire takes 만원; 천원 input is rounded
+        stored = entered
+        accept = getattr(self.questionnaire, "accept", None)
+        if callable(accept):
+            try:
+                stored = accept(question.id, entered)
+            except ValueError as exc:  # InvalidAnswers: say what to fix, in the visitor's language
+                english = self.lobby.language.language == "en"
+                problems = getattr(exc, "problems", [])
+                text = "; ".join((p.en if english else p.ko) for p in problems) or str(exc)
+                self.problem.setText(text)
+                self.problem.setAccessibleName(text)
+                self.problem.show()
+                self.lobby.voice.say(text)
+                return
+        self.lobby.draft.answers[question.answer_key] = stored
+        run_step(self.lobby, lambda flow: flow.answer(question.id, entered), name="answer")
         self._next()
 
     def _finish(self) -> None:
@@ -236,24 +275,23 @@ class NeedsScreen(LobbyScreen):
         self.keypad_amount.clear()
         self.keypad_count.clear()
         for button in self.choice_buttons:
-            button.setChecked(False)
+            self.choice_group.removeButton(button)
+            button.deleteLater()
+        self.choice_buttons = []
+        self.problem.clear()
         self.question_label.clear()
         self.help.clear()
 
     def retranslate(self) -> None:
         english = self.lobby.language.language == "en"
         self.unavailable.setText(
-            self.tr(
-                "질문지를 불러오지 못했어요. 창구에서 상담사가 여쭤볼게요. "
-                "'직원 호출'을 눌러 주세요."
-            )
+            self.tr("질문지를 불러오지 못했어요. 창구에서 상담사가 여쭤볼게요. '직원 호출'을 눌러 주세요.")
         )
         q = self.question
         if q is None:
             return
-        total = getattr(self.questionnaire, "max_questions", None) or len(
-            getattr(self.questionnaire, "questions", ())
-        )
+        applicable = getattr(self.questionnaire, "applicable", None)
+        total = len(applicable(self.lobby.draft.answers)) if callable(applicable) else 0
         shown = len(self.asked)
         self.counter.setText(self.tr("질문 %1").replace("%1", f"{shown}" + (f" / {total}" if total else "")))
         if total:
@@ -263,6 +301,7 @@ class NeedsScreen(LobbyScreen):
         self.question_label.setAccessibleName(self.question_label.text())
         self.help.setText(q.help_en if english else q.help_ko)
         self.keypad_count.set_suffix(q.unit_en if english else q.unit_ko)
+        set_label(self.unknown, self.tr("잘 모르겠어요"))
         choices = q.choices or [(True, "네", "Yes"), (False, "아니요", "No")]
         for button, (_value, ko, en) in zip(self.choice_buttons, choices, strict=False):
             set_label(button, en if english else ko)

@@ -46,7 +46,9 @@ class TicketScreen(LobbyScreen):
         if self.printer is not None:
             self.printer.jobDone.connect(self._printed)
             self.printer.jobFailed.connect(self._print_failed)
+            self.printer.healthChanged.connect(self._health)
         self.job_id = ""
+        self._early: set[str] = set()
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.body.addWidget(self.intro)
@@ -131,37 +133,67 @@ class TicketScreen(LobbyScreen):
         if self.ticket is None:
             return
         if self.printer is None:
-            self._print_failed("", "no printer")
+            self._print_failed("", "PRN-NONE")
             return
         self.lobby.draft.printed = "printing"
         self._status(self.tr("번호표를 인쇄하고 있어요…"), "guidance")
         self.retry.hide()
-        fields = {
-            "number": self.ticket_number(),
-            "line": self.lobby.draft.line,
-            "wait_minutes": _get(self.ticket, "wait_minutes", "estimated_wait_minutes", default=0),
-            "people_ahead": _get(self.ticket, "people_ahead", "ahead", default=0),
-        }
+        fields = self.ticket_fields()
         printer = self.printer
 
         def remember(job_id: Any) -> None:
             self.job_id = str(job_id)
+            if self.job_id in self._early:  # the printer was faster than the worker's reply
+                self._printed(self.job_id)
 
         self.lobby.worker.submit(
-            lambda: printer.submit("ticket", fields), remember, lambda e: self._print_failed("", str(e))
+            lambda: printer.submit("ticket", fields),
+            remember,
+            lambda e: self._print_failed("", "PRN-SUBMIT", str(e)),
         )
+
+    def ticket_fields(self) -> dict[str, Any]:
+        """Fields of the ``ticket`` receipt template: the number and the wait, never a name or RRN."""
+        from datetime import datetime
+
+        line = self.lobby.draft.line
+        names_ko = {"finance": "금융상담", "debt": "채무조정", "integrated": "통합상담"}
+        names_en = {"finance": "Finance", "debt": "Debt", "integrated": "Integrated"}
+        return {
+            "center_name": self.tr("서민금융통합지원센터"),
+            "service_line_ko": names_ko.get(line, line),
+            "service_line_en": names_en.get(line, line),
+            "ticket_number": self.ticket_number(),
+            "people_ahead": _get(self.ticket, "people_ahead", "ahead", default=0),
+            "wait_minutes": int(_get(self.ticket, "wait_minutes", "estimated_wait_minutes", default=0)),
+            "lookup_url": self.qr_payload(),
+            "issued_at": datetime.now().strftime("%Y-%m-%d %H:%M"),
+        }
+
+    def qr_payload(self) -> str:
+        center = self.lobby.services.settings.app.center_code
+        return f"paperless-kiosk:ticket:{center}:{self.ticket_number()}"
 
     def _printed(self, job_id: str) -> None:
         if job_id != self.job_id:
+            self._early.add(job_id)
             return
+        self.qr.hide()
+        self.sms.hide()
+        self.retry.hide()
         self.lobby.draft.printed = "done"
         self._status(self.tr("번호표가 나왔어요. 아래에서 가져가세요."), "guidance")
         self.lobby.voice.say(self.print_status.text())
 
-    def _print_failed(self, job_id: str, reason: str) -> None:
+    def _health(self, state: str, message_ko: str) -> None:
+        # The spool keeps waiting for paper; the visitor should not: offer the QR now.
+        if self.lobby.draft.printed == "printing" and state not in ("ready", "paper_near_end"):
+            self._print_failed(self.job_id, state, message_ko, final=False)
+
+    def _print_failed(self, job_id: str, code: str, message_ko: str = "", *, final: bool = True) -> None:
         if job_id and job_id != self.job_id:
             return
-        log.warning("ticket print failed: %s", reason)
+        log.warning("ticket print failed: %s", code)
         self.lobby.draft.printed = "failed"
         self._status(
             self.tr(
@@ -172,7 +204,7 @@ class TicketScreen(LobbyScreen):
         )
         self._show_qr()
         self.sms.show()
-        self.retry.show()
+        self.retry.setVisible(final)  # while the spool still waits for paper, a reprint would duplicate
         self.lobby.voice.say(self.print_status.text())
 
     def _show_qr(self) -> None:
@@ -257,6 +289,7 @@ class TicketScreen(LobbyScreen):
     def wipe(self) -> None:
         self.ticket = None
         self.job_id = ""
+        self._early.clear()
         self.mode = "choose"
         self.number.clear()
         self.wait.clear()

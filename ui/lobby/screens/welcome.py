@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QButtonGroup, QGridLayout, QLabel
+from PySide6.QtWidgets import QButtonGroup, QFrame, QGridLayout, QLabel, QVBoxLayout
 
 from ui.lobby.screens.base import LobbyScreen
 
@@ -21,9 +21,25 @@ class WelcomeScreen(LobbyScreen):
         super().__init__(lobby)
         self.greeting = QLabel()
         self.greeting.setWordWrap(True)
+        self.greeting.setProperty("role", "title")
         self.greeting.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.body.addWidget(self.greeting)
-        self.body.addStretch(1)
+        # What will happen, before anything is asked: people worry less when they see the whole way.
+        self.steps = QFrame()
+        self.steps.setProperty("role", "card")
+        steps = QVBoxLayout(self.steps)
+        self.steps_title = QLabel()
+        self.steps_title.setStyleSheet("font-weight: bold;")
+        steps.addWidget(self.steps_title)
+        self.step_labels = [QLabel() for _ in range(5)]
+        for label in self.step_labels:
+            label.setWordWrap(True)
+            steps.addWidget(label)
+        self.help_hint = QLabel()
+        self.help_hint.setWordWrap(True)
+        self.help_hint.setProperty("role", "hint")
+        steps.addWidget(self.help_hint)
+        self.body.addWidget(self.steps)
         self.ticket_only = touch_button(role="big", name="TicketOnly")
         self.ticket_only.clicked.connect(lambda: self.lobby_start("ticket_only"))
         self.body.addWidget(self.ticket_only)
@@ -63,6 +79,7 @@ class WelcomeScreen(LobbyScreen):
         self.slower.toggled.connect(lambda on: self.lobby.voice.set_rate(110 if on else self._default_rate()))
         grid.addWidget(self.slower, 2, 2)
         self.body.addLayout(grid)
+        lobby.lookChanged.connect(self.enter)  # the buttons always show the look in force
         self.retranslate()
 
     def _default_rate(self) -> int:
@@ -117,11 +134,21 @@ class WelcomeScreen(LobbyScreen):
         self.enter()
 
     def retranslate(self) -> None:
-        self.greeting.setText(
-            self.tr(
-                "신분증만 있으면 돼요. 천천히 하셔도 괜찮아요.\n모르는 것은 언제든 '직원 호출'을 눌러 주세요."
-            )
-        )
+        self.greeting.setText(self.tr("신분증만 있으면 돼요.\n천천히 하셔도 괜찮아요."))
+        self.steps_title.setText(self.tr("상담 접수는 이렇게 진행돼요 (약 5분)"))
+        for label, text in zip(
+            self.step_labels,
+            (
+                self.tr("① 신분증으로 본인 확인"),
+                self.tr("② 개인정보 동의와 서명"),
+                self.tr("③ 몇 가지 질문 (소득, 빚 등)"),
+                self.tr("④ 받을 수 있는 도움 확인"),
+                self.tr("⑤ 번호표 받고 창구에서 상담"),
+            ),
+            strict=True,
+        ):
+            label.setText(text)
+        self.help_hint.setText(self.tr("모르는 것은 언제든 아래 '직원 호출'을 눌러 주세요."))
         set_label(self.ticket_only, self.tr("번호표만 받기"))
         set_label(self.chat, self.tr("궁금한 것 물어보기 (챗봇)"))
         self.settings_title.setText(self.tr("화면과 소리 설정"))

@@ -1,0 +1,103 @@
+"""``kiosk lobby [--emulated] [--screenshot-tour DIR]`` and ``kiosk bench ui --json``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+def register(registry: Any) -> None:
+    lobby = registry.command("lobby", "the lobby kiosk (touch UI for walk-ins)", run_lobby)
+    lobby.add_argument(
+        "--emulated", action="store_true", help="use the device emulators instead of real ports"
+    )
+    lobby.add_argument(
+        "--screenshot-tour", metavar="DIR", help="render every screen offscreen to PNGs in DIR"
+    )
+    lobby.add_argument("--windowed", action="store_true", help="a normal window instead of kiosk full screen")
+    bench = registry.subcommand("bench", "ui", "lobby UI: first frame, transitions, GUI stalls", run_bench)
+    bench.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _app(offscreen: bool) -> Any:
+    if offscreen:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    else:
+        # Hangul input for manual entry through Qt Virtual Keyboard (PySide6-Addons).
+        os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("paperless-kiosk lobby")
+    return app
+
+
+def run_lobby(args: argparse.Namespace, ctx: Any) -> int:
+    tour_dir = Path(args.screenshot_tour) if args.screenshot_tour else None
+    app = _app(offscreen=tour_dir is not None)
+    from ui.lobby.app import build_lobby
+    from ui.lobby.emulated import emulated_services, real_services
+
+    settings = ctx.settings
+    emulated = args.emulated or tour_dir is not None
+    services = emulated_services(settings, ctx) if emulated else real_services(settings, ctx)
+    try:
+        if tour_dir is not None:
+            return _tour(build_lobby, services, tour_dir)
+        kiosk_mode = settings.lobby.fullscreen and not args.windowed
+        window = build_lobby(services, kiosk_mode=kiosk_mode)
+        window.show()
+        code = int(app.exec())
+        window.shutdown()
+        return code
+    finally:
+        services.close()
+
+
+def _tour(build_lobby: Any, services: Any, out: Path) -> int:
+    from ui.lobby.tour import extra_screens, run_tour
+
+    out.mkdir(parents=True, exist_ok=True)
+    window = build_lobby(services, kiosk_mode=False)
+    window.show()
+    shots: list[Path] = []
+    try:
+        for language, variants in (("ko", True), ("en", True)):
+            shots += run_tour(window, out, language=language, variants=variants)
+            shots += extra_screens(window, out, language)
+            window.set_language("ko")
+    finally:
+        window.shutdown()
+    for path in shots:
+        print(path)
+    print(f"{len(shots)} screenshots in {out}", file=sys.stderr)
+    return 0
+
+
+def run_bench(args: argparse.Namespace, ctx: Any) -> int:
+    _app(offscreen=True)
+    from ui.lobby.app import build_lobby
+    from ui.lobby.bench import run_bench as bench
+    from ui.lobby.emulated import emulated_services
+
+    services = emulated_services(ctx.settings, ctx)
+    window = build_lobby(services, with_chat=False)
+    window.show()
+    try:
+        result = bench(window)
+    finally:
+        window.shutdown()
+        services.close()
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        for key, value in result.items():
+            print(f"{key}: {value}")
+    return 0

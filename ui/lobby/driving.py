@@ -1,0 +1,52 @@
+"""Helpers that drive a LobbyWindow without a person: used by the screenshot tour and the bench.
+
+They press the same buttons a visitor would (``QPushButton.click``) and wait for queued results by
+spinning the event loop with a deadline — never a blind sleep.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QThread
+
+from ui.lobby.window import LobbyWindow
+
+
+class DriveTimeout(RuntimeError):
+    pass
+
+
+def spin(ms: int = 0) -> None:
+    """Let queued signals and paints run for about ``ms`` milliseconds."""
+    end = time.monotonic() + ms / 1000
+    while True:
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        if time.monotonic() >= end:
+            return
+        QThread.msleep(5)
+
+
+def wait_until(predicate: Callable[[], bool], timeout_s: float = 10.0, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout_s
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise DriveTimeout(f"timed out after {timeout_s:.0f} s waiting for {what}")
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        QThread.msleep(5)
+
+
+def settle(window: LobbyWindow, timeout_s: float = 15.0) -> None:
+    """Wait until the worker has no job in flight and paints are done."""
+    wait_until(lambda: window.worker.pending == 0, timeout_s, "the lobby worker to finish")
+    spin(30)
+
+
+def shoot(window: LobbyWindow, folder: Path, name: str) -> Path:
+    settle(window)
+    path = folder / f"{name}.png"
+    if not window.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    return path

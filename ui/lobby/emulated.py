@@ -1,0 +1,137 @@
+"""Build the lobby's services: real devices from the configuration, or every device emulated.
+
+Emulated: the receipt printer emulator and the signature pad emulator each on a pty (real bytes, real
+baud rate), the virtual ID scanner feeding synthetic cards to the image reader, the visit workflow on
+the configured database. Each piece is optional: a module that is missing or a device that does not
+open leaves its member ``None`` and the screens offer their fallback (and staff mode shows it).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from config import Settings, load_settings
+from ui.lobby.services import LobbyServices
+
+log = logging.getLogger(__name__)
+
+
+def _sessions(ctx: Any, create_tables: bool) -> Any:
+    if create_tables:
+        import db.models  # noqa: F401 - registers every table
+        from db.base import Base
+
+        Base.metadata.create_all(ctx.engine)
+    return ctx.sessions
+
+
+def _workflow(services: LobbyServices) -> None:
+    try:
+        from kiosk.visit.questionnaire import load_questionnaire
+
+        services.questionnaire = load_questionnaire()
+    except ImportError:
+        log.warning("kiosk.visit.questionnaire is not available: the needs screen cannot ask")
+    try:
+        from kiosk.visit import VisitService  # type: ignore[attr-defined]
+    except ImportError:
+        log.warning("kiosk.visit.VisitService is not available: visits are not stored")
+        return
+    settings = services.settings
+    services.visits = VisitService(services.sessions, center_code=settings.app.center_code)
+
+
+def _printer(services: LobbyServices, port: str, model: str) -> None:
+    from printers.escpos.spool import PrintSpool
+    from printers.escpos.transport import ReceiptPrinter
+
+    printer = ReceiptPrinter.open(port, model)
+    give_up = services.settings.printer.give_up_after_s
+    spool = PrintSpool(services.sessions, printer, give_up_after_s=give_up).start()
+    spool.health.start()
+    services.spool = spool
+    services.printer_status = lambda: str(spool.health.current.state)
+    services.test_print = lambda: spool.submit("ticket", _test_ticket_fields())
+    services.closers.append(printer.close)
+    services.closers.append(spool.health.stop)
+    services.closers.append(spool.stop)
+
+
+def _test_ticket_fields() -> dict[str, Any]:
+    return {
+        "center_name": "시험 인쇄 TEST",
+        "service_line_ko": "시험",
+        "service_line_en": "Test",
+        "ticket_number": "T-000",
+        "people_ahead": 0,
+        "wait_minutes": 0,
+        "lookup_url": "paperless-kiosk:test",
+        "issued_at": "",
+    }
+
+
+def emulated_services(
+    settings: Settings, ctx: Any, *, printer_model: str = "bixolon-srp-350iii"
+) -> LobbyServices:
+    """Every device emulated on this machine; ``services.emulators`` keeps them for tests and the demo."""
+    services = LobbyServices(settings=settings, sessions=_sessions(ctx, create_tables=True))
+    services.reload_settings = lambda: load_settings(ctx.config_file)
+    emulators: dict[str, Any] = {}
+    services.emulators = emulators  # type: ignore[attr-defined]
+    try:
+        from printers.escpos.emulator import EmulatedPrinter
+
+        printer = EmulatedPrinter(printer_model).start()
+        emulators["printer"] = printer
+        services.closers.append(printer.stop)
+        _printer(services, printer.port_name, printer_model)
+    except Exception:
+        log.exception("printer emulator unavailable")
+    try:
+        from devices.signature.emulator import EmulatedPad
+        from devices.signature.pad import SignaturePad
+
+        pad_emulator = EmulatedPad(settings=settings.signature)
+        emulators["pad"] = pad_emulator
+        services.closers.append(pad_emulator.disconnect)
+        services.pad = SignaturePad(pad_emulator.port_name, settings.signature)
+    except Exception:
+        log.exception("signature pad emulator unavailable")
+    _scanner(services, emulators)
+    _workflow(services)
+    return services
+
+
+def _scanner(services: LobbyServices, emulators: dict[str, Any]) -> None:
+    try:
+        from devices.id.emulators.scanner import VirtualScanner  # type: ignore[import-not-found]
+    except ImportError:
+        log.warning("virtual ID scanner not available: identify offers manual entry")
+        return
+    scanner = VirtualScanner()
+    emulators["scanner"] = scanner
+    services.id_reader = scanner.reader() if hasattr(scanner, "reader") else None
+    services.present_card = getattr(scanner, "present", None)
+    stop = getattr(scanner, "stop", None)
+    if callable(stop):
+        services.closers.append(stop)
+
+
+def real_services(settings: Settings, ctx: Any) -> LobbyServices:
+    """Devices from the configuration (printer port and model, pad port, ID reader)."""
+    services = LobbyServices(settings=settings, sessions=_sessions(ctx, create_tables=False))
+    services.reload_settings = lambda: load_settings(ctx.config_file)
+    port = getattr(settings.printer, "port", "")
+    if port:
+        try:
+            _printer(services, port, getattr(settings.printer, "model", "bixolon-srp-350iii"))
+        except Exception as exc:  # unplugged: the ticket screen offers QR / SMS
+            log.warning("printer %s did not open: %s", port, exc)
+    pad_port = getattr(settings.signature, "port", "")
+    if pad_port:
+        from devices.signature.pad import SignaturePad
+
+        services.pad = SignaturePad(pad_port, settings.signature)
+    _workflow(services)
+    return services

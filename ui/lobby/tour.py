@@ -1,0 +1,240 @@
+"""The screenshot tour: one scripted visit through every screen, rendered offscreen to PNGs.
+
+Korean and English; the welcome and results screens also in large text, extra-large text and the
+high-contrast theme; plus the idle warning, the printer-failure fallback and staff mode. Identities
+are synthetic and every personal value on screen is masked.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+
+from ui.lobby.driving import settle, shoot, spin, wait_until
+from ui.lobby.window import LobbyWindow
+
+log = logging.getLogger(__name__)
+
+# A synthetic walk-in: 45 days overdue on consumer debt, low income (answers by field id).
+SCRIPTED_ANSWERS: dict[str, Any] = {
+    "purpose": "debt",
+    "annual_income": 24_000_000,
+    "employment": "irregular",
+    "employment_months": 2,
+    "household_size": 2,
+    "total_debt": 32_000_000,
+    "secured_debt": 0,
+    "unsecured_debt": 32_000_000,
+    "creditor_count": 3,
+    "delinquency_days": 45,
+    "recent_debt": 2_000_000,
+    "debt_last_6_months": 2_000_000,
+    "credit_band": "unknown",
+    "credit_score_band": "unknown",
+    "welfare_status": "none",
+    "basic_livelihood": "none",
+    "age": 52,
+    "rehabilitation": False,
+}
+
+
+def sign_on_canvas(canvas: Any) -> None:
+    """Draw a short Hangul-like signature with real mouse events on the on-screen canvas."""
+    surface = getattr(canvas, "surface", canvas)
+    w, h = surface.width(), surface.height()
+    strokes = [
+        [(0.15, 0.35), (0.25, 0.30), (0.30, 0.55), (0.22, 0.70)],
+        [(0.38, 0.30), (0.40, 0.72), (0.48, 0.50), (0.56, 0.66)],
+        [(0.62, 0.40), (0.72, 0.38), (0.70, 0.62), (0.84, 0.58)],
+    ]
+    for stroke in strokes:
+        points = [QPoint(int(x * w), int(y * h)) for x, y in stroke]
+        QTest.mousePress(surface, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, points[0])
+        for a, b in itertools.pairwise(points):
+            for i in range(1, 9):
+                p = QPoint(a.x() + (b.x() - a.x()) * i // 8, a.y() + (b.y() - a.y()) * i // 8)
+                QTest.mouseMove(surface, p, 8)
+        QTest.mouseRelease(surface, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, points[-1])
+
+
+def type_hangul(edit: Any, text: str) -> None:
+    """Commit Hangul the way an input method (Qt Virtual Keyboard) does: a QInputMethodEvent."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtGui import QInputMethodEvent
+
+    edit.setFocus()
+    event = QInputMethodEvent("", [])
+    event.setCommitString(text)
+    QCoreApplication.sendEvent(edit, event)
+
+
+def answer_for(question: Any) -> Any:
+    """The scripted answer to a question view (choices: the scripted value if offered, else the first)."""
+    value = SCRIPTED_ANSWERS.get(question.id)
+    if question.choices:
+        values = [choice[0] for choice in question.choices]
+        return value if value in values else values[0]
+    if value is None:
+        return 1 if question.kind not in ("amount_manwon", "krw") else 10_000_000
+    return value
+
+
+def identify(window: LobbyWindow) -> None:
+    screen: Any = window.screens["identify"]
+    if window.services.id_reader is not None and window.services.present_card is not None:
+        screen.scan.click()
+        wait_until(lambda: screen.mode in ("confirm", "choose"), 60, "the ID scanner to read the card")
+    if screen.mode != "confirm":
+        screen.manual.click()
+        # A synthetic identity, as a visitor would type it.
+        type_hangul(screen.name_edit, "김하늘")
+        screen.birth_edit.setText("1974-05-12")
+        screen.phone_edit.setText("010-0000-0000")
+
+
+def run_tour(window: LobbyWindow, out: Path, *, language: str, variants: bool) -> list[Path]:
+    """Drive one visit in ``language``; return the PNGs written."""
+    shots: list[Path] = []
+    prefix = f"{language}-"
+
+    def shot(name: str) -> None:
+        shots.append(shoot(window, out, prefix + name))
+
+    if language != window.language.language:
+        window.set_language(language)
+        spin(50)
+    shot("01-welcome")
+    welcome: Any = window.screens["welcome"]
+    if variants:  # pressed like a visitor would
+        for size in ("large", "extra_large"):
+            welcome.size_buttons[size].click()
+            shot(f"01-welcome-text-{size}")
+        welcome.size_buttons["normal"].click()
+        welcome.contrast.click()
+        shot("01-welcome-high-contrast")
+        welcome.size_buttons["extra_large"].click()
+        shot("01-welcome-high-contrast-extra-large")
+        welcome.contrast.click()
+        welcome.size_buttons["normal"].click()
+    window.primary.click()
+    shot("02-identify")
+    identify(window)
+    shot("03-identify-" + ("confirm" if window.screens["identify"].mode == "confirm" else "manual"))
+    window.primary.click()
+
+    consent: Any = window.screens["consent"]
+    shot("04-consent")
+    for card in consent.cards:
+        (card.agree if card.item.required else card.refuse).click()
+    window.primary.click()
+    if consent.method == "pad":
+        consent._set_method("screen")
+    sign_on_canvas(consent.canvas)
+    shot("05-consent-sign")
+    window.primary.click()
+    settle(window)
+
+    needs: Any = window.screens["needs"]
+    seen_kinds: set[str] = set()
+    for _ in range(40):
+        if window.current != "needs" or needs.question is None:
+            break
+        question = needs.question
+        if question.kind not in seen_kinds:
+            seen_kinds.add(question.kind)
+            value = answer_for(question)
+            _enter_answer(needs, value)
+            shot(f"06-needs-{len(seen_kinds)}-{question.kind}")
+        else:
+            _enter_answer(needs, answer_for(question))
+        window.primary.click()
+        settle(window)
+    if window.current == "needs":
+        shot("06-needs-unavailable")
+        return shots
+
+    results: Any = window.screens["results"]
+    wait_until(lambda: not results.loading, 30, "matching results")
+    shot("07-results")
+    if variants:
+        window.set_text_size("extra_large")
+        shot("07-results-text-extra_large")
+        window.set_text_size("normal")
+        window.set_theme("high_contrast")
+        shot("07-results-high-contrast")
+        window.set_theme("default")
+    window.primary.click()
+    ticket: Any = window.screens["ticket"]
+    if ticket.mode == "choose":
+        shot("08-ticket-choose-line")
+        ticket.line_buttons["debt"].click()
+    wait_until(lambda: ticket.mode in ("shown", "unavailable"), 30, "the ticket")
+    if ticket.mode == "shown":
+        wait_until(lambda: window.draft.printed in ("done", "failed"), 30, "the ticket to print")
+    shot("08-ticket")
+    window.primary.click()
+    shot("09-goodbye")
+    window.screens["goodbye"].on_primary()
+    settle(window)
+    return shots
+
+
+def _enter_answer(needs: Any, value: Any) -> None:
+    question = needs.question
+    from ui.lobby.screens.needs import _KEYPAD_KINDS
+
+    mode = _KEYPAD_KINDS.get(question.kind)
+    if mode is not None:
+        pad = needs.keypad_amount if mode == "amount" else needs.keypad_count
+        pad.clear()
+        number = int(value) // 10_000 if mode == "amount" else int(value)
+        for digit in str(number):
+            pad.keys[digit].click()
+        return
+    values = [choice[0] for choice in (question.choices or [(True, "", ""), (False, "", "")])]
+    needs.choice_buttons[values.index(value)].click()
+
+
+def extra_screens(window: LobbyWindow, out: Path, language: str) -> list[Path]:
+    """Idle warning, printer failure with the QR fallback, staff mode."""
+    shots: list[Path] = []
+    prefix = f"{language}-"
+    window.primary.click()  # start a visit so the idle warning has something to forget
+    window.idle_overlay.show_countdown(window.services.settings.lobby.warning_seconds)
+    shots.append(shoot(window, out, prefix + "10-idle-warning"))
+    window.idle_overlay.extend.click()
+    window.home_button.click()
+    settle(window)
+    emulators = getattr(window.services, "emulators", {})
+    printer = emulators.get("printer")
+    if printer is not None and window.services.visits is not None:
+        printer.paper_out()
+        window.screens["welcome"].ticket_only.click()  # type: ignore[attr-defined]
+        ticket: Any = window.screens["ticket"]
+        if ticket.mode == "choose":
+            ticket.line_buttons["finance"].click()
+        wait_until(lambda: window.draft.printed == "failed", 60, "the printer failure to be reported")
+        shots.append(shoot(window, out, prefix + "11-ticket-printer-failed"))
+        printer.recover()
+        window.home_button.click()
+        settle(window)
+    for _ in range(5):
+        window.register_staff_tap()
+    shots.append(shoot(window, out, prefix + "12-staff-pin"))
+    pin = window.services.settings.lobby.staff_pin
+    if pin:
+        pin_screen: Any = window.screens["staff_pin"]
+        for digit in pin:
+            pin_screen.keypad.keys[digit].click()
+        window.primary.click()
+        wait_until(lambda: window.current == "staff", 10, "staff mode")
+        settle(window)
+        shots.append(shoot(window, out, prefix + "13-staff"))
+        window.primary.click()
+    settle(window)
+    return shots
