@@ -1,0 +1,34 @@
+"""The visit workflow (Qt-free): welcome → identify → consent → needs → results → ticket → done.
+
+``VisitService`` starts/resumes visits; ``VisitFlow`` is the state machine the lobby UI and the hub
+drive; ``Questionnaire`` holds the needs questions as data.
+"""
+
+from kiosk.visit.flow import VisitFlow
+from kiosk.visit.questionnaire import Question, Questionnaire, load_questionnaire, questionnaire
+from kiosk.visit.service import VisitService
+from kiosk.visit.steps import (
+    ABANDONED,
+    COMPLETED,
+    CONSENT,
+    CONSULT,
+    DONE,
+    IDENTIFY,
+    NEEDS,
+    OPEN,
+    PATHS,
+    RESULTS,
+    TICKET,
+    TICKET_ONLY,
+    WELCOME,
+    IdentitySummary,
+    InterruptedVisit,
+    TicketInfo,
+    VisitError,
+)  # fmt: skip
+
+__all__ = [
+    "ABANDONED", "COMPLETED", "CONSENT", "CONSULT", "DONE", "IDENTIFY", "NEEDS", "OPEN", "PATHS", "RESULTS",
+    "TICKET", "TICKET_ONLY", "WELCOME", "IdentitySummary", "InterruptedVisit", "Question", "Questionnaire",
+    "TicketInfo", "VisitError", "VisitFlow", "VisitService", "load_questionnaire", "questionnaire",
+]  # fmt: skip
