@@ -119,6 +119,7 @@ class IdDocument:
     license_serial: str = ""  # 암호일련번호 on the licence (needed by the verifier)
     nationality: str = ""
     sex: str = ""
+    phone: str | None = field(default=None, repr=False)  # manual entry only; encrypted by the caller
     confidence: dict[str, float] = field(default_factory=dict)
     masked_image: np.ndarray | None = field(default=None, repr=False)  # RRN back digits blacked out
     face_image: np.ndarray | None = field(default=None, repr=False)

@@ -40,7 +40,7 @@ def _map_card_exception(exc: Exception) -> IdError:
         return IdError("no_card_in_reader")
     if code == SCARD_E_NO_SERVICE or "service" in text:
         return IdError("pcscd_not_running")
-    return IdError("card_error", type(exc).__name__)
+    return IdError("card_error", f"{type(exc).__name__}: {exc}")
 
 
 def passport_document(data: PassportData) -> IdDocument:
@@ -88,7 +88,12 @@ def read_passport_on(reader_name: str | None, key: BacKey) -> PassportData:
             try:
                 data, sw1, sw2 = connection.transmit(list(apdu))  # type: ignore[attr-defined]
             except CardConnectionException as exc:
-                raise _map_card_exception(exc) from None
+                error = _map_card_exception(exc)
+                # a card lifted mid-APDU often fails that APDU with a generic error and only the
+                # reader's state tells it was removed; give the reader a moment to notice
+                if error.code == "card_error" and wait_for_card(str(reader), 1.0, present=False):
+                    error = IdError("card_removed")
+                raise error from None
             return bytes(data) + bytes([sw1, sw2])
 
         try:
@@ -114,14 +119,14 @@ def _release(connection: object) -> None:
         pass
 
 
-def wait_for_card(reader_name: str, timeout: float) -> bool:
-    """Poll until a card is present in the named reader (used by the CLI and tests)."""
+def wait_for_card(reader_name: str, timeout: float, present: bool = True) -> bool:
+    """Poll until a card is (or, with present=False, is no longer) in the named reader."""
     import time
 
     probe = PcscIdReader(lambda: None, reader_filter=reader_name)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if any(probe._present().values()):
+        if any(probe._present().values()) == present:
             return True
         time.sleep(0.05)
     return False

@@ -1,0 +1,174 @@
+"""pyscard → the real pcscd → vsmartcard-vpcd → the virtual ePassport, and back.
+
+One pcscd and one vpcd port per machine: every test here is in xdist group "pcscd"."""
+
+from __future__ import annotations
+
+import json
+import queue
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from devices.id.emulators.vicc import PassportHolder, VirtualPassport, VpcdCard
+from devices.id.image.mrz import parse_td3
+from devices.id.model import CardPresent, CardRemoved, IdError, IdEvent, ReadError, Reading, ReadResult
+from devices.id.pcsc.emrtd import BacKey
+from devices.id.pcsc.reader import PcscIdReader, read_passport_on, wait_for_card
+from devices.id.pcsc.service import PcscdProcess, pcscd_answers, reader_names
+
+pytestmark = [pytest.mark.pcscd, pytest.mark.xdist_group("pcscd")]
+
+READER = "Virtual PCD 00 00"
+HOLDER = PassportHolder(surname="PARK", given_names="SEOYEON", document_number="M31415926", birth="011231",
+                        sex="F", expiry="300101")  # fmt: skip
+KEY = BacKey.from_td3(parse_td3(HOLDER.mrz))
+
+
+@pytest.fixture(autouse=True)
+def reader_empty_after(pcscd: PcscdProcess) -> Iterator[None]:
+    """pcscd notices a removed virtual card on its next poll; wait so tests do not see each other's."""
+    yield
+    if pcscd_answers():
+        assert wait_for_card(READER, timeout=10, present=False)
+
+
+def test_the_vpcd_readers_appear(pcscd: PcscdProcess) -> None:
+    names = reader_names()
+    assert READER in names
+
+
+def test_reads_dg1_through_pcscd(pcscd: PcscdProcess) -> None:
+    with VpcdCard(VirtualPassport(HOLDER)):
+        assert wait_for_card(READER, timeout=10)
+        data = read_passport_on(READER, KEY)
+    assert data.mrz.name == "PARK SEOYEON"
+    assert data.mrz.document_number == "M31415926"
+    assert data.ef_com.lds_version == "0107"
+
+
+def test_wrong_mrz_through_pcscd(pcscd: PcscdProcess) -> None:
+    with VpcdCard(VirtualPassport(HOLDER)):
+        assert wait_for_card(READER, timeout=10)
+        with pytest.raises(IdError) as info:
+            read_passport_on(READER, BacKey("M31415926", "011230", "300101"))
+    assert info.value.code == "wrong_mrz"
+
+
+def test_no_card_in_the_reader(pcscd: PcscdProcess) -> None:
+    with pytest.raises(IdError) as info:
+        read_passport_on(READER, KEY)
+    assert info.value.code == "no_card_in_reader"
+
+
+def test_no_such_reader(pcscd: PcscdProcess) -> None:
+    with pytest.raises(IdError) as info:
+        read_passport_on("Reader That Is Not There", KEY)
+    assert info.value.code == "no_reader"
+
+
+class RemovedMidRead(VpcdCard):
+    """Pulls itself out of the field after a few APDUs, as a hand lifting the passport."""
+
+    def __init__(self, passport: VirtualPassport, after: int) -> None:
+        super().__init__(passport)
+        self.after = after
+        self.seen = 0
+
+    def handle(self, payload: bytes) -> bytes | None:
+        if len(payload) > 1:
+            self.seen += 1
+            if self.seen > self.after:
+                self._stop.set()  # the serve loop ends and the socket closes: card removed
+                assert self._sock is not None
+                self._sock.close()
+                return None
+        return super().handle(payload)
+
+
+def test_card_removed_mid_read(pcscd: PcscdProcess) -> None:
+    card = RemovedMidRead(VirtualPassport(HOLDER), after=5)
+    card.insert()
+    try:
+        assert wait_for_card(READER, timeout=10)
+        with pytest.raises(IdError) as info:
+            read_passport_on(READER, KEY)
+        assert info.value.code == "card_removed", info.value.detail
+    finally:
+        card._sock = None
+        card.remove()
+
+
+def _next(events: queue.Queue[IdEvent], kind: type, timeout: float = 15) -> IdEvent:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            event = events.get(timeout=max(0.01, deadline - time.monotonic()))
+        except queue.Empty:
+            break
+        if isinstance(event, kind):
+            return event
+    raise AssertionError(f"no {kind.__name__} within {timeout}s")
+
+
+def test_monitor_reports_insert_read_and_removal(pcscd: PcscdProcess) -> None:
+    events: queue.Queue[IdEvent] = queue.Queue()
+    reader = PcscIdReader(lambda: KEY, reader_filter=READER, poll_ms=100)
+    reader.subscribe(events.put)
+    reader.start()
+    try:
+        card = VpcdCard(VirtualPassport(HOLDER))
+        card.insert()
+        try:
+            assert isinstance(_next(events, CardPresent), CardPresent)
+            _next(events, Reading)
+            result = _next(events, ReadResult)
+            assert isinstance(result, ReadResult)
+            assert result.document.name == "PARK SEOYEON"
+            assert result.document.verified is False
+        finally:
+            card.remove()
+        assert isinstance(_next(events, CardRemoved), CardRemoved)
+    finally:
+        reader.stop()
+
+
+def test_monitor_reports_pace_only(pcscd: PcscdProcess) -> None:
+    events: queue.Queue[IdEvent] = queue.Queue()
+    reader = PcscIdReader(lambda: KEY, reader_filter=READER, poll_ms=100)
+    reader.subscribe(events.put)
+    reader.start()
+    try:
+        with VpcdCard(VirtualPassport(HOLDER, fault="pace_only")):
+            error = _next(events, ReadError)
+            assert isinstance(error, ReadError)
+            assert (error.code, error.message_ko) == ("pace_only", "이 신분증은 지원하지 않는 방식입니다")
+    finally:
+        reader.stop()
+
+
+def test_cli_emulated_passport_prints_dg1(pcscd: PcscdProcess, capsys: pytest.CaptureFixture[str]) -> None:
+    from kiosk.cli import main
+
+    assert main(["devices", "id", "--emulated-passport", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["dg1"]["surname"] == "HONG"
+    assert out["dg1"]["document_number"] == "M12345678"
+    assert out["reader"] == READER
+
+
+def test_pcscd_not_running_is_reported(pcscd: PcscdProcess) -> None:
+    """Last in this file: stop the daemon we started, check the error, start it again."""
+    if not pcscd.started:
+        pytest.skip("a pcscd we did not start is running; we do not stop other people's daemons")
+    pcscd.stop()
+    try:
+        with pytest.raises(IdError) as info:
+            read_passport_on(READER, KEY)
+        assert info.value.code == "pcscd_not_running"
+        with pytest.raises(IdError) as info:
+            reader_names()
+        assert info.value.code == "pcscd_not_running"
+    finally:
+        pcscd.ensure_running()
