@@ -84,14 +84,14 @@ def read_passport_on(reader_name: str | None, key: BacKey) -> PassportData:
             _release(connection)
             continue
 
-        def transmit(apdu: bytes, connection: object = connection) -> bytes:
+        def transmit(apdu: bytes, connection: object = connection, name: str = str(reader)) -> bytes:
             try:
                 data, sw1, sw2 = connection.transmit(list(apdu))  # type: ignore[attr-defined]
             except CardConnectionException as exc:
                 error = _map_card_exception(exc)
                 # a card lifted mid-APDU often fails that APDU with a generic error and only the
                 # reader's state tells it was removed; give the reader a moment to notice
-                if error.code == "card_error" and wait_for_card(str(reader), 1.0, present=False):
+                if error.code == "card_error" and wait_for_card(name, 1.0, present=False):
                     error = IdError("card_removed")
                 raise error from None
             return bytes(data) + bytes([sw1, sw2])
