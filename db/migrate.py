@@ -26,6 +26,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 def alembic_config(url: str = "", connection: Any = None) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("path_separator", "os")
     cfg.set_main_option("version_locations", str(MIGRATIONS_DIR / "versions"))
     # Generated revisions get a readable, sortable file name.
     cfg.set_main_option("file_template", "%%(rev)s_%%(slug)s")

@@ -9,10 +9,6 @@ from typing import TYPE_CHECKING
 from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
 
-from db.bench import run_bench
-from db.migrate import current_revision, drift, head_revision, upgrade
-from db.purge import purge_expired
-
 if TYPE_CHECKING:
     from kiosk.cli import CommandRegistry
     from kiosk.context import AppContext
@@ -33,6 +29,8 @@ def require_schema(ctx: AppContext) -> bool:
 
 
 def _upgrade(args: argparse.Namespace, ctx: AppContext) -> int:
+    from db.migrate import current_revision, upgrade  # alembic is slow to import: only when needed
+
     before = current_revision(ctx.engine)
     upgrade(ctx.engine, args.revision)
     after = current_revision(ctx.engine)
@@ -42,6 +40,8 @@ def _upgrade(args: argparse.Namespace, ctx: AppContext) -> int:
 
 
 def _check(args: argparse.Namespace, ctx: AppContext) -> int:
+    from db.migrate import current_revision, drift, head_revision
+
     differences = drift(ctx.engine)
     revision, head = current_revision(ctx.engine), head_revision()
     for difference in differences:
@@ -56,6 +56,8 @@ def _check(args: argparse.Namespace, ctx: AppContext) -> int:
 
 
 def _purge(args: argparse.Namespace, ctx: AppContext) -> int:
+    from db.purge import purge_expired
+
     if not require_schema(ctx):
         return 2
     years = ctx.settings.privacy.retention_years
@@ -75,6 +77,8 @@ def _purge(args: argparse.Namespace, ctx: AppContext) -> int:
 
 
 def _bench(args: argparse.Namespace, ctx: AppContext) -> int:
+    from db.bench import run_bench
+
     results = run_bench(args.db, inserts=args.inserts, lookups=args.lookups)
     if args.json:
         print(json.dumps({"bench": "db", "target_sqlite_inserts_per_s": 2000, "results": results}, indent=2))

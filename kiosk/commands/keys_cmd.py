@@ -6,7 +6,6 @@ import argparse
 from typing import TYPE_CHECKING
 
 from db.crypto import keyring_for
-from db.rotation import count_by_key, rotate_keys
 from kiosk.commands.db_cmd import accept_global_options, require_schema
 
 if TYPE_CHECKING:
@@ -15,6 +14,8 @@ if TYPE_CHECKING:
 
 
 def _rotate(args: argparse.Namespace, ctx: AppContext) -> int:
+    from db.rotation import rotate_keys
+
     if not require_schema(ctx):
         return 2
     keys = keyring_for(ctx.settings)
@@ -47,6 +48,8 @@ def _rotate(args: argparse.Namespace, ctx: AppContext) -> int:
 
 
 def _status(args: argparse.Namespace, ctx: AppContext) -> int:
+    from db.rotation import count_by_key
+
     if not require_schema(ctx):
         return 2
     keys = keyring_for(ctx.settings)
