@@ -6,7 +6,7 @@ import logging
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from db.pii import InvalidRRN, PiiMaskingFilter, find_rrn, mask_phone, mask_pii_text, mask_rrn, parse_rrn
@@ -62,3 +62,67 @@ def test_logging_filter_masks_rrn_and_phone(caplog: pytest.LogCaptureFixture) ->
 def test_mask_pii_text_never_leaves_a_13_digit_rrn_shape(noise: str) -> None:
     masked = mask_pii_text(noise + " 900101-1234567 " + noise)
     assert "1234567" not in masked.replace(noise, "") or "1234567" in noise
+
+
+_BIRTH_DATES = st.dates(min_value=date(1900, 1, 1), max_value=date(2025, 12, 31))
+
+
+@given(_BIRTH_DATES, st.integers(0, 1), st.integers(0, 999_999), st.booleans(), st.booleans())
+@settings(max_examples=200, deadline=None)
+def test_every_real_birth_date_and_century_digit_parses(
+    born: date, sex: int, serial: int, foreign: bool, hyphen: bool
+) -> None:
+    digit = (1 if born.year < 2000 else 3) + sex + (4 if foreign else 0)
+    text = f"{born:%y%m%d}{'-' if hyphen else ''}{digit}{serial:06d}"
+    rrn = parse_rrn(text, today=date(2026, 1, 1))
+    assert rrn.birth_date == born and rrn.gender_digit == str(digit)
+    assert rrn.masked() == f"{born:%y%m%d}-{digit}******"
+    assert str(serial).zfill(6) not in rrn.masked()
+
+
+@given(st.text(max_size=30))
+@settings(max_examples=200, deadline=None)
+def test_any_text_parses_or_raises_invalid_rrn_only(text: str) -> None:
+    try:
+        rrn = parse_rrn(text)
+    except InvalidRRN as exc:
+        assert text not in str(exc) or len(text) < 7
+    else:
+        assert len(rrn.digits) == 13
+    find_rrn(text)  # never raises
+
+
+@pytest.mark.parametrize(
+    ("phone", "middle"),
+    [
+        ("010-1234-5678", "1234"),
+        ("01012345678", "1234"),
+        ("010 1234 5678", "1234"),
+        ("010.1234.5678", "1234"),
+        ("011-987-6543", "987"),
+        ("+82 010-2468-1357", "2468"),
+    ],
+)
+def test_mobile_numbers_are_masked_in_free_text(phone: str, middle: str) -> None:
+    masked = mask_pii_text(f"연락처 {phone} 입니다")
+    assert middle not in masked and "****" in masked
+
+
+def test_configured_logging_masks_every_handler() -> None:
+    import io
+
+    from kiosk.logging_setup import configure_logging
+
+    root = logging.getLogger()
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    root.addHandler(handler)
+    try:
+        configure_logging(verbose=True)
+        logging.getLogger("kiosk.visit").warning(
+            "scan %s / %s", "주민 900101-1234567", {"phone": "010-2222-3333"}
+        )
+    finally:
+        root.removeHandler(handler)
+    line = stream.getvalue()
+    assert "1234567" not in line and "2222" not in line and "900101-1******" in line
