@@ -1,0 +1,141 @@
+"""The questionnaire as data: shipped file, branching, input conversion, bad files, any input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from config import ConfigError
+from config.loader import resource_path
+from kiosk.matching import InvalidAnswers, validate_answers
+from kiosk.matching.fields import FIELDS
+from kiosk.visit import load_questionnaire, questionnaire
+
+
+def test_every_question_fills_an_engine_field_and_has_both_languages():
+    q = questionnaire()
+    assert q.version.startswith("2025.1-")
+    for question in q.questions:
+        assert question.field in FIELDS
+        assert question.ko and question.en and question.help_ko and question.help_en
+        shown = question.to_dict()
+        assert shown["text"] == {"ko": question.ko, "en": question.en}
+
+
+def test_amounts_are_typed_in_manwon_and_stored_in_won():
+    q = questionnaire()
+    assert q.accept("annual_income", 3200) == 32_000_000
+    assert q.question("annual_income").to_dict()["unit"]["ko"] == "만원"
+    with pytest.raises(InvalidAnswers) as caught:
+        q.accept("annual_income", 1_000_001)
+    assert "만원" in caught.value.problems[0].ko
+
+
+def test_choice_values_keep_their_type():
+    q = questionnaire()
+    assert q.accept("credit_band", 20) == 20
+    with pytest.raises(InvalidAnswers):
+        q.accept("credit_band", "20")
+    assert q.accept("hardship", ["illness", "illness"]) == ["illness"]
+    with pytest.raises(InvalidAnswers):
+        q.accept("hardship", ["flood"])
+
+
+def test_branching():
+    q = questionnaire()
+    assert q.next_question({}).id == "purpose"  # type: ignore[union-attr]
+    living = {"purpose": "living", "age": 30, "employment": "job_seeker"}
+    ids = [question.id for question in q.applicable(living)]
+    assert "delinquency" not in ids and "employment_months" not in ids
+    debt = {**living, "purpose": "debt", "court_rehabilitation": "in_progress"}
+    ids = [question.id for question in q.applicable(debt)]
+    assert {"delinquency", "unsecured_debt", "court_rehabilitation_months"} <= set(ids)
+
+
+def test_a_complete_walk_gives_engine_valid_answers():
+    q = questionnaire()
+    answers: dict[str, Any] = {}
+    question = q.next_question(answers)
+    while question is not None:
+        value: Any = question.choices[0].value if question.choices else (question.minimum or 0)
+        if question.type == "yes_no":
+            value = True
+        if question.type == "multi_choice":
+            value = []
+        answers[question.field] = q.accept(question.id, value)
+        question = q.next_question(answers)
+    validate_answers(answers)
+
+
+HEAD = 'version = "1"\n[[question]]\nid = "x"\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        (
+            'version = "1"\n[[question]]\nid = "x"\nfield = "nope"\ntype = "count"\nko = "가"\nen = "a"\n',
+            "field",
+        ),
+        (
+            'version = "1"\n[[question]]\nid = "x"\nfield = "age"\ntype = "slider"\nko = "가"\nen = "a"\n',
+            "type",
+        ),
+        (
+            HEAD + 'field = "purpose"\ntype = "yes_no"\nko = "가"\nen = "a"\n',
+            "type",
+        ),
+        (
+            HEAD + 'field = "age"\ntype = "count"\nko = "가"\nen = "a"\ncolour = 1\n',
+            "colour",
+        ),
+        (
+            'version = "1"\n[[question]]\nid = "x"\nfield = "purpose"\ntype = "choice"\nko = "가"\nen = "a"\n'
+            'choices = [{ value = "casino", ko = "c", en = "c" }]\n',
+            "choices",
+        ),
+        (
+            'version = "1"\n[[question]]\nid = "x"\nfield = "age"\ntype = "count"\nko = "가"\nen = "a"\n'
+            'ask_when = { field = "purpose", op = "gt", value = 3 }\n',
+            "ask_when",
+        ),
+        ('version = "1"\n[[question]\n', "(syntax)"),
+        ('[[question]]\nid = "x"\n', "version"),
+    ],
+)
+def test_broken_questionnaire_is_a_config_error(tmp_path: Path, text: str, key: str):
+    path = tmp_path / "q.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_questionnaire(path)
+    assert key in caught.value.key
+
+
+def test_shipped_file_is_the_packaged_one():
+    assert load_questionnaire(resource_path("questionnaire.toml")).version == questionnaire().version
+
+
+INPUTS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**9), 10**9),
+    st.text(max_size=10),
+    st.lists(st.text(max_size=8), max_size=4),
+    st.floats(allow_nan=True),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from([q.id for q in questionnaire().questions]), INPUTS)
+def test_any_touch_input_is_accepted_or_refused_with_a_message(question_id: str, value: Any):
+    q = questionnaire()
+    try:
+        stored = q.accept(question_id, value)
+    except InvalidAnswers as exc:
+        assert exc.problems and all(p.ko and p.en for p in exc.problems)
+        return
+    validate_answers({q.question(question_id).field: stored})
