@@ -20,6 +20,8 @@ system:
 
 $(BIN)/kiosk: setup.py requirements.txt requirements-dev.txt constraints.txt
 	$(MAKE) system
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "paperless-kiosk needs Python 3.11 or newer (PYTHON=$(PYTHON))"; exit 1; }
 	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip setuptools wheel
 	# pyscard builds from source and needs swig on PATH during its build
@@ -29,8 +31,14 @@ $(BIN)/kiosk: setup.py requirements.txt requirements-dev.txt constraints.txt
 
 venv: $(BIN)/kiosk
 
+# Until `kiosk demo` exists, run the most complete thing that does, and say so.
 demo: system venv
-	$(BIN)/kiosk demo
+	@if $(BIN)/kiosk demo --help >/dev/null 2>&1; then \
+	  $(BIN)/kiosk demo; \
+	else \
+	  echo "'kiosk demo' is not there yet; running what exists: config check, db upgrade, bench db"; \
+	  $(BIN)/kiosk config check && $(BIN)/kiosk db upgrade && $(BIN)/kiosk bench db; \
+	fi
 
 lint: venv
 	$(BIN)/ruff check .
