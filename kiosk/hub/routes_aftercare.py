@@ -25,8 +25,12 @@ router = APIRouter(tags=["aftercare"])
 def plan(
     visit_id: uuid.UUID, body: AftercareIn, principal: CounselorDep, session: SessionDep
 ) -> list[FollowUpOut]:
-    from kiosk.aftercare import plan_followups
-
+    try:
+        from kiosk.aftercare import plan_followups
+    except ImportError:
+        raise HubError(
+            503, "aftercare_unavailable", "사후관리 계획 기능을 아직 쓸 수 없어요.", "After-care planning is not installed."
+        ) from None
     visit = load_visit(session, principal, visit_id)
     case = load_case(session, visit)
     outcome = body.outcome or case.outcome

@@ -168,7 +168,7 @@ class ConsentIn(Strict):
     signature: SignatureIn | None = None
 
 
-AnswerValue = int | float | str | bool | None
+AnswerValue = int | float | str | bool | list[str] | None
 
 
 class IntakeIn(Strict):
@@ -242,6 +242,7 @@ class TicketOut(BaseModel):
     created_at: datetime
     called_at: datetime | None = None
     wait_minutes: int | None = None
+    lookup_code: str = ""
 
 
 class CallNextIn(Strict):

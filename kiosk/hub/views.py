@@ -19,6 +19,7 @@ def ticket_out(t: Ticket, wait_minutes: int | None = None) -> TicketOut:
         created_at=t.created_at,
         called_at=t.called_at,
         wait_minutes=wait_minutes,
+        lookup_code=t.lookup_code,
     )
 
 

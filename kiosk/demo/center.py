@@ -1,0 +1,106 @@
+"""Start a demo center: the hub on 127.0.0.1 with SQLite, a demo counselor, enrolled lobby/desk/counter.
+
+Keys live only in memory (KeyRing.generate): the demo database holds ciphertext nobody can read after
+the run, which is what a demo of "RRNs encrypted at rest" should leave behind. The PAdES certificate is
+a throwaway demo CA (printers.documents.demo_cert), never written to disk.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import db.models  # noqa: F401  - registers every table
+from config import Settings
+from db.base import Base
+from db.crypto import KeyRing
+from db.session import make_engine, make_sessionmaker
+from kiosk.client import HubClient
+from kiosk.hub.app import create_app
+from kiosk.hub.bootstrap import add_counselor, ensure_center, issue_pairing_code
+from kiosk.hub.server import RunningHub, serve_in_thread
+from printers.documents.demo_cert import make_demo_credentials
+from printers.documents.pades import DocumentSigner
+
+DEMO_COUNSELOR = "demo"
+
+
+@dataclass
+class DemoCenter:
+    out: Path
+    hub: RunningHub
+    engine: Any
+    sessions: Any
+    keys: KeyRing
+    trust_roots_pem: tuple[bytes, ...]
+    lobby_token: str
+    desk_token: str
+    counter_token: str
+    counselor_password: str
+
+    @property
+    def url(self) -> str:
+        return self.hub.url
+
+    def desk_client(self) -> HubClient:
+        """A desk client with the demo counselor logged in at the enrolled desk."""
+        client = HubClient(self.url)
+        client.login(DEMO_COUNSELOR, self.counselor_password, desk_device_token=self.desk_token)
+        return client
+
+    def close(self) -> None:
+        self.hub.stop()
+        self.engine.dispose()
+
+
+def start_demo_center(
+    settings: Settings, out: Path, *, port: int = 0, db_name: str = "center.db"
+) -> DemoCenter:
+    out.mkdir(parents=True, exist_ok=True)
+    db_file = out / db_name
+    if db_file.exists():
+        db_file.unlink()  # a demo starts from an empty center
+    engine = make_engine(f"sqlite:///{db_file}")
+    Base.metadata.create_all(engine)
+    sessions = make_sessionmaker(engine)
+    keys = KeyRing.generate()
+    credentials = make_demo_credentials(settings.app.center_code)
+    signer = DocumentSigner.from_demo(credentials)
+    hub_settings = settings.hub.model_copy(update={"archive_dir": str(out / "archive")})
+    app = create_app(
+        settings.model_copy(update={"hub": hub_settings}), sessions, keys, document_signer=signer
+    )
+    password = secrets.token_urlsafe(12)
+    with sessions() as session:
+        center = ensure_center(session, settings.app.center_code)
+        add_counselor(session, center, DEMO_COUNSELOR, password, "counselor", "시연 상담사")
+        codes = {
+            kind: issue_pairing_code(session, center, kind, label)[1]
+            for kind, label in (
+                ("lobby", "로비 키오스크 1"),
+                ("desk", "상담석 3"),
+                ("counter", "창구 화면 3"),
+            )
+        }
+        session.commit()
+    hub = serve_in_thread(app, port=port)
+    tokens = {kind: HubClient(hub.url).enroll(code).token for kind, code in codes.items()}
+    center_demo = DemoCenter(
+        out,
+        hub,
+        engine,
+        sessions,
+        keys,
+        (credentials.ca_cert_pem,),
+        tokens["lobby"],
+        tokens["desk"],
+        tokens["counter"],
+        password,
+    )
+    # Pair the counter with the desk the way staff do: the desk shows a code, the counter types it.
+    desk = center_demo.desk_client()
+    HubClient(hub.url, tokens["counter"]).pair_counter(desk.counter_code().code)
+    desk.close()
+    return center_demo

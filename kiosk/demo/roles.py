@@ -1,0 +1,310 @@
+"""What each client of a demo center does, talking to the hub only through kiosk.client.
+
+The roles never share memory: the lobby submits and prints, the desk learns of the visit from the
+queue, the counter learns of documents from the event stream. So the same classes run in one
+process (`kiosk demo --headless`) or one process each (the multi-process test).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import queue
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from config.consent import consent_items, consent_text_sha256, consent_version
+from devices.id.emulators.identities import SyntheticIdentity
+from kiosk.client import EventStream, HubClient, HubRefused, HubUnavailable, LobbyOutbox
+from kiosk.client.signatures import signature_payload
+from kiosk.demo.devices import DemoPad, DemoPrinter, DemoScanner
+from kiosk.hub.schemas import VisitSubmission
+from kiosk.matching import match
+from kiosk.queue.lines import service_lines
+
+log = logging.getLogger("kiosk.demo")
+DOCUMENTS = ("consent", "intake_summary")
+
+
+class StepClock:
+    """Wall time per named step, in milliseconds, for the summary."""
+
+    def __init__(self) -> None:
+        self.steps: dict[str, float] = {}
+
+    def run(self, name: str, action: Callable[[], Any]) -> Any:
+        start = time.perf_counter()
+        try:
+            return action()
+        finally:
+            self.steps[name] = round((time.perf_counter() - start) * 1000, 1)
+
+
+def line_for(answers: dict[str, Any]) -> str:
+    return "B" if answers.get("purpose") == "debt" else "A"
+
+
+class LobbyRole:
+    def __init__(
+        self,
+        client: HubClient,
+        outbox: LobbyOutbox,
+        scanner: DemoScanner,
+        pad: DemoPad,
+        printer: DemoPrinter,
+        center_name: str,
+    ) -> None:
+        self.client, self.outbox, self.scanner, self.pad, self.printer = client, outbox, scanner, pad, printer
+        self.center_name = center_name
+
+    def _step(self, step: str, title_ko: str) -> None:
+        try:  # the desk's live mirror; a lobby without hub keeps going
+            self.client.report_step(step, title_ko)
+        except Exception:
+            log.debug("mirror update not sent")
+
+    def walk_in(
+        self, identity: SyntheticIdentity, answers: dict[str, Any], seed: int, out: Path
+    ) -> dict[str, Any]:
+        clock = StepClock()
+        visit_id = uuid.uuid4()
+        started = datetime.now(UTC)
+        self._step("identify", "신분증 확인")
+        document = clock.run("identify", lambda: self.scanner.read(identity, seed))
+        if not document.rrn or document.name != identity.name:
+            raise RuntimeError(f"ID read did not match the card (name ok: {document.name == identity.name})")
+        self._step("consent", "동의")
+        consent_sha = consent_text_sha256()
+        record = clock.run(
+            "consent_sign", lambda: self.pad.sign(consent_sha, f"consent:{consent_version()}", "kim-minjun")
+        )
+        self._step("needs", "상담 질문")
+        report = clock.run("match", lambda: match(answers)).to_dict()
+        verdicts = [{**p, "reasons": p.get("reasons", [])} for p in report["programs"]]
+        submission = VisitSubmission.model_validate(
+            {
+                "visit_id": str(visit_id),
+                "path": "consult",
+                "started_at": started.isoformat(),
+                "identity": {
+                    "method": "image",
+                    "document_kind": document.kind.value,
+                    "result": "not_checked",
+                    "verifier": "",
+                    "name": document.name,
+                    "rrn": document.rrn,
+                    "birth_date": document.birth_date.isoformat() if document.birth_date else None,
+                },
+                "consent": {
+                    "items": {
+                        item.id: {"granted": item.required, "required": item.required}
+                        for item in consent_items()
+                    },
+                    "text_version": consent_version(),
+                    "text_sha256": consent_sha,
+                    "method": "signature",
+                    "signature": signature_payload(record),
+                },
+                "intake": {"questionnaire_version": "demo", "answers": answers},
+                "match": {
+                    "catalogue_version": report["catalogue_version"],
+                    "engine_version": report["engine_version"],
+                    "verdicts": verdicts,
+                },
+            }
+        )
+        del document  # the RRN lives no longer than needed (it is encrypted at the hub)
+        synced = clock.run("submit", lambda: self.outbox.submit_visit(submission))
+        self._step("ticket", "번호표")
+        line = line_for(answers)
+        ticket = clock.run("ticket", lambda: self.outbox.take_ticket(visit_id, line))
+        spec = service_lines()[line]
+        fields = {
+            "center_name": self.center_name,
+            "service_line_ko": spec.name_ko,
+            "service_line_en": spec.name_en,
+            "ticket_number": ticket.display,
+            "people_ahead": (ticket.wait_minutes or 0) // max(1, round(spec.default_service_minutes)),
+            "wait_minutes": ticket.wait_minutes or 0,
+            "lookup_url": f"TICKET {ticket.display} {ticket.ticket_id[:8]}",
+            "issued_at": datetime.now(ZoneInfo("Asia/Seoul")).strftime("%Y-%m-%d %H:%M"),
+            "notice": "번호가 화면에 나오면 창구로 와 주세요",
+        }
+        receipt = clock.run(
+            "print", lambda: self.printer.print_ticket(fields, out / "receipts" / f"ticket-{ticket.display}")
+        )
+        self._step("done", "안내 끝")
+        return {
+            "visit_id": str(visit_id),
+            "synced_at_once": synced,
+            "ticket": {
+                "id": ticket.ticket_id,
+                "display": ticket.display,
+                "line": line,
+                "offline": ticket.offline,
+            },
+            "verdicts": [{"id": v["id"], "verdict": v["verdict"]} for v in verdicts],
+            "consent_signature_sha256": record.record_sha256,
+            "receipt": receipt,
+            "timings_ms": clock.steps,
+        }
+
+
+class CounterRole:
+    """Shows each pushed document whole, then captures a signature bound to its SHA-256 and sends it."""
+
+    def __init__(self, client: HubClient, pad: DemoPad, *, max_backoff_s: float = 2.0) -> None:
+        self.client, self.pad = client, pad
+        self.inbox: queue.Queue[str] = queue.Queue()
+        self.signed: list[dict[str, Any]] = []
+        self.errors: list[str] = []
+        self.stream = EventStream(client.ws_url, client.token or "", max_backoff_s=max_backoff_s)
+        self.stream.subscribe(self._on_event)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _on_event(self, event: dict[str, Any]) -> None:
+        if event.get("type") == "document.pushed":
+            self.inbox.put(str(event["data"]["document_id"]))
+
+    def start(self) -> None:
+        self.stream.start()
+        self.stream.connected.wait(10)
+        for doc in self.client.pending_documents():  # pushed while we were not listening
+            self.inbox.put(str(doc.id))
+        self._thread = threading.Thread(target=self._run, name="counter", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.stream.stop()
+        if self._thread is not None:
+            self._thread.join(30)
+
+    def _run(self) -> None:
+        done: set[str] = set()
+        while not self._stop.is_set():
+            try:
+                document_id = self.inbox.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            if document_id in done:
+                continue
+            try:
+                self.signed.append(self.handle(uuid.UUID(document_id)))
+                done.add(document_id)
+            except Exception as exc:
+                log.exception("counter could not sign %s", document_id)
+                self.errors.append(f"{document_id}: {type(exc).__name__}: {exc}")
+
+    def handle(self, document_id: uuid.UUID) -> dict[str, Any]:
+        clock = StepClock()
+        meta = self.client.document(document_id)
+        pdf = clock.run("fetch", lambda: self.client.document_pdf(document_id))
+        if hashlib.sha256(pdf).hexdigest() != meta.sha256:
+            raise RuntimeError("the PDF does not match the hash the hub announced")
+        pages = pdf_pages(pdf)  # every page is shown before the signature area appears
+        record = clock.run("sign", lambda: self.pad.sign(meta.sha256, None, "lee-seoyeon"))
+        out = clock.run(
+            "send",
+            lambda: self.client.sign_document(document_id, signature_payload(record), f"sign-{document_id}"),
+        )
+        return {
+            "document_id": str(document_id),
+            "template": meta.template,
+            "pages": pages,
+            "bound_sha256": meta.sha256,
+            "status": out.status,
+            "timings_ms": clock.steps,
+        }
+
+
+def pdf_pages(pdf: bytes) -> int:
+    import io
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    return int(PdfFileReader(io.BytesIO(pdf), strict=False).root["/Pages"]["/Count"])
+
+
+class DeskRole:
+    def __init__(self, client: HubClient, desk: str = "3") -> None:
+        self.client, self.desk = client, desk
+
+    def serve_next(
+        self, line: str, out: Path, *, sign_timeout_s: float = 60.0, trust_roots_pem: tuple[bytes, ...] = ()
+    ) -> dict[str, Any]:
+        clock = StepClock()
+        ticket = clock.run("call", lambda: self.client.call_next(line, self.desk))
+        if ticket is None or ticket.visit_id is None:
+            raise RuntimeError(f"nobody waiting on line {line}")
+        visit_id = ticket.visit_id
+        case = clock.run("case_view", lambda: self.client.case(visit_id))
+        top = [v for v in case.verdicts if v.get("verdict") == "eligible"]
+        outcome = (
+            "debt_adjustment"
+            if any(str(v["id"]).startswith("ccrs.") for v in top)
+            else ("applied" if top else "information_only")
+        )
+        self.client.add_note(visit_id, f"시연 상담: 적합 제도 {len(top)}개 안내")
+        self.client.set_outcome(visit_id, outcome, [str(v["id"]) for v in top[:3]])
+        documents = []
+        for template in DOCUMENTS:
+            doc = clock.run(
+                f"generate_{template}", lambda t=template: self.client.generate_document(visit_id, t)
+            )
+            clock.run(f"push_{template}", lambda d=doc: self.client.push_document(d.id))
+            signed = clock.run(
+                f"await_signature_{template}", lambda d=doc: self._await_signed(d.id, sign_timeout_s)
+            )
+            archived = clock.run(f"archive_{template}", lambda d=doc: self.client.archive_document(d.id))
+            pdf = self.client.document_pdf(doc.id)
+            path = out / "pdf" / f"{ticket.display}-{template}.pdf"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(pdf)
+            entry = {
+                "document_id": str(doc.id),
+                "template": template,
+                "unsigned_sha256": doc.sha256,
+                "signed_sha256": archived.sha256,
+                "status": archived.status,
+                "file": str(path.relative_to(out)),
+                "signed_at": signed.signed_at.isoformat() if signed.signed_at else None,
+            }
+            if trust_roots_pem:
+                from printers.documents.pades import validate_pades
+
+                entry["pades_valid"] = validate_pades(pdf, trust_roots_pem)
+            documents.append(entry)
+        aftercare: list[dict[str, Any]] | str
+        try:
+            plan = clock.run("aftercare", lambda: self.client.plan_aftercare(visit_id, outcome))
+            aftercare = [{"due_date": f.due_date.isoformat(), "kind": f.kind} for f in plan]
+        except (HubRefused, HubUnavailable) as exc:
+            aftercare = f"not planned: {getattr(exc, 'code', exc)}"
+        clock.run("finish", lambda: self.client.finish_ticket(ticket.id))
+        return {
+            "ticket": ticket.display,
+            "visit_id": str(visit_id),
+            "outcome": outcome,
+            "documents": documents,
+            "aftercare": aftercare,
+            "earlier_visits": len(case.earlier_visits),
+            "timings_ms": clock.steps,
+        }
+
+    def _await_signed(self, document_id: uuid.UUID, timeout_s: float) -> Any:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            doc = self.client.document(document_id)
+            if doc.status == "signed":
+                return doc
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"document {document_id} was not signed at the counter in time")
+            time.sleep(0.1)

@@ -1,0 +1,66 @@
+"""`kiosk desk`, `kiosk counter` and `kiosk demo` (the whole center on one machine).
+
+Qt is imported inside the handlers, so `kiosk demo --headless` runs without a display or PySide6.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from kiosk.context import AppContext
+
+
+def register(registry: Any) -> None:
+    desk = registry.command("desk", "상담석 화면 (counselor desk)", run_desk)
+    desk.add_argument("--hub", help="hub URL (default: hub.url)")
+    desk.add_argument("--desk-token", help="this desk's device token (from enrollment)")
+    desk.add_argument("--enroll-code", help="one-time code to enroll this desk first")
+    desk.add_argument("--desk-label", default="3", help="desk number announced when calling")
+    counter = registry.command("counter", "창구 화면 (customer-facing counter screen)", run_counter)
+    counter.add_argument("--hub", help="hub URL (default: hub.url)")
+    counter.add_argument("--token", help="this counter's device token")
+    counter.add_argument("--enroll-code", help="one-time code to enroll this counter first")
+    demo = registry.command("demo", "센터 전체 시연 (the whole center on one machine)", run_demo)
+    demo.add_argument("--headless", action="store_true", help="scripted walk-ins, no windows")
+    demo.add_argument("--walk-ins", type=int, default=3, help="number of scripted visits (headless)")
+    demo.add_argument("--out", type=Path, help="output directory (headless: required)")
+    demo.add_argument(
+        "--screenshots", type=Path, help="save a PNG of every window to this directory, then exit"
+    )
+    demo.add_argument("--seed", type=int, default=2026)
+
+
+def run_demo(args: argparse.Namespace, ctx: AppContext) -> int:
+    if args.headless:
+        if args.out is None:
+            print("--out DIR 를 주세요 (--headless needs --out DIR)")
+            return 2
+        if args.walk_ins < 1:
+            print("--walk-ins 는 1 이상이어야 해요 (--walk-ins must be at least 1)")
+            return 2
+        from kiosk.demo.headless import run_headless
+
+        return run_headless(ctx.settings, args.walk_ins, args.out, seed=args.seed)
+    from ui.center_demo import run_gui_demo
+
+    return run_gui_demo(ctx.settings, out=args.out, screenshots=args.screenshots)
+
+
+def run_desk(args: argparse.Namespace, ctx: AppContext) -> int:
+    from ui.desk.app import run_desk_app
+
+    return run_desk_app(
+        ctx.settings,
+        hub=args.hub,
+        desk_token=args.desk_token,
+        enroll_code=args.enroll_code,
+        desk_label=args.desk_label,
+    )
+
+
+def run_counter(args: argparse.Namespace, ctx: AppContext) -> int:
+    from ui.counter.app import run_counter_app
+
+    return run_counter_app(ctx.settings, hub=args.hub, token=args.token, enroll_code=args.enroll_code)
