@@ -28,7 +28,9 @@ def _fill_a_visit(lobby: Any, qtbot: Any) -> None:
     identify = lobby.screens["identify"]
     identify.mode = "waiting"
     document = IdDocument(
-        kind=DocumentKind.RESIDENT_CARD if hasattr(DocumentKind, "RESIDENT_CARD") else list(DocumentKind)[0],
+        kind=DocumentKind.RESIDENT_CARD
+        if hasattr(DocumentKind, "RESIDENT_CARD")
+        else next(iter(DocumentKind)),
         name=NAME,
         rrn=RRN,
         rrn_masked=RRN_MASKED,

@@ -64,84 +64,84 @@
         <translation>Please sign again.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="247" />
+        <location filename="../lobby/screens/consent.py" line="255" />
         <source>서명해 주세요</source>
         <translation>Please sign</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="248" />
+        <location filename="../lobby/screens/consent.py" line="256" />
         <source>개인정보 동의를 받을게요</source>
         <translation>Your consent for personal information</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="252" />
+        <location filename="../lobby/screens/consent.py" line="260" />
         <source>동의할 내용이 항목마다 따로 있어요. 항목을 읽어 보시고, 동의해요 또는 동의하지 않아요를 눌러 주세요. 읽어 주기를 누르면 소리로 들을 수 있어요.</source>
         <translation>Each item needs its own consent. Read each one and tap I agree or I do not agree. Tap Read aloud to hear it.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="257" />
+        <location filename="../lobby/screens/consent.py" line="265" />
         <source>서명 완료</source>
         <translation>Done signing</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="257" />
+        <location filename="../lobby/screens/consent.py" line="265" />
         <source>서명하러 가기</source>
         <translation>Go to signature</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="304" />
+        <location filename="../lobby/screens/consent.py" line="312" />
         <source>항목마다 따로 동의를 받아요. [필수] 항목에 동의해야 상담을 받을 수 있어요.</source>
         <translation>We ask for each item separately. Counseling needs the [Required] items.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="308" />
+        <location filename="../lobby/screens/consent.py" line="316" />
         <source>[필수]</source>
         <translation>[Required]</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="308" />
+        <location filename="../lobby/screens/consent.py" line="316" />
         <source>[선택]</source>
         <translation>[Optional]</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="314" />
-        <location filename="../lobby/screens/consent.py" line="317" />
+        <location filename="../lobby/screens/consent.py" line="322" />
+        <location filename="../lobby/screens/consent.py" line="325" />
         <source>동의해요</source>
         <translation>I agree</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="315" />
-        <location filename="../lobby/screens/consent.py" line="318" />
+        <location filename="../lobby/screens/consent.py" line="323" />
+        <location filename="../lobby/screens/consent.py" line="326" />
         <source>동의하지 않아요</source>
         <translation>I do not agree</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="316" />
+        <location filename="../lobby/screens/consent.py" line="324" />
         <source>읽어 주기</source>
         <translation>Read aloud</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="321" />
+        <location filename="../lobby/screens/consent.py" line="329" />
         <source>위에서 동의한 내용(개인정보 동의서)에 서명해 주세요. 서명 패드나 화면 아래 칸에 하시면 돼요.</source>
         <translation>Please sign the consent form you just agreed to, on the signature pad or in the box below.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="324" />
+        <location filename="../lobby/screens/consent.py" line="332" />
         <source>다시 쓰기</source>
         <translation>Sign again</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="325" />
+        <location filename="../lobby/screens/consent.py" line="333" />
         <source>서명 패드에 쓰기</source>
         <translation>Sign on the pad</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="326" />
+        <location filename="../lobby/screens/consent.py" line="334" />
         <source>화면에 손가락으로 쓰기</source>
         <translation>Sign on the screen</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="327" />
+        <location filename="../lobby/screens/consent.py" line="335" />
         <source>개인정보 동의서 (%1)에 서명해요</source>
         <translation>You are signing the consent form (%1)</translation>
     </message>
@@ -206,107 +206,107 @@ What you entered will be erased from this kiosk in a moment.</translation>
         <translation>Try again, or tap 'Type it in'.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="203" />
+        <location filename="../lobby/screens/identify.py" line="209" />
         <source>이 정보가 맞나요?</source>
         <translation>Is this you?</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="204" />
+        <location filename="../lobby/screens/identify.py" line="210" />
         <source>이름과 생년월일을 입력해 주세요</source>
         <translation>Enter your name and date of birth</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="205" />
+        <location filename="../lobby/screens/identify.py" line="211" />
         <source>본인 확인을 해 주세요</source>
         <translation>Let us confirm who you are</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="208" />
+        <location filename="../lobby/screens/identify.py" line="214" />
         <source>본인 확인을 해 주세요. 신분증을 스캐너에 올리거나, 직접 입력할 수 있어요.</source>
         <translation>Let us confirm who you are. Place your ID card on the scanner, or type it in.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="212" />
+        <location filename="../lobby/screens/identify.py" line="218" />
         <source>네, 맞아요</source>
         <translation>Yes, that is me</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="214" />
+        <location filename="../lobby/screens/identify.py" line="220" />
         <source>입력 완료</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="272" />
+        <location filename="../lobby/screens/identify.py" line="280" />
         <source>편한 방법을 하나 골라 주세요.</source>
         <translation>Choose the way that suits you.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="273" />
+        <location filename="../lobby/screens/identify.py" line="281" />
         <source>신분증 올려놓기
 (주민등록증 · 운전면허증)</source>
         <translation>Scan my ID card
 (resident card · driver licence)</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="274" />
+        <location filename="../lobby/screens/identify.py" line="282" />
         <source>여권 IC칩 읽히기</source>
         <translation>Read my passport chip</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="275" />
+        <location filename="../lobby/screens/identify.py" line="283" />
         <source>모바일 신분증 QR 보여 주기</source>
         <translation>Show my mobile ID QR</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="276" />
+        <location filename="../lobby/screens/identify.py" line="284" />
         <source>직접 입력하기</source>
         <translation>Type it in</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="286" />
-        <location filename="../lobby/screens/identify.py" line="292" />
-        <location filename="../lobby/screens/identify.py" line="295" />
+        <location filename="../lobby/screens/identify.py" line="294" />
+        <location filename="../lobby/screens/identify.py" line="300" />
+        <location filename="../lobby/screens/identify.py" line="303" />
         <source>이름</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="287" />
-        <location filename="../lobby/screens/identify.py" line="296" />
+        <location filename="../lobby/screens/identify.py" line="295" />
+        <location filename="../lobby/screens/identify.py" line="304" />
         <source>생년월일</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="288" />
+        <location filename="../lobby/screens/identify.py" line="296" />
         <source>주민등록번호</source>
         <translation>Resident registration no.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="289" />
+        <location filename="../lobby/screens/identify.py" line="297" />
         <source>개인정보 보호를 위해 일부만 보여 드려요.</source>
         <translation>Only part is shown, to protect your privacy.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="290" />
+        <location filename="../lobby/screens/identify.py" line="298" />
         <source>다시 읽기</source>
         <translation>Read again</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="291" />
+        <location filename="../lobby/screens/identify.py" line="299" />
         <source>직접 입력한 정보는 상담 창구에서 신분증으로 한 번 더 확인해요.</source>
         <translation>Typed details are checked once more against your ID at the counter.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="293" />
+        <location filename="../lobby/screens/identify.py" line="301" />
         <source>생년월일 (예: 1960-03-15)</source>
         <translation>Date of birth (e.g. 1960-03-15)</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="294" />
+        <location filename="../lobby/screens/identify.py" line="302" />
         <source>휴대전화 (선택)</source>
         <translation>Mobile phone (optional)</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="297" />
+        <location filename="../lobby/screens/identify.py" line="305" />
         <source>휴대전화</source>
         <translation>Mobile phone</translation>
     </message>
@@ -423,58 +423,58 @@ What you entered will be erased from this kiosk in a moment.</translation>
     <message>
         <location filename="../lobby/screens/needs.py" line="304" />
         <source>잘 모르겠어요</source>
-        <translation type="unfinished" />
+        <translation>I don't know</translation>
     </message>
 </context>
 <context>
     <name>ResultsScreen</name>
     <message>
-        <location filename="../lobby/screens/results.py" line="108" />
+        <location filename="../lobby/screens/results.py" line="115" />
         <source>결과를 불러오지 못했어요. 번호표를 받으시면 상담사가 창구에서 자세히 알려 드릴게요.</source>
         <translation>The results could not be loaded. Take a ticket and a counselor will explain at the counter.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/results.py" line="133" />
+        <location filename="../lobby/screens/results.py" line="140" />
         <source>신청할 수 있어요</source>
         <translation>You can apply</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/results.py" line="134" />
+        <location filename="../lobby/screens/results.py" line="141" />
         <source>서류 확인 후 가능할 수 있어요</source>
         <translation>Possible after checking documents</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/results.py" line="135" />
+        <location filename="../lobby/screens/results.py" line="142" />
         <source>지금은 어려워요</source>
         <translation>Not possible right now</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/results.py" line="141" />
+        <location filename="../lobby/screens/results.py" line="148" />
         <source>지금은 어려워요 — 대신 이런 방법이 있어요</source>
         <translation>Not possible right now — here are other ways</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/results.py" line="161" />
+        <location filename="../lobby/screens/results.py" line="168" />
         <source>받을 수 있는 도움이에요</source>
         <translation>Help that fits you</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/results.py" line="169" />
+        <location filename="../lobby/screens/results.py" line="176" />
         <source>신청할 수 있는 것이 %1개, 서류 확인 후 가능할 수 있는 것이 %2개 있어요. 번호표를 받으시면 상담사가 자세히 도와드려요.</source>
         <translation>You can apply for %1, and %2 may be possible after checking documents. Take a ticket and a counselor will help you in detail.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/results.py" line="177" />
+        <location filename="../lobby/screens/results.py" line="184" />
         <source>번호표 받기</source>
         <translation>Get a queue ticket</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/results.py" line="194" />
+        <location filename="../lobby/screens/results.py" line="201" />
         <source>알맞은 지원 제도를 찾고 있어요. 잠시만 기다려 주세요.</source>
         <translation>Finding the support that fits you. Please wait a moment.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/results.py" line="197" />
+        <location filename="../lobby/screens/results.py" line="204" />
         <source>상담사가 창구에서 한 번 더 확인해 드려요. 최종 결정은 서류 확인 후에 나요.</source>
         <translation>A counselor will check again at the counter. The final decision comes after checking documents.</translation>
     </message>
@@ -573,14 +573,9 @@ What you entered will be erased from this kiosk in a moment.</translation>
 <context>
     <name>TicketScreen</name>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="139" />
+        <location filename="../lobby/screens/ticket.py" line="141" />
         <source>번호표를 인쇄하고 있어요…</source>
         <translation>Printing your ticket…</translation>
-    </message>
-    <message>
-        <location filename="../lobby/screens/ticket.py" line="163" />
-        <source>서민금융통합지원센터</source>
-        <translation>Inclusive Finance Support Center</translation>
     </message>
     <message>
         <location filename="../lobby/screens/ticket.py" line="185" />
@@ -623,54 +618,49 @@ What you entered will be erased from this kiosk in a moment.</translation>
         <translation>Finish</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="302" />
+        <location filename="../lobby/screens/ticket.py" line="297" />
         <source>금융 상담 (대출·자금)</source>
         <translation>Finance (loans, funds)</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="303" />
+        <location filename="../lobby/screens/ticket.py" line="298" />
         <source>채무 조정 (빚 갚는 방법 조정)</source>
         <translation>Debt adjustment (repayment terms)</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="304" />
+        <location filename="../lobby/screens/ticket.py" line="299" />
         <source>통합 상담 (잘 모르겠어요)</source>
         <translation>Integrated (I'm not sure)</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="310" />
+        <location filename="../lobby/screens/ticket.py" line="305" />
         <source>번호표를 발급하지 못했어요. '직원 호출'을 눌러 주시면 바로 도와드릴게요.</source>
         <translation>We could not issue a ticket. Tap 'Call staff' and we will help you right away.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="313" />
+        <location filename="../lobby/screens/ticket.py" line="308" />
         <source>번호표를 만들고 있어요…</source>
         <translation>Making your ticket…</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="315" />
+        <location filename="../lobby/screens/ticket.py" line="310" />
         <source>상담 종류를 골라 주세요. 잘 모르시면 '통합 상담'을 누르세요.</source>
         <translation>Choose the kind of counseling. If you are not sure, tap 'Integrated'.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="316" />
+        <location filename="../lobby/screens/ticket.py" line="311" />
         <source>문자로 받기</source>
         <translation>Send by text message</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="317" />
+        <location filename="../lobby/screens/ticket.py" line="312" />
         <source>다시 인쇄하기</source>
         <translation>Print again</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="326" />
-        <source>앞에 %1명</source>
-        <translation>%1 ahead of you</translation>
-    </message>
-    <message>
-        <location filename="../lobby/screens/ticket.py" line="328" />
-        <source>약 %1분 기다려요</source>
-        <translation>about %1 min wait</translation>
+        <location filename="../lobby/screens/ticket.py" line="320" />
+        <source>앞에 %1명 · 약 %2분 기다려요</source>
+        <translation>%1 ahead of you · about %2 min wait</translation>
     </message>
 </context>
 <context>

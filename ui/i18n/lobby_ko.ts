@@ -64,84 +64,84 @@
         <translation>다시 서명해 주세요.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="247" />
+        <location filename="../lobby/screens/consent.py" line="255" />
         <source>서명해 주세요</source>
         <translation>서명해 주세요</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="248" />
+        <location filename="../lobby/screens/consent.py" line="256" />
         <source>개인정보 동의를 받을게요</source>
         <translation>개인정보 동의를 받을게요</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="252" />
+        <location filename="../lobby/screens/consent.py" line="260" />
         <source>동의할 내용이 항목마다 따로 있어요. 항목을 읽어 보시고, 동의해요 또는 동의하지 않아요를 눌러 주세요. 읽어 주기를 누르면 소리로 들을 수 있어요.</source>
         <translation>동의할 내용이 항목마다 따로 있어요. 항목을 읽어 보시고, 동의해요 또는 동의하지 않아요를 눌러 주세요. 읽어 주기를 누르면 소리로 들을 수 있어요.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="257" />
+        <location filename="../lobby/screens/consent.py" line="265" />
         <source>서명 완료</source>
         <translation>서명 완료</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="257" />
+        <location filename="../lobby/screens/consent.py" line="265" />
         <source>서명하러 가기</source>
         <translation>서명하러 가기</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="304" />
+        <location filename="../lobby/screens/consent.py" line="312" />
         <source>항목마다 따로 동의를 받아요. [필수] 항목에 동의해야 상담을 받을 수 있어요.</source>
         <translation>항목마다 따로 동의를 받아요. [필수] 항목에 동의해야 상담을 받을 수 있어요.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="308" />
+        <location filename="../lobby/screens/consent.py" line="316" />
         <source>[필수]</source>
         <translation>[필수]</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="308" />
+        <location filename="../lobby/screens/consent.py" line="316" />
         <source>[선택]</source>
         <translation>[선택]</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="314" />
-        <location filename="../lobby/screens/consent.py" line="317" />
+        <location filename="../lobby/screens/consent.py" line="322" />
+        <location filename="../lobby/screens/consent.py" line="325" />
         <source>동의해요</source>
         <translation>동의해요</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="315" />
-        <location filename="../lobby/screens/consent.py" line="318" />
+        <location filename="../lobby/screens/consent.py" line="323" />
+        <location filename="../lobby/screens/consent.py" line="326" />
         <source>동의하지 않아요</source>
         <translation>동의하지 않아요</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="316" />
+        <location filename="../lobby/screens/consent.py" line="324" />
         <source>읽어 주기</source>
         <translation>읽어 주기</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="321" />
+        <location filename="../lobby/screens/consent.py" line="329" />
         <source>위에서 동의한 내용(개인정보 동의서)에 서명해 주세요. 서명 패드나 화면 아래 칸에 하시면 돼요.</source>
         <translation>위에서 동의한 내용(개인정보 동의서)에 서명해 주세요. 서명 패드나 화면 아래 칸에 하시면 돼요.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="324" />
+        <location filename="../lobby/screens/consent.py" line="332" />
         <source>다시 쓰기</source>
         <translation>다시 쓰기</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="325" />
+        <location filename="../lobby/screens/consent.py" line="333" />
         <source>서명 패드에 쓰기</source>
         <translation>서명 패드에 쓰기</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="326" />
+        <location filename="../lobby/screens/consent.py" line="334" />
         <source>화면에 손가락으로 쓰기</source>
         <translation>화면에 손가락으로 쓰기</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="327" />
+        <location filename="../lobby/screens/consent.py" line="335" />
         <source>개인정보 동의서 (%1)에 서명해요</source>
         <translation>개인정보 동의서 (%1)에 서명해요</translation>
     </message>
@@ -206,107 +206,107 @@
         <translation>다시 해 보시거나 '직접 입력하기'를 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="203" />
+        <location filename="../lobby/screens/identify.py" line="209" />
         <source>이 정보가 맞나요?</source>
         <translation>이 정보가 맞나요?</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="204" />
+        <location filename="../lobby/screens/identify.py" line="210" />
         <source>이름과 생년월일을 입력해 주세요</source>
         <translation>이름과 생년월일을 입력해 주세요</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="205" />
+        <location filename="../lobby/screens/identify.py" line="211" />
         <source>본인 확인을 해 주세요</source>
         <translation>본인 확인을 해 주세요</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="208" />
+        <location filename="../lobby/screens/identify.py" line="214" />
         <source>본인 확인을 해 주세요. 신분증을 스캐너에 올리거나, 직접 입력할 수 있어요.</source>
         <translation>본인 확인을 해 주세요. 신분증을 스캐너에 올리거나, 직접 입력할 수 있어요.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="212" />
+        <location filename="../lobby/screens/identify.py" line="218" />
         <source>네, 맞아요</source>
         <translation>네, 맞아요</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="214" />
+        <location filename="../lobby/screens/identify.py" line="220" />
         <source>입력 완료</source>
         <translation>입력 완료</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="272" />
+        <location filename="../lobby/screens/identify.py" line="280" />
         <source>편한 방법을 하나 골라 주세요.</source>
         <translation>편한 방법을 하나 골라 주세요.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="273" />
+        <location filename="../lobby/screens/identify.py" line="281" />
         <source>신분증 올려놓기
 (주민등록증 · 운전면허증)</source>
         <translation>신분증 올려놓기
 (주민등록증 · 운전면허증)</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="274" />
+        <location filename="../lobby/screens/identify.py" line="282" />
         <source>여권 IC칩 읽히기</source>
         <translation>여권 IC칩 읽히기</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="275" />
+        <location filename="../lobby/screens/identify.py" line="283" />
         <source>모바일 신분증 QR 보여 주기</source>
         <translation>모바일 신분증 QR 보여 주기</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="276" />
+        <location filename="../lobby/screens/identify.py" line="284" />
         <source>직접 입력하기</source>
         <translation>직접 입력하기</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="286" />
-        <location filename="../lobby/screens/identify.py" line="292" />
-        <location filename="../lobby/screens/identify.py" line="295" />
+        <location filename="../lobby/screens/identify.py" line="294" />
+        <location filename="../lobby/screens/identify.py" line="300" />
+        <location filename="../lobby/screens/identify.py" line="303" />
         <source>이름</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="287" />
-        <location filename="../lobby/screens/identify.py" line="296" />
+        <location filename="../lobby/screens/identify.py" line="295" />
+        <location filename="../lobby/screens/identify.py" line="304" />
         <source>생년월일</source>
         <translation>생년월일</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="288" />
+        <location filename="../lobby/screens/identify.py" line="296" />
         <source>주민등록번호</source>
         <translation>주민등록번호</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="289" />
+        <location filename="../lobby/screens/identify.py" line="297" />
         <source>개인정보 보호를 위해 일부만 보여 드려요.</source>
         <translation>개인정보 보호를 위해 일부만 보여 드려요.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="290" />
+        <location filename="../lobby/screens/identify.py" line="298" />
         <source>다시 읽기</source>
         <translation>다시 읽기</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="291" />
+        <location filename="../lobby/screens/identify.py" line="299" />
         <source>직접 입력한 정보는 상담 창구에서 신분증으로 한 번 더 확인해요.</source>
         <translation>직접 입력한 정보는 상담 창구에서 신분증으로 한 번 더 확인해요.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="293" />
+        <location filename="../lobby/screens/identify.py" line="301" />
         <source>생년월일 (예: 1960-03-15)</source>
         <translation>생년월일 (예: 1960-03-15)</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="294" />
+        <location filename="../lobby/screens/identify.py" line="302" />
         <source>휴대전화 (선택)</source>
         <translation>휴대전화 (선택)</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="297" />
+        <location filename="../lobby/screens/identify.py" line="305" />
         <source>휴대전화</source>
         <translation>휴대전화</translation>
     </message>
@@ -429,52 +429,52 @@
 <context>
     <name>ResultsScreen</name>
     <message>
-        <location filename="../lobby/screens/results.py" line="108" />
+        <location filename="../lobby/screens/results.py" line="115" />
         <source>결과를 불러오지 못했어요. 번호표를 받으시면 상담사가 창구에서 자세히 알려 드릴게요.</source>
         <translation>결과를 불러오지 못했어요. 번호표를 받으시면 상담사가 창구에서 자세히 알려 드릴게요.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/results.py" line="133" />
+        <location filename="../lobby/screens/results.py" line="140" />
         <source>신청할 수 있어요</source>
         <translation>신청할 수 있어요</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/results.py" line="134" />
+        <location filename="../lobby/screens/results.py" line="141" />
         <source>서류 확인 후 가능할 수 있어요</source>
         <translation>서류 확인 후 가능할 수 있어요</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/results.py" line="135" />
+        <location filename="../lobby/screens/results.py" line="142" />
         <source>지금은 어려워요</source>
         <translation>지금은 어려워요</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/results.py" line="141" />
+        <location filename="../lobby/screens/results.py" line="148" />
         <source>지금은 어려워요 — 대신 이런 방법이 있어요</source>
         <translation>지금은 어려워요 — 대신 이런 방법이 있어요</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/results.py" line="161" />
+        <location filename="../lobby/screens/results.py" line="168" />
         <source>받을 수 있는 도움이에요</source>
         <translation>받을 수 있는 도움이에요</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/results.py" line="169" />
+        <location filename="../lobby/screens/results.py" line="176" />
         <source>신청할 수 있는 것이 %1개, 서류 확인 후 가능할 수 있는 것이 %2개 있어요. 번호표를 받으시면 상담사가 자세히 도와드려요.</source>
         <translation>신청할 수 있는 것이 %1개, 서류 확인 후 가능할 수 있는 것이 %2개 있어요. 번호표를 받으시면 상담사가 자세히 도와드려요.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/results.py" line="177" />
+        <location filename="../lobby/screens/results.py" line="184" />
         <source>번호표 받기</source>
         <translation>번호표 받기</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/results.py" line="194" />
+        <location filename="../lobby/screens/results.py" line="201" />
         <source>알맞은 지원 제도를 찾고 있어요. 잠시만 기다려 주세요.</source>
         <translation>알맞은 지원 제도를 찾고 있어요. 잠시만 기다려 주세요.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/results.py" line="197" />
+        <location filename="../lobby/screens/results.py" line="204" />
         <source>상담사가 창구에서 한 번 더 확인해 드려요. 최종 결정은 서류 확인 후에 나요.</source>
         <translation>상담사가 창구에서 한 번 더 확인해 드려요. 최종 결정은 서류 확인 후에 나요.</translation>
     </message>
@@ -573,14 +573,9 @@
 <context>
     <name>TicketScreen</name>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="139" />
+        <location filename="../lobby/screens/ticket.py" line="141" />
         <source>번호표를 인쇄하고 있어요…</source>
         <translation>번호표를 인쇄하고 있어요…</translation>
-    </message>
-    <message>
-        <location filename="../lobby/screens/ticket.py" line="163" />
-        <source>서민금융통합지원센터</source>
-        <translation>서민금융통합지원센터</translation>
     </message>
     <message>
         <location filename="../lobby/screens/ticket.py" line="185" />
@@ -623,54 +618,49 @@
         <translation>다 됐어요</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="302" />
+        <location filename="../lobby/screens/ticket.py" line="297" />
         <source>금융 상담 (대출·자금)</source>
         <translation>금융 상담 (대출·자금)</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="303" />
+        <location filename="../lobby/screens/ticket.py" line="298" />
         <source>채무 조정 (빚 갚는 방법 조정)</source>
         <translation>채무 조정 (빚 갚는 방법 조정)</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="304" />
+        <location filename="../lobby/screens/ticket.py" line="299" />
         <source>통합 상담 (잘 모르겠어요)</source>
         <translation>통합 상담 (잘 모르겠어요)</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="310" />
+        <location filename="../lobby/screens/ticket.py" line="305" />
         <source>번호표를 발급하지 못했어요. '직원 호출'을 눌러 주시면 바로 도와드릴게요.</source>
         <translation>번호표를 발급하지 못했어요. '직원 호출'을 눌러 주시면 바로 도와드릴게요.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="313" />
+        <location filename="../lobby/screens/ticket.py" line="308" />
         <source>번호표를 만들고 있어요…</source>
         <translation>번호표를 만들고 있어요…</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="315" />
+        <location filename="../lobby/screens/ticket.py" line="310" />
         <source>상담 종류를 골라 주세요. 잘 모르시면 '통합 상담'을 누르세요.</source>
         <translation>상담 종류를 골라 주세요. 잘 모르시면 '통합 상담'을 누르세요.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="316" />
+        <location filename="../lobby/screens/ticket.py" line="311" />
         <source>문자로 받기</source>
         <translation>문자로 받기</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="317" />
+        <location filename="../lobby/screens/ticket.py" line="312" />
         <source>다시 인쇄하기</source>
         <translation>다시 인쇄하기</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="326" />
-        <source>앞에 %1명</source>
-        <translation>앞에 %1명</translation>
-    </message>
-    <message>
-        <location filename="../lobby/screens/ticket.py" line="328" />
-        <source>약 %1분 기다려요</source>
-        <translation>약 %1분 기다려요</translation>
+        <location filename="../lobby/screens/ticket.py" line="320" />
+        <source>앞에 %1명 · 약 %2분 기다려요</source>
+        <translation>앞에 %1명 · 약 %2분 기다려요</translation>
     </message>
 </context>
 <context>

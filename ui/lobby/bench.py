@@ -118,7 +118,7 @@ def stall_during_devices(window: LobbyWindow) -> dict[str, Any]:
         window.screens["welcome"].ticket_only.click()  # type: ignore[attr-defined]
         ticket: Any = window.screens["ticket"]
         if ticket.mode == "choose":
-            ticket.line_buttons["finance"].click()
+            ticket.line_buttons["A"].click()
         wait_until(lambda: window.draft.printed in ("done", "failed"), 60, "the ticket print")
         steps.append(f"ticket_print_{window.draft.printed}")
     spin(50)

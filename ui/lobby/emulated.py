@@ -39,7 +39,24 @@ def _workflow(services: LobbyServices) -> None:
         log.warning("kiosk.visit.VisitService is not available: visits are not stored")
         return
     settings = services.settings
-    services.visits = VisitService(services.sessions, center_code=settings.app.center_code)
+    services.visits = VisitService(
+        services.sessions,
+        center_code=settings.app.center_code,
+        timezone=settings.app.timezone,
+        keys=_keys(settings),
+        questions=services.questionnaire,
+    )
+
+
+def _keys(settings: Settings) -> Any:
+    """The field-encryption key ring, so identified persons are stored encrypted (None: not stored)."""
+    try:
+        from db.crypto import keyring_for
+
+        return keyring_for(settings)
+    except Exception as exc:  # no key ring configured: visits keep only masked data and ids
+        log.warning("no key ring for person records: %s", exc)
+        return None
 
 
 def _printer(services: LobbyServices, port: str, model: str) -> None:
@@ -103,19 +120,54 @@ def emulated_services(
     return services
 
 
+class ScannerGlass:
+    """The glass of the emulated ID scanner: the frame the reader sees (None when nothing lies on it).
+
+    ``present()`` renders a synthetic card with the virtual scanner (``devices.id.emulators``); the
+    kiosk's ImageIdReader reads it exactly as it reads camera frames.
+    """
+
+    def __init__(self, kind: str = "resident_card", level: str = "clean", seed: int = 7) -> None:
+        import threading
+
+        self.kind, self.level, self.seed = kind, level, seed
+        self._frame: Any = None
+        self._lock = threading.Lock()
+        self.presented = 0
+
+    def __call__(self) -> Any:
+        with self._lock:
+            return self._frame
+
+    def present(self) -> None:
+        """Lay the next synthetic card on the glass (rendering takes a moment: call it off the GUI)."""
+        from devices.id.emulators.card_render import Perturbation, render_card
+        from devices.id.emulators.identities import identities
+        from devices.id.model import DocumentKind
+
+        identity = identities(self.presented + 1, seed=self.seed)[-1]
+        frame = render_card(identity, DocumentKind(self.kind), Perturbation.level(self.level, seed=self.seed))
+        with self._lock:
+            self._frame = frame
+        self.presented += 1
+
+    def take_away(self) -> None:
+        with self._lock:
+            self._frame = None
+
+
 def _scanner(services: LobbyServices, emulators: dict[str, Any]) -> None:
     try:
-        from devices.id.emulators.scanner import VirtualScanner  # type: ignore[import-not-found]
+        from devices.id.image.reader import ImageIdReader
     except ImportError:
-        log.warning("virtual ID scanner not available: identify offers manual entry")
+        log.warning("image ID reader not available: identify offers manual entry")
         return
-    scanner = VirtualScanner()
-    emulators["scanner"] = scanner
-    services.id_reader = scanner.reader() if hasattr(scanner, "reader") else None
-    services.present_card = getattr(scanner, "present", None)
-    stop = getattr(scanner, "stop", None)
-    if callable(stop):
-        services.closers.append(stop)
+    glass = ScannerGlass()
+    emulators["scanner"] = glass
+    services.id_reader = ImageIdReader(glass)
+    services.present_card = glass.present
+    services.remove_card = glass.take_away
+    services.closers.append(services.id_reader.stop)
 
 
 def real_services(settings: Settings, ctx: Any) -> LobbyServices:

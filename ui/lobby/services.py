@@ -29,6 +29,7 @@ class LobbyServices:
     questionnaire: Any = None  # kiosk.visit questionnaire (next_question(answers))
     id_reader: Any = None  # devices.id IdReader (image scanner / chip / QR)
     present_card: Callable[[], None] | None = None  # emulated scanner: lay a synthetic card on the glass
+    remove_card: Callable[[], None] | None = None  # emulated scanner: take the card away again
     pad: Any = None  # devices.signature SignaturePad
     spool: Any = None  # printers PrintSpool
     printer_status: Callable[[], str] | None = None  # "ok" | "paper_out" | "offline" | "unknown"

@@ -23,23 +23,19 @@ log = logging.getLogger(__name__)
 # A synthetic walk-in: 45 days overdue on consumer debt, low income (answers by field id).
 SCRIPTED_ANSWERS: dict[str, Any] = {
     "purpose": "debt",
-    "annual_income": 24_000_000,
-    "employment": "irregular",
-    "employment_months": 2,
-    "household_size": 2,
-    "total_debt": 32_000_000,
-    "secured_debt": 0,
-    "unsecured_debt": 32_000_000,
-    "creditor_count": 3,
-    "delinquency_days": 45,
-    "recent_debt": 2_000_000,
-    "debt_last_6_months": 2_000_000,
-    "credit_band": "unknown",
-    "credit_score_band": "unknown",
-    "welfare_status": "none",
-    "basic_livelihood": "none",
     "age": 52,
-    "rehabilitation": False,
+    "employment": "employed",
+    "employment_months": 14,
+    "annual_income": 24_000_000,
+    "household_size": 2,
+    "livelihood_status": "none",
+    "credit_band": 20,
+    "unsecured_debt": 32_000_000,
+    "secured_debt": 0,
+    "debt_last_6m": 2_000_000,
+    "delinquency": 45,
+    "hardship": [],
+    "court_rehabilitation": "none",
 }
 
 
@@ -76,6 +72,8 @@ def type_hangul(edit: Any, text: str) -> None:
 def answer_for(question: Any) -> Any:
     """The scripted answer to a question view (choices: the scripted value if offered, else the first)."""
     value = SCRIPTED_ANSWERS.get(question.id)
+    if question.kind == "multi_choice":
+        return list(value or [])
     if question.choices:
         values = [choice[0] for choice in question.choices]
         return value if value in values else values[0]
@@ -172,7 +170,7 @@ def run_tour(window: LobbyWindow, out: Path, *, language: str, variants: bool) -
     ticket: Any = window.screens["ticket"]
     if ticket.mode == "choose":
         shot("08-ticket-choose-line")
-        ticket.line_buttons["debt"].click()
+        ticket.line_buttons["B"].click()
     wait_until(lambda: ticket.mode in ("shown", "unavailable"), 30, "the ticket")
     if ticket.mode == "shown":
         wait_until(lambda: window.draft.printed in ("done", "failed"), 30, "the ticket to print")
@@ -197,7 +195,8 @@ def _enter_answer(needs: Any, value: Any) -> None:
             pad.keys[digit].click()
         return
     values = [choice[0] for choice in (question.choices or [(True, "", ""), (False, "", "")])]
-    needs.choice_buttons[values.index(value)].click()
+    for chosen in value if question.kind == "multi_choice" else [value]:
+        needs.choice_buttons[values.index(chosen)].click()
 
 
 def extra_screens(window: LobbyWindow, out: Path, language: str) -> list[Path]:
@@ -217,7 +216,7 @@ def extra_screens(window: LobbyWindow, out: Path, language: str) -> list[Path]:
         window.screens["welcome"].ticket_only.click()  # type: ignore[attr-defined]
         ticket: Any = window.screens["ticket"]
         if ticket.mode == "choose":
-            ticket.line_buttons["finance"].click()
+            ticket.line_buttons["A"].click()
         wait_until(lambda: window.draft.printed == "failed", 60, "the printer failure to be reported")
         shots.append(shoot(window, out, prefix + "11-ticket-printer-failed"))
         printer.recover()

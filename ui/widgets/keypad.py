@@ -68,8 +68,8 @@ class AmountKeypad(QWidget):
         elif key == "clear":
             self._digits = ""
         elif key.isdigit() and len(self._digits) < MAX_DIGITS:
-            if not (key == "0" and self._digits == ""):
-                self._digits += key
+            # "0" alone is an answer (no secured debt); a leading zero is replaced by the next digit.
+            self._digits = key if self._digits == "0" else self._digits + key
         self._refresh()
         self.valueChanged.emit(self.value)
 

@@ -26,7 +26,7 @@ class ChatScreen(LobbyScreen):
         # The assistant suggests a person: take a ticket for the suggested line.
         from ui.lobby.flow import start_visit
 
-        self.lobby.draft.line = line if line in ("finance", "debt", "integrated") else ""
+        self.lobby.draft.line = line if line in ("A", "B", "C") else ""
         start_visit(self.lobby, "ticket_only")
 
     def title(self) -> str:

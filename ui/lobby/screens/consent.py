@@ -235,8 +235,16 @@ class ConsentScreen(LobbyScreen):
         granted = dict(draft.consents)
         version, sha = self.consents.version, self.consents.sha256
 
+        sessions = self.lobby.services.sessions
+
         def complete(flow: Any) -> Any:
-            return flow.complete_consent(granted, version, sha, record)
+            signature_id = None
+            if sessions is not None:
+                from devices.signature.store import save_signature
+
+                with sessions.begin() as session:
+                    signature_id = save_signature(session, record, flow.visit_id)
+            return flow.complete_consent(granted, version, sha, signature_id)
 
         run_step(self.lobby, complete, name="consent")
         self.lobby.go("needs")

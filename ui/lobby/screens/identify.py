@@ -182,7 +182,13 @@ class IdentifyScreen(LobbyScreen):
         )
         self._choose()
 
+    def _take_card_away(self) -> None:
+        remove = self.lobby.services.remove_card
+        if remove is not None:
+            remove()
+
     def _choose(self) -> None:
+        self._take_card_away()
         if self.adapter is not None:
             self.adapter.stop()
         self.mode = "choose"
@@ -241,6 +247,7 @@ class IdentifyScreen(LobbyScreen):
         run_step(self.lobby, lambda flow: flow.complete_identify(summary), name="identify")
         if self.adapter is not None:
             self.adapter.stop()
+        self._take_card_away()
         self.lobby.go("consent")
 
     def handle_back(self) -> bool:
@@ -254,6 +261,7 @@ class IdentifyScreen(LobbyScreen):
             self._choose()
 
     def wipe(self) -> None:
+        self._take_card_away()
         if self.adapter is not None:
             self.adapter.stop()
         for label in (self.name_value, self.birth_value, self.rrn_value, self.guidance):
@@ -312,26 +320,48 @@ def age_from_birth(draft: Any, today: date | None = None) -> int | None:
     return age if 14 <= age <= 120 else None
 
 
-def identity_summary(draft: Any) -> dict[str, Any]:
-    """What the workflow's identify step gets: the document (RRN in memory only) or manual fields."""
+_METHODS = {"image": "image", "chip": "ic_chip", "qr": "mobile", "manual": "manual"}
+
+
+def identity_summary(draft: Any) -> Any:
+    """The workflow's IdentitySummary: the document (RRN in memory only) or the typed fields."""
+    from kiosk.visit import IdentitySummary
+
     document = draft.document
     if document is not None:
-        return {
-            "source": getattr(document, "source", "image") or "image",
-            "kind": str(getattr(document.kind, "value", document.kind)),
-            "name": document.name,
-            "rrn": document.rrn,
-            "rrn_masked": document.rrn_masked,
-            "birth_date": document.birth_date.isoformat() if document.birth_date else None,
-            "verified": bool(getattr(document, "verified", False)),
-        }
-    return {
-        "source": "manual",
-        "name": draft.manual.get("name", ""),
-        "birth_date": draft.manual.get("birth", ""),
-        "phone": draft.manual.get("phone", ""),
-        "verified": False,
-    }
+        return IdentitySummary(
+            method=_METHODS.get(getattr(document, "source", "") or "image", "image"),
+            document_kind=str(getattr(document.kind, "value", document.kind)),
+            result="verified" if getattr(document, "verified", False) else "not_checked",
+            confidence={k: round(float(v), 3) for k, v in getattr(document, "confidence", {}).items()},
+            name=document.name or None,
+            rrn=document.rrn,
+            birth_date=document.birth_date,
+            masked_image_png=_png(getattr(document, "masked_image", None)),
+        )
+    birth = draft.manual.get("birth", "")
+    try:
+        born: date | None = date.fromisoformat(birth)
+    except ValueError:
+        born = None
+    return IdentitySummary(
+        method="manual",
+        document_kind="manual",
+        result="unverified",
+        name=draft.manual.get("name") or None,
+        phone=draft.manual.get("phone") or None,
+        birth_date=born,
+    )
+
+
+def _png(image: Any) -> bytes | None:
+    """The card image with the RRN back digits already blacked out by the reader, as PNG."""
+    if image is None:
+        return None
+    import cv2
+
+    ok, buffer = cv2.imencode(".png", image)
+    return bytes(buffer) if ok else None
 
 
 def _english(code: str, fallback: str) -> str:

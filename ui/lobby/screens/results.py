@@ -45,18 +45,25 @@ def _get(obj: Any, *names: str, default: Any = None) -> Any:
 def verdicts_of(report: Any) -> list[VerdictView]:
     """Read the matching report (object or its JSON form) into what the cards show, best first."""
     rows: list[VerdictView] = []
+    if hasattr(report, "to_dict"):
+        report = report.to_dict()
     for program in _get(report, "programs", "verdicts", default=[]) or []:
         verdict = str(getattr(_get(program, "verdict"), "value", _get(program, "verdict")))
         reasons = []
-        for reason in _get(program, "reasons", default=[]) or []:
+        # What still has to be shown (documents) first for "maybe", then the engine's reasons.
+        for reason in [
+            *(_get(program, "to_confirm", default=[]) or []),
+            *(_get(program, "reasons", default=[]) or []),
+        ]:
             reasons.append((str(_get(reason, "ko", default="")), str(_get(reason, "en", default=""))))
         program_id = str(_get(program, "id", "program_id", default=""))
+        name = _get(program, "name", default={}) or {}
         rows.append(
             VerdictView(
                 program_id=program_id,
                 verdict=verdict if verdict in ORDER else "maybe",
-                name_ko=str(_get(program, "name_ko", "title_ko", default=program_id)),
-                name_en=str(_get(program, "name_en", "title_en", default=program_id)),
+                name_ko=str(_get(name, "ko", default="") or _get(program, "name_ko", default=program_id)),
+                name_en=str(_get(name, "en", default="") or _get(program, "name_en", default=program_id)),
                 reasons=reasons,
             )
         )

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ui.lobby.window import LobbyWindow
 
 log = logging.getLogger(__name__)
-LINES = ("finance", "debt", "integrated")
+LINES = ("A", "B", "C")  # config/service_lines.toml: 금융상담, 채무조정, 통합상담
 
 
 def _get(obj: Any, *names: str, default: Any = None) -> Any:
@@ -96,8 +96,9 @@ class TicketScreen(LobbyScreen):
         self.retranslate()
 
     # -- issuing -----------------------------------------------------------------------------------------
-    def issue(self, line: str) -> None:
-        self.lobby.draft.line = line
+    def issue(self, line: str | None) -> None:
+        """Issue a ticket for ``line``; None lets the workflow use the line the results suggested."""
+        self.lobby.draft.line = line or ""
         self.mode = "issuing"
         self._show_mode()
         self.chromeChanged.emit()
@@ -111,6 +112,7 @@ class TicketScreen(LobbyScreen):
             return
         self.ticket = ticket
         self.lobby.draft.ticket = ticket
+        self.lobby.draft.line = str(_get(ticket, "line", default=self.lobby.draft.line))
         self.mode = "shown"
         self._show_mode()
         self.retranslate()
@@ -156,13 +158,10 @@ class TicketScreen(LobbyScreen):
         """Fields of the ``ticket`` receipt template: the number and the wait, never a name or RRN."""
         from datetime import datetime
 
-        line = self.lobby.draft.line
-        names_ko = {"finance": "금융상담", "debt": "채무조정", "integrated": "통합상담"}
-        names_en = {"finance": "Finance", "debt": "Debt", "integrated": "Integrated"}
         return {
-            "center_name": self.tr("서민금융통합지원센터"),
-            "service_line_ko": names_ko.get(line, line),
-            "service_line_en": names_en.get(line, line),
+            "center_name": "서민금융통합지원센터",
+            "service_line_ko": str(_get(self.ticket, "line_name_ko", default=self.lobby.draft.line)),
+            "service_line_en": str(_get(self.ticket, "line_name_en", default=self.lobby.draft.line)),
             "ticket_number": self.ticket_number(),
             "people_ahead": _get(self.ticket, "people_ahead", "ahead", default=0),
             "wait_minutes": int(_get(self.ticket, "wait_minutes", "estimated_wait_minutes", default=0)),
@@ -172,7 +171,8 @@ class TicketScreen(LobbyScreen):
 
     def qr_payload(self) -> str:
         center = self.lobby.services.settings.app.center_code
-        return f"paperless-kiosk:ticket:{center}:{self.ticket_number()}"
+        code = _get(self.ticket, "lookup_code", default=self.ticket_number())
+        return f"paperless-kiosk:ticket:{center}:{code}"
 
     def _printed(self, job_id: str) -> None:
         if job_id != self.job_id:
@@ -272,16 +272,11 @@ class TicketScreen(LobbyScreen):
     def enter(self) -> None:
         if self.mode == "shown":
             return
-        line = self.lobby.draft.line or self._recommended_line()
-        if line:
-            self.issue(line)
+        if self.lobby.draft.path == "consult" or self.lobby.draft.line:
+            self.issue(self.lobby.draft.line or None)  # consult: the line the results point to
         else:
             self.mode = "choose"
             self._show_mode()
-
-    def _recommended_line(self) -> str:
-        report = self.lobby.draft.report
-        return str(_get(report, "service_line", "line", default="")) if report is not None else ""
 
     def handle_back(self) -> bool:
         return self.mode == "shown"  # a ticket, once issued, stays: 이전 does nothing here
@@ -299,9 +294,9 @@ class TicketScreen(LobbyScreen):
 
     def retranslate(self) -> None:
         names = {
-            "finance": self.tr("금융 상담 (대출·자금)"),
-            "debt": self.tr("채무 조정 (빚 갚는 방법 조정)"),
-            "integrated": self.tr("통합 상담 (잘 모르겠어요)"),
+            "A": self.tr("금융 상담 (대출·자금)"),
+            "B": self.tr("채무 조정 (빚 갚는 방법 조정)"),
+            "C": self.tr("통합 상담 (잘 모르겠어요)"),
         }
         for line, button in self.line_buttons.items():
             set_label(button, names[line])
@@ -319,11 +314,10 @@ class TicketScreen(LobbyScreen):
             self.line_label.setText(names.get(self.lobby.draft.line, ""))
             self.number.setText(self.ticket_number())
             self.number.setAccessibleName(self.ticket_number())
-            ahead = _get(self.ticket, "people_ahead", "ahead", default=None)
-            minutes = _get(self.ticket, "wait_minutes", "estimated_wait_minutes", default=None)
-            parts = []
-            if ahead is not None:
-                parts.append(self.tr("앞에 %1명").replace("%1", str(ahead)))
-            if minutes is not None:
-                parts.append(self.tr("약 %1분 기다려요").replace("%1", str(int(minutes))))
-            self.wait.setText(" · ".join(parts))
+            ahead = _get(self.ticket, "people_ahead", default=0)
+            minutes = _get(self.ticket, "wait_minutes", default=0)
+            self.wait.setText(
+                self.tr("앞에 %1명 · 약 %2분 기다려요")
+                .replace("%1", str(ahead))
+                .replace("%2", str(int(minutes)))
+            )
