@@ -232,6 +232,10 @@ class SignaturePad:
                 if not self._closing.is_set():
                     log.warning("signature pad %s failed: %s", self.port, exc)
                     self._fail(PAD_DISCONNECTED, close=True)
+                    try:
+                        port.close()  # release the dead descriptor; start_capture opens afresh
+                    except (serial.SerialException, OSError):
+                        pass
                 return
             now = time.monotonic()
             if data:

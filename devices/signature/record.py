@@ -2,8 +2,10 @@
 
 A record is only worth something if it is tied to what the person saw, so it carries the SHA-256 of
 the document bytes and the consent id, and ``record_sha256`` — a hash over the canonical form of the
-time series, the device, the resolution and that binding. ``verify(record, document_bytes)`` is true
-only for the very document and an untampered record.
+time series, the device, the resolution, the capture time and that binding (``canonical_bytes``).
+The hash detects changes; it is not a secret-keyed seal — the signed PDF (pyHanko) or an audit-chain
+entry holding ``record_sha256`` is what makes a swap of the whole record detectable.
+``verify(record, document_bytes)`` is true only for the very document and an untampered record.
 
 Acceptance rules (same for pad and screen): a dot, a short line or a mark made too quickly is refused
 with SignatureRefused ("다시 서명해 주세요"); thresholds are in millimetres and milliseconds
@@ -157,10 +159,12 @@ def canonical_bytes(
     resolution: Resolution,
     document_sha256: str,
     consent_id: str | None,
+    captured_at: datetime,
 ) -> bytes:
     """The exact bytes ``record_sha256`` is computed over (sorted keys, no spaces, UTF-8)."""
     body = {
         "v": 1,
+        "captured_at": captured_at.astimezone(UTC).isoformat(timespec="microseconds"),
         "device": device,
         "resolution": resolution.as_dict(),
         "document_sha256": document_sha256,
@@ -171,6 +175,8 @@ def canonical_bytes(
 
 
 def check_sha256_hex(value: str) -> str:
+    if not isinstance(value, str):
+        raise ValueError("document_sha256 must be 64 hex digits (SHA-256 of the document bytes)")
     value = value.lower()
     if len(value) != 64 or not set(value) <= _HEX:
         raise ValueError("document_sha256 must be 64 hex digits (SHA-256 of the document bytes)")
@@ -195,7 +201,7 @@ class SignatureRecord:
 
     def expected_sha256(self) -> str:
         data = canonical_bytes(
-            self.points, self.device, self.resolution, self.document_sha256, self.consent_id
+            self.points, self.device, self.resolution, self.document_sha256, self.consent_id, self.captured_at
         )
         return hashlib.sha256(data).hexdigest()
 
@@ -214,9 +220,12 @@ def make_record(
     document_sha256 = check_sha256_hex(document_sha256)
     check_acceptable(points, resolution, rules)
     pts = tuple(points)
-    digest = hashlib.sha256(canonical_bytes(pts, device, resolution, document_sha256, consent_id)).hexdigest()
+    now = datetime.now(UTC)
+    canonical = canonical_bytes(pts, device, resolution, document_sha256, consent_id, now)
     png = render_png(pts, resolution, rules)
-    return SignatureRecord(pts, device, resolution, png, document_sha256, consent_id, digest)
+    return SignatureRecord(
+        pts, device, resolution, png, document_sha256, consent_id, hashlib.sha256(canonical).hexdigest(), now
+    )
 
 
 def verify(record: SignatureRecord, document_bytes: bytes) -> bool:

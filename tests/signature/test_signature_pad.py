@@ -75,6 +75,20 @@ def test_noise_and_lost_bytes_are_survived(rig, document_sha256: str) -> None:
     assert verify(record, DOCUMENT)
 
 
+def test_a_burst_of_random_bytes_on_the_line_breaks_nothing(rig, document_sha256: str) -> None:
+    emulator, pad, events = rig
+    pad.start_capture(document_sha256, None)
+    emulator.inject_noise(3000)  # ~1.7 s of line noise at 19200 8O1
+    assert wait_until(lambda: pad.decoder.dropped_bytes + 5 * pad.decoder.packets >= 2000)
+    res = pad.geometry.resolution
+    assert all(0 <= p.x <= res.width and 0 <= p.y <= res.height for p in pad.points)
+    assert events.errors == []
+    pad.clear()  # the person starts over; the pad still works
+    emulator.play(CROSS)
+    assert pad.pen_left.wait(3.0)
+    assert verify(pad.finish(), DOCUMENT)
+
+
 def test_silence_mid_signature_discards_it_and_capture_restarts(rig, document_sha256: str) -> None:
     emulator, pad, events = rig
     pad.start_capture(document_sha256, None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+from datetime import timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -67,6 +68,8 @@ def test_verify_fails_when_the_record_is_tampered_with(document_sha256: str) -> 
     moved = (dataclasses.replace(record.points[0], x=record.points[0].x + 1), *record.points[1:])
     assert not verify(dataclasses.replace(record, points=moved), DOCUMENT)
     assert not verify(dataclasses.replace(record, consent_id="consent-2"), DOCUMENT)
+    earlier = record.captured_at - timedelta(days=1)
+    assert not verify(dataclasses.replace(record, captured_at=earlier), DOCUMENT)
 
 
 def test_document_hash_must_be_sha256_hex() -> None:
