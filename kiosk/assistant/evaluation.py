@@ -91,17 +91,18 @@ def metrics(outcomes: list[Outcome], threshold: float) -> dict[str, float | int]
     }
 
 
-def calibrate(outcomes: list[Outcome]) -> float:
-    """The threshold that best separates, on these outcomes: maximise correct answers + right abstentions,
-    preferring the lowest such threshold (fewer needless hand-offs)."""
-    candidates = sorted({round(o.confidence, 3) for o in outcomes} | {0.0})
-    best, best_value = 0.0, -1.0
-    for raw in candidates:
-        threshold = round(raw + 0.0005, 4)
-        m = metrics(outcomes, threshold)
-        value = float(m["top1_accuracy"]) + float(m["out_of_scope_abstain_rate"])
-        if value > best_value + 1e-9:
-            best, best_value = threshold, value
+def calibrate(outcomes: list[Outcome], min_out_of_scope_abstain: float = 0.95) -> float:
+    """The lowest threshold that still abstains on ``min_out_of_scope_abstain`` of the out-of-scope
+    questions, choosing among those the one with the best top-1 accuracy. A margin above the 90 % target,
+    because a wrong answer about a financial rule does more harm than a hand-off to a person."""
+    candidates = sorted({round(o.confidence, 3) + 0.0005 for o in outcomes} | {0.0})
+    best, best_accuracy = 1.0, -1.0
+    for threshold in candidates:
+        m = metrics(outcomes, round(threshold, 4))
+        if float(m["out_of_scope_abstain_rate"]) < min_out_of_scope_abstain:
+            continue
+        if float(m["top1_accuracy"]) > best_accuracy + 1e-9:
+            best, best_accuracy = round(threshold, 4), float(m["top1_accuracy"])
     return best
 
 

@@ -17,6 +17,7 @@ from kiosk.assistant.catalogue import PLACEHOLDER, Catalogue
 LINES = ("finance", "debt", "integrated")
 # 해요체 endings the answers must use (the kiosk speaks politely and plainly, never 합쇼체 or 반말).
 _POLITE_END = re.compile(r"(요|죠|세요|까요)[.?!)]*$")
+_PLAIN_END = re.compile(r"[다니까냐자라][.?!]*$")  # 합쇼체 (…습니다) or 해라체 (…된다) sentences
 
 
 class FaqEntry(BaseModel):
@@ -107,7 +108,9 @@ def load_faq(faq_dir: str | Path = "", catalogue: Catalogue | None = None) -> li
             where = f"{path} entry {entry.id}"
             answer_ko = catalogue.render(entry.answer_ko, where)
             answer_en = catalogue.render(entry.answer_en, where)
-            if not _POLITE_END.search(answer_ko.strip()):
+            if not _POLITE_END.search(answer_ko.strip()) or any(
+                _PLAIN_END.search(line.strip()) for line in answer_ko.splitlines()
+            ):
                 raise ConfigError(
                     str(path), f"entry[{index}].answer_ko", answer_ko[-30:], "해요체 (ends in …요.)"
                 )

@@ -31,6 +31,45 @@ def clean_text(text: str, max_chars: int) -> str:
     return " ".join(text.split())[:max_chars]
 
 
+_KOREAN_COUNT = {
+    "한": 1,
+    "두": 2,
+    "세": 3,
+    "석": 3,
+    "네": 4,
+    "넉": 4,
+    "다섯": 5,
+    "여섯": 6,
+    "일곱": 7,
+    "여덟": 8,
+}
+_DURATION = re.compile(
+    r"(\d+|한|두|세|석|네|넉|다섯|여섯|일곱|여덟)\s*(일|개월|달|주|days?|months?|weeks?)(?![가-힣]*금)",
+    re.IGNORECASE,
+)
+_UNIT_DAYS = {"일": 1, "day": 1, "days": 1, "주": 7, "week": 7, "weeks": 7}
+
+
+def overdue_days(text: str) -> list[int]:
+    """Durations in a question ("연체 45일", "두 달째 밀렸어요", "3 months overdue"), in days."""
+    days = []
+    for number, unit in _DURATION.findall(text):
+        count = int(number) if number.isdigit() else _KOREAN_COUNT.get(number, 0)
+        if not number.isdigit() and unit in ("일",):
+            continue  # "한 일" is not a duration
+        days.append(count * _UNIT_DAYS.get(unit.lower(), 30))
+    return days
+
+
+@dataclass(frozen=True)
+class OverdueBand:
+    """A range of days overdue and the words it implies (the debt-adjustment track for that range)."""
+
+    min_days: int
+    max_days: int | None
+    adds: str
+
+
 @dataclass
 class SynonymTable:
     """Groups of words that mean the same here; the first spelling of each group is the canonical one."""
@@ -38,6 +77,8 @@ class SynonymTable:
     groups: list[list[str]] = field(default_factory=list)
     ignore: frozenset[str] = frozenset()
     user_words: list[str] = field(default_factory=list)
+    overdue_words: tuple[str, ...] = ()
+    overdue_bands: list[OverdueBand] = field(default_factory=list)
 
     @classmethod
     def load(cls, path: Path) -> SynonymTable:
@@ -60,7 +101,34 @@ class SynonymTable:
         for key, value in (("ignore.words", ignore), ("dictionary.words", user_words)):
             if not isinstance(value, list) or not all(isinstance(w, str) and w for w in value):
                 raise ConfigError(str(path), key, value, "a list of non-empty words")
-        return cls(groups=parsed, ignore=frozenset(ignore), user_words=list(user_words))
+        overdue = data.get("overdue", {})
+        bands: list[OverdueBand] = []
+        for index, band in enumerate(overdue.get("band", [])):
+            low, high, adds = band.get("min_days", 0), band.get("max_days"), band.get("adds")
+            if not isinstance(low, int) or not (high is None or isinstance(high, int)) or not adds:
+                raise ConfigError(str(path), f"overdue.band[{index}]", band, "min_days, max_days (int), adds")
+            bands.append(OverdueBand(low, high, str(adds)))
+        words = overdue.get("words", [])
+        if not isinstance(words, list):
+            raise ConfigError(str(path), "overdue.words", words, "a list of words")
+        return cls(
+            groups=parsed,
+            ignore=frozenset(ignore),
+            user_words=list(user_words),
+            overdue_words=tuple(str(w) for w in words),
+            overdue_bands=bands,
+        )
+
+    def overdue_hint(self, text: str) -> str:
+        """The words a stated delinquency implies: "연체 45일" → "사전채무조정 프리워크아웃"."""
+        if not any(word in text.lower() for word in self.overdue_words):
+            return ""
+        hints = []
+        for days in overdue_days(text):
+            for band in self.overdue_bands:
+                if days >= band.min_days and (band.max_days is None or days <= band.max_days):
+                    hints.append(band.adds)
+        return " ".join(hints)
 
 
 class KoreanAnalyzer:
@@ -75,6 +143,7 @@ class KoreanAnalyzer:
             if " " not in word.strip():
                 self._kiwi.add_user_word(word.strip(), "NNP")
         self._ignore = synonyms.ignore
+        self._synonyms = synonyms
         # variant morpheme sequence -> canonical morpheme sequence, longest variants tried first
         self._rewrites: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
         for group in synonyms.groups:
@@ -114,6 +183,9 @@ class KoreanAnalyzer:
 
     def terms(self, text: str) -> list[str]:
         """Canonical content morphemes (minus ignored words) plus Hangul character bigrams."""
+        hint = self._synonyms.overdue_hint(text)
+        if hint:
+            text = f"{text} {hint}"
         morphs = [t for t in self._fold_synonyms(self._morphemes(text)) if t not in self._ignore]
         bigrams: list[str] = []
         for word in morphs:

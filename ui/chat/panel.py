@@ -1,0 +1,283 @@
+"""ChatPanel: ask the FAQ assistant on the kiosk — large text, suggested questions, sources, hand-off.
+
+The assistant (Kiwi + the index, 1–3 s) loads on a worker thread and every question is answered there,
+so the GUI thread never waits. Signals for the host screen:
+- ``speakRequested(str)``: text to read aloud (the lobby's voice);
+- ``handoffRequested(str line, str transcript_masked)``: the visitor wants a person — take a ticket for
+  ``line`` (finance | debt | integrated) and pass the masked transcript with the visit;
+- ``assistantReady()``, ``answerShown(object)`` (a ``ChatAnswer``), ``loadFailed(str)``.
+Typed RRNs, phone and account numbers are masked before they are shown or kept.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from config import load_settings
+from kiosk.assistant import Assistant, ChatAnswer, Transcript, mask_chat_text
+
+log = logging.getLogger(__name__)
+
+LOADING_KO = "챗봇을 준비하고 있어요. 잠시만 기다려 주세요."
+FAILED_KO = "지금은 챗봇을 쓸 수 없어요. '직원 호출'을 눌러 주세요."
+PROMPT_KO = "궁금한 것을 적어 주세요 (Type your question)"
+
+
+def _default_loader() -> Assistant:
+    return Assistant.load(load_settings().assistant)
+
+
+class _AssistantWorker(QObject):
+    """Lives on the worker thread: loads the assistant, then answers one question at a time."""
+
+    loaded = Signal(object)  # list[tuple[str, str]]: suggested (entry id, question)
+    failed = Signal(str)
+    answered = Signal(object)  # ChatAnswer
+
+    def __init__(self, loader: Callable[[], Assistant]) -> None:
+        super().__init__()
+        self._loader = loader
+        self._assistant: Assistant | None = None
+
+    @Slot()
+    def load(self) -> None:
+        try:
+            self._assistant = self._loader()
+        except Exception as exc:  # shown as a calm message; the kiosk keeps working without the bot
+            log.exception("assistant failed to load")
+            self.failed.emit(exc.__class__.__name__)
+            return
+        self.loaded.emit([(item.id, item.entry.question) for item in self._assistant.suggestions()])
+
+    @Slot(str)
+    def ask(self, question: str) -> None:
+        if self._assistant is not None:
+            self.answered.emit(self._assistant.ask(question))
+
+    @Slot(str)
+    def ask_entry(self, entry_id: str) -> None:
+        if self._assistant is not None:
+            self.answered.emit(self._assistant.answer_entry(entry_id))
+
+
+def _bubble(text: str, role: str) -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # never render what someone typed as rich text
+    label.setWordWrap(True)
+    label.setProperty("role", role)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+    label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+    return label
+
+
+class ChatPanel(QWidget):
+    speakRequested = Signal(str)
+    handoffRequested = Signal(str, str)
+    assistantReady = Signal()
+    answerShown = Signal(object)
+    loadFailed = Signal(str)
+    _askRequested = Signal(str)
+    _entryRequested = Signal(str)
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        loader: Callable[[], Assistant] | None = None,
+        voice_enabled: bool = False,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("chatPanel")
+        self.voice_enabled = voice_enabled
+        self.transcript = Transcript()
+        self._last_line = "integrated"
+        self._last_spoken = ""
+        self._build()
+        self._thread = QThread()
+        self._thread.setObjectName("chat-assistant")
+        self._worker = _AssistantWorker(loader or _default_loader)
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.load)
+        self._askRequested.connect(self._worker.ask)
+        self._entryRequested.connect(self._worker.ask_entry)
+        self._worker.loaded.connect(self._on_loaded)
+        self._worker.failed.connect(self._on_failed)
+        self._worker.answered.connect(self._on_answered)
+        self._thread.start()
+
+    # ----- layout
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        self.status = _bubble(LOADING_KO, "hint")
+        self.status.setObjectName("chatStatus")
+        layout.addWidget(self.status)
+
+        self.suggestions = QFrame()
+        self.suggestions.setObjectName("chatSuggestions")
+        self._suggestion_grid = QGridLayout(self.suggestions)
+        layout.addWidget(self.suggestions)
+
+        self._conversation = QWidget()
+        self._conversation_layout = QVBoxLayout(self._conversation)
+        self._conversation_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self._conversation)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll = scroll
+        bar = scroll.verticalScrollBar()
+        bar.rangeChanged.connect(lambda _lo, hi: bar.setValue(hi))  # keep the newest answer in view
+        layout.addWidget(scroll, 1)
+
+        actions = QHBoxLayout()
+        self.read_button = self._button("다시 듣기\nRead aloud", "chatReadAloud", "secondary")
+        self.read_button.clicked.connect(self._read_again)
+        self.handoff_button = self._button("상담사 연결\nTalk to a counselor", "chatHandoff", "big")
+        self.handoff_button.clicked.connect(self.request_handoff)
+        actions.addWidget(self.read_button)
+        actions.addWidget(self.handoff_button)
+        layout.addLayout(actions)
+
+        entry = QHBoxLayout()
+        self.input = QLineEdit()
+        self.input.setObjectName("chatInput")
+        self.input.setPlaceholderText(PROMPT_KO)
+        self.input.setMaxLength(300)
+        self.input.returnPressed.connect(self.submit)
+        self.ask_button = self._button("묻기\nAsk", "chatAsk", "primary")
+        self.ask_button.clicked.connect(self.submit)
+        entry.addWidget(self.input, 1)
+        entry.addWidget(self.ask_button)
+        layout.addLayout(entry)
+        self._set_enabled(False)
+
+    @staticmethod
+    def _button(text: str, name: str, role: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.setProperty("role", role)
+        button.setAccessibleName(text.replace("\n", " "))
+        button.setAutoDefault(False)
+        return button
+
+    def _set_enabled(self, enabled: bool) -> None:
+        for widget in (self.input, self.ask_button, self.read_button):
+            widget.setEnabled(enabled)
+
+    # ----- worker callbacks (GUI thread, queued)
+    @Slot(object)
+    def _on_loaded(self, suggestions: list[tuple[str, str]]) -> None:
+        for index, (entry_id, question) in enumerate(suggestions):
+            button = self._button(question, f"chatSuggestion_{entry_id}", "choice")
+            button.clicked.connect(lambda _checked=False, e=entry_id, q=question: self._ask_entry(e, q))
+            self._suggestion_grid.addWidget(button, index // 2, index % 2)
+        self.status.setText(
+            "무엇이든 물어보세요. 아래 질문을 눌러도 돼요. (Ask anything, or tap a question.)"
+        )
+        self._set_enabled(True)
+        self.assistantReady.emit()
+
+    @Slot(str)
+    def _on_failed(self, reason: str) -> None:
+        self.status.setText(FAILED_KO)
+        self.loadFailed.emit(reason)
+
+    @Slot(object)
+    def _on_answered(self, answer: ChatAnswer) -> None:
+        self._add(answer.answer_ko, "answer")
+        self._add(answer.answer_en, "hint")
+        if answer.abstained:
+            self.transcript.add("bot", f"(abstained: {answer.reason})")
+        else:
+            self._add(f"출처 (source): {answer.source} · 기준일 {answer.effective}", "hint")
+            self.transcript.add("bot", f"[{answer.entry_id}] {answer.question}")
+        self._last_line = answer.line
+        self.handoff_button.setProperty("role", "primary" if answer.handoff_offered else "big")
+        self.handoff_button.style().polish(self.handoff_button)
+        self._last_spoken = answer.answer_ko
+        if self.voice_enabled:
+            self.speakRequested.emit(answer.answer_ko)
+        self.answerShown.emit(answer)
+
+    # ----- actions
+    @Slot()
+    def submit(self) -> None:
+        question = self.input.text().strip()
+        if not self.input.isEnabled():
+            return
+        self.input.clear()
+        masked = mask_chat_text(question)
+        if masked:
+            self._add(masked, "question")
+        self.transcript.add("visitor", question)  # Transcript masks again; raw text is never kept
+        self._askRequested.emit(question)
+
+    def ask(self, question: str) -> None:
+        """Ask programmatically (the lobby's virtual keyboard or a test)."""
+        self.input.setText(question)
+        self.submit()
+
+    def _ask_entry(self, entry_id: str, question: str) -> None:
+        self._add(question, "question")
+        self.transcript.add("visitor", question)
+        self._entryRequested.emit(entry_id)
+
+    @Slot()
+    def request_handoff(self) -> None:
+        self.handoffRequested.emit(self._last_line, self.transcript.text())
+
+    def _read_again(self) -> None:
+        if self._last_spoken:
+            self.speakRequested.emit(self._last_spoken)
+
+    def _add(self, text: str, role: str) -> None:
+        label = _bubble(text, role)
+        self._conversation_layout.insertWidget(self._conversation_layout.count() - 1, label)
+
+    def conversation_texts(self) -> list[str]:
+        """What is on screen, oldest first (for tests and the staff view)."""
+        out: list[str] = []
+        for i in range(self._conversation_layout.count()):
+            item = self._conversation_layout.itemAt(i)
+            widget: Any = item.widget() if item is not None else None
+            if isinstance(widget, QLabel):
+                out.append(widget.text())
+        return out
+
+    # ----- lifecycle
+    def reset(self) -> None:
+        """Forget the conversation (idle wipe, next visitor)."""
+        self.transcript.clear()
+        self._last_line, self._last_spoken = "integrated", ""
+        self.input.clear()
+        while self._conversation_layout.count() > 1:
+            item = self._conversation_layout.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+
+    def shutdown(self) -> None:
+        """Stop the worker thread; call before the application quits (tests do it in teardown)."""
+        if self._thread.isRunning():
+            self._thread.quit()
+            self._thread.wait(10_000)
+
+    def closeEvent(self, event: Any) -> None:
+        self.shutdown()
+        super().closeEvent(event)
