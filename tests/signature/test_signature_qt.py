@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt, QThread
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt, QThread
 from PySide6.QtGui import QInputDevice, QPointingDevice, QTabletEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -21,6 +21,19 @@ from ui.adapters.signature_pad_adapter import SignaturePadAdapter
 from ui.widgets.signature_canvas import CLEAR_TEXT, SignatureCanvas
 
 from .conftest import CROSS, DOCUMENT, DOT
+
+
+class PaintTimes(QObject):
+    """Event filter noting when the surface paints (the moment ink reaches the screen)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.times: list[float] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.times.append(time.monotonic())
+        return False
 
 
 @pytest.fixture
@@ -56,6 +69,8 @@ def test_pad_points_reach_the_gui_thread_and_the_mirror(qtbot, canvas, pad_rig, 
         threads.add(QThread.currentThread() is gui_thread)
 
     adapter.point.connect(on_point)
+    paints = PaintTimes()
+    canvas.surface.installEventFilter(paints)
     with qtbot.waitSignal(adapter.started, timeout=3000):
         adapter.begin(document_sha256, "consent-7")
     emulator.play(CROSS, block=False)  # the GUI event loop keeps running while the pad replays
@@ -69,9 +84,14 @@ def test_pad_points_reach_the_gui_thread_and_the_mirror(qtbot, canvas, pad_rig, 
     record = ready.args[0]
     assert verify(record, DOCUMENT) and len(strokes_of(record.points)) == 2
     sent = [s.sent_at for s in emulator.sent if s.pen_down]
+    qtbot.waitUntil(lambda: bool(paints.times) and paints.times[-1] >= arrivals[-1], timeout=3000)
     latency = summarize_ms([a - s for s, a in zip(sent, arrivals, strict=True)])
-    print(f"pen event -> GUI thread latency: {latency}")  # figures for the closing note (-s shows them)
-    assert latency["p95_ms"] < 250  # generous: a loaded 2-core CI box, still far below a visible lag
+    on_screen = summarize_ms(
+        [next(p for p in paints.times if p >= a) - s for s, a in zip(sent, arrivals, strict=True)]
+    )
+    # Figures for the closing note (pytest -s shows them).
+    print(f"pen event -> GUI thread: {latency}; pen event -> surface painted: {on_screen}")
+    assert latency["p95_ms"] < 500  # generous for a loaded 2-core CI box; typical is a few ms
 
 
 def test_adapter_reports_refusal_and_unplug_as_signals(qtbot, pad_rig, document_sha256: str) -> None:
