@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from config import resource_path
+from config import Settings, resource_path
 from config.loader import read_toml
 from db.base import utcnow
 from db.models import Center, Intake, Visit
@@ -69,6 +69,22 @@ class VisitService:
         self.lines = lines or service_lines()
         self.consent_items = consent_items
         self._center_id: uuid.UUID | None = None
+
+    @classmethod
+    def from_settings(
+        cls, sessions: sessionmaker[Session], settings: Settings, **kwargs: Any
+    ) -> VisitService:
+        """A service for this center with the data files the settings name (``visit.*_file``/``_dir``)."""
+        visit = settings.visit
+        return cls(
+            sessions,
+            center_code=settings.app.center_code,
+            timezone=settings.app.timezone,
+            catalogue=shipped_catalogue(visit.products_dir),
+            questions=questionnaire(visit.questionnaire_file),
+            lines=service_lines(visit.service_lines_file),
+            **kwargs,
+        )
 
     def today(self) -> date:
         return self.queue_clock.service_date(self.now())

@@ -71,3 +71,11 @@ def test_text_output_lists_every_program(tmp_path: Path, capsys: pytest.CaptureF
     assert code == 0
     for program_id in shipped_catalogue().ids:
         assert f"({program_id})" in out
+
+
+def test_bench_command_reports_both_catalogues(capsys: pytest.CaptureFixture[str]):
+    code, out, _ = run_cli(["bench", "match", "--json", "--applicants", "5"], capsys)
+    assert code == 0
+    figures = json.loads(out)
+    assert figures["seeded"]["programs"] == 16 and figures["generated_180"]["programs"] == 180
+    assert figures["generated_180"]["ms_per_applicant"] > 0

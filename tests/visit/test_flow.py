@@ -248,3 +248,21 @@ def test_identified_person_is_stored_encrypted_when_keys_are_given(sessions: ses
         assert stored is not None and stored.rrn_masked == "790502-1******"
         assert b"1234567" not in (stored.rrn_enc or b"")
     assert BIRTH_DATE.year == 1979
+
+
+def test_service_from_settings_uses_the_configured_data_files(sqlite_engine: Engine, tmp_path):
+    from config import load_settings
+
+    lines = tmp_path / "lines.toml"
+    lines.write_text(
+        '[[line]]\ncode = "D"\nname_ko = "대출"\nname_en = "Loans"\ndescription_ko = "대출"\n'
+        'description_en = "loans"\ndefault_service_minutes = 7\n',
+        encoding="utf-8",
+    )
+    site = tmp_path / "site.toml"
+    site.write_text(
+        f'[app]\ncenter_code = "incheon"\n[visit]\nservice_lines_file = "{lines}"\n', encoding="utf-8"
+    )
+    service = VisitService.from_settings(make_sessionmaker(sqlite_engine), load_settings(site))
+    info = service.start("ticket_only").take_ticket("D")
+    assert info.display == "D-001" and service.center_code == "incheon"
