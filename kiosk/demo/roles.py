@@ -15,6 +15,7 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,7 +25,7 @@ from devices.id.emulators.identities import SyntheticIdentity
 from kiosk.client import EventStream, HubClient, HubRefused, HubUnavailable, LobbyOutbox
 from kiosk.client.signatures import signature_payload
 from kiosk.demo.devices import DemoPad, DemoPrinter, DemoScanner
-from kiosk.hub.schemas import VisitSubmission
+from kiosk.hub.schemas import DocumentOut, VisitSubmission
 from kiosk.matching import match
 from kiosk.queue.lines import service_lines
 
@@ -247,28 +248,30 @@ class DeskRole:
         visit_id = ticket.visit_id
         case = clock.run("case_view", lambda: self.client.case(visit_id))
         top = [v for v in case.verdicts if v.get("verdict") == "eligible"]
-        outcome = (
-            "debt_adjustment"
-            if any(str(v["id"]).startswith("ccrs.") for v in top)
-            else ("applied" if top else "information_only")
-        )
+        outcome = "information_only"
+        if any(str(v["id"]).startswith("ccrs.") for v in top):
+            outcome = "debt_adjustment_applied"
+        elif any(str(v["id"]).startswith("court.") for v in top):
+            outcome = "court_referral"
         self.client.add_note(visit_id, f"시연 상담: 적합 제도 {len(top)}개 안내")
         self.client.set_outcome(visit_id, outcome, [str(v["id"]) for v in top[:3]])
         documents = []
         for template in DOCUMENTS:
-            doc = clock.run(
-                f"generate_{template}", lambda t=template: self.client.generate_document(visit_id, t)
+            doc: DocumentOut = clock.run(
+                f"generate_{template}", partial(self.client.generate_document, visit_id, template)
             )
-            clock.run(f"push_{template}", lambda d=doc: self.client.push_document(d.id))
-            signed = clock.run(
-                f"await_signature_{template}", lambda d=doc: self._await_signed(d.id, sign_timeout_s)
+            clock.run(f"push_{template}", partial(self.client.push_document, doc.id))
+            signed: DocumentOut = clock.run(
+                f"await_signature_{template}", partial(self._await_signed, doc.id, sign_timeout_s)
             )
-            archived = clock.run(f"archive_{template}", lambda d=doc: self.client.archive_document(d.id))
+            archived: DocumentOut = clock.run(
+                f"archive_{template}", partial(self.client.archive_document, doc.id)
+            )
             pdf = self.client.document_pdf(doc.id)
             path = out / "pdf" / f"{ticket.display}-{template}.pdf"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(pdf)
-            entry = {
+            entry: dict[str, Any] = {
                 "document_id": str(doc.id),
                 "template": template,
                 "unsigned_sha256": doc.sha256,

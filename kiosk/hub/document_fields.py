@@ -21,12 +21,13 @@ TITLES: dict[str, tuple[str, str]] = {
     "aftercare_plan": ("사후관리 계획", "After-care plan"),
 }
 OUTCOME_KO = {
-    "applied": "지원 신청",
-    "referred": "다른 기관 연계",
-    "information_only": "안내만 받음",
-    "debt_adjustment": "채무조정 신청",
+    "debt_adjustment_applied": "채무조정 신청",
+    "loan_approved": "대출 승인",
+    "business_loan_approved": "사업자금 대출 승인",
     "court_referral": "법원 절차 안내",
-    "no_show": "미방문",
+    "employment_referral": "고용 지원 연계",
+    "welfare_referral": "복지 연계",
+    "information_only": "안내만 받음",
     "other": "기타",
 }
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import statistics
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query
 from sqlalchemy import func, select
@@ -25,12 +26,8 @@ router = APIRouter(tags=["aftercare"])
 def plan(
     visit_id: uuid.UUID, body: AftercareIn, principal: CounselorDep, session: SessionDep
 ) -> list[FollowUpOut]:
-    try:
-        from kiosk.aftercare import plan_followups
-    except ImportError:
-        raise HubError(
-            503, "aftercare_unavailable", "사후관리 계획 기능을 아직 쓸 수 없어요.", "After-care planning is not installed."
-        ) from None
+    from kiosk.aftercare import AftercareError, plan_followups
+
     visit = load_visit(session, principal, visit_id)
     case = load_case(session, visit)
     outcome = body.outcome or case.outcome
@@ -42,10 +39,17 @@ def plan(
             "Set the case outcome before planning after-care.",
         )
     case.counselor_id = case.counselor_id or principal.id
-    rows = plan_followups(session, case, outcome)
+    try:
+        rows = plan_followups(session, case.id, start=_today(), outcome=outcome, counselor_id=principal.id)
+    except AftercareError as exc:
+        raise HubError(409, exc.code.lower(), exc.ko, exc.en) from None
     append_event(session, principal.actor, "aftercare.plan", f"case:{case.id}", {"count": len(rows)})
     session.commit()
     return [followup_out(f) for f in rows]
+
+
+def _today() -> date:
+    return datetime.now(ZoneInfo("Asia/Seoul")).date()
 
 
 @router.get("/aftercare/due", response_model=list[FollowUpOut], summary="Follow-ups due (mine by default)")
@@ -55,9 +59,16 @@ def due(
     within_days: Annotated[int, Query(ge=0, le=366)] = 7,
     everyone: bool = False,
 ) -> list[FollowUpOut]:
-    if everyone and not principal.is_counselor("center_manager"):
+    from kiosk.aftercare import due_followups
+
+    if not everyone:
+        return [
+            followup_out(f)
+            for f in due_followups(session, principal.id, on=_today(), within_days=within_days)
+        ]
+    if not principal.is_counselor("center_manager"):
         raise HubError(403, "forbidden", "센터 전체 목록은 관리자만 볼 수 있어요.", "Managers only.")
-    until = date.today() + timedelta(days=within_days)
+    until = _today() + timedelta(days=within_days)
     query = (
         select(FollowUp)
         .join(Case, Case.id == FollowUp.case_id)
@@ -67,8 +78,6 @@ def due(
         )
         .order_by(FollowUp.due_date)
     )
-    if not everyone:
-        query = query.where(FollowUp.counselor_id == principal.id)
     return [followup_out(f) for f in session.scalars(query).all()]
 
 

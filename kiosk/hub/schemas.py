@@ -308,8 +308,16 @@ class NoteOut(BaseModel):
 
 
 class OutcomeIn(Strict):
+    # The outcomes of config/aftercare.toml (each plans its own follow-ups), plus "other".
     outcome: Literal[
-        "applied", "referred", "information_only", "debt_adjustment", "court_referral", "no_show", "other"
+        "debt_adjustment_applied",
+        "loan_approved",
+        "business_loan_approved",
+        "court_referral",
+        "employment_referral",
+        "welfare_referral",
+        "information_only",
+        "other",
     ]
     referrals: Annotated[list[Annotated[str, Field(max_length=60)]], Field(max_length=20)] = []
 

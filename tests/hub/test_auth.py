@@ -123,7 +123,7 @@ def test_other_center_cannot_read_or_change(hub: Hub) -> None:
     assert hub.http.get(f"/visits/{visit_id}/case", headers=outsider).status_code == 403
     assert hub.http.post(f"/visits/{visit_id}/person/reveal", headers=outsider).status_code == 403
     assert hub.http.post(f"/visits/{visit_id}/notes", json={"text": "x"}, headers=outsider).status_code == 403
-    r = hub.http.put(f"/visits/{visit_id}/outcome", json={"outcome": "applied"}, headers=outsider)
+    r = hub.http.put(f"/visits/{visit_id}/outcome", json={"outcome": "loan_approved"}, headers=outsider)
     assert r.status_code == 403 and "다른 센터" in r.json()["error"]["message_ko"]
     # A lobby of the other center replaying this visit id is refused too.
     assert (

@@ -143,10 +143,10 @@ def test_notes_and_outcome(hub_sqlite: Hub) -> None:
     )
     assert notes.json()[0]["text"] == "채무 목록 확인"
     r = hub_sqlite.http.put(
-        f"/visits/{visit_id}/outcome", json={"outcome": "debt_adjustment"}, headers=counselor
+        f"/visits/{visit_id}/outcome", json={"outcome": "debt_adjustment_applied"}, headers=counselor
     )
     assert r.status_code == 200
     case = hub_sqlite.http.get(f"/visits/{visit_id}/case", headers=counselor).json()
-    assert case["outcome"] == "debt_adjustment" and case["status"] == "completed"
+    assert case["outcome"] == "debt_adjustment_applied" and case["status"] == "completed"
     missing = hub_sqlite.http.get(f"/visits/{uuid.uuid4()}/case", headers=counselor)
     assert missing.status_code == 404 and missing.json()["error"]["message_ko"]
