@@ -126,7 +126,7 @@ def render_document(
         raise DocumentFieldError(template, missing)
     if (signature_png is None) != (signature_hash is None):
         raise ValueError("a signed document needs both the signature image and its record hash")
-    doc_id = doc_id or f"DOC-{uuid.uuid4().hex[:12].upper()}"
+    doc_id = doc_id or str(uuid.uuid4())  # the same id becomes the archived Document row's key
     story = spec.build(fields, doc_id)
     if signature_png is not None and signature_hash is not None:
         from printers.documents.templates import signature_block

@@ -15,7 +15,16 @@ from xml.sax.saxutils import escape
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Image, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    Image,
+    KeepTogether,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from config.consent import consent_set, consent_text_sha256
 from printers.documents.render import FONT, FONT_BOLD
@@ -80,7 +89,10 @@ def consent(fields: Mapping[str, Any], doc_id: str) -> list[Flowable]:
             para(f"근거 Legal basis: {item.legal_basis} · 항목 버전 {item.version}", SMALL),
             para(f"선택 Decision: {mark[state]}", ParagraphStyle("d", parent=BODY, fontName=FONT_BOLD)),
         ]
-        story.append(KeepTogether(block))
+        # A page break before an item that would not fit keeps it whole (cheaper than KeepTogether,
+        # which lays every paragraph out twice).
+        story.append(CondPageBreak(80 * mm))
+        story.extend(block)
     story.append(Spacer(1, 4 * mm))
     story.append(
         para("각 항목은 따로 동의하거나 거부할 수 있어요. 선택 항목은 거부해도 상담을 받을 수 있어요.")

@@ -23,6 +23,7 @@ from printers.escpos.parser import Command, EscPosParser
 log = logging.getLogger(__name__)
 
 GARBAGE = b"\xff\x00\xa5"  # breaks the fixed-bit pattern of a status byte
+CATCH_UP_S = 0.002  # further behind schedule than this means the wire went quiet in between
 
 
 class EmulatedPrinter:
@@ -162,11 +163,19 @@ class EmulatedPrinter:
         wire_free_at = 0.0
         chunk = max(1, int(self.rate / 200))  # about 5 ms of line time per read
         while self._running:
-            data = self._endpoint.read(timeout=0.02, max_bytes=chunk)
-            if not data:
-                continue
-            # Bytes come off the wire one after another at line rate; catch up before using them.
-            wire_free_at = max(wire_free_at, time.monotonic()) + len(data) / self.rate
+            # Data already waiting means the wire was busy all along; having to wait means it was idle.
+            data = self._endpoint.read(timeout=0, max_bytes=chunk)
+            idle = not data
+            if idle:
+                data = self._endpoint.read(timeout=0.02, max_bytes=chunk)
+                if not data:
+                    continue
+            # Bytes come off the wire one after another at line rate; within a burst the schedule is
+            # absolute, so a late wake-up is not added to every later byte.
+            now = time.monotonic()
+            if idle or now - wire_free_at > CATCH_UP_S:
+                wire_free_at = max(wire_free_at, now)
+            wire_free_at += len(data) / self.rate
             delay = wire_free_at - time.monotonic()
             if delay > 0:
                 time.sleep(delay)  # emulating the wire's speed, not waiting for a result

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from sqlalchemy import Engine
 
 from config.consent import consent_set
 from printers.documents.demo_cert import make_demo_credentials
@@ -82,3 +83,23 @@ def test_missing_field_is_a_clear_error() -> None:
     with pytest.raises(DocumentFieldError) as caught:
         render_document("intake_summary", fields)
     assert caught.value.missing == ["verdicts"] and caught.value.code == "DOC-TEMPLATE-FIELD"
+
+
+def test_archived_document_keeps_id_version_and_hash_of_the_stored_bytes(engine: Engine) -> None:
+    import hashlib
+
+    from db.models.documents import Document
+    from db.session import make_sessionmaker
+    from printers.documents.archive import archive_document
+
+    credentials = make_demo_credentials()
+    doc = render_document("consent", SAMPLE_DOCUMENT_FIELDS["consent"])
+    signed = pades_sign(doc.pdf, DocumentSigner.from_demo(credentials))
+    sessions = make_sessionmaker(engine)
+    doc_uuid = archive_document(sessions, doc, pdf=signed)
+    assert str(doc_uuid) == doc.doc_id
+    with sessions() as session:
+        row = session.get(Document, doc_uuid)
+        assert row is not None and row.pdf == signed and row.template_version == "1"
+        assert row.sha256 == hashlib.sha256(signed).hexdigest()
+        assert validate_pades(row.pdf or b"", (credentials.ca_cert_pem,))

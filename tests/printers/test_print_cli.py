@@ -27,3 +27,15 @@ def test_print_sample_writes_bins_pngs_and_signed_pdfs(
 def test_print_test_without_a_port_says_what_to_do(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["print", "test"]) == 2
     assert "--port" in capsys.readouterr().err
+
+
+def test_print_test_on_a_port_reports_health(capsys: pytest.CaptureFixture[str]) -> None:
+    from printers.escpos.emulator import EmulatedPrinter
+
+    with EmulatedPrinter("bixolon-srp-350iii") as emulator:
+        assert main(["print", "test", "--port", emulator.port_name]) == 0
+        assert emulator.wait_for_jobs(1, 5) and "TEST" in emulator.jobs[0].text
+        emulator.paper_out()
+        assert main(["print", "test", "--port", emulator.port_name]) == 1
+    out = capsys.readouterr().out
+    assert "before: ready" in out and "after: ready" in out and "paper_out [PRN-PAPER-OUT]" in out
