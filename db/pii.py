@@ -17,6 +17,12 @@ _RRN_TEXT = re.compile(r"(?<!\d)(\d{6})\s?[-‐–]?\s?([1-8])(\d{6})(?!\d)")
 # when in doubt, mask).
 _RRN_LOG = re.compile(r"(?<!\d)(\d{6})[\s-]?([0-9])\d{6}(?!\d)")
 _PHONE_LOG = re.compile(r"(?<!\d)(01[016789])[\s.-]?(\d{3,4})[\s.-]?(\d{4})(?!\d)")
+# Identifiers that are not personal data but can contain RRN- or phone-shaped digit runs by chance:
+# canonical UUIDs (row ids) and long hex digests with at least one letter (sha256 of documents).
+_HEX_TOKEN = re.compile(
+    r"(?<![0-9A-Za-z])(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+    r"|(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{32,})(?![0-9A-Za-z])"
+)
 _CENTURY = {"1": 1900, "2": 1900, "5": 1900, "6": 1900, "3": 2000, "4": 2000, "7": 2000, "8": 2000}
 
 
@@ -90,10 +96,24 @@ def mask_phone(text: str) -> str:
     return f"{digits[:3]}-****-{digits[-4:]}"
 
 
-def mask_pii_text(text: str) -> str:
-    """Mask everything shaped like an RRN or a Korean mobile number in free text."""
+def _mask_plain(text: str) -> str:
     text = _RRN_LOG.sub(lambda m: f"{m.group(1)}-{m.group(2)}******", text)
     return _PHONE_LOG.sub(lambda m: f"{m.group(1)}-****-{m.group(3)}", text)
+
+
+def mask_pii_text(text: str) -> str:
+    """Mask everything shaped like an RRN or a Korean mobile number in free text.
+
+    UUIDs and hex digests are left whole: a row id such as ``…-0101-2345-…`` is not a phone number.
+    """
+    parts: list[str] = []
+    last = 0
+    for token in _HEX_TOKEN.finditer(text):
+        parts.append(_mask_plain(text[last : token.start()]))
+        parts.append(token.group())
+        last = token.end()
+    parts.append(_mask_plain(text[last:]))
+    return "".join(parts)
 
 
 class PiiMaskingFilter(logging.Filter):

@@ -126,3 +126,22 @@ def test_configured_logging_masks_every_handler() -> None:
         root.removeHandler(handler)
     line = stream.getvalue()
     assert "1234567" not in line and "2222" not in line and "900101-1******" in line
+
+
+@given(st.uuids(), st.binary(min_size=32, max_size=32))
+@settings(max_examples=300, deadline=None)
+def test_row_ids_and_digests_are_not_mistaken_for_pii(row_id: object, data: bytes) -> None:
+    import hashlib
+
+    digest = hashlib.sha256(data).hexdigest()
+    text = f"person:{row_id} document {digest}"
+    if any(c in "abcdef" for c in digest):
+        assert mask_pii_text(text) == text
+    assert mask_pii_text(f"person:{row_id}") == f"person:{row_id}"
+
+
+def test_a_uuid_with_a_phone_shaped_middle_stays_whole_but_a_real_number_beside_it_is_masked() -> None:
+    row_id = "8c1ff010-1234-4678-9abc-def012345678"
+    assert mask_pii_text(f"visit {row_id}") == f"visit {row_id}"
+    assert mask_pii_text(f"visit {row_id} 010-1234-5678") == f"visit {row_id} 010-****-5678"
+    assert mask_pii_text("12345678901234567890123456789012 900101-1234567").endswith("900101-1******")
