@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
+import pytest
 from sqlalchemy import inspect
 
 import db.models
 from db.migrate import MIGRATIONS_DIR, current_revision, drift, head_revision, upgrade
 from db.session import make_engine
-
-KIOSK = str(Path(sys.executable).parent / "kiosk")
+from kiosk.cli import main
 
 
 def test_there_is_one_initial_revision() -> None:
@@ -46,15 +42,12 @@ def test_drift_is_detected_when_the_schema_lags(db_url: str) -> None:
         engine.dispose()
 
 
-def test_kiosk_db_upgrade_and_check_from_the_command_line(db_url: str) -> None:
-    up = subprocess.run([KIOSK, "db", "upgrade", "--db", db_url], capture_output=True, text=True, timeout=120)
-    assert up.returncode == 0, up.stderr
-    assert "-> 0001" in up.stdout
-    again = subprocess.run(
-        [KIOSK, "--db", db_url, "db", "upgrade"], capture_output=True, text=True, timeout=120
-    )
-    assert again.returncode == 0 and "already at 0001" in again.stdout
-    check = subprocess.run(
-        [KIOSK, "db", "check", "--db", db_url], capture_output=True, text=True, timeout=120
-    )
-    assert check.returncode == 0 and "in step" in check.stdout
+def test_kiosk_db_upgrade_and_check_from_the_command_line(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", "upgrade", "--db", db_url]) == 0
+    assert "-> 0001" in capsys.readouterr().out
+    assert main(["--db", db_url, "db", "upgrade"]) == 0
+    assert "already at 0001" in capsys.readouterr().out
+    assert main(["db", "check", "--db", db_url]) == 0
+    assert "in step" in capsys.readouterr().out
