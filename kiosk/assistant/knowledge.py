@@ -79,6 +79,7 @@ def load_faq(faq_dir: str | Path = "", catalogue: Catalogue | None = None) -> li
         raise ConfigError(str(directory), "(files)", "no *.toml", "a directory with FAQ files")
     catalogue = catalogue if catalogue is not None else Catalogue.load()
     seen: dict[str, str] = {}
+    phrasings: dict[str, str] = {}  # normalised question -> entry id: one phrasing, one entry
     result: list[Answerable] = []
     for path in files:
         data = read_toml(path)
@@ -100,6 +101,16 @@ def load_faq(faq_dir: str | Path = "", catalogue: Catalogue | None = None) -> li
                     str(path), f"entry[{index}].id", entry.id, f"unique (also in {seen[entry.id]})"
                 )
             seen[entry.id] = str(path)
+            for text in (entry.question, *entry.paraphrases):
+                key = _normalise(text)
+                other = phrasings.setdefault(key, entry.id)
+                if other != entry.id:
+                    raise ConfigError(
+                        str(path),
+                        f"entry[{index}].paraphrases",
+                        text,
+                        f"a phrasing no other entry has ({other})",
+                    )
             for program_id in entry.programs:
                 if program_id not in catalogue.programs:
                     raise ConfigError(
@@ -121,6 +132,10 @@ def load_faq(faq_dir: str | Path = "", catalogue: Catalogue | None = None) -> li
                 Answerable(entry, answer_ko.strip(), answer_en.strip(), source, effective, str(path))
             )
     return result
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"[\s?.!,~]", "", text.lower())
 
 
 def placeholders(entries: list[Answerable]) -> int:

@@ -102,3 +102,15 @@ def test_faq_check_command(faq_copy: Path, capsys: pytest.CaptureFixture[str]) -
     assert main(["faq", "check", "--dir", str(faq_copy)]) == 2
     err = capsys.readouterr().err
     assert "debt.toml" in err and "debt.what" in err
+
+
+def test_the_same_phrasing_in_two_entries_is_refused(faq_copy: Path) -> None:
+    _edit(
+        faq_copy,
+        "visit.toml",
+        '"대기 시간이 얼마나 돼요?",',
+        '"대기 시간이 얼마나 돼요?",\n  "번호표 어디서 받아요",',
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_faq(faq_copy)
+    assert "visit.ticket" in caught.value.allowed

@@ -56,3 +56,36 @@ def test_bad_synonym_files(tmp_path: Path) -> None:
     bad.write_text("[[group]\n", encoding="utf-8")
     with pytest.raises(ConfigError):
         SynonymTable.load(bad)
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("연체 20일째예요", [20]),
+        ("두 달째 밀렸어요", [60]),
+        ("3개월 넘게 연체", [90]),
+        ("3 months overdue", [90]),
+    ],
+)
+def test_overdue_durations(text: str, days: list[int]) -> None:
+    from kiosk.assistant.language import overdue_days
+
+    assert overdue_days(text) == days
+
+
+def test_stated_delinquency_finds_its_track(assistant: Assistant) -> None:
+    assert assistant.ask("연체 45일 됐는데 어떡해요").entry_id == "debt.pre_workout"
+    assert assistant.ask("연체가 벌써 100일이에요").entry_id == "debt.individual_workout"
+    # a duration without a delinquency word adds nothing
+    assert assistant.index.analyzer.terms("6개월 전에 대출") == assistant.index.analyzer.terms(
+        "6개월 전에 대출"
+    )
+    assert "개인워크아웃" not in assistant.index.analyzer.terms("6개월 전에 대출")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=200))
+def test_overdue_days_never_crash(text: str) -> None:
+    from kiosk.assistant.language import overdue_days
+
+    assert all(d >= 0 for d in overdue_days(text))
