@@ -5,6 +5,7 @@ Not a timed test (``kiosk bench id``): exact-match rate per field and latency pe
 
 from __future__ import annotations
 
+import resource
 import statistics
 import time
 from collections.abc import Callable
@@ -27,6 +28,7 @@ class LevelResult:
     matches: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIELDS, 0))
     totals: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIELDS, 0))
     latencies: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # our process + Tesseract children, per card
     errors: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
@@ -40,6 +42,9 @@ class LevelResult:
                 "median": round(1000 * statistics.median(lat), 1) if lat else None,
                 "p95": round(1000 * p95, 1) if lat else None,
             },
+            # CPU seconds spent per card (this process + the Tesseract processes): what a card costs
+            # on an idle machine, independent of other load sharing the cores
+            "cpu_ms": {"median": round(1000 * statistics.median(self.cpu), 1) if self.cpu else None},
             "errors": self.errors,
         }
 
@@ -69,6 +74,12 @@ def _score(result: LevelResult, identity: SyntheticIdentity, kind: DocumentKind,
     result.matches["name+rrn"] += int(got["name"] == expected["name"] and got["rrn"] == expected["rrn"])
 
 
+def _cpu_seconds() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def run_bench(
     count: int = 200,
     levels: tuple[str, ...] = LEVELS,
@@ -86,12 +97,14 @@ def run_bench(
             kind = DocumentKind.RESIDENT_CARD if index % 2 == 0 else DocumentKind.DRIVER_LICENSE
             frame = render_card(identity, kind, Perturbation.level(level, seed * 1000 + index))
             started = time.perf_counter()
+            cpu_started = _cpu_seconds()
             doc = None
             try:
                 doc = pipeline.read(frame)
             except IdError as exc:
                 result.errors[exc.code] = result.errors.get(exc.code, 0) + 1
             result.latencies.append(time.perf_counter() - started)
+            result.cpu.append(_cpu_seconds() - cpu_started)
             result.cards += 1
             _score(result, identity, kind, doc)
             if progress:

@@ -138,6 +138,8 @@ def _fmt_date(d: object) -> str:
 
 def render_flat(identity: SyntheticIdentity, kind: DocumentKind, seed: int = 0) -> np.ndarray:
     """The card itself, head-on, CARD_W x CARD_H, BGR."""
+    if kind not in (DocumentKind.RESIDENT_CARD, DocumentKind.DRIVER_LICENSE):
+        raise ValueError(f"the virtual scanner renders resident cards and driver's licences, not {kind}")
     layout = layout_for(kind)
     card = _card_background(kind, seed)
     draw = ImageDraw.Draw(card)

@@ -48,12 +48,13 @@ def _edge_maps(small: np.ndarray) -> list[np.ndarray]:
     border = np.concatenate([small[:4].reshape(-1, 3), small[-4:].reshape(-1, 3),
                              small[:, :4].reshape(-1, 3), small[:, -4:].reshape(-1, 3)])  # fmt: skip
     bg = np.median(border, axis=0)
-    border_spread = float(np.percentile(np.linalg.norm(border.astype(np.float32) - bg, axis=1), 95))
+    # a card running off the frame is part of the border too: use a low percentile for the spread
+    border_spread = float(np.percentile(np.linalg.norm(border.astype(np.float32) - bg, axis=1), 60))
     lab = cv2.GaussianBlur(small, (7, 7), 0).astype(np.float32)
     distance = np.linalg.norm(lab - bg[None, None, :], axis=2)
     # anything clearly unlike the surface: a pale card on a pale scanner lid differs by ~10 levels, a
     # wooden desk varies by more than that on its own, so the bar rises with the border's spread
-    mask = (distance > max(7.0, 1.5 * border_spread)).astype(np.uint8) * 255
+    mask = (distance > max(7.0, 3.0 * border_spread)).astype(np.uint8) * 255
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
     return [mask, canny]
@@ -78,12 +79,17 @@ def detect_card(frame: np.ndarray) -> Detection | None:
     scale = min(scale, 1.0)
     sh, sw = small.shape[:2]
     best: tuple[float, np.ndarray] | None = None
+    partial: np.ndarray | None = None  # a large card-like blob running off the frame
     for edges in _edge_maps(small):
         contours, _ = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:5]:
             area = cv2.contourArea(contour)
             if area < 0.02 * sw * sh or area > 0.995 * sw * sh:
                 continue
+            x, y, w, h = cv2.boundingRect(contour)
+            at_edge = x <= 2 or y <= 2 or x + w >= sw - 2 or y + h >= sh - 2
+            if at_edge and area > 0.06 * sw * sh and partial is None and w < sw - 4 and h < sh - 4:
+                partial = cv2.boxPoints(cv2.minAreaRect(contour)).astype(np.float32)
             quad = _quad(contour)
             if quad is None:
                 continue
@@ -99,7 +105,10 @@ def detect_card(frame: np.ndarray) -> Detection | None:
             if best is None or score > best[0]:
                 best = (score, ordered)
     if best is None:
-        return None
+        if partial is None:
+            return None
+        corners = order_corners(partial) / scale
+        return Detection(corners, float(cv2.contourArea(corners) / (width * height)), True, _aspect(corners))
     corners = best[1] / scale
     margin = 3 / scale
     touches = bool(
