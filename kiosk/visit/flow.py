@@ -81,6 +81,25 @@ class VisitFlow:
         """Answers given so far in the needs step (including what the ID card told us)."""
         return {**self._prefill, **self._draft}
 
+    def to_dict(self) -> dict[str, Any]:
+        """What a screen or the hub needs to render this visit now (no personal identity data)."""
+        question = None
+        if self.status == OPEN and self.step == NEEDS:
+            upcoming = self._svc.questionnaire.next_question(self.answers)
+            question = upcoming.to_dict() if upcoming else None
+        return {
+            "visit_id": str(self.visit_id),
+            "path": self.path,
+            "language": self.language,
+            "status": self.status,
+            "step": self.step,
+            "completed_step": self._completed,
+            "next_question": question,
+            "ticket": None
+            if self.ticket is None
+            else {"display": self.ticket.display, "line": self.ticket.line},
+        }
+
     def _expect(self, step: str) -> None:
         if self.status != OPEN:
             raise VisitError(

@@ -56,6 +56,7 @@ class VisitService:
         questions: Questionnaire | None = None,
         lines: dict[str, ServiceLine] | None = None,
         consent_items: Callable[[], dict[str, bool]] = _consent_items,
+        idle_timeout_seconds: int = 90,
     ) -> None:
         """``keys``: a db.crypto.KeyRing to store identified persons encrypted (optional)."""
         self.sessions = sessions
@@ -68,6 +69,8 @@ class VisitService:
         self.questionnaire = questions or questionnaire()
         self.lines = lines or service_lines()
         self.consent_items = consent_items
+        # The screen owns the timer (it sees the touches); it calls flow.timeout() after this long.
+        self.idle_timeout_seconds = idle_timeout_seconds
         self._center_id: uuid.UUID | None = None
 
     @classmethod
@@ -83,6 +86,7 @@ class VisitService:
             catalogue=shipped_catalogue(visit.products_dir),
             questions=questionnaire(visit.questionnaire_file),
             lines=service_lines(visit.service_lines_file),
+            idle_timeout_seconds=visit.idle_timeout_seconds,
             **kwargs,
         )
 

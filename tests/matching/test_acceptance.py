@@ -79,3 +79,12 @@ def test_bench_command_reports_both_catalogues(capsys: pytest.CaptureFixture[str
     figures = json.loads(out)
     assert figures["seeded"]["programs"] == 16 and figures["generated_180"]["programs"] == 180
     assert figures["generated_180"]["ms_per_applicant"] > 0
+
+
+def test_example_answers_file_for_the_acceptance_command(capsys: pytest.CaptureFixture[str]):
+    """tests/matching/data/answers_45_days_overdue.json is what `kiosk match --answers` is demonstrated with."""
+    file = Path(__file__).parent / "data" / "answers_45_days_overdue.json"
+    code, out, _ = run_cli(["match", "--answers", str(file), "--json"], capsys)
+    programs = {p["id"]: p["verdict"] for p in json.loads(out)["programs"]}
+    assert code == 0
+    assert (programs["ccrs.pre_workout"], programs["ccrs.individual_workout"]) == ("eligible", "ineligible")

@@ -40,6 +40,8 @@ def test_full_consult_visit(service: VisitService, sessions: sessionmaker[Sessio
     flow.complete_identify(identity())
     assert flow.step == "consent" and flow.answers == {"age": 46}  # 만 46 on 2026-03-02 (born 1979-05-02)
     flow.complete_consent(grant_all(), consent_set().version, consent_text_sha256())
+    shown = flow.to_dict()
+    assert shown["step"] == "needs" and shown["next_question"]["id"] == "purpose"
     asked = answer_all(flow)
     assert "age" not in asked  # the ID card told us
     assert "delinquency" in asked and "ccrs_repayment_months" not in asked
@@ -266,3 +268,4 @@ def test_service_from_settings_uses_the_configured_data_files(sqlite_engine: Eng
     service = VisitService.from_settings(make_sessionmaker(sqlite_engine), load_settings(site))
     info = service.start("ticket_only").take_ticket("D")
     assert info.display == "D-001" and service.center_code == "incheon"
+    assert service.idle_timeout_seconds == 90
