@@ -338,7 +338,11 @@ def _write_atomically(path: Path, doc: Mapping[str, Any], replace: bool) -> bool
 
 
 def load_keyring(key_file: Path | None = None, environ: Mapping[str, str] | None = None) -> KeyRing:
-    """The key ring from ``KIOSK_KEYS`` if set, else from key_file (created 0600 on first run)."""
+    """The key ring from ``KIOSK_KEYS`` if set, else from key_file (created 0600 on first run).
+
+    Without key_file: ``privacy.key_file`` or ``<data_dir>/keys.json`` of the settings that
+    ``config.load_settings`` builds from the same environment.
+    """
     environ = os.environ if environ is None else environ
     raw_env = environ.get(ENV_VAR)
     if raw_env:
@@ -354,9 +358,9 @@ def load_keyring(key_file: Path | None = None, environ: Mapping[str, str] | None
             raise _key_error(ENV_VAR, "(syntax)", exc.msg, "key-file JSON, raw or base64") from None
         return parse_document(doc, ENV_VAR)
     if key_file is None:
-        from db.session import data_dir
+        from config import load_settings
 
-        key_file = data_dir() / "keys.json"
+        key_file = key_file_for(load_settings(environ=environ))
     key_file = Path(key_file)
     if not key_file.exists():
         fresh = KeyRing.generate(source=key_file)

@@ -183,3 +183,10 @@ def test_a_ring_loaded_before_a_rotation_reloads_to_read_new_rows(tmp_path: Path
     rotator.begin_rotation()
     blob = rotator.encrypt_text("010-1234-5678", "person.phone")
     assert stale.decrypt_text(blob, "person.phone") == "010-1234-5678"
+
+
+def test_default_key_file_follows_the_settings(tmp_path: Path) -> None:
+    ring = load_keyring(environ={"KIOSK_APP__DATA_DIR": str(tmp_path / "data")})
+    assert ring.source == tmp_path / "data" / "keys.json" and ring.source.exists()
+    chosen = tmp_path / "elsewhere" / "k.json"
+    assert load_keyring(environ={"KIOSK_PRIVACY__KEY_FILE": str(chosen)}).source == chosen
