@@ -179,17 +179,20 @@ class EmulatedPrinter:
             delay = wire_free_at - time.monotonic()
             if delay > 0:
                 time.sleep(delay)  # emulating the wire's speed, not waiting for a result
-            self._consume(data)
+            try:
+                self._consume(data)
+            except Exception:  # the emulator must keep answering whatever it was sent
+                log.exception("emulated printer could not process %s", data[:32].hex(" "))
 
     def _consume(self, data: bytes) -> None:
         with self._lock:
             self._received.extend(data)
             for command in self._parser.feed(data):
-                if command.name == "DLE EOT":
+                if command.name == "DLE EOT" and 1 <= command.params[0] <= 4:
                     self._answer_status(command.params[0])
                     continue
                 self._job_bytes.extend(command.raw)
-                if command.name == "unknown":
+                if command.name in ("unknown", "DLE EOT"):  # DLE EOT 0 or 5..255 is not a command
                     self.unknown_commands.append(command)
                     log.warning("emulated printer: unknown command %s", command.raw.hex(" "))
                     continue
@@ -209,7 +212,10 @@ class EmulatedPrinter:
         self.jobs.append(job)
         self._changed.notify_all()
         if self.on_job is not None:
-            self.on_job(job)
+            try:
+                self.on_job(job)
+            except Exception:
+                log.exception("emulated printer: on_job subscriber failed")
         return job
 
     def _answer_status(self, n: int) -> None:

@@ -47,7 +47,10 @@ def font_coverage() -> frozenset[int]:
 
 @lru_cache(maxsize=16)
 def nanum(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(NANUM_BOLD if bold else NANUM_REGULAR), size)
+    # Precomposed Hangul needs no shaping; the basic layout is faster and never fails on odd input.
+    return ImageFont.truetype(
+        str(NANUM_BOLD if bold else NANUM_REGULAR), size, layout_engine=ImageFont.Layout.BASIC
+    )
 
 
 def char_columns(char: str) -> int:

@@ -56,14 +56,16 @@ class HealthMonitor:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._seen_any = False
+        self._poll_lock = threading.Lock()  # the spool's worker and this poller both poll
 
     def subscribe(self, callback: Callable[[PrinterHealth], None]) -> Callable[[], None]:
         return self.on_change.connect(callback)
 
     def poll_once(self) -> PrinterHealth:
-        health = self.printer.read_health()
-        changed = not self._seen_any or not health.same_state(self.current)
-        self.current, self._seen_any = health, True
+        with self._poll_lock:
+            health = self.printer.read_health()
+            changed = not self._seen_any or not health.same_state(self.current)
+            self.current, self._seen_any = health, True
         if changed:
             log.info("printer %s: %s (%s)", self.printer.port, health.state, health.code)
             self.on_change.emit(health)

@@ -175,6 +175,8 @@ class Paper:
         elif name == "GS V":
             self._flush_segments()
             return True
+        elif name in ("unknown", "DLE EOT"):
+            pass  # the emulator reports unknown commands and answers status queries itself
         elif name not in NO_VISIBLE_EFFECT:
             self.unsupported.append(name)
             log.warning("emulated printer: %s is understood but not drawn", name)
@@ -184,7 +186,8 @@ class Paper:
         parts = []
         for data, korean in self._segments:
             parts.append(data.decode("cp949", errors="replace") if korean else data.decode("latin-1"))
-        return "".join(parts)
+        # Bytes a printer has no glyph for show as a visible mark, as on paper.
+        return "".join(ch if ch.isprintable() else "\ufffd" for ch in "".join(parts))
 
     def _print_line(self) -> None:
         text = self._decoded_line()

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from config.sections.printer import PrinterSection
 from db.models.operations import PrintJob
 from printers.escpos.health import Event, HealthMonitor
 from printers.escpos.status import HealthState, PrinterHealth
@@ -69,6 +70,28 @@ class PrintSpool:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self.owns_printer = False
+
+    @classmethod
+    def from_settings(
+        cls, sessions: sessionmaker[Session], section: PrinterSection, *, port: str | None = None
+    ) -> PrintSpool:
+        """The configured printer model on ``port`` (default: the configured port); closes it on stop."""
+        printer = ReceiptPrinter.open(
+            port or section.port,
+            section.model,
+            baud=section.baud,
+            status_timeout_s=section.status_timeout_s,
+            substitute=section.substitute_char,
+        )
+        spool = cls(
+            sessions,
+            printer,
+            give_up_after_s=section.give_up_after_s,
+            health_interval_s=section.poll_interval_s,
+        )
+        spool.owns_printer = True
+        return spool
 
     # -- public API --------------------------------------------------------------------------------
     def submit(self, template: str, fields: Mapping[str, Any]) -> uuid.UUID:
@@ -97,14 +120,18 @@ class PrintSpool:
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="print-spool", daemon=True)
         self._thread.start()
+        self.health.start()  # health events flow while the spool is idle too
         return self
 
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
+        self.health.stop()
         if self._thread is not None:
             self._thread.join(timeout=10)
             self._thread = None
+        if self.owns_printer:
+            self.printer.close()
 
     def __enter__(self) -> PrintSpool:
         return self.start()

@@ -143,3 +143,29 @@ def test_two_spools_on_one_database_print_a_job_once(engine: Engine, emulator: E
     assert sorted(statuses) == ["done"] * 4
     assert sorted(o.job_id for o in done.items) == sorted(ids)
     assert len(printed) == 4 and all(any(f"B-{n:03d}" in text for text in printed) for n in range(4))
+
+
+def test_spool_from_settings_reports_health_changes_while_idle(
+    engine: Engine, emulator: EmulatedPrinter
+) -> None:
+    from config.sections.printer import PrinterSection
+    from printers.escpos.status import HealthState, PrinterHealth
+
+    section = PrinterSection(port=emulator.port_name, baud=115200, poll_interval_s=0.05, status_timeout_s=0.2)
+    spool = PrintSpool.from_settings(make_sessionmaker(engine), section)
+    states: list[HealthState] = []
+    changed = threading.Condition()
+
+    def seen(health: PrinterHealth) -> None:
+        with changed:
+            states.append(health.state)
+            changed.notify_all()
+
+    spool.health.subscribe(seen)
+    with spool:
+        with changed:
+            assert changed.wait_for(lambda: HealthState.READY in states, 5)
+        emulator.open_cover()
+        with changed:
+            assert changed.wait_for(lambda: HealthState.COVER_OPEN in states, 5)
+    assert states == [HealthState.READY, HealthState.COVER_OPEN]

@@ -73,3 +73,32 @@ def test_parser_never_drops_or_invents_bytes_however_they_are_split(data: bytes,
     assert b"".join(c.raw for c in got) + split.pending == data
     assert b"".join(c.raw for c in expected) + whole.pending == data
     assert [c.name for c in got if c.name != "text"] == [c.name for c in expected if c.name != "text"]
+
+
+ESC_POS_PIECES = st.sampled_from(
+    [
+        b"\x1b@",
+        b"\x1b!",
+        b"\x1bE",
+        b"\x1ba",
+        b"\x1d!",
+        b"\x1c&",
+        b"\x1c.",
+        b"\x1dV",
+        b"\x1dv0",
+        b"\x1d(k",
+        b"\n",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(ESC_POS_PIECES, st.binary(max_size=12)), max_size=40))
+def test_paper_draws_any_command_stream_without_crashing(pieces: list[bytes]) -> None:
+    from printers.escpos.paper import Paper
+
+    paper = Paper(576)
+    for command in EscPosParser().feed(b"".join(pieces)):
+        paper.apply(command)
+    job = paper.tear_off(0, b"")
+    assert job.image.width == 576
