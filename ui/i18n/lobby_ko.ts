@@ -171,142 +171,147 @@
 <context>
     <name>IdentifyScreen</name>
     <message>
-        <location filename="../lobby/screens/identify.py" line="134" />
+        <location filename="../lobby/screens/identify.py" line="138" />
         <source>신분증을 스캐너 위에 올려 주세요.</source>
         <translation>신분증을 스캐너 위에 올려 주세요.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="135" />
+        <location filename="../lobby/screens/identify.py" line="139" />
         <source>여권을 리더기 위에 올려 주세요.</source>
         <translation>여권을 리더기 위에 올려 주세요.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="136" />
+        <location filename="../lobby/screens/identify.py" line="140" />
         <source>모바일 신분증 QR을 카메라에 보여 주세요.</source>
         <translation>모바일 신분증 QR을 카메라에 보여 주세요.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="141" />
+        <location filename="../lobby/screens/identify.py" line="145" />
         <source>신분증 리더를 쓸 수 없어요.</source>
         <translation>신분증 리더를 쓸 수 없어요.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="160" />
+        <location filename="../lobby/screens/identify.py" line="164" />
         <source>읽고 있어요. 카드를 움직이지 말아 주세요.</source>
         <translation>읽고 있어요. 카드를 움직이지 말아 주세요.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="174" />
+        <location filename="../lobby/screens/identify.py" line="179" />
         <source>읽은 내용이 맞는지 확인해 주세요.</source>
         <translation>읽은 내용이 맞는지 확인해 주세요.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="181" />
+        <location filename="../lobby/screens/identify.py" line="195" />
+        <source>읽은 신분증 (일부 가림)</source>
+        <translation>읽은 신분증 (일부 가림)</translation>
+    </message>
+    <message>
+        <location filename="../lobby/screens/identify.py" line="201" />
         <source>다시 해 보시거나 '직접 입력하기'를 눌러 주세요.</source>
         <translation>다시 해 보시거나 '직접 입력하기'를 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="209" />
+        <location filename="../lobby/screens/identify.py" line="229" />
         <source>이 정보가 맞나요?</source>
         <translation>이 정보가 맞나요?</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="210" />
+        <location filename="../lobby/screens/identify.py" line="230" />
         <source>이름과 생년월일을 입력해 주세요</source>
         <translation>이름과 생년월일을 입력해 주세요</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="211" />
+        <location filename="../lobby/screens/identify.py" line="231" />
         <source>본인 확인을 해 주세요</source>
         <translation>본인 확인을 해 주세요</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="214" />
+        <location filename="../lobby/screens/identify.py" line="234" />
         <source>본인 확인을 해 주세요. 신분증을 스캐너에 올리거나, 직접 입력할 수 있어요.</source>
         <translation>본인 확인을 해 주세요. 신분증을 스캐너에 올리거나, 직접 입력할 수 있어요.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="218" />
+        <location filename="../lobby/screens/identify.py" line="238" />
         <source>네, 맞아요</source>
         <translation>네, 맞아요</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="220" />
+        <location filename="../lobby/screens/identify.py" line="240" />
         <source>입력 완료</source>
         <translation>입력 완료</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="280" />
+        <location filename="../lobby/screens/identify.py" line="300" />
         <source>편한 방법을 하나 골라 주세요.</source>
         <translation>편한 방법을 하나 골라 주세요.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="281" />
+        <location filename="../lobby/screens/identify.py" line="301" />
         <source>신분증 올려놓기
 (주민등록증 · 운전면허증)</source>
         <translation>신분증 올려놓기
 (주민등록증 · 운전면허증)</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="282" />
+        <location filename="../lobby/screens/identify.py" line="302" />
         <source>여권 IC칩 읽히기</source>
         <translation>여권 IC칩 읽히기</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="283" />
+        <location filename="../lobby/screens/identify.py" line="303" />
         <source>모바일 신분증 QR 보여 주기</source>
         <translation>모바일 신분증 QR 보여 주기</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="284" />
+        <location filename="../lobby/screens/identify.py" line="304" />
         <source>직접 입력하기</source>
         <translation>직접 입력하기</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="294" />
-        <location filename="../lobby/screens/identify.py" line="300" />
-        <location filename="../lobby/screens/identify.py" line="303" />
+        <location filename="../lobby/screens/identify.py" line="314" />
+        <location filename="../lobby/screens/identify.py" line="320" />
+        <location filename="../lobby/screens/identify.py" line="323" />
         <source>이름</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="295" />
-        <location filename="../lobby/screens/identify.py" line="304" />
+        <location filename="../lobby/screens/identify.py" line="315" />
+        <location filename="../lobby/screens/identify.py" line="324" />
         <source>생년월일</source>
         <translation>생년월일</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="296" />
+        <location filename="../lobby/screens/identify.py" line="316" />
         <source>주민등록번호</source>
         <translation>주민등록번호</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="297" />
+        <location filename="../lobby/screens/identify.py" line="317" />
         <source>개인정보 보호를 위해 일부만 보여 드려요.</source>
         <translation>개인정보 보호를 위해 일부만 보여 드려요.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="298" />
+        <location filename="../lobby/screens/identify.py" line="318" />
         <source>다시 읽기</source>
         <translation>다시 읽기</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="299" />
+        <location filename="../lobby/screens/identify.py" line="319" />
         <source>직접 입력한 정보는 상담 창구에서 신분증으로 한 번 더 확인해요.</source>
         <translation>직접 입력한 정보는 상담 창구에서 신분증으로 한 번 더 확인해요.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="301" />
+        <location filename="../lobby/screens/identify.py" line="321" />
         <source>생년월일 (예: 1960-03-15)</source>
         <translation>생년월일 (예: 1960-03-15)</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="302" />
+        <location filename="../lobby/screens/identify.py" line="322" />
         <source>휴대전화 (선택)</source>
         <translation>휴대전화 (선택)</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="305" />
+        <location filename="../lobby/screens/identify.py" line="325" />
         <source>휴대전화</source>
         <translation>휴대전화</translation>
     </message>
@@ -411,17 +416,17 @@
         <translation>다음</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/needs.py" line="288" />
+        <location filename="../lobby/screens/needs.py" line="290" />
         <source>질문지를 불러오지 못했어요. 창구에서 상담사가 여쭤볼게요. '직원 호출'을 눌러 주세요.</source>
         <translation>질문지를 불러오지 못했어요. 창구에서 상담사가 여쭤볼게요. '직원 호출'을 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/needs.py" line="296" />
+        <location filename="../lobby/screens/needs.py" line="298" />
         <source>질문 %1</source>
         <translation>질문 %1</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/needs.py" line="304" />
+        <location filename="../lobby/screens/needs.py" line="306" />
         <source>잘 모르겠어요</source>
         <translation>잘 모르겠어요</translation>
     </message>
@@ -434,47 +439,47 @@
         <translation>결과를 불러오지 못했어요. 번호표를 받으시면 상담사가 창구에서 자세히 알려 드릴게요.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/results.py" line="140" />
+        <location filename="../lobby/screens/results.py" line="141" />
         <source>신청할 수 있어요</source>
         <translation>신청할 수 있어요</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/results.py" line="141" />
+        <location filename="../lobby/screens/results.py" line="142" />
         <source>서류 확인 후 가능할 수 있어요</source>
         <translation>서류 확인 후 가능할 수 있어요</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/results.py" line="142" />
+        <location filename="../lobby/screens/results.py" line="143" />
         <source>지금은 어려워요</source>
         <translation>지금은 어려워요</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/results.py" line="148" />
+        <location filename="../lobby/screens/results.py" line="149" />
         <source>지금은 어려워요 — 대신 이런 방법이 있어요</source>
         <translation>지금은 어려워요 — 대신 이런 방법이 있어요</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/results.py" line="168" />
+        <location filename="../lobby/screens/results.py" line="169" />
         <source>받을 수 있는 도움이에요</source>
         <translation>받을 수 있는 도움이에요</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/results.py" line="176" />
+        <location filename="../lobby/screens/results.py" line="177" />
         <source>신청할 수 있는 것이 %1개, 서류 확인 후 가능할 수 있는 것이 %2개 있어요. 번호표를 받으시면 상담사가 자세히 도와드려요.</source>
         <translation>신청할 수 있는 것이 %1개, 서류 확인 후 가능할 수 있는 것이 %2개 있어요. 번호표를 받으시면 상담사가 자세히 도와드려요.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/results.py" line="184" />
+        <location filename="../lobby/screens/results.py" line="185" />
         <source>번호표 받기</source>
         <translation>번호표 받기</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/results.py" line="201" />
+        <location filename="../lobby/screens/results.py" line="202" />
         <source>알맞은 지원 제도를 찾고 있어요. 잠시만 기다려 주세요.</source>
         <translation>알맞은 지원 제도를 찾고 있어요. 잠시만 기다려 주세요.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/results.py" line="204" />
+        <location filename="../lobby/screens/results.py" line="205" />
         <source>상담사가 창구에서 한 번 더 확인해 드려요. 최종 결정은 서류 확인 후에 나요.</source>
         <translation>상담사가 창구에서 한 번 더 확인해 드려요. 최종 결정은 서류 확인 후에 나요.</translation>
     </message>

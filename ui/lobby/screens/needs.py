@@ -276,6 +276,8 @@ class NeedsScreen(LobbyScreen):
         self.keypad_count.clear()
         for button in self.choice_buttons:
             self.choice_group.removeButton(button)
+            button.hide()
+            button.setParent(None)
             button.deleteLater()
         self.choice_buttons = []
         self.problem.clear()

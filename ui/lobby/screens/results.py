@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ui.lobby.flow import run_step
@@ -124,13 +125,14 @@ class ResultsScreen(LobbyScreen):
         self.lobby.voice.say(self.voice_text())
 
     def _clear_cards(self) -> None:
-        for card in self.cards:
-            card.deleteLater()
+        # Detach at once (deleteLater alone leaves the old cards painted until the loop runs again).
         self.cards = []
         while self.column.count() > 1:
             item = self.column.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
+                widget.hide()
+                widget.setParent(None)
                 widget.deleteLater()
 
     def _build_cards(self) -> None:
@@ -162,6 +164,28 @@ class ResultsScreen(LobbyScreen):
             card.setObjectName(f"Verdict_{row.program_id}")
             self.column.insertWidget(self.column.count() - 1, card)
             self.cards.append(card)
+        self._fit_holder()
+
+    def _fit_holder(self) -> None:
+        # Word-wrapped labels know their height only for a given width; QScrollArea sizes its widget
+        # from minimumSizeHint, which ignores that, so size the list for the viewport's width ourselves.
+        width = max(1, self.scroll.viewport().width())
+        margins = self.column.contentsMargins()
+        inner = width - margins.left() - margins.right()
+        height = margins.top() + margins.bottom()
+        for index in range(self.column.count()):
+            item = self.column.itemAt(index)
+            widget = item.widget() if item is not None else None
+            if widget is None:
+                continue
+            fits = widget.heightForWidth(inner) if widget.hasHeightForWidth() else -1
+            height += max(fits, widget.sizeHint().height()) + self.column.spacing()
+        self.holder.setMinimumHeight(height)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.cards:
+            self._fit_holder()
 
     # -- LobbyScreen ------------------------------------------------------------------------------------
     def title(self) -> str:

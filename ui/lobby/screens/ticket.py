@@ -216,7 +216,7 @@ class TicketScreen(LobbyScreen):
         image.save(buffer, format="PNG")
         pixmap = QPixmap()
         pixmap.loadFromData(buffer.getvalue(), "PNG")
-        side = self.lobby.metrics.px(40)
+        side = self.lobby.metrics.px(50)
         self.qr.setPixmap(pixmap.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio))
         self.qr.setAccessibleName(self.tr("번호표 QR 코드"))
         self.qr.show()
