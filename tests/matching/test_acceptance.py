@@ -82,7 +82,7 @@ def test_bench_command_reports_both_catalogues(capsys: pytest.CaptureFixture[str
 
 
 def test_example_answers_file_for_the_acceptance_command(capsys: pytest.CaptureFixture[str]):
-    """tests/matching/data/answers_45_days_overdue.json is what `kiosk match --answers` is demonstrated with."""
+    """The example file used to demonstrate `kiosk match --answers` gives the accepted verdicts."""
     file = Path(__file__).parent / "data" / "answers_45_days_overdue.json"
     code, out, _ = run_cli(["match", "--answers", str(file), "--json"], capsys)
     programs = {p["id"]: p["verdict"] for p in json.loads(out)["programs"]}
