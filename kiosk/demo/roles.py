@@ -190,10 +190,20 @@ class CounterRole:
 
     def _run(self) -> None:
         done: set[str] = set()
+        last_poll = time.monotonic()
         while not self._stop.is_set():
             try:
                 document_id = self.inbox.get(timeout=0.2)
             except queue.Empty:
+                # Events can be missed while the stream reconnects: look at the hub's list now and then.
+                if time.monotonic() - last_poll > 1.0:
+                    last_poll = time.monotonic()
+                    try:
+                        for doc in self.client.pending_documents():
+                            if str(doc.id) not in done:
+                                self.inbox.put(str(doc.id))
+                    except HubUnavailable:
+                        pass
                 continue
             if document_id in done:
                 continue
