@@ -7,8 +7,12 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.context import AppContext
+
+if TYPE_CHECKING:
+    from kiosk.cli import CommandRegistry
 
 
 def _sample(args: argparse.Namespace, ctx: AppContext) -> int:
@@ -80,8 +84,8 @@ def _bench(args: argparse.Namespace, ctx: AppContext) -> int:
     return 0
 
 
-def register(registry: object) -> None:
-    parser = registry.command("print", "영수증 인쇄와 문서 견본 (receipts and documents)", _no_sub)  # type: ignore[attr-defined]
+def register(registry: CommandRegistry) -> None:
+    parser = registry.command("print", "영수증 인쇄와 문서 견본 (receipts and documents)", _no_sub)
     subs = parser.add_subparsers(dest="print_command", metavar="SUBCOMMAND")
     sample = subs.add_parser("sample", help="print every receipt and document template once")
     sample.add_argument("--emulated", action="store_true", help="on the printer emulator (pty)")
@@ -92,7 +96,7 @@ def register(registry: object) -> None:
     test.add_argument("--port", help="serial device, e.g. /dev/ttyUSB0")
     test.add_argument("--model", help="printer model (config/printers/<name>.toml)")
     test.set_defaults(handler=_test)
-    bench = registry.subcommand("bench", "print", "ticket bytes and print time, PDF time and size", _bench)  # type: ignore[attr-defined]
+    bench = registry.subcommand("bench", "print", "ticket bytes and print time, PDF time and size", _bench)
     bench.add_argument("--json", action="store_true")
     bench.add_argument("--runs", type=int, default=3)
 
