@@ -7,6 +7,7 @@ calibrated on the "calibration" half and the figures that matter are reported on
 from __future__ import annotations
 
 import hashlib
+import itertools
 import statistics
 import time
 from dataclasses import dataclass
@@ -92,17 +93,19 @@ def metrics(outcomes: list[Outcome], threshold: float) -> dict[str, float | int]
 
 
 def calibrate(outcomes: list[Outcome], min_out_of_scope_abstain: float = 0.95) -> float:
-    """The lowest threshold that still abstains on ``min_out_of_scope_abstain`` of the out-of-scope
-    questions, choosing among those the one with the best top-1 accuracy. A margin above the 90 % target,
-    because a wrong answer about a financial rule does more harm than a hand-off to a person."""
-    candidates = sorted({round(o.confidence, 3) + 0.0005 for o in outcomes} | {0.0})
+    """The threshold with the best top-1 accuracy among those that still abstain on
+    ``min_out_of_scope_abstain`` of the out-of-scope questions — a margin above the 90 % target, because a
+    wrong answer about a financial rule does more harm than a hand-off. The cut is placed halfway between
+    the two neighbouring confidences, not right above one, so it does not hinge on a single question."""
+    levels = sorted({round(o.confidence, 4) for o in outcomes} | {0.0, 1.0})
     best, best_accuracy = 1.0, -1.0
-    for threshold in candidates:
-        m = metrics(outcomes, round(threshold, 4))
+    for low, high in itertools.pairwise(levels):
+        threshold = round((low + high) / 2, 4)
+        m = metrics(outcomes, threshold)
         if float(m["out_of_scope_abstain_rate"]) < min_out_of_scope_abstain:
             continue
         if float(m["top1_accuracy"]) > best_accuracy + 1e-9:
-            best, best_accuracy = round(threshold, 4), float(m["top1_accuracy"])
+            best, best_accuracy = threshold, float(m["top1_accuracy"])
     return best
 
 
