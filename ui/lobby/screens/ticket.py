@@ -156,7 +156,14 @@ class TicketScreen(LobbyScreen):
 
     def ticket_fields(self) -> dict[str, Any]:
         """Fields of the ``ticket`` receipt template: the number and the wait, never a name or RRN."""
-        from datetime import datetime
+        from datetime import UTC, datetime
+        from zoneinfo import ZoneInfo
+
+        issued = _get(self.ticket, "issued_at", default=None) or datetime.now(UTC)
+        local = issued.astimezone(ZoneInfo(self.lobby.services.settings.app.timezone))
+        half = "오전" if local.hour < 12 else "오후"
+        hour = local.hour % 12 or 12
+        issued_text = f"{local.year}년 {local.month}월 {local.day}일 {half} {hour}시 {local.minute}분"
 
         return {
             "center_name": "서민금융통합지원센터",
@@ -166,7 +173,7 @@ class TicketScreen(LobbyScreen):
             "people_ahead": _get(self.ticket, "people_ahead", "ahead", default=0),
             "wait_minutes": int(_get(self.ticket, "wait_minutes", "estimated_wait_minutes", default=0)),
             "lookup_url": self.qr_payload(),
-            "issued_at": datetime.now().strftime("%Y-%m-%d %H:%M"),
+            "issued_at": issued_text,
         }
 
     def qr_payload(self) -> str:
