@@ -21,7 +21,15 @@ from db.models import Person
 from db.pii import mask_phone, mask_rrn, parse_rrn
 
 RRN_CONTEXT = "person.rrn"
-# Built once: statement construction dominated the cost of a lookup.
+# Built once: statement construction dominated the cost of a lookup. The id-only Core form skips ORM
+# row loading on the common path (a first-time visitor).
+_PERSON = Person.__table__
+_ID_BY_BLIND_INDEX = (
+    select(_PERSON.c.id)
+    .where(_PERSON.c.rrn_blind_index == bindparam("blind"))
+    .order_by(_PERSON.c.created_at)
+    .limit(1)
+)
 _BY_BLIND_INDEX = (
     select(Person).where(Person.rrn_blind_index == bindparam("blind")).order_by(Person.created_at).limit(1)
 )
@@ -88,7 +96,8 @@ def store_person(
             # No autoflush: new persons go to the database together at the next flush or commit (an
             # executemany), which is what makes bulk intake fast; pending ones are found via `pending`.
             with session.no_autoflush:
-                person = session.scalars(_BY_BLIND_INDEX, {"blind": blind}).first()
+                found = session.connection().execute(_ID_BY_BLIND_INDEX, {"blind": blind}).scalar()
+                person = session.get(Person, found) if found is not None else None
     if person is None:
         person = Person(id=uuid.uuid4(), created_at=utcnow())
         session.add(person)

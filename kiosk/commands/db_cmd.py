@@ -87,7 +87,9 @@ def _bench(args: argparse.Namespace, ctx: AppContext) -> int:
         print(
             f"{result['backend']:>10}: {result['inserts_per_s']:>8.0f} encrypted person inserts/s "
             f"({result['inserts']} in {result['insert_seconds']} s), "
-            f"{result['lookups_per_s']:>8.0f} blind-index lookups/s"
+            f"{result['lookups_per_s']:>8.0f} blind-index lookups/s; "
+            f"{result['inserts_per_cpu_s']} inserts per CPU-second "
+            f"(load average {result['load_average_1min_before']})"
         )
     return 0
 
