@@ -49,22 +49,9 @@ def register(registry) -> None:  # type: ignore[no-untyped-def]
 
 
 def _options(ctx: AppContext):  # type: ignore[no-untyped-def]
-    from devices.id.image.pipeline import ImageReadOptions
+    from devices.id.factory import image_options
 
-    ident = ctx.settings.identity
-    keep = (
-        ident.keep_gender_digit
-        if ident.keep_gender_digit is not None
-        else ctx.settings.privacy.keep_gender_digit
-    )
-    return ImageReadOptions(
-        keep_gender_digit=keep,
-        ocr_lang=ident.ocr_lang,
-        read_license_serial=ident.read_license_serial,
-        layouts_dir=ident.layouts_dir,
-        max_image_bytes=ident.max_image_bytes,
-        max_image_pixels=ident.max_image_pixels,
-    )
+    return image_options(ctx.settings)
 
 
 def _fail(code: str, message_ko: str, detail: str, as_json: bool) -> int:

@@ -157,3 +157,18 @@ def test_synthetic_identities_are_valid(identity: SyntheticIdentity) -> None:
     assert parse_rrn(identity.rrn).birth_date == identity.birth_date
     assert identity.issue_date > identity.birth_date
     assert identity.issue_date <= date(2025, 12, 31)
+
+
+def test_passport_page_mrz_gives_the_bac_key() -> None:
+    from devices.id.emulators.card_render import photograph, render_passport_page
+    from devices.id.emulators.vicc import PassportHolder
+    from devices.id.pcsc.emrtd import bac_key_from_document
+
+    holder = PassportHolder(surname="LEE", given_names="SOOJIN", document_number="M98765432", birth="751130",
+                            sex="F", expiry="291231")  # fmt: skip
+    frame = photograph(render_passport_page(holder.mrz, "이수진", 1), Perturbation.level("clean", 5))
+    doc = CardImagePipeline().read(frame)
+    assert doc.kind is DocumentKind.PASSPORT
+    assert (doc.name, doc.document_number) == ("LEE SOOJIN", "M98765432")
+    key = bac_key_from_document(doc)
+    assert (key.document_number, key.birth_yymmdd, key.expiry_yymmdd) == ("M98765432", "751130", "291231")

@@ -282,3 +282,28 @@ def test_manual_entry_rejects_bad_input(name: str, born: str, phone: str, field:
     with pytest.raises(IdError) as info:
         manual_document(name, born, phone)
     assert (info.value.code, info.value.detail) == ("manual_invalid", field)
+
+
+def test_virtual_scanner_drives_the_reader_and_the_factory(tmp_path: Path) -> None:
+    from config import load_settings
+    from devices.id.emulators.scanner import VirtualScanner
+    from devices.id.factory import image_reader
+
+    settings = load_settings(environ={"KIOSK_IDENTITY__DROP_FOLDER": str(tmp_path)})
+    reader = image_reader(settings)
+    events: queue.Queue[IdEvent] = queue.Queue()
+    reader.subscribe(events.put)
+    reader.start()
+    try:
+        VirtualScanner.save_to(tmp_path, WHO, DocumentKind.RESIDENT_CARD, name="a.png")
+        result = _collect(events, ReadResult)[-1]
+        assert isinstance(result, ReadResult) and result.document.name == WHO.name
+    finally:
+        reader.stop()
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(ValueError):
+        image_reader(load_settings(environ={}))
+    scanner = VirtualScanner()
+    assert scanner() is not None
+    scanner.unplug()
+    assert scanner() is None

@@ -159,3 +159,29 @@ def test_tlv_round_trip(items: list[tuple[int, bytes]]) -> None:
     assert [(n.tag, n.value) for n in parsed] == items
     wrapped = tlv.parse_one(tlv.encode(0x61, encoded))
     assert [(n.tag, n.value) for n in wrapped.children] == items
+
+
+def test_ocr_repair_of_miscounted_filler_and_a_stray_character() -> None:
+    from devices.id.image.mrz import parse_ocr_td3
+
+    ocr = "PMKORHONG<<GILDONG<<<\nM123456788KO0R9001011M3301018<<<<<<<<<O0\n"
+    td3 = parse_ocr_td3(ocr)
+    assert (td3.document_number, td3.nationality, td3.birth, td3.expiry) == (
+        "M12345678",
+        "KOR",
+        "900101",
+        "330101",
+    )
+    with pytest.raises(MrzError):
+        parse_ocr_td3("PMKORHONG<<GILDONG<<<\nM123456789KOR9001011M3301018<<<<<<<<<00\n")  # wrong check
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=150))
+def test_ocr_mrz_repair_only_raises_mrz_error(text: str) -> None:
+    from devices.id.image.mrz import parse_ocr_td3
+
+    try:
+        parse_ocr_td3(text)
+    except MrzError:
+        pass

@@ -218,8 +218,9 @@ def photograph(card: np.ndarray, perturbation: Perturbation) -> np.ndarray:
     rng = np.random.default_rng(p.seed + 1)
     frame: np.ndarray = _background(p, rng).astype(np.float32)
     width, height = p.frame_size
-    scale = p.card_width_px / CARD_W
-    w, h = CARD_W * scale, CARD_H * scale
+    card_h, card_w = card.shape[:2]
+    scale = p.card_width_px / card_w
+    w, h = card_w * scale, card_h * scale
     cx, cy = width / 2 + p.offset[0] * width, height / 2 + p.offset[1] * height
     corners = np.array([[-w / 2, -h / 2], [w / 2, -h / 2], [w / 2, h / 2], [-w / 2, h / 2]], np.float32)
     angle = math.radians(p.rotation_deg)
@@ -227,10 +228,10 @@ def photograph(card: np.ndarray, perturbation: Perturbation) -> np.ndarray:
     corners = corners @ rot.T
     corners += rng.uniform(-p.perspective, p.perspective, (4, 2)).astype(np.float32) * w
     corners += np.array([cx, cy], np.float32)
-    src = np.array([[0, 0], [CARD_W, 0], [CARD_W, CARD_H], [0, CARD_H]], np.float32)
+    src = np.array([[0, 0], [card_w, 0], [card_w, card_h], [0, card_h]], np.float32)
     matrix = cv2.getPerspectiveTransform(src, corners)
     warped = cv2.warpPerspective(card, matrix, (width, height), flags=cv2.INTER_AREA)
-    mask = cv2.warpPerspective(np.full((CARD_H, CARD_W), 255, np.uint8), matrix, (width, height))
+    mask = cv2.warpPerspective(np.full((card_h, card_w), 255, np.uint8), matrix, (width, height))
     alpha = (mask.astype(np.float32) / 255.0)[..., None]
     frame = frame * (1 - alpha) + warped.astype(np.float32) * alpha
     # a soft shadow-free lighting model: gain and a left-to-right falloff
@@ -238,7 +239,7 @@ def photograph(card: np.ndarray, perturbation: Perturbation) -> np.ndarray:
     frame = frame * p.lighting * gradient
     if p.glare > 0:
         gx, gy = cv2.perspectiveTransform(
-            np.array([[[p.glare_at[0] * CARD_W, p.glare_at[1] * CARD_H]]], np.float32), matrix
+            np.array([[[p.glare_at[0] * card_w, p.glare_at[1] * card_h]]], np.float32), matrix
         )[0, 0]
         yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
         radius = w * 0.09
@@ -262,3 +263,33 @@ def render_card(
     """A photographed card: BGR ``np.ndarray`` of ``perturbation.frame_size``."""
     p = perturbation or Perturbation()
     return photograph(render_flat(identity, kind, p.seed), p)
+
+
+# ---- passport data page (ID-3, 125 x 88 mm) ---------------------------------------------------------
+
+PAGE_W, PAGE_H = 1250, 880
+MRZ_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf")
+
+
+def render_passport_page(mrz: str, name_ko: str = "", seed: int = 0) -> np.ndarray:
+    """A passport data page with its two MRZ lines (a monospace font stands in for OCR-B)."""
+    page = Image.new("RGB", (PAGE_W, PAGE_H), (236, 240, 246))
+    draw = ImageDraw.Draw(page)
+    _face(page, (60, 150, 360, 560), seed)
+    label, value = _font(22), _font(34)
+    line1, line2 = mrz.splitlines()
+    surname, _, given = line1[5:].rstrip("<").partition("<<")
+    rows = [
+        ("여권 PASSPORT", "대한민국 REPUBLIC OF KOREA"),
+        ("성 Surname", surname.replace("<", " ")),
+        ("이름 Given names", given.replace("<", " ")),
+        ("한글성명", name_ko),
+        ("여권번호 Passport No.", line2[:9].rstrip("<")),
+    ]
+    for i, (caption, text) in enumerate(rows):
+        draw.text((420, 110 + i * 82), caption, font=label, fill=(70, 70, 90))
+        draw.text((420, 136 + i * 82), text, font=value, fill=(20, 20, 30))
+    font = ImageFont.truetype(str(MRZ_FONT), 40) if MRZ_FONT.exists() else _font(40)
+    draw.text((40, 700), line1, font=font, fill=(10, 10, 10))
+    draw.text((40, 770), line2, font=font, fill=(10, 10, 10))
+    return cv2.cvtColor(np.array(page), cv2.COLOR_RGB2BGR)

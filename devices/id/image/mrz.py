@@ -158,3 +158,58 @@ def build_td3(
     composite = part[0:10] + part[13:20] + part[21:43]
     line2 = part + str(check_digit(composite))
     return line1 + "\n" + line2
+
+
+def ocr_candidates(text: str) -> list[str]:
+    """88-character candidates from OCR'd MRZ text, most likely first.
+
+    Tesseract miscounts runs of '<' and now and then inserts or drops a character; the fixed field
+    positions and the check digits let us repair that instead of asking the person to rescan."""
+    lines = [
+        re.sub(r"[^A-Z0-9<]", "", line.upper().replace(" ", "").replace("«", "<<"))
+        for line in (text or "").splitlines()
+    ]
+    lines = [line for line in lines if len(line) >= 20]
+    if len(lines) < 2:
+        return []
+    line1, line2 = lines[-2], lines[-1]
+    line1 = (line1[:44] if len(line1) >= 44 else line1.rstrip("<").ljust(44, "<"))[:44]
+    if len(line2) < 30:
+        return []
+    tail = line2[-2:]  # optional-data check digit (or '<') and the composite check digit
+    body = line2[:-2].rstrip("<")
+    bodies = [body]
+    # one inserted or dropped character in the fixed fields (first 28) is the usual OCR slip
+    for i in range(min(len(body), 29)):
+        bodies.append(body[:i] + body[i + 1 :])
+    out = []
+    for candidate in bodies:
+        if len(candidate) < 28 or len(candidate) > 42:
+            continue
+        out.append(line1 + _numeric_fix(candidate.ljust(42, "<") + tail))
+    return out
+
+
+_NUMERIC_POSITIONS = (9, *range(13, 20), *range(21, 28), 42, 43)  # check digits and dates in line 2
+_TO_DIGIT = str.maketrans({"O": "0", "D": "0", "Q": "0", "I": "1", "L": "1", "Z": "2", "S": "5", "B": "8"})
+
+
+def _numeric_fix(line2: str) -> str:
+    chars = list(line2)
+    for i in _NUMERIC_POSITIONS:
+        if i < len(chars) and not (i == 42 and chars[i] == "<"):
+            chars[i] = chars[i].translate(_TO_DIGIT)
+    return "".join(chars)
+
+
+def parse_ocr_td3(text: str) -> Td3:
+    """The first repaired candidate whose every check digit verifies."""
+    for candidate in ocr_candidates(text):
+        try:
+            td3 = parse_td3(candidate)
+        except MrzError:
+            continue
+        # state codes are letters; a repair that leaves a digit there fixed the wrong character
+        if re.fullmatch(r"[A-Z<]{1,3}", td3.nationality) and re.fullmatch(r"[A-Z<]{1,3}", td3.issuing_state):
+            return td3
+    raise MrzError("no TD3 in the OCR text verifies")

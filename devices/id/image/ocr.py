@@ -119,3 +119,16 @@ def read_stacked(card: np.ndarray, regions: list[Region], lang: str = "kor") -> 
             " ".join(w for _, w, _ in found), float(np.mean([c for _, _, c in found])) if found else 0.0
         )
     return out
+
+
+MRZ_WHITELIST = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
+
+
+def read_mrz_band(card: np.ndarray, top: float = 0.70) -> str:
+    """The two MRZ lines at the bottom of a passport data page, as OCR text."""
+    height = card.shape[0]
+    band = card[int(top * height) :, :]
+    grey = cv2.cvtColor(band, cv2.COLOR_BGR2GRAY) if band.ndim == 3 else band
+    binary = cv2.copyMakeBorder(normalise(grey), 10, 10, 10, 10, cv2.BORDER_CONSTANT, value=255)
+    config = f"--oem 1 --psm 6 -c tessedit_char_whitelist={MRZ_WHITELIST}"
+    return str(pytesseract.image_to_string(binary, lang="eng", config=config))

@@ -20,7 +20,8 @@ from devices.id.image.detect import detect_card, warp_card
 from devices.id.image.fallback import read_without_layout
 from devices.id.image.layouts import CARD_H, CARD_W, CardLayout, load_layouts
 from devices.id.image.mask import mask_rrn_image
-from devices.id.image.ocr import read_stacked
+from devices.id.image.mrz import MrzError, parse_ocr_td3
+from devices.id.image.ocr import read_mrz_band, read_stacked
 from devices.id.image.validate import (
     parse_date,
     parse_license_number,
@@ -127,7 +128,12 @@ class CardImagePipeline:
         attempts = [card, cv2.rotate(card, cv2.ROTATE_180)]  # upside-down on the scanner glass
         last_error = IdError("unreadable")
         report: quality.QualityReport | None = None
-        for attempt in attempts:
+        for index, attempt in enumerate(attempts):
+            if index == 1:
+                try:  # before trying the card upside down: is it a passport page?
+                    return self._read_mrz(card)
+                except IdError:
+                    pass
             layout = self.classify(attempt)
             if layout is not None:
                 # glare and blur are judged only when a read fails: the normalised OCR often reads
@@ -175,6 +181,27 @@ class CardImagePipeline:
             if "serial" in by_kind:
                 doc.license_serial = parse_serial(by_kind["serial"].text) or ""
         return doc
+
+    def _read_mrz(self, card: np.ndarray) -> IdDocument:
+        """A passport data page: its TD3 MRZ, every check digit verified."""
+        for attempt in (card, cv2.rotate(card, cv2.ROTATE_180)):
+            try:
+                td3 = parse_ocr_td3(read_mrz_band(attempt))
+            except MrzError:
+                continue
+            return IdDocument(
+                kind=DocumentKind.PASSPORT,
+                name=td3.name,
+                document_number=td3.document_number,
+                birth_date=td3.birth_date,
+                expiry_date=td3.expiry_date,
+                nationality=td3.nationality,
+                sex=td3.sex,
+                confidence={"name": 0.9, "document_number": 1.0, "birth_date": 1.0},
+                source="image",
+                extra={"method": "mrz"},
+            )
+        raise IdError("bad_mrz")
 
     def _read_fallback(self, card: np.ndarray, today: date | None, cause: IdError) -> IdDocument:
         fields = read_without_layout(card, None)

@@ -61,7 +61,12 @@ class DropFolderSource:
         if not self.folder.is_dir():
             return None
         for path in sorted(self.folder.iterdir(), key=lambda p: p.stat().st_mtime if p.exists() else 0):
-            if path.suffix.lower() in IMAGE_SUFFIXES and path not in self._seen:
+            # dot-files are scans still being written (written to a temporary name, then renamed)
+            if (
+                path.suffix.lower() in IMAGE_SUFFIXES
+                and not path.name.startswith(".")
+                and path not in self._seen
+            ):
                 return path
         return None
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from devices.id.image.mrz import MrzError, Td3, parse_td3
-from devices.id.model import IdError
+from devices.id.model import IdDocument, IdError
 from devices.id.pcsc import tlv
 from devices.id.pcsc.apdu import (
     SW_AUTH_FAILED,
@@ -183,3 +183,10 @@ def read_passport(transmit: Transmit, key: BacKey) -> PassportData:
     ef_com = parse_ef_com(session.read_file(FID_EF_COM))
     dg1 = session.read_file(FID_DG1)
     return PassportData(ef_com, parse_dg1(dg1), dg1)
+
+
+def bac_key_from_document(document: IdDocument) -> BacKey:
+    """The chip's access key from a passport read by the image reader (its MRZ)."""
+    if document.birth_date is None or document.expiry_date is None or not document.document_number:
+        raise IdError("bad_mrz", "document number, birth date and expiry are all needed for BAC")
+    return BacKey(document.document_number, f"{document.birth_date:%y%m%d}", f"{document.expiry_date:%y%m%d}")
