@@ -17,3 +17,10 @@ class PrinterSection(BaseModel):
     substitute_char: str = Field(
         "〓", min_length=1, max_length=3, description="printed for text the printer cannot print"
     )
+    # The center's document-signing identity for PAdES. Empty = a throwaway demo certificate (demo/tests).
+    signing_cert_file: str = Field("", description="PEM certificate that signs archived PDFs")
+    signing_key_file: str = Field("", description="its PEM private key (passphrase: env signing_key_env)")
+    signing_chain_files: list[str] = Field(default_factory=list, description="issuer CA certificates (PEM)")
+    signing_key_env: str = Field(
+        "KIOSK_DOCUMENT_KEY_PASSPHRASE", description="env var holding the passphrase"
+    )

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from asn1crypto import x509 as asn1_x509
 from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemder_data
@@ -20,9 +22,20 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from printers.documents.demo_cert import DemoCredentials
+from config import ConfigError
+from config.sections.printer import PrinterSection
+from printers.documents.demo_cert import DemoCredentials, make_demo_credentials
 
 log = logging.getLogger(__name__)
+
+
+def _read(path: str, key: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise ConfigError(
+            "settings", f"printer.{key}", path, f"a readable PEM file ({exc.strerror})"
+        ) from None
 
 
 def _cert(pem: bytes) -> asn1_x509.Certificate:
@@ -35,19 +48,47 @@ class DocumentSigner:
 
     signer: signers.SimpleSigner
     trust_roots_pem: tuple[bytes, ...]
+    is_demo: bool = False
 
     @classmethod
-    def from_pem(cls, cert_pem: bytes, key_pem: bytes, chain_pem: tuple[bytes, ...] = ()) -> DocumentSigner:
+    def from_pem(
+        cls,
+        cert_pem: bytes,
+        key_pem: bytes,
+        chain_pem: tuple[bytes, ...] = (),
+        *,
+        passphrase: bytes | None = None,
+    ) -> DocumentSigner:
         cert = _cert(cert_pem)
-        key = load_private_key_from_pemder_data(key_pem, passphrase=None)
+        key = load_private_key_from_pemder_data(key_pem, passphrase=passphrase)
         registry = SimpleCertificateStore.from_certs([_cert(pem) for pem in chain_pem])
         return cls(signers.SimpleSigner(cert, key, registry), chain_pem)
 
     @classmethod
     def from_demo(cls, credentials: DemoCredentials) -> DocumentSigner:
-        return cls.from_pem(
+        signer = cls.from_pem(
             credentials.signer_cert_pem, credentials.signer_key_pem, (credentials.ca_cert_pem,)
         )
+        return cls(signer.signer, signer.trust_roots_pem, is_demo=True)
+
+    @classmethod
+    def from_settings(cls, section: PrinterSection) -> DocumentSigner:
+        """The center's configured certificate, or a throwaway demo one (logged) when none is set."""
+        if not section.signing_cert_file:
+            log.warning(
+                "no signing certificate configured: PDFs are signed with a throwaway demo certificate"
+            )
+            return cls.from_demo(make_demo_credentials())
+        passphrase = os.environ.get(section.signing_key_env)
+        try:
+            return cls.from_pem(
+                _read(section.signing_cert_file, "signing_cert_file"),
+                _read(section.signing_key_file, "signing_key_file"),
+                tuple(_read(path, "signing_chain_files") for path in section.signing_chain_files),
+                passphrase=passphrase.encode() if passphrase else None,
+            )
+        except (ValueError, TypeError) as exc:  # not PEM/DER, wrong passphrase
+            raise ConfigError("settings", "printer.signing_*", section.signing_cert_file, str(exc)) from None
 
 
 def pades_sign(

@@ -103,3 +103,31 @@ def test_archived_document_keeps_id_version_and_hash_of_the_stored_bytes(engine:
         assert row is not None and row.pdf == signed and row.template_version == "1"
         assert row.sha256 == hashlib.sha256(signed).hexdigest()
         assert validate_pades(row.pdf or b"", (credentials.ca_cert_pem,))
+
+
+def test_signer_from_settings_uses_the_configured_certificate(tmp_path: Path) -> None:
+    from config.sections.printer import PrinterSection
+
+    credentials = make_demo_credentials()
+    (tmp_path / "cert.pem").write_bytes(credentials.signer_cert_pem)
+    (tmp_path / "key.pem").write_bytes(credentials.signer_key_pem)
+    (tmp_path / "ca.pem").write_bytes(credentials.ca_cert_pem)
+    section = PrinterSection(
+        signing_cert_file=str(tmp_path / "cert.pem"),
+        signing_key_file=str(tmp_path / "key.pem"),
+        signing_chain_files=[str(tmp_path / "ca.pem")],
+    )
+    signer = DocumentSigner.from_settings(section)
+    assert not signer.is_demo
+    doc = render_document("counseling_record", SAMPLE_DOCUMENT_FIELDS["counseling_record"])
+    assert validate_pades(pades_sign(doc.pdf, signer), (credentials.ca_cert_pem,))
+    assert DocumentSigner.from_settings(PrinterSection()).is_demo
+
+
+def test_missing_signing_key_file_is_a_config_error(tmp_path: Path) -> None:
+    from config import ConfigError
+    from config.sections.printer import PrinterSection
+
+    section = PrinterSection(signing_cert_file=str(tmp_path / "nope.pem"), signing_key_file="x")
+    with pytest.raises(ConfigError, match="signing_cert_file"):
+        DocumentSigner.from_settings(section)
