@@ -12,7 +12,7 @@ from typing import Any
 
 from kiosk.matching.answers import Answers, validate_answers
 from kiosk.matching.catalogue import Catalogue, Program, Text, shipped_catalogue
-from kiosk.matching.conditions import MET, NOT_MET, Reason
+from kiosk.matching.conditions import MET, NOT_MET, RawReason, Reason, materialize
 from kiosk.matching.triage import DebtTriage, is_delinquent, triage
 
 ENGINE_VERSION = "match-1.0.0"
@@ -32,10 +32,18 @@ VERDICT_TEXT = {
 class ProgramVerdict:
     program: Program
     verdict: str
-    reasons: list[Reason]
+    raw_reasons: list[RawReason]
     limit_krw: int | None = None
     rank: int = 0
     recommended: bool = False
+    _reasons: list[Reason] | None = None
+
+    @property
+    def reasons(self) -> list[Reason]:
+        """One reason per condition, in the order of the program's rule (worded on first read)."""
+        if self._reasons is None:
+            self._reasons = materialize(self.raw_reasons)
+        return self._reasons
 
     @property
     def id(self) -> str:
@@ -137,7 +145,7 @@ def evaluate(catalogue: Catalogue, answers: Answers) -> MatchReport:
     full = with_derived(catalogue, answers)
     verdicts = []
     for program in catalogue.programs:
-        reasons: list[Reason] = []
+        reasons: list[RawReason] = []
         status = program.eligibility.evaluate(full, reasons)
         verdict = _VERDICT_OF.get(status, MAYBE)
         limit = _limit(program, full) if verdict != INELIGIBLE else None

@@ -74,7 +74,7 @@ def test_text_output_lists_every_program(tmp_path: Path, capsys: pytest.CaptureF
 
 
 def test_bench_command_reports_both_catalogues(capsys: pytest.CaptureFixture[str]):
-    code, out, _ = run_cli(["bench", "match", "--json", "--applicants", "5"], capsys)
+    code, out, _ = run_cli(["bench", "match", "--json", "--applicants", "5", "--repeats", "2"], capsys)
     assert code == 0
     figures = json.loads(out)
     assert figures["seeded"]["programs"] == 16 and figures["generated_180"]["programs"] == 180
