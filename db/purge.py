@@ -9,10 +9,11 @@ For an expired visit the purge erases the personal content and keeps the skeleto
 hashes, outcomes), so statistics and the audit chain stay intact: identity-check images and OCR
 confidences, signature points and images, intake answers, match verdicts (they quote answers), case
 notes, follow-up notes, ticket transfer notes, the visit's workflow state and document PDFs (their
-sha256 stays). A person is deleted (RRN/phone/address ciphertexts, blind index, name) once no visit
-within retention refers to them. Audit events hold ids only and are never touched; the purge itself is
-appended to the chain. On SQLite, ``secure_delete`` and a WAL checkpoint make sure the erased bytes do
-not linger in free pages or the WAL file.
+sha256 stays), with the fields it was rendered from. Print-spool payloads, sent outbox bodies and
+request-replay records older than the cutoff go too. A person is deleted (RRN/phone/address
+ciphertexts, blind index, name) once no visit within retention refers to them. Audit events hold ids
+only and are never touched; the purge itself is appended to the chain. On SQLite, ``secure_delete``
+and a WAL checkpoint make sure the erased bytes do not linger in free pages or the WAL file.
 """
 
 from __future__ import annotations
@@ -31,10 +32,13 @@ from db.models import (
     Case,
     Document,
     FollowUp,
+    IdempotencyRecord,
     IdentityCheck,
     Intake,
     MatchResult,
+    OutboxEntry,
     Person,
+    PrintJob,
     Signature,
     Ticket,
     Visit,
@@ -125,7 +129,10 @@ def _purge_visits(session: Session, ids: Sequence[uuid.UUID], report: PurgeRepor
         if _erase(match, report, "match_results", verdicts=[]):
             touched.add(match.visit_id)
     for document in each(Document):
-        if _erase(document, report, "document_pdfs", pdf=None):
+        empty: dict[str, Any] = {"pdf": None}
+        if hasattr(document, "render_fields"):  # the fields the PDF was rendered from (kiosk.hub)
+            empty["render_fields"] = {}
+        if _erase(document, report, "document_pdfs", **empty):
             touched.add(document.visit_id)
     for ticket in each(Ticket):
         if _erase(ticket, report, "ticket_notes", transfer_note=None):
@@ -169,6 +176,22 @@ def _purge_people(session: Session, expired: set[uuid.UUID], cutoff: datetime, r
                 session.delete(person)
 
 
+def _purge_operations(session: Session, cutoff: datetime, report: PurgeReport) -> None:
+    """Spool, outbox and replay records older than the cutoff: their bodies may quote a visit."""
+    for job in session.scalars(
+        select(PrintJob).where(PrintJob.created_at < cutoff, PrintJob.status != "pending")
+    ):
+        _erase(job, report, "print_payloads", payload=b"")
+    for entry in session.scalars(
+        select(OutboxEntry).where(OutboxEntry.created_at < cutoff, OutboxEntry.status != "pending")
+    ):
+        _erase(entry, report, "outbox_bodies", body={})
+    for record in session.scalars(select(IdempotencyRecord).where(IdempotencyRecord.created_at < cutoff)):
+        report.add("replay_records")
+        if not report.dry_run:
+            session.delete(record)
+
+
 def purge_expired(
     sessions: sessionmaker[Session],
     retention_years: int,
@@ -189,6 +212,7 @@ def purge_expired(
         for chunk in _chunks(expired):
             touched |= _purge_visits(session, chunk, report)
         _purge_people(session, set(expired), cutoff, report)
+        _purge_operations(session, cutoff, report)
         report.counts["visits"] = len(touched)
         if dry_run:
             session.rollback()

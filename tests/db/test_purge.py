@@ -18,10 +18,13 @@ from db.models import (
     Center,
     Document,
     FollowUp,
+    IdempotencyRecord,
     IdentityCheck,
     Intake,
     MatchResult,
+    OutboxEntry,
     Person,
+    PrintJob,
     Signature,
     Ticket,
     Visit,
@@ -96,6 +99,7 @@ def _visit(
                 sha256="b" * 64,
                 pdf=b"%PDF-1.7 " + MARKER.encode(),
                 signature_id=signature.id,
+                render_fields={"name": MARKER},
             ),
             Ticket(
                 center_id=center.id,
@@ -116,6 +120,37 @@ def _visit(
     return visit
 
 
+def _operations(session: Session) -> None:
+    """Spool, outbox and replay records: one of each old and done (purged), the rest kept."""
+    for created, status in ((LONG_AGO, "done"), (LONG_AGO, "pending"), (RECENT, "done")):
+        session.add(
+            PrintJob(
+                printer="p", template="receipt", payload=MARKER.encode(), status=status, created_at=created
+            )
+        )
+        session.add(
+            OutboxEntry(
+                kind="intake",
+                idempotency_key=str(uuid.uuid4()),
+                body={"note": MARKER},
+                status="sent" if status == "done" else "pending",
+                created_at=created,
+            )
+        )
+    for created in (LONG_AGO, RECENT):
+        session.add(
+            IdempotencyRecord(
+                scope="ticket",
+                key=str(uuid.uuid4()),
+                principal="device:x",
+                request_sha256="c" * 64,
+                status_code=201,
+                response={"n": MARKER},
+                created_at=created,
+            )
+        )
+
+
 def _world(sessions: sessionmaker[Session], keys: KeyRing) -> World:
     with sessions() as session:
         center = Center(code="gwanak", name_ko="관악서민금융통합지원센터", region="서울")
@@ -133,11 +168,15 @@ def _world(sessions: sessionmaker[Session], keys: KeyRing) -> World:
         _visit(session, center, mixed, RECENT, RECENT)
         open_case = _visit(session, center, None, LONG_AGO, None)  # counseling never closed: keep
         _visit(session, center, None, LONG_AGO, "none")  # ticket-only visit long ago: purge
+        _operations(session)
         session.commit()
         return World(old.id, recent.id, mixed.id, orphan.id, old_visit.id, recent_visit.id, open_case.id)
 
 
 EXPECTED = {
+    "outbox_bodies": 1,
+    "print_payloads": 1,
+    "replay_records": 1,
     "case_notes": 2,
     "document_pdfs": 3,
     "follow_up_notes": 2,
@@ -181,11 +220,13 @@ def test_purge_erases_expired_personal_data_only(sessions: sessionmaker[Session]
         old = session.get(Visit, world.old_visit)
         assert old is not None and old.person_id is None and old.state == {} and old.status == "completed"
         old_docs = session.scalars(select(Document).where(Document.visit_id == world.old_visit)).all()
-        assert [(d.pdf, d.sha256) for d in old_docs] == [(None, "b" * 64)]  # the hash stays as evidence
+        assert [(d.pdf, d.sha256, d.render_fields) for d in old_docs] == [(None, "b" * 64, {})]  # hash stays
         old_intake = session.scalars(select(Intake).where(Intake.visit_id == world.old_visit)).one()
         assert old_intake.answers == {}
         old_case = session.scalars(select(Case).where(Case.visit_id == world.old_visit)).one()
         assert old_case.notes == [] and old_case.outcome == "referred"
+        assert sorted(j.payload == b"" for j in session.scalars(select(PrintJob))) == [False, False, True]
+        assert len(session.scalars(select(IdempotencyRecord)).all()) == 1
         recent_intake = session.scalars(select(Intake).where(Intake.visit_id == world.recent_visit)).one()
         assert recent_intake.answers["note"] == MARKER
         open_sig = session.scalars(select(Signature).where(Signature.visit_id == world.open_case_visit)).one()
