@@ -72,6 +72,9 @@ class HealthMonitor:
         return health
 
     def start(self) -> None:
+        """Start polling on a thread (a second call while it runs does nothing)."""
+        if self._thread is not None and self._thread.is_alive():
+            return
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="printer-health", daemon=True)
         self._thread.start()
