@@ -162,3 +162,15 @@ def test_every_foundation_command_has_help(kiosk: Callable[..., Any]) -> None:
     ):
         done = kiosk(*command, "--help")
         assert done.returncode == 0 and "usage: kiosk" in done.stdout, command
+
+
+def test_config_check_validates_an_existing_key_file(
+    isolated_data_dir: Path, kiosk: Callable[..., Any]
+) -> None:
+    fresh = kiosk("config", "check")
+    assert fresh.returncode == 0 and "created 0600 on first use" in fresh.stdout
+    ring = load_keyring(isolated_data_dir / "keys.json", environ={})
+    assert ring.current_key_id in kiosk("config", "check").stdout
+    os.chmod(isolated_data_dir / "keys.json", 0o640)
+    loose = kiosk("config", "check")
+    assert loose.returncode == 2 and "keys.json" in loose.stderr and "chmod 600" in loose.stderr

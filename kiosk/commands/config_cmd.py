@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 from config import load_settings
 from config.centers import center_by_code, load_centers
 from db.crypto import ENV_VAR as KEYS_ENV_VAR
-from db.crypto import key_file_for
+from db.crypto import key_file_for, load_keyring
 from db.session import default_url
 from kiosk.commands.db_cmd import accept_global_options
 
@@ -27,7 +27,14 @@ def _check(args: argparse.Namespace, ctx: AppContext) -> int:
     center = center_by_code(settings.app.center_code, centers)
     url = ctx.db_url_option or settings.db.url or default_url(settings.app.data_dir)
     shown_url = make_url(url).render_as_string(hide_password=True)
-    keys = f"environment {KEYS_ENV_VAR}" if os.environ.get(KEYS_ENV_VAR) else str(key_file_for(settings))
+    key_file = key_file_for(settings)
+    if os.environ.get(KEYS_ENV_VAR) or key_file.exists():
+        ring = load_keyring(key_file)  # validates: JSON, key sizes, 0600 permissions (ConfigError)
+        keys = f"{ring.source or 'environment ' + KEYS_ENV_VAR}, current key {ring.current_key_id}"
+        if ring.rotation_target:
+            keys += " (unfinished rotation: run `kiosk keys rotate`)"
+    else:
+        keys = f"{key_file} (created 0600 on first use)"
     print(f"OK: {site or '(packaged defaults + environment)'}")
     print(f"  center     {center.code} ({center.name_ko}, {center.region}); {len(centers)} centers known")
     print(f"  database   {shown_url}")
