@@ -210,7 +210,9 @@ class PrintSpool:
             if health.can_print:
                 self._finish(job_id, template, "done")
                 return
-            if datetime.now(UTC) >= deadline or self._stop.is_set():
+            if self._stop.is_set():
+                return  # stays "sending": the next start reports it as interrupted, never resends it
+            if datetime.now(UTC) >= deadline:
                 detail = f"sent, printer reports {health.state}"
                 if health.state is HealthState.UNKNOWN:
                     detail = "sent, printer gave no status"
