@@ -22,6 +22,7 @@ _CONTENT_TAGS = frozenset({"NNG", "NNP", "NR", "NP", "VV", "VA", "MAG", "XR", "S
 _HANGUL = re.compile(r"[가-힣]+")
 _CONTROL = re.compile(r"[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 BIGRAM_PREFIX = "§"  # bigram terms live in their own namespace so they never equal a morpheme
+JAMO_PREFIX = "¶"  # jamo trigrams likewise
 
 
 def clean_text(text: str, max_chars: int) -> str:
@@ -182,13 +183,18 @@ class KoreanAnalyzer:
         return out
 
     def terms(self, text: str) -> list[str]:
-        """Canonical content morphemes (minus ignored words) plus Hangul character bigrams."""
+        """Canonical content morphemes (minus ignored words), Hangul character bigrams (spacing slips),
+        and jamo trigrams (one-letter typos: 신븐증 and 신분증 share most of ㅅㅣㄴㅂㅜㄴㅈㅡㅇ)."""
         hint = self._synonyms.overdue_hint(text)
         if hint:
             text = f"{text} {hint}"
         morphs = [t for t in self._fold_synonyms(self._morphemes(text)) if t not in self._ignore]
         bigrams: list[str] = []
+        jamo_grams: list[str] = []
         for word in morphs:
             for run in _HANGUL.findall(word):
                 bigrams.extend(BIGRAM_PREFIX + run[i : i + 2] for i in range(len(run) - 1))
-        return morphs + bigrams
+                if len(run) >= 2:
+                    jamo = unicodedata.normalize("NFD", run)
+                    jamo_grams.extend(JAMO_PREFIX + jamo[i : i + 3] for i in range(len(jamo) - 2))
+        return morphs + bigrams + jamo_grams

@@ -18,9 +18,6 @@ import numpy as np
 from kiosk.assistant.knowledge import Answerable
 from kiosk.assistant.language import KoreanAnalyzer
 
-# bm25s logs every index build at DEBUG; the kiosk's log is for people, not for library chatter
-logging.getLogger("bm25s").setLevel(logging.WARNING)
-
 
 @dataclass(frozen=True)
 class Hit:
@@ -33,6 +30,7 @@ class FaqIndex:
     def __init__(self, entries: Sequence[Answerable], analyzer: KoreanAnalyzer) -> None:
         import bm25s
 
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import
         self.entries = list(entries)
         self.analyzer = analyzer
         # One document per entry: its question and every paraphrase together, so a question that mixes

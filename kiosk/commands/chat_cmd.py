@@ -72,6 +72,13 @@ def _faq_check(args: argparse.Namespace, ctx: AppContext) -> int:
     except ConfigError as exc:
         print(f"FAQ 오류 (FAQ error): {exc}", file=sys.stderr)
         return 2
+    unknown = sorted(set(settings.suggested) - {item.id for item in entries})
+    if unknown:
+        print(
+            f"FAQ 오류 (FAQ error): assistant.suggested names unknown entries: {', '.join(unknown)}",
+            file=sys.stderr,
+        )
+        return 2
     covered = {p for item in entries for p in item.entry.programs}
     missing = sorted(set(catalogue.programs) - covered)
     paraphrases = sum(len(item.entry.paraphrases) for item in entries)

@@ -114,3 +114,12 @@ def test_the_same_phrasing_in_two_entries_is_refused(faq_copy: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_faq(faq_copy)
     assert "visit.ticket" in caught.value.allowed
+
+
+def test_faq_check_refuses_unknown_suggested_entries(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("KIOSK_ASSISTANT__SUGGESTED", '["debt.what", "nope.entry"]')
+    assert main(["faq", "check"]) == 2
+    captured = capsys.readouterr()
+    assert "nope.entry" in captured.err and "FAQ OK" not in captured.out

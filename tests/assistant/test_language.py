@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 
 from config import ConfigError
 from kiosk.assistant import Assistant
-from kiosk.assistant.language import BIGRAM_PREFIX, SynonymTable, clean_text
+from kiosk.assistant.language import BIGRAM_PREFIX, JAMO_PREFIX, SynonymTable, clean_text
 
 
 def _morphs(assistant: Assistant, text: str) -> list[str]:
-    return [t for t in assistant.index.analyzer.terms(text) if not t.startswith(BIGRAM_PREFIX)]
+    return [t for t in assistant.index.analyzer.terms(text) if not t.startswith((BIGRAM_PREFIX, JAMO_PREFIX))]
 
 
 def test_synonyms_fold_to_the_canonical_word(assistant: Assistant) -> None:
