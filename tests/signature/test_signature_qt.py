@@ -8,8 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt, QThread
-from PySide6.QtGui import QInputDevice, QPointingDevice, QTabletEvent
-from PySide6.QtTest import QTest
+from PySide6.QtGui import QEventPoint, QInputDevice, QPointingDevice, QTabletEvent, QTouchEvent
 from PySide6.QtWidgets import QApplication
 
 from config.sections.signature import SignatureSection
@@ -151,26 +150,43 @@ def test_stylus_pressure_is_recorded(canvas, document_sha256: str) -> None:
     assert len(strokes_of(record.points)) == 2
 
 
-def test_touch_signs_like_a_finger(qtbot, canvas, document_sha256: str) -> None:
-    device = QTest.createTouchDevice()
+def _touch(kind, surface, pos: QPointF, device: QPointingDevice, ts: int) -> QTouchEvent:
+    state = {
+        QEvent.Type.TouchBegin: QEventPoint.State.Pressed,
+        QEvent.Type.TouchUpdate: QEventPoint.State.Updated,
+        QEvent.Type.TouchEnd: QEventPoint.State.Released,
+    }[kind]
+    event = QTouchEvent(
+        kind, device, Qt.KeyboardModifier.NoModifier, [QEventPoint(0, state, pos, surface.mapToGlobal(pos))]
+    )
+    event.setTimestamp(ts)
+    return event
+
+
+def test_touch_signs_like_a_finger(canvas, document_sha256: str) -> None:
+    finger = QPointingDevice(
+        "test touchscreen", 2, QInputDevice.DeviceType.TouchScreen, QPointingDevice.PointerType.Finger,
+        QInputDevice.Capability.Position, 10, 0,
+    )  # fmt: skip
     surface = canvas.surface
     canvas.begin(document_sha256, None)
     scale = canvas.dpi / 25.4
     for stroke in CROSS.strokes:
-        x, y, _, _ = stroke[0]
-        QTest.touchEvent(surface, device).press(
-            0, QPoint(round(x * scale), round(y * scale)), surface
-        ).commit()
-        for x, y, _, _ in stroke[1:]:
-            QTest.touchEvent(surface, device).move(
-                0, QPoint(round(x * scale), round(y * scale)), surface
-            ).commit()
-        QTest.touchEvent(surface, device).release(
-            0, QPoint(round(x * scale), round(y * scale)), surface
-        ).commit()
-    points = canvas.points
-    assert len(strokes_of(points)) == 2
-    assert len([p for p in points if p.pen_down]) == sum(len(s) for s in CROSS.strokes)
+        for i, (x, y, t, _) in enumerate(stroke):
+            kind = QEvent.Type.TouchBegin if i == 0 else QEvent.Type.TouchUpdate
+            QApplication.sendEvent(surface, _touch(kind, surface, QPointF(x * scale, y * scale), finger, t))
+        QApplication.sendEvent(
+            surface, _touch(QEvent.Type.TouchEnd, surface, QPointF(x * scale, y * scale), finger, t)
+        )
+    record = canvas.finish()
+    assert len(strokes_of(record.points)) == 2
+    assert len([p for p in record.points if p.pen_down]) == sum(len(s) for s in CROSS.strokes)
+    assert all(p.pressure is None for p in record.points)  # this touchscreen reports no pressure
+    first = record.points[0]
+    assert (first.x, first.y) == (
+        round(CROSS.strokes[0][0][0] * scale),
+        round(CROSS.strokes[0][0][1] * scale),
+    )
 
 
 def test_clear_button_wipes_the_ink(qtbot, canvas, document_sha256: str) -> None:

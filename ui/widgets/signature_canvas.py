@@ -137,12 +137,15 @@ class _InkSurface(QWidget):
             if points:
                 first = points[0]  # one finger signs; a resting palm's second touch is ignored
                 pressure = float(first.pressure()) if self._has_pressure(event) else None
+                # From the global position: touch events forwarded by a parent or an input bridge
+                # do not always carry a position local to this surface.
+                pos = self.mapFromGlobal(first.globalPosition())
                 if kind == QEvent.Type.TouchBegin:
-                    self._press(first.position(), event.timestamp(), pressure)
+                    self._press(pos, event.timestamp(), pressure)
                 elif kind == QEvent.Type.TouchUpdate:
-                    self._move(first.position(), event.timestamp(), pressure)
+                    self._move(pos, event.timestamp(), pressure)
                 else:
-                    self._release(first.position(), event.timestamp())
+                    self._release(pos, event.timestamp())
             event.accept()
             return True
         return super().event(event)
