@@ -7,6 +7,7 @@ the status timeout plus the wire time of the bytes still ahead of the query (8N1
 from __future__ import annotations
 
 import logging
+import termios
 import threading
 import time
 from collections.abc import Mapping
@@ -21,6 +22,8 @@ from printers.escpos.receipt import RenderedReceipt, render_receipt
 from printers.escpos.status import DLE_EOT, PrinterHealth, health_from_replies
 
 log = logging.getLogger(__name__)
+# An unplugged adapter or a closed pty shows up as any of these.
+LINK_ERRORS = (OSError, serial.SerialException, termios.error)
 
 
 class PrinterLinkError(OSError):
@@ -51,6 +54,7 @@ class ReceiptPrinter:
         self._link = Serial(devfile=port, baudrate=self.baud, timeout=status_timeout_s, dsrdtr=False)
         self._lock = threading.Lock()
         self._wire_free_at = 0.0
+        self._link_broken = False
 
     @classmethod
     def open(
@@ -72,10 +76,20 @@ class ReceiptPrinter:
 
     def close(self) -> None:
         with self._lock:
-            try:
-                self._link.close()
-            except (OSError, serial.SerialException):
-                pass
+            self._close_link_locked()
+
+    def _close_link_locked(self) -> None:
+        try:
+            self._link.close()  # flushes what is still queued, then closes
+        except LINK_ERRORS:
+            # The port is gone: close the handle without draining it, or the fd leaks.
+            device = self._link._device
+            if device:
+                try:
+                    device.close()
+                except LINK_ERRORS:
+                    pass
+            self._link._device = False
 
     def __enter__(self) -> ReceiptPrinter:
         return self
@@ -86,13 +100,29 @@ class ReceiptPrinter:
     def render(self, template: str, fields: Mapping[str, Any]) -> RenderedReceipt:
         return render_receipt(template, fields, self.model, substitute=self.substitute)
 
+    def _relink_locked(self) -> bool:
+        """After an I/O error, open the port again (a re-plugged USB adapter comes back on its path)."""
+        if not self._link_broken:
+            return True
+        self._close_link_locked()
+        try:
+            self._link.open()
+        except DeviceNotFoundError:
+            return False
+        log.info("printer port %s reopened", self.port)
+        self._link_broken = False
+        return True
+
     def send(self, payload: bytes) -> None:
         """Write the bytes; returns once they are handed to the port (the wire may still be busy)."""
         with self._lock:
+            if not self._relink_locked():
+                raise PrinterLinkError(f"printer port {self.port} is not available")
             try:
                 self._link._raw(payload)
                 self._device.flush()
-            except (OSError, serial.SerialException) as exc:
+            except LINK_ERRORS as exc:
+                self._link_broken = True
                 raise PrinterLinkError(f"writing to {self.port} failed: {exc}") from None
             start = max(time.monotonic(), self._wire_free_at)
             self._wire_free_at = start + len(payload) / self.rate
@@ -112,6 +142,8 @@ class ReceiptPrinter:
 
     def _query_locked(self, n: int, timeout: float | None) -> int | None:
         wait = (self.status_timeout_s if timeout is None else timeout) + self.wire_time_left()
+        if not self._relink_locked():
+            return None
         try:
             device = self._device
             device.reset_input_buffer()  # leftovers (garbage, late replies) must not pass as this answer
@@ -119,8 +151,9 @@ class ReceiptPrinter:
             device.flush()
             device.timeout = wait
             reply = device.read(1)
-        except (OSError, serial.SerialException, PrinterLinkError) as exc:
+        except LINK_ERRORS as exc:  # PrinterLinkError is an OSError
             log.debug("status query %d on %s failed: %s", n, self.port, exc)
+            self._link_broken = True
             return None
         return reply[0] if reply else None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -105,3 +106,23 @@ def test_monitor_emits_only_changes(rig: tuple[EmulatedPrinter, ReceiptPrinter])
     emulator.paper_out()
     monitor.poll_once()
     assert [h.state for h in seen] == [HealthState.READY, HealthState.PAPER_OUT]
+
+
+def test_printer_comes_back_after_the_cable_is_replugged(tmp_path: Path) -> None:
+    # A stable device path (like /dev/serial/by-id/...) that points at whichever pty is plugged in.
+    link = tmp_path / "printer"
+    first = EmulatedPrinter(MODEL, baud=115200).start()
+    link.symlink_to(first.port_name)
+    printer = ReceiptPrinter.open(str(link), MODEL, baud=115200, status_timeout_s=0.2)
+    try:
+        assert printer.read_health().state is HealthState.READY
+        first.stop()  # unplugged
+        assert printer.read_health().state is HealthState.UNKNOWN
+        with EmulatedPrinter(MODEL, baud=115200) as second:
+            link.unlink()
+            link.symlink_to(second.port_name)  # plugged in again
+            assert printer.read_health().state is HealthState.READY
+            printer.print_receipt("ticket", SAMPLE_FIELDS["ticket"])
+            assert second.wait_for_jobs(1, 5)
+    finally:
+        printer.close()
