@@ -124,7 +124,7 @@ def _emulated_passport(args: argparse.Namespace, ctx: AppContext) -> int:
     pcscd_state = "started for this read" if daemon.started else "already running"
     try:
         with VpcdCard(VirtualPassport(holder), port=ctx.settings.identity.vpcd_port):
-            if not wait_for_card(reader_name, timeout=10):
+            if not wait_for_card(reader_name, timeout=20):
                 from devices.id.model import IdError
 
                 raise IdError("no_card_in_reader", reader_name)

@@ -31,7 +31,7 @@ def reader_empty_after(pcscd: PcscdProcess) -> Iterator[None]:
     """pcscd notices a removed virtual card on its next poll; wait so tests do not see each other's."""
     yield
     if pcscd_answers():
-        assert wait_for_card(READER, timeout=10, present=False)
+        assert wait_for_card(READER, timeout=20, present=False)
 
 
 def test_the_vpcd_readers_appear(pcscd: PcscdProcess) -> None:
@@ -41,7 +41,7 @@ def test_the_vpcd_readers_appear(pcscd: PcscdProcess) -> None:
 
 def test_reads_dg1_through_pcscd(pcscd: PcscdProcess) -> None:
     with VpcdCard(VirtualPassport(HOLDER)):
-        assert wait_for_card(READER, timeout=10)
+        assert wait_for_card(READER, timeout=20)
         data = read_passport_on(READER, KEY)
     assert data.mrz.name == "PARK SEOYEON"
     assert data.mrz.document_number == "M31415926"
@@ -50,7 +50,7 @@ def test_reads_dg1_through_pcscd(pcscd: PcscdProcess) -> None:
 
 def test_wrong_mrz_through_pcscd(pcscd: PcscdProcess) -> None:
     with VpcdCard(VirtualPassport(HOLDER)):
-        assert wait_for_card(READER, timeout=10)
+        assert wait_for_card(READER, timeout=20)
         with pytest.raises(IdError) as info:
             read_passport_on(READER, BacKey("M31415926", "011230", "300101"))
     assert info.value.code == "wrong_mrz"
@@ -91,7 +91,7 @@ def test_card_removed_mid_read(pcscd: PcscdProcess) -> None:
     card = RemovedMidRead(VirtualPassport(HOLDER), after=5)
     card.insert()
     try:
-        assert wait_for_card(READER, timeout=10)
+        assert wait_for_card(READER, timeout=20)
         with pytest.raises(IdError) as info:
             read_passport_on(READER, KEY)
         assert info.value.code == "card_removed", info.value.detail
