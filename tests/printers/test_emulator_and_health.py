@@ -21,7 +21,7 @@ MODEL = "bixolon-srp-350iii"
 @pytest.fixture
 def rig() -> Iterator[tuple[EmulatedPrinter, ReceiptPrinter]]:
     emulator = EmulatedPrinter(MODEL, baud=115200).start()
-    printer = ReceiptPrinter.open(emulator.port_name, MODEL, baud=115200, status_timeout_s=0.3)
+    printer = ReceiptPrinter.open(emulator.port_name, MODEL, baud=115200, status_timeout_s=1.0)
     yield emulator, printer
     printer.close()
     emulator.stop()

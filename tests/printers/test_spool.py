@@ -151,7 +151,7 @@ def test_spool_from_settings_reports_health_changes_while_idle(
     from config.sections.printer import PrinterSection
     from printers.escpos.status import HealthState, PrinterHealth
 
-    section = PrinterSection(port=emulator.port_name, baud=115200, poll_interval_s=0.05, status_timeout_s=0.2)
+    section = PrinterSection(port=emulator.port_name, baud=115200, poll_interval_s=0.05, status_timeout_s=1.0)
     spool = PrintSpool.from_settings(make_sessionmaker(engine), section)
     states: list[HealthState] = []
     changed = threading.Condition()
