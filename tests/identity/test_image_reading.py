@@ -50,6 +50,7 @@ def test_reads_name_rrn_and_dates(
         assert doc.license_number == who.license_number
     assert doc.verified is False
     assert 0 < doc.confidence["rrn"] <= 1
+    assert who.rrn not in repr(doc) and who.rrn[7:] not in str(doc.public_fields())
 
 
 def test_stored_image_has_the_rrn_back_digits_blacked_out(pipeline: CardImagePipeline) -> None:
