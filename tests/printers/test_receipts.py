@@ -70,3 +70,19 @@ def test_printer_model_missing_a_key_is_rejected(tmp_path: Path) -> None:
     broken.write_text('name = "broken"\ndescription = "x"\npaper_width_dots = 576\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="chars_per_line"):
         load_model_file(broken)
+
+
+def test_template_file_with_bad_blocks_is_rejected_at_load(tmp_path: Path) -> None:
+    from printers.escpos.templates import load_template_file
+
+    head = 'name = "x"\nversion = "1"\ntitle_ko = "x"\ntitle_en = "x"\npersonal_data = "none"\n'
+    cases = {
+        "blocks.0.kind": '[[blocks]]\nkind = "barcode"\ntext = "1"\n',
+        "only plain field names": '[[blocks]]\nkind = "text"\ntext = "{person.__class__}"\n',
+        "needs 'text'": '[[blocks]]\nkind = "qr"\n',
+    }
+    for expected, body in cases.items():
+        path = tmp_path / "x.toml"
+        path.write_text(head + body, encoding="utf-8")
+        with pytest.raises(ConfigError, match=expected.replace("'", ".")):
+            load_template_file(path)
