@@ -85,7 +85,7 @@ def test_rotation_killed_midway_resumes_and_loses_nothing(
     expected = _populate(sessions, keys, 300)
     old_key = keys.current_key_id
     env = os.environ | {"KIOSK_PRIVACY__KEY_FILE": str(key_file)}
-    command = [KIOSK, "keys", "rotate", "--db", db_url, "--batch-size", "10", "--pause", "0.05"]
+    command = [KIOSK, "keys", "rotate", "--db", db_url, "--batch-size", "10", "--pause", "0.1"]
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
     assert proc.stdout is not None
     deadline = time.monotonic() + 120
