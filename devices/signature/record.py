@@ -146,7 +146,7 @@ def point_from_dict(d: dict[str, Any]) -> SignaturePoint:
             t_ms=int(d["t"]),
             pen_down=bool(d["pen"]),
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, OverflowError) as exc:
         raise ValueError(f"not a signature point: {d!r}") from exc
     if point.pressure is not None and not 0.0 <= point.pressure <= 1.0:
         raise ValueError(f"pressure outside 0..1: {d!r}")

@@ -42,7 +42,7 @@ def load_signature(session: Session, signature_id: uuid.UUID) -> SignatureRecord
         resolution = Resolution(
             int(res["width"]), int(res["height"]), float(res["x_dpi"]), float(res["y_dpi"])
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, OverflowError) as exc:
         raise ValueError(f"signature {signature_id}: malformed resolution") from exc
     return SignatureRecord(
         points=tuple(point_from_dict(d) for d in row.points),

@@ -66,7 +66,7 @@ class StrokeFile:
             if not isinstance(rate, int) or rate <= 0:
                 raise TypeError("sample_rate_hz must be a positive integer")
             return cls(str(data["name"]), str(data["label"]), (float(area[0]), float(area[1])), rate, strokes)
-        except (KeyError, TypeError, ValueError, IndexError) as exc:
+        except (KeyError, TypeError, ValueError, IndexError, OverflowError) as exc:
             raise ValueError(f"not a stroke file: {exc}") from exc
 
 

@@ -174,3 +174,10 @@ def test_missing_port_is_a_clear_error(document_sha256: str) -> None:
 def test_finish_without_capture_is_refused() -> None:
     with pytest.raises(SignatureError, match="NOT_CAPTURING"):
         SignaturePad("/dev/null").finish()
+
+
+def test_emulator_refuses_settings_a_real_line_could_not_carry() -> None:
+    with pytest.raises(ValueError, match="does not fit the line"):
+        EmulatedPad(sample_rate_hz=400)  # 19200 baud 8O1 carries at most 349 reports/s
+    with EmulatedPad() as emulator, pytest.raises(ValueError):
+        emulator.drop_bytes(1.5)

@@ -107,6 +107,23 @@ def test_adapter_reports_refusal_and_unplug_as_signals(qtbot, pad_rig, document_
     assert error.args[0] == PAD_DISCONNECTED
 
 
+def test_clear_on_a_mirrored_pad_wipes_pad_and_screen(qtbot, canvas, pad_rig, document_sha256: str) -> None:
+    emulator, pad, adapter = pad_rig
+    canvas.mirror(adapter)
+    with qtbot.waitSignal(adapter.started, timeout=3000):
+        adapter.begin(document_sha256, None)
+    emulator.play(CROSS, block=False)
+    qtbot.waitUntil(lambda: len(canvas.surface._mirror) > 20, timeout=5000)
+    qtbot.waitUntil(lambda: not emulator.replaying, timeout=10000)
+    qtbot.waitUntil(pad.pen_left.is_set, timeout=3000)
+    qtbot.mouseClick(canvas.clear_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: pad.points == [], timeout=3000)
+    assert canvas.surface._mirror == []
+    with qtbot.waitSignal(adapter.error, timeout=3000):
+        emulator.disconnect()
+    assert "서명 패드 연결이 끊겼어요" in canvas.hint.text()  # the screen says what happened
+
+
 def _pen() -> QPointingDevice:
     caps = QInputDevice.Capability.Position | QInputDevice.Capability.Pressure
     return QPointingDevice(

@@ -205,3 +205,38 @@ def test_points_parse_rejects_bad_rows() -> None:
     ):
         with pytest.raises(ValueError):
             point_from_dict(bad)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["name", "label", "area_mm", "sample_rate_hz", "strokes", "x"]),
+        st.none()
+        | st.integers()
+        | st.text(max_size=4)
+        | st.lists(st.lists(st.integers() | st.text(max_size=2), max_size=5), max_size=3),
+        max_size=6,
+    )
+)
+def test_arbitrary_stroke_files_only_raise_value_error(data: dict) -> None:
+    try:
+        StrokeFile.from_json(data)
+    except ValueError:
+        pass
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["x", "y", "p", "t", "pen"]),
+        st.none() | st.integers() | st.floats() | st.text(max_size=3),
+    )
+)
+def test_arbitrary_point_rows_only_raise_value_error(data: dict) -> None:
+    from devices.signature.record import point_from_dict
+
+    try:
+        point = point_from_dict(data)
+    except ValueError:
+        return
+    assert point.pressure is None or 0.0 <= point.pressure <= 1.0

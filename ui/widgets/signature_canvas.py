@@ -39,6 +39,7 @@ from devices.signature.record import (
     make_record,
     strokes_of,
 )
+from ui.adapters.signature_pad_adapter import SignaturePadAdapter
 
 SURFACE_MIN_MM = (150.0, 60.0)
 CLEAR_TEXT = "지우고 다시 쓰기 (Clear)"
@@ -309,15 +310,16 @@ class SignatureCanvas(QWidget):
         return record
 
     # --- mirroring a serial pad -----------------------------------------------------------------
-    def mirror(self, adapter: object) -> None:
-        """Show a pad's ink live (``SignaturePadAdapter``); touch/mouse input is switched off."""
-        from ui.adapters.signature_pad_adapter import SignaturePadAdapter
-
-        assert isinstance(adapter, SignaturePadAdapter)
+    def mirror(self, adapter: SignaturePadAdapter) -> None:
+        """Show a pad's ink live; touch/mouse input is switched off. The clear button then also
+        clears the pad, and a refusal or a pad error wipes the mirrored ink and says what to do."""
         self.surface.input_enabled = False
+        self._pad_resolution = adapter.pad.geometry.resolution
         adapter.point.connect(self._on_pad_point)
         adapter.penUp.connect(self._on_pad_pen_up)
-        self._pad_resolution = adapter.pad.geometry.resolution
+        adapter.refused.connect(self._on_pad_refused)
+        adapter.error.connect(self._on_pad_error)
+        self.clear_button.clicked.connect(adapter.clear)
 
     def _on_pad_point(self, point: SignaturePoint) -> None:
         if self._pad_resolution is None:
@@ -328,3 +330,11 @@ class SignatureCanvas(QWidget):
     def _on_pad_pen_up(self) -> None:
         if self._last_pad_point is not None and self._pad_resolution is not None:
             self.surface.add_mirror(self._last_pad_point, self._pad_resolution, False)
+
+    def _on_pad_refused(self, code: str, message_ko: str) -> None:
+        self.surface.reset()
+        self.hint.setText(REFUSED_TEXT)
+
+    def _on_pad_error(self, code: str, message_ko: str) -> None:
+        self.surface.reset()
+        self.hint.setText(message_ko)
