@@ -16,6 +16,7 @@ from typing import Any
 
 from config import ConfigError
 from config.loader import read_toml
+from kiosk.assistant.morpheme_cache import MorphemeCache, cache_key
 
 # Morpheme tags that carry meaning for a question; particles, endings and punctuation do not.
 _CONTENT_TAGS = frozenset({"NNG", "NNP", "NR", "NP", "VV", "VA", "MAG", "XR", "SL", "SN", "SH", "MM"})
@@ -135,22 +136,28 @@ class SynonymTable:
 class KoreanAnalyzer:
     """Turns text into search terms; thread-safe (one lock around Kiwi)."""
 
-    def __init__(self, synonyms: SynonymTable, extra_words: Iterable[str] = ()) -> None:
-        from kiwipiepy import Kiwi  # imported here: ~0.5 s, and only the assistant needs it
+    def __init__(
+        self, synonyms: SynonymTable, extra_words: Iterable[str] = (), cache_file: Path | None = None
+    ) -> None:
+        import kiwipiepy  # imported here: ~0.5 s, and only the assistant needs it
 
-        self._kiwi: Any = Kiwi(load_typo_dict=False, load_multi_dict=False)
+        self._kiwi: Any = kiwipiepy.Kiwi(load_typo_dict=False, load_multi_dict=False)
         self._lock = threading.Lock()
-        for word in [*synonyms.user_words, *extra_words]:
-            if " " not in word.strip():
-                self._kiwi.add_user_word(word.strip(), "NNP")
+        user_words = [w.strip() for w in [*synonyms.user_words, *extra_words] if " " not in w.strip()]
+        for word in user_words:
+            self._kiwi.add_user_word(word, "NNP")
+        self._kiwi.tokenize("준비")  # Kiwi builds its model on the first call: pay that at start-up
+        key = cache_key(kiwipiepy.__version__, user_words, _CONTENT_TAGS)
+        self._cache = MorphemeCache(cache_file, key)
+        self._cached_texts: set[str] = set()
         self._ignore = synonyms.ignore
         self._synonyms = synonyms
         # variant morpheme sequence -> canonical morpheme sequence, longest variants tried first
         self._rewrites: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
         for group in synonyms.groups:
-            canonical = tuple(self._morphemes(group[0]))
+            canonical = tuple(self._known_morphemes(group[0]))
             for variant in group[1:]:
-                seq = tuple(self._morphemes(variant))
+                seq = tuple(self._known_morphemes(variant))
                 if seq and seq != canonical:
                     self._rewrites.setdefault(seq[0], []).append((seq, canonical))
         for options in self._rewrites.values():
@@ -168,6 +175,18 @@ class KoreanAnalyzer:
             terms.append(form)
         return terms
 
+    def _known_morphemes(self, text: str) -> list[str]:
+        """Morphemes of the FAQ's own texts, through the disk cache."""
+        self._cached_texts.add(text)
+        cached = self._cache.get(text)
+        if cached is None:
+            cached = self._morphemes(text)
+            self._cache.put(text, cached)
+        return cached
+
+    def save_cache(self) -> None:
+        self._cache.save(self._cached_texts)
+
     def _fold_synonyms(self, terms: Sequence[str]) -> list[str]:
         out: list[str] = []
         i = 0
@@ -182,13 +201,14 @@ class KoreanAnalyzer:
                 i += 1
         return out
 
-    def terms(self, text: str) -> list[str]:
+    def terms(self, text: str, known: bool = False) -> list[str]:
         """Canonical content morphemes (minus ignored words), Hangul character bigrams (spacing slips),
         and jamo trigrams (one-letter typos: 신븐증 and 신분증 share most of ㅅㅣㄴㅂㅜㄴㅈㅡㅇ)."""
         hint = self._synonyms.overdue_hint(text)
         if hint:
             text = f"{text} {hint}"
-        morphs = [t for t in self._fold_synonyms(self._morphemes(text)) if t not in self._ignore]
+        raw = self._known_morphemes(text) if known else self._morphemes(text)  # visitors' text: never cached
+        morphs = [t for t in self._fold_synonyms(raw) if t not in self._ignore]
         bigrams: list[str] = []
         jamo_grams: list[str] = []
         for word in morphs:

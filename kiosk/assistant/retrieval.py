@@ -37,9 +37,14 @@ class FaqIndex:
         # two phrasings of the same entry ("사전 채무조정 금리 얼마나 깎아줘요") still finds it.
         # (Measured on the calibration half: better than one document per paraphrase.)
         documents = [
-            [term for text in (item.entry.question, *item.entry.paraphrases) for term in analyzer.terms(text)]
+            [
+                term
+                for text in (item.entry.question, *item.entry.paraphrases)
+                for term in analyzer.terms(text, known=True)
+            ]
             for item in self.entries
         ]
+        analyzer.save_cache()
         self._bm25: Any = bm25s.BM25()
         self._bm25.index(documents, show_progress=False)
         self._vocab: set[str] = {term for doc in documents for term in doc}

@@ -39,10 +39,16 @@ def _settings(ctx: AppContext) -> AssistantSection:
     return ctx.settings.assistant
 
 
+def _cache_dir(ctx: AppContext) -> Path:
+    from db.session import data_dir
+
+    return data_dir(ctx.settings.app.data_dir) / "cache"
+
+
 def _chat(args: argparse.Namespace, ctx: AppContext) -> int:
     from kiosk.assistant import Assistant
 
-    assistant = Assistant.load(_settings(ctx))
+    assistant = Assistant.load(_settings(ctx), _cache_dir(ctx))
     answer = assistant.ask(args.ask)
     if args.json:
         print(
@@ -97,7 +103,7 @@ def _bench(args: argparse.Namespace, ctx: AppContext) -> int:
     started = time.perf_counter()
     from kiosk.assistant import Assistant
 
-    assistant = Assistant.load(_settings(ctx))
+    assistant = Assistant.load(_settings(ctx), _cache_dir(ctx))
     first_started = time.perf_counter()
     assistant.ask("채무조정 신청하려면 뭘 가져가야 해요?")
     cold = {

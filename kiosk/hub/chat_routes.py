@@ -13,6 +13,7 @@ import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -21,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from config import load_settings
 from config.sections.assistant import AssistantSection
+from db.session import data_dir
 from kiosk.assistant import Assistant
 from kiosk.hub.errors import error_response
 
@@ -89,7 +91,7 @@ class _LazyAssistant:
     def get(self, request: Request) -> Assistant:
         with self._lock:
             if self._assistant is None:
-                self._assistant = Assistant.load(_section(request))
+                self._assistant = Assistant.load(_section(request), _cache_dir(request))
             return self._assistant
 
 
@@ -97,6 +99,12 @@ def _section(request: Request) -> AssistantSection:
     hub = getattr(request.app.state, "hub", None)
     settings = getattr(hub, "settings", None)
     return settings.assistant if settings is not None else load_settings().assistant
+
+
+def _cache_dir(request: Request) -> Path | None:
+    hub = getattr(request.app.state, "hub", None)
+    settings = getattr(hub, "settings", None)
+    return data_dir(settings.app.data_dir) / "cache" if settings is not None else None
 
 
 def make_chat_router(

@@ -3,6 +3,8 @@ never a sentence that is not in the FAQ."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -91,3 +93,18 @@ def test_every_answer_is_an_faq_answer_word_for_word(assistant: Assistant, quest
     assert answer.answer_ko in known
     assert 0.0 <= answer.confidence <= 1.0
     assert answer.abstained == (answer.entry_id is None)
+
+
+def test_faq_analysis_cache_speeds_restart_and_never_holds_questions(tmp_path: Path) -> None:
+    first = Assistant.load(cache_dir=tmp_path)
+    cache = tmp_path / "assistant-morphemes.json"
+    assert cache.exists()
+    first.ask("제 번호 010-1111-2222 인데 햇살론 되나요")
+    assert "010-1111-2222" not in cache.read_text(encoding="utf-8")
+    second = Assistant.load(cache_dir=tmp_path)
+    for question in ("채무조정 신청하려면 뭘 가져가야 해요?", "오늘 날씨 어때요?", "연체 45일 됐어요"):
+        assert first.ask(question) == second.ask(question)
+    cache.write_text("{not json", encoding="utf-8")  # a broken cache is rebuilt, not fatal
+    third = Assistant.load(cache_dir=tmp_path)
+    assert third.ask("햇살론 금리 얼마예요?").entry_id == "loan.sunshine15"
+    assert cache.read_text(encoding="utf-8").startswith('{"key"')

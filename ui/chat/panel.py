@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from config import load_settings
+from db.session import data_dir
 from kiosk.assistant import Assistant, ChatAnswer, Transcript, mask_chat_text
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,8 @@ PROMPT_KO = "궁금한 것을 적어 주세요 (Type your question)"
 
 
 def _default_loader() -> Assistant:
-    return Assistant.load(load_settings().assistant)
+    settings = load_settings()
+    return Assistant.load(settings.assistant, data_dir(settings.app.data_dir) / "cache")
 
 
 class _AssistantWorker(QObject):
