@@ -15,7 +15,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect
 
 import db.models
 from db.session import make_engine
@@ -37,8 +37,27 @@ def alembic_config(url: str = "", connection: Any = None) -> Config:
     return cfg
 
 
+class UnversionedSchema(RuntimeError):
+    """Tables exist without an Alembic version and do not match the models: a person must decide."""
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema of engine's database to revision (default: the newest)."""
+    """Bring the schema of engine's database to revision (default: the newest).
+
+    A database whose tables were made by ``Base.metadata.create_all`` (tests, early demos) has no
+    version row: if it matches the models exactly it is stamped as head, otherwise UnversionedSchema.
+    """
+    ours = set(db.models.Base.metadata.tables)
+    if current_revision(engine) is None and ours & set(inspect(engine).get_table_names()):
+        differences = drift(engine)
+        if differences:
+            raise UnversionedSchema(
+                f"tables exist without a migration version and differ from the models "
+                f"({len(differences)} difference(s), first: {differences[0]})"
+            )
+        with engine.begin() as conn:
+            command.stamp(alembic_config(connection=conn), "head")
+        return
     with engine.begin() as conn:
         command.upgrade(alembic_config(connection=conn), revision)
 

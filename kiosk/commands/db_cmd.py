@@ -29,10 +29,15 @@ def require_schema(ctx: AppContext) -> bool:
 
 
 def _upgrade(args: argparse.Namespace, ctx: AppContext) -> int:
-    from db.migrate import current_revision, upgrade  # alembic is slow to import: only when needed
+    from db.migrate import UnversionedSchema, current_revision, upgrade  # alembic: slow, import late
 
     before = current_revision(ctx.engine)
-    upgrade(ctx.engine, args.revision)
+    try:
+        upgrade(ctx.engine, args.revision)
+    except UnversionedSchema as exc:
+        print("표는 있는데 버전 기록이 없고 모델과 달라요. 백업 후 관리자와 확인하세요.")
+        print(f"cannot upgrade {_shown(ctx)}: {exc}")
+        return 2
     after = current_revision(ctx.engine)
     state = "already at" if before == after else f"upgraded {before or '(empty)'} ->"
     print(f"OK: {_shown(ctx)} {state} {after}")

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import inspect
 
 import db.models
-from db.migrate import MIGRATIONS_DIR, current_revision, drift, head_revision, upgrade
+from db.migrate import MIGRATIONS_DIR, UnversionedSchema, current_revision, drift, head_revision, upgrade
 from db.session import make_engine
 from kiosk.cli import main
 
@@ -51,3 +51,30 @@ def test_kiosk_db_upgrade_and_check_from_the_command_line(
     assert "already at 0001" in capsys.readouterr().out
     assert main(["db", "check", "--db", db_url]) == 0
     assert "in step" in capsys.readouterr().out
+
+
+def test_a_create_all_database_is_stamped_not_recreated(db_url: str) -> None:
+    engine = make_engine(db_url)
+    try:
+        db.models.Base.metadata.create_all(engine)
+        upgrade(engine)
+        assert current_revision(engine) == head_revision() and drift(engine) == []
+    finally:
+        engine.dispose()
+
+
+def test_an_unversioned_schema_that_differs_is_refused(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    engine = make_engine(db_url)
+    try:
+        db.models.Base.metadata.create_all(engine)
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE follow_up")
+        with pytest.raises(UnversionedSchema):
+            upgrade(engine)
+        assert current_revision(engine) is None
+    finally:
+        engine.dispose()
+    assert main(["db", "upgrade", "--db", db_url]) == 2
+    assert "follow_up" in capsys.readouterr().out
