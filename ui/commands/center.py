@@ -43,7 +43,7 @@ def run_demo(args: argparse.Namespace, ctx: AppContext) -> int:
         from kiosk.demo.headless import run_headless
 
         return run_headless(ctx.settings, args.walk_ins, args.out, seed=args.seed)
-    from ui.center_demo import run_gui_demo
+    from ui.desk.center_demo import run_gui_demo
 
     return run_gui_demo(ctx.settings, out=args.out, screenshots=args.screenshots)
 
