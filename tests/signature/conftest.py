@@ -33,9 +33,14 @@ def document_sha256() -> str:
     return hashlib.sha256(DOCUMENT).hexdigest()
 
 
+# Pad settings for tests: the stall timeout is longer than the 600 ms default so that a CI box
+# starving the emulator thread does not look like an unplugged pad.
+TEST_PAD = SignatureSection(stall_timeout_ms=1500)
+
+
 @pytest.fixture
 def settings() -> SignatureSection:
-    return SignatureSection()
+    return TEST_PAD
 
 
 def points_from(marks: StrokeFile, dpi: float = 410.0) -> list:

@@ -11,13 +11,12 @@ from typing import Protocol
 import pytest
 from PIL import Image
 
-from config.sections.signature import SignatureSection
 from devices.signature.record import SignatureRecord, SignatureRefused, strokes_of, verify
 from devices.signature.stroke_library import load_strokes
 from devices.signature.stroke_synth import StrokeFile
 from devices.signature.timeseries_json import dumps, record_from_json
 
-from .conftest import AREA_MM, CROSS, DOCUMENT, DOT, OTHER_DOCUMENT, QUICK, SHORT_LINE
+from .conftest import AREA_MM, CROSS, DOCUMENT, DOT, OTHER_DOCUMENT, QUICK, SHORT_LINE, TEST_PAD
 
 
 class CaptureBackend(Protocol):
@@ -36,7 +35,7 @@ class PadBackend:
         from devices.signature.emulator import EmulatedPad
         from devices.signature.pad import SignaturePad
 
-        settings = SignatureSection()
+        settings = TEST_PAD
         self.emulator = EmulatedPad(settings=settings)
         self.pad = SignaturePad(self.emulator.port_name, settings)
 

@@ -95,7 +95,7 @@ def test_silence_mid_signature_discards_it_and_capture_restarts(rig, document_sh
     emulator.play(CROSS, block=False)
     assert wait_until(lambda: len(pad.points) >= 20)  # the pen is mid-stroke
     emulator.go_silent()
-    assert events.error_seen.wait(3.0)
+    assert events.error_seen.wait(5.0)
     code, message = events.errors[0]
     assert code == PAD_SILENT and "다시 서명해 주세요" in message
     assert pad.points == [] and not pad.capturing
@@ -113,7 +113,7 @@ def test_unplugged_pad_reports_and_discards_the_partial_signature(rig, document_
     emulator.play(CROSS, block=False)
     assert wait_until(lambda: len(pad.points) >= 10)
     emulator.disconnect()
-    assert events.error_seen.wait(3.0)
+    assert events.error_seen.wait(5.0)
     assert events.errors[0][0] == PAD_DISCONNECTED and "서명 패드 연결이 끊겼어요" in events.errors[0][1]
     assert pad.points == [] and not pad.is_open
     with pytest.raises(SignatureError) as lost:
@@ -128,7 +128,7 @@ def test_replugged_pad_captures_again(settings: SignatureSection, document_sha25
     events = Events(pad)
     pad.start_capture(document_sha256, None)
     first.disconnect()
-    assert events.error_seen.wait(3.0)
+    assert events.error_seen.wait(5.0)
     with EmulatedPad(settings=settings) as second:
         pad.port = second.port_name
         pad.start_capture(document_sha256, None)

@@ -11,7 +11,6 @@ from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt, QThread
 from PySide6.QtGui import QEventPoint, QInputDevice, QPointingDevice, QTabletEvent, QTouchEvent
 from PySide6.QtWidgets import QApplication
 
-from config.sections.signature import SignatureSection
 from devices.signature.emulator import EmulatedPad
 from devices.signature.measure import summarize_ms
 from devices.signature.pad import PAD_DISCONNECTED, SignaturePad
@@ -19,7 +18,7 @@ from devices.signature.record import SignaturePoint, strokes_of, verify
 from ui.adapters.signature_pad_adapter import SignaturePadAdapter
 from ui.widgets.signature_canvas import CLEAR_TEXT, SignatureCanvas
 
-from .conftest import CROSS, DOCUMENT, DOT
+from .conftest import CROSS, DOCUMENT, DOT, TEST_PAD
 
 
 class PaintTimes(QObject):
@@ -47,7 +46,7 @@ def canvas(qtbot) -> SignatureCanvas:
 
 @pytest.fixture
 def pad_rig(qtbot) -> Iterator[tuple[EmulatedPad, SignaturePad, SignaturePadAdapter]]:
-    settings = SignatureSection()
+    settings = TEST_PAD
     emulator = EmulatedPad(settings=settings)
     pad = SignaturePad(emulator.port_name, settings)
     adapter = SignaturePadAdapter(pad)
