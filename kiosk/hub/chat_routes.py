@@ -9,6 +9,7 @@ apps build their own with ``make_chat_router(assistant)``.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict, deque
@@ -26,6 +27,7 @@ from db.session import data_dir
 from kiosk.assistant import Assistant
 from kiosk.hub.errors import error_response
 
+log = logging.getLogger(__name__)
 MAX_CLIENTS = 10_000  # remembered client addresses; the oldest are forgotten first
 
 
@@ -82,16 +84,27 @@ class RateLimiter:
 
 
 class _LazyAssistant:
-    """Loads the assistant once, on the first request, from the hub's settings when it has them."""
+    """Loads the assistant once, on the first request, from the hub's settings when it has them.
+    A failed load is retried at most once a minute, so a broken FAQ copy cannot turn requests into
+    repeated multi-second loads."""
+
+    RETRY_SECONDS = 60.0
 
     def __init__(self) -> None:
         self._assistant: Assistant | None = None
+        self._failed_at: float | None = None
         self._lock = threading.Lock()
 
     def get(self, request: Request) -> Assistant:
         with self._lock:
             if self._assistant is None:
-                self._assistant = Assistant.load(_section(request), _cache_dir(request))
+                if self._failed_at is not None and time.monotonic() - self._failed_at < self.RETRY_SECONDS:
+                    raise RuntimeError("assistant failed to load recently")
+                try:
+                    self._assistant = Assistant.load(_section(request), _cache_dir(request))
+                except Exception:
+                    self._failed_at = time.monotonic()
+                    raise
             return self._assistant
 
 
@@ -139,7 +152,11 @@ def make_chat_router(
         "/chat",
         response_model=ChatResponse,
         summary="FAQ 챗봇 (24-hour FAQ assistant; no login, nothing stored)",
-        responses={413: {"description": "body too large"}, 429: {"description": "too many questions"}},
+        responses={
+            413: {"description": "body too large"},
+            429: {"description": "too many questions"},
+            503: {"description": "the assistant could not load"},
+        },
     )
     def chat(body: ChatRequest, request: Request) -> Any:
         client = request.client.host if request.client else "unknown"
@@ -151,8 +168,16 @@ def make_chat_router(
                 f"Too many questions; try again in {wait} s.",
                 headers={"Retry-After": str(wait)},
             )  # fmt: skip
-        answer = resolve(request).ask(body.question)
-        return ChatResponse.model_validate(answer.to_dict())
+        try:
+            bot = resolve(request)
+        except Exception as exc:  # a broken FAQ copy must not take the hub down: say so calmly
+            log.error("chat assistant unavailable: %s", exc.__class__.__name__)
+            return error_response(
+                503, "chat_unavailable",
+                "지금은 챗봇을 쓸 수 없어요. 서민금융콜센터 1397로 전화해 주세요.",
+                "The chatbot is unavailable right now; please call 1397.",
+            )  # fmt: skip
+        return ChatResponse.model_validate(bot.ask(body.question).to_dict())
 
     return router
 

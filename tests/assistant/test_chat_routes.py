@@ -104,3 +104,15 @@ def test_shared_router_loads_the_assistant_on_first_use() -> None:
     app.include_router(chat_routes.router)
     body = TestClient(app).post("/chat", json={"question": "햇살론 금리 얼마예요?"}).json()
     assert body["entry_id"] == "loan.sunshine15"
+
+
+def test_an_assistant_that_cannot_load_is_a_calm_503(assistant: Assistant) -> None:
+    def broken(_request: object) -> Assistant:
+        raise OSError("FAQ directory missing")
+
+    app = FastAPI()
+    app.include_router(make_chat_router(broken, assistant.settings))
+    response = TestClient(app).post("/chat", json={"question": "햇살론"})
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "chat_unavailable"
+    assert "1397" in response.json()["error"]["message_ko"]

@@ -65,5 +65,5 @@ def test_bench_chat_json(capsys: pytest.CaptureFixture[str]) -> None:
     report = json.loads(capsys.readouterr().out)
     assert report["entries"] >= 60
     assert report["test_half"]["in_scope"] >= 100
-    assert {"median_ms", "p95_ms", "startup_s", "first_answer_ms"} <= set(report["latency"])
+    assert {"median_ms", "p95_ms", "startup_s", "first_answer_ms", "cold_process_s"} <= set(report["latency"])
     assert 0 < report["latency"]["startup_s"] < 60

@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from config import ConfigError
 from kiosk.assistant.catalogue import Catalogue
@@ -123,3 +125,50 @@ def test_faq_check_refuses_unknown_suggested_entries(
     assert main(["faq", "check"]) == 2
     captured = capsys.readouterr()
     assert "nope.entry" in captured.err and "FAQ OK" not in captured.out
+
+
+def _toml_string(value: str) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    question=st.text(max_size=40),
+    paraphrase=st.text(max_size=40),
+    answer=st.text(max_size=60),
+    program=st.sampled_from(["kinfa.miso", "kinfa.nope", "", "{{x}}"]),
+    line=st.sampled_from(["debt", "finance", "lobby", ""]),
+    placeholder=st.sampled_from(["", "{{kinfa.miso:limit_ko}}", "{{kinfa.miso:nothing}}", "{{", "}}"]),
+)
+def test_any_entry_loads_or_is_a_config_error(
+    tmp_path_factory: pytest.TempPathFactory,
+    question: str,
+    paraphrase: str,
+    answer: str,
+    program: str,
+    line: str,
+    placeholder: str,
+) -> None:
+    folder = tmp_path_factory.mktemp("faq")
+    (folder / "x.toml").write_text(
+        "[[entry]]\n"
+        'id = "fuzz.entry"\ntopic = "t"\n'
+        f"question = {_toml_string(question)}\n"
+        f"paraphrases = [{_toml_string(paraphrase)}, {_toml_string(paraphrase + '요')}]\n"
+        f"answer_ko = {_toml_string(answer + placeholder + '해요.')}\n"
+        f"answer_en = {_toml_string(answer + ' in English')}\n"
+        f"programs = [{_toml_string(program)}]\n"
+        f'source = "s"\neffective = 2025-01-01\nline = {_toml_string(line)}\n',
+        encoding="utf-8",
+    )
+    try:
+        entries = load_faq(folder, CATALOGUE)
+    except ConfigError as exc:
+        assert exc.source and exc.key
+        return
+    assert len(entries) == 1 and "{{" not in entries[0].answer_ko
+
+
+CATALOGUE = Catalogue.load()
