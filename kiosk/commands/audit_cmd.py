@@ -25,7 +25,10 @@ def _verify(args: argparse.Namespace, ctx: AppContext) -> int:
         f"BROKEN: audit event seq {report.first_broken_seq}: {report.reason} "
         f"({report.count} events before it verify)"
     )
-    print("감사 기록이 변경되었어요. 데이터베이스를 보존하고 관리자에게 알려 주세요 (audit chain broken).")
+    print(
+        f"[AUDIT_CHAIN_BROKEN] 감사 기록 {report.first_broken_seq}번이 바뀌었거나 빠졌어요. "
+        "데이터베이스를 그대로 보존하고 관리자에게 알려 주세요."
+    )
     return 1
 
 

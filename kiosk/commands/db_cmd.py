@@ -23,7 +23,10 @@ def require_schema(ctx: AppContext) -> bool:
     tables = set(inspect(ctx.engine).get_table_names())
     if {"person", "audit_event"} <= tables:
         return True
-    print(f"데이터베이스에 표가 아직 없어요. 먼저 `kiosk db upgrade`를 실행하세요. ({_shown(ctx)})")
+    print(
+        f"[DB_NO_SCHEMA] 데이터베이스에 표가 아직 없어요. "
+        f"먼저 `kiosk db upgrade`를 실행하세요. ({_shown(ctx)})"
+    )
     print("the database has no schema yet: run `kiosk db upgrade` first")
     return False
 
@@ -35,7 +38,7 @@ def _upgrade(args: argparse.Namespace, ctx: AppContext) -> int:
     try:
         upgrade(ctx.engine, args.revision)
     except UnversionedSchema as exc:
-        print("표는 있는데 버전 기록이 없고 모델과 달라요. 백업 후 관리자와 확인하세요.")
+        print("[DB_UNVERSIONED] 표는 있는데 버전 기록이 없고 모델과 달라요. 백업한 뒤 관리자와 확인하세요.")
         print(f"cannot upgrade {_shown(ctx)}: {exc}")
         return 2
     after = current_revision(ctx.engine)

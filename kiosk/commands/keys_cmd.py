@@ -20,7 +20,7 @@ def _rotate(args: argparse.Namespace, ctx: AppContext) -> int:
         return 2
     keys = keyring_for(ctx.settings)
     if keys.source is None:
-        print("키가 환경 변수(KIOSK_KEYS)에서 와서 여기서 바꿀 수 없어요. 키 파일을 쓰세요.")
+        print("[KEYS_READ_ONLY] 키가 환경 변수(KIOSK_KEYS)에서 와서 여기서 바꿀 수 없어요. 키 파일을 쓰세요.")
         print("keys come from KIOSK_KEYS and cannot be rotated here: use a key file (privacy.key_file)")
         return 2
     if keys.rotation_target:
