@@ -41,6 +41,8 @@ def test_question_gets_answer_and_source(qtbot: QtBot, panel: ChatPanel) -> None
     assert "채무조정 신청하려면 뭘 가져가야 해요?" in texts
     assert answer.answer_ko in texts
     assert any(t.startswith("출처 (source): 신용회복위원회") for t in texts)
+    year, month, day = (int(part) for part in answer.effective.split("-"))
+    assert any(t.endswith(f"기준일 {year}년 {month}월 {day}일") for t in texts)  # dates in words (UI.md)
 
 
 def test_abstention_and_handoff_with_masked_transcript(qtbot: QtBot, panel: ChatPanel) -> None:

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -78,8 +80,20 @@ class _AssistantWorker(QObject):
             self.answered.emit(self._assistant.answer_entry(entry_id))
 
 
-def _bubble(text: str, role: str) -> QLabel:
+def _korean_date(iso: str | None) -> str:
+    """2025-03-31 → 2025년 3월 31일 (UI.md: dates in words)."""
+    try:
+        day = date.fromisoformat(iso or "")
+    except ValueError:
+        return iso or ""
+    return f"{day.year}년 {day.month}월 {day.day}일"
+
+
+def _bubble(text: str, role: str, pixels: int) -> QLabel:
     label = QLabel(text)
+    font = QFont(label.font())
+    font.setPixelSize(pixels)  # the lobby theme may restyle by role; without it the text is still large
+    label.setFont(font)
     label.setTextFormat(Qt.TextFormat.PlainText)  # never render what someone typed as rich text
     label.setWordWrap(True)
     label.setProperty("role", role)
@@ -103,8 +117,10 @@ class ChatPanel(QWidget):
         *,
         loader: Callable[[], Assistant] | None = None,
         voice_enabled: bool = False,
+        text_px: int = 32,
     ) -> None:
         super().__init__(parent)
+        self.text_px = text_px  # body text; ~6 mm on a 27" 1080×1920 kiosk (UI.md), hints 3/4 of it
         self.setObjectName("chatPanel")
         self.voice_enabled = voice_enabled
         self.transcript = Transcript()
@@ -126,7 +142,7 @@ class ChatPanel(QWidget):
     # ----- layout
     def _build(self) -> None:
         layout = QVBoxLayout(self)
-        self.status = _bubble(LOADING_KO, "hint")
+        self.status = _bubble(LOADING_KO, "hint", self._px("hint"))
         self.status.setObjectName("chatStatus")
         layout.addWidget(self.status)
 
@@ -161,6 +177,10 @@ class ChatPanel(QWidget):
         self.input.setObjectName("chatInput")
         self.input.setPlaceholderText(PROMPT_KO)
         self.input.setMaxLength(300)
+        input_font = QFont(self.input.font())
+        input_font.setPixelSize(self.text_px)
+        self.input.setFont(input_font)
+        self.input.setMinimumHeight(self.text_px * 2)
         self.input.returnPressed.connect(self.submit)
         self.ask_button = self._button("묻기\nAsk", "chatAsk", "primary")
         self.ask_button.clicked.connect(self.submit)
@@ -169,9 +189,19 @@ class ChatPanel(QWidget):
         layout.addLayout(entry)
         self._set_enabled(False)
 
-    @staticmethod
-    def _button(text: str, name: str, role: str) -> QPushButton:
+    def _px(self, role: str) -> int:
+        return (
+            self.text_px
+            if role in ("answer", "question", "primary", "big", "choice")
+            else self.text_px * 3 // 4
+        )
+
+    def _button(self, text: str, name: str, role: str) -> QPushButton:
         button = QPushButton(text)
+        font = QFont(button.font())
+        font.setPixelSize(self._px(role))
+        button.setFont(font)
+        button.setMinimumHeight(self.text_px * 2)  # touch targets well above 15 mm
         button.setObjectName(name)
         button.setProperty("role", role)
         button.setAccessibleName(text.replace("\n", " "))
@@ -207,7 +237,7 @@ class ChatPanel(QWidget):
         if answer.abstained:
             self.transcript.add("bot", f"(abstained: {answer.reason})")
         else:
-            self._add(f"출처 (source): {answer.source} · 기준일 {answer.effective}", "hint")
+            self._add(f"출처 (source): {answer.source} · 기준일 {_korean_date(answer.effective)}", "hint")
             self.transcript.add("bot", f"[{answer.entry_id}] {answer.question}")
         self._last_line = answer.line
         self.handoff_button.setProperty("role", "primary" if answer.handoff_offered else "big")
@@ -249,7 +279,7 @@ class ChatPanel(QWidget):
             self.speakRequested.emit(self._last_spoken)
 
     def _add(self, text: str, role: str) -> None:
-        label = _bubble(text, role)
+        label = _bubble(text, role, self._px(role))
         self._conversation_layout.insertWidget(self._conversation_layout.count() - 1, label)
 
     def conversation_texts(self) -> list[str]:
