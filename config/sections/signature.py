@@ -7,7 +7,7 @@ raw 12-bit counts; ``area_*`` is the rectangle of those counts that is the signi
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 
 class SignatureSection(BaseModel):
@@ -17,8 +17,8 @@ class SignatureSection(BaseModel):
     port: str = Field("", description="serial device of the pad, e.g. /dev/ttyUSB0; empty: none fitted")
     baud: int = Field(19200, ge=1200, le=921600)
     parity: Literal["odd", "even", "none"] = "odd"
-    sample_rate_hz: int = Field(120, ge=20, le=1000, description="reports per second while the pen is near")
     pressure: bool = Field(False, description="the pad sends a pressure packet (type 7) before each point")
+    sample_rate_hz: int = Field(120, ge=20, le=1000, description="reports per second while the pen is near")
 
     # --- geometry ----------------------------------------------------------------------------
     resolution_dpi: int = Field(410, ge=50, le=5000, description="pad counts per inch")
@@ -44,18 +44,28 @@ class SignatureSection(BaseModel):
     ink_color: str = Field("#14213D", pattern="^#[0-9A-Fa-f]{6}$")
     ink_width_mm: float = Field(0.6, gt=0, le=5)
 
-    @model_validator(mode="after")
-    def _consistent(self) -> "SignatureSection":
-        if self.area_x_max <= self.area_x_min:
-            raise ValueError("area_x_max must be greater than area_x_min")
-        if self.area_y_max <= self.area_y_min:
-            raise ValueError("area_y_max must be greater than area_y_min")
-        bits_per_byte = 1 + 8 + (0 if self.parity == "none" else 1) + 1
-        bytes_per_sample = 10 if self.pressure else 5
-        line_limit = self.baud / bits_per_byte / bytes_per_sample
-        if self.sample_rate_hz > line_limit:
+    # Field validators (not a model validator) so a ConfigError names the very key that is wrong;
+    # they see only fields declared above them, hence the order of the fields.
+    @field_validator("sample_rate_hz")
+    @classmethod
+    def _fits_the_line(cls, rate: int, info: ValidationInfo) -> int:
+        baud, parity, pressure = (info.data.get(k) for k in ("baud", "parity", "pressure"))
+        if baud is None or parity is None or pressure is None:
+            return rate  # an earlier field is already invalid; that error is reported
+        bits_per_byte = 1 + 8 + (0 if parity == "none" else 1) + 1
+        line_limit = baud / bits_per_byte / (10 if pressure else 5)
+        if rate > line_limit:
             raise ValueError(
-                f"sample_rate_hz {self.sample_rate_hz} does not fit the line: at {self.baud} baud at most "
+                f"sample_rate_hz {rate} does not fit the line: at {baud} baud at most "
                 f"{int(line_limit)} samples per second"
             )
-        return self
+        return rate
+
+    @field_validator("area_x_max", "area_y_max")
+    @classmethod
+    def _area_not_empty(cls, high: int, info: ValidationInfo) -> int:
+        axis = (info.field_name or "area_x_max")[:6]  # "area_x" or "area_y"
+        low = info.data.get(f"{axis}_min")
+        if low is not None and high <= low:
+            raise ValueError(f"{axis}_max must be greater than {axis}_min ({low})")
+        return high

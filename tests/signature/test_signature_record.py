@@ -174,8 +174,10 @@ def test_pad_turned_round_puts_its_top_left_at_the_signers_bottom_right() -> Non
 
 
 def test_a_sample_rate_the_line_cannot_carry_is_a_config_error() -> None:
-    with pytest.raises(ConfigError, match="signature"):
+    with pytest.raises(ConfigError, match=r"signature\.sample_rate_hz = 400 .*at most 349"):
         load_settings(environ={"KIOSK_SIGNATURE__SAMPLE_RATE_HZ": "400"})  # 19200 8O1 carries 349/s
+    with pytest.raises(ConfigError, match="area_x_max must be greater than area_x_min"):
+        load_settings(environ={"KIOSK_SIGNATURE__AREA_X_MIN": "2500"})
     with pytest.raises(ConfigError, match="orientation"):
         load_settings(environ={"KIOSK_SIGNATURE__ORIENTATION": '"sideways"'})
     assert load_settings(environ={"KIOSK_SIGNATURE__BAUD": "38400", "KIOSK_SIGNATURE__SAMPLE_RATE_HZ": "400"})
