@@ -76,7 +76,6 @@ def test_suggested_question_buttons_answer(qtbot: QtBot, panel: ChatPanel, assis
 
 
 def test_voice_read_out(qtbot: QtBot, panel: ChatPanel) -> None:
-    panel.voice_enabled = True
     with qtbot.waitSignal(panel.speakRequested, timeout=10_000) as spoken:
         panel.ask("햇살론 금리 얼마예요?")
     assert "연 15.9% 고정" in spoken.args[0]
@@ -111,3 +110,14 @@ def test_a_failing_load_shows_a_calm_message(qtbot: QtBot) -> None:
     assert "직원 호출" in widget.status.text()
     assert not widget.input.isEnabled()
     widget.shutdown()
+
+
+def test_no_automatic_read_out_when_voice_is_off(qtbot: QtBot, panel: ChatPanel) -> None:
+    panel.voice_enabled = False
+    spoken: list[str] = []
+    panel.speakRequested.connect(spoken.append)
+    with qtbot.waitSignal(panel.answerShown, timeout=10_000):
+        panel.ask("번호표는 어떻게 뽑아요?")
+    assert spoken == []
+    panel.read_button.click()  # an explicit "다시 듣기" still reads
+    assert len(spoken) == 1 and "번호표" in spoken[0]

@@ -2,7 +2,8 @@
 
 The assistant (Kiwi + the index, 1–3 s) loads on a worker thread and every question is answered there,
 so the GUI thread never waits. Signals for the host screen:
-- ``speakRequested(str)``: text to read aloud (the lobby's voice);
+- ``speakRequested(str)``: text to read aloud, with every answer and on "다시 듣기" (the lobby's voice
+  decides whether voice is on; ``voice_enabled=False`` stops the automatic one);
 - ``handoffRequested(str line, str transcript_masked)``: the visitor wants a person — take a ticket for
   ``line`` (finance | debt | integrated) and pass the masked transcript with the visit;
 - ``assistantReady()``, ``answerShown(object)`` (a ``ChatAnswer``), ``loadFailed(str)``.
@@ -116,7 +117,7 @@ class ChatPanel(QWidget):
         parent: QWidget | None = None,
         *,
         loader: Callable[[], Assistant] | None = None,
-        voice_enabled: bool = False,
+        voice_enabled: bool = True,
         text_px: int = 32,
     ) -> None:
         super().__init__(parent)
