@@ -42,6 +42,8 @@ from devices.signature.record import (
 from ui.adapters.signature_pad_adapter import SignaturePadAdapter
 
 SURFACE_MIN_MM = (150.0, 60.0)
+# Korean first with English beside it; passed through Qt's translator (context "SignatureCanvas") so a
+# catalogue can replace them.
 CLEAR_TEXT = "지우고 다시 쓰기 (Clear)"
 HINT_TEXT = "선 위에 서명해 주세요. (Sign on the line.)"
 REFUSED_TEXT = "다시 서명해 주세요. 이름을 평소처럼 써 주세요. (Please sign again.)"
@@ -241,13 +243,13 @@ class SignatureCanvas(QWidget):
         self.caption.setProperty("role", "title")
         self.surface = _InkSurface(self.dpi, self.settings, self)
         self.surface.strokeChanged.connect(self.strokeChanged)
-        self.hint = QLabel(HINT_TEXT, self)
+        self.hint = QLabel(self.tr(HINT_TEXT), self)
         self.hint.setObjectName("signatureHint")
         self.hint.setWordWrap(True)
-        self.clear_button = QPushButton(CLEAR_TEXT, self)
+        self.clear_button = QPushButton(self.tr(CLEAR_TEXT), self)
         self.clear_button.setObjectName("signatureClear")
         self.clear_button.setProperty("role", "secondary")
-        self.clear_button.setAccessibleName(CLEAR_TEXT)
+        self.clear_button.setAccessibleName(self.clear_button.text())
         self.clear_button.setMinimumHeight(round(15 * self.dpi / 25.4))  # touch target ≥ 15 mm
         self.clear_button.setAutoDefault(False)
         self.clear_button.clicked.connect(self.clear)
@@ -273,12 +275,12 @@ class SignatureCanvas(QWidget):
         """Start a signature for this document (earlier ink is discarded)."""
         self._document_sha256 = check_sha256_hex(document_sha256)
         self._consent_id = consent_id
-        self.hint.setText(HINT_TEXT)
+        self.hint.setText(self.tr(HINT_TEXT))
         self.surface.reset()
 
     def clear(self) -> None:
         """Wipe the ink; the person signs again. Always available."""
-        self.hint.setText(HINT_TEXT)
+        self.hint.setText(self.tr(HINT_TEXT))
         self.surface.reset()
 
     @property
@@ -303,7 +305,7 @@ class SignatureCanvas(QWidget):
             )
         except SignatureRefused as refused:
             self.surface.reset()
-            self.hint.setText(REFUSED_TEXT)
+            self.hint.setText(self.tr(REFUSED_TEXT))
             self.refused.emit(refused.code, refused.message_ko)
             raise
         self.recordReady.emit(record)
@@ -333,7 +335,7 @@ class SignatureCanvas(QWidget):
 
     def _on_pad_refused(self, code: str, message_ko: str) -> None:
         self.surface.reset()
-        self.hint.setText(REFUSED_TEXT)
+        self.hint.setText(self.tr(REFUSED_TEXT))
 
     def _on_pad_error(self, code: str, message_ko: str) -> None:
         self.surface.reset()
