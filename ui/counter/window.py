@@ -122,12 +122,15 @@ class CounterWindow(QWidget):
         self.read_button.clicked.connect(self.read_aloud)
         self.scroll.verticalScrollBar().valueChanged.connect(self._scrolled)
         self.thumbs.currentRowChanged.connect(self._jump_to_page)
-        self.sign_button.clicked.connect(self.canvas.finish)
+        self.sign_button.clicked.connect(self.finish_signature)
         self.canvas.recordReady.connect(self.send_signature)
         self.canvas.refused.connect(lambda _code, message: self.progress.setText(message))
         if self.pad_adapter is not None:
             self.pad_adapter.recordReady.connect(self.send_signature)
-            self.pad_adapter.penUp.connect(self.pad_adapter.finish)
+            self.pad_adapter.refused.connect(lambda _code, message: self.progress.setText(message))
+            self.pad_adapter.penUp.connect(
+                lambda: self.progress.setText("패드 서명을 받았어요. '서명 완료'를 눌러 주세요.")
+            )
         self.adapter.eventReceived.connect(self.on_event)
 
     def start(self) -> None:
@@ -221,6 +224,13 @@ class CounterWindow(QWidget):
         self.canvas.begin(self.document.sha256, None)
         if self.pad_adapter is not None:
             self.pad_adapter.begin(self.document.sha256, None)
+
+    def finish_signature(self) -> None:
+        """Seal what was signed: the pad's ink if the pad was used, else the screen's."""
+        if self.pad_adapter is not None and self.pad_adapter.pad.points:
+            self.pad_adapter.finish()
+        else:
+            self.canvas.finish()
 
     def read_aloud(self) -> None:
         if self.voice is not None and self.text:
