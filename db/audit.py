@@ -42,6 +42,9 @@ class ChainReport:
     count: int
     first_broken_seq: int | None = None
     reason: str = ""
+    # Hash of the last good event. The chain cannot show that events were cut off its end; an operator
+    # who notes this value (printed by `kiosk audit verify`) elsewhere can.
+    head_hash: str = GENESIS
 
 
 def _format_time(at: datetime) -> str:
@@ -137,9 +140,13 @@ def verify_chain(session: Session, batch: int = 1000) -> ChainReport:
     rows = session.execute(select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch))
     for event in rows.scalars():
         if event.seq != expected_seq:
-            return ChainReport(False, count, event.seq, f"expected seq {expected_seq}: an event is missing")
+            return ChainReport(
+                False, count, event.seq, f"expected seq {expected_seq}: an event is missing", prev_hash
+            )
         if event.prev_hash != prev_hash:
-            return ChainReport(False, count, event.seq, "prev_hash does not match the previous event")
+            return ChainReport(
+                False, count, event.seq, "prev_hash does not match the previous event", prev_hash
+            )
         try:
             recomputed = event_hash(
                 event.seq, event.at, event.actor, event.action, event.target, event.detail, event.prev_hash
@@ -147,6 +154,8 @@ def verify_chain(session: Session, batch: int = 1000) -> ChainReport:
         except (TypeError, ValueError):
             recomputed = ""
         if recomputed != event.hash:
-            return ChainReport(False, count, event.seq, "content does not match its hash (edited?)")
+            return ChainReport(
+                False, count, event.seq, "content does not match its hash (edited?)", prev_hash
+            )
         prev_hash, expected_seq, count = event.hash, expected_seq + 1, count + 1
-    return ChainReport(True, count)
+    return ChainReport(True, count, head_hash=prev_hash)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from db.audit import append_event
+from db.audit import append_event, verify_chain
 from db.crypto import load_keyring
 from db.models import Case, Visit
 from db.people import store_person
@@ -96,7 +96,10 @@ def test_audit_verify_names_the_hand_edited_row(upgraded: str) -> None:
         for i in range(6):
             append_event(session, "counselor:c-01", "case.note", f"case:{i}")
         session.commit()
-    assert kiosk("audit", "verify", "--db", upgraded).stdout.strip() == "OK: 6 events"
+    ok = kiosk("audit", "verify", "--db", upgraded)
+    assert ok.returncode == 0 and ok.stdout.splitlines()[0] == "OK: 6 events"
+    with sessions() as session:
+        assert verify_chain(session).head_hash in ok.stdout
     with engine.begin() as conn:  # what someone with a SQL shell would do
         conn.exec_driver_sql("UPDATE audit_event SET actor = 'admin' WHERE seq = 4")
     engine.dispose()
@@ -123,7 +126,9 @@ def test_purge_dry_run_then_real(upgraded: str, isolated_data_dir: Path, kiosk: 
     assert real.returncode == 0 and real.stdout.startswith("OK") and "persons: 1" in real.stdout
     again = kiosk("db", "purge", "--db", upgraded)
     assert "deleted 0 item(s)" in again.stdout
-    assert kiosk("audit", "verify", "--db", upgraded).stdout.strip() == "OK: 2 events"  # each run audited
+    assert (
+        kiosk("audit", "verify", "--db", upgraded).stdout.splitlines()[0] == "OK: 2 events"
+    )  # each run audited
     engine.dispose()
 
 

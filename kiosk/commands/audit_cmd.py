@@ -20,6 +20,7 @@ def _verify(args: argparse.Namespace, ctx: AppContext) -> int:
         report = verify_chain(session)
     if report.ok:
         print(f"OK: {report.count} events")
+        print(f"  head hash {report.head_hash} (note it elsewhere to detect events cut off the end)")
         return 0
     print(
         f"BROKEN: audit event seq {report.first_broken_seq}: {report.reason} "
