@@ -2,7 +2,7 @@
 
 A record is only worth something if it is tied to what the person saw, so it carries the SHA-256 of
 the document bytes and the consent id, and ``record_sha256`` — a hash over the canonical form of the
-time series, the device, the resolution, the capture time and that binding (``canonical_bytes``).
+time series, the device, the resolution and that binding (``canonical_bytes``).
 The hash detects changes; it is not a secret-keyed seal — the signed PDF (pyHanko) or an audit-chain
 entry holding ``record_sha256`` is what makes a swap of the whole record detectable.
 ``verify(record, document_bytes)`` is true only for the very document and an untampered record.
@@ -159,12 +159,14 @@ def canonical_bytes(
     resolution: Resolution,
     document_sha256: str,
     consent_id: str | None,
-    captured_at: datetime,
 ) -> bytes:
-    """The exact bytes ``record_sha256`` is computed over (sorted keys, no spaces, UTF-8)."""
+    """The exact bytes ``record_sha256`` is computed over (sorted keys, no spaces, UTF-8).
+
+    The capture time is deliberately not covered: records travel to the hub (kiosk.client.signatures)
+    and are re-stored there with the hub's own row time, and must still verify afterwards.
+    """
     body = {
         "v": 1,
-        "captured_at": captured_at.astimezone(UTC).isoformat(timespec="microseconds"),
         "device": device,
         "resolution": resolution.as_dict(),
         "document_sha256": document_sha256,
@@ -201,7 +203,7 @@ class SignatureRecord:
 
     def expected_sha256(self) -> str:
         data = canonical_bytes(
-            self.points, self.device, self.resolution, self.document_sha256, self.consent_id, self.captured_at
+            self.points, self.device, self.resolution, self.document_sha256, self.consent_id
         )
         return hashlib.sha256(data).hexdigest()
 
@@ -221,7 +223,7 @@ def make_record(
     check_acceptable(points, resolution, rules)
     pts = tuple(points)
     now = datetime.now(UTC)
-    canonical = canonical_bytes(pts, device, resolution, document_sha256, consent_id, now)
+    canonical = canonical_bytes(pts, device, resolution, document_sha256, consent_id)
     png = render_png(pts, resolution, rules)
     return SignatureRecord(
         pts, device, resolution, png, document_sha256, consent_id, hashlib.sha256(canonical).hexdigest(), now
