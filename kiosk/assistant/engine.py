@@ -109,10 +109,11 @@ class Assistant:
         alternatives = [{"id": h.answerable.id, "question": h.answerable.entry.question} for h in hits[1:]]
         if not hits or hits[0].confidence < self.threshold:
             confidence = hits[0].confidence if hits else 0.0
+            # "did you mean …?" buttons only when the question came close to the FAQ
             near = [{"id": h.answerable.id, "question": h.answerable.entry.question} for h in hits[:3]]
             return ChatAnswer(
                 True, "low_confidence", ABSTAIN_KO, ABSTAIN_EN, round(confidence, 4),
-                handoff_offered=True, alternatives=near if confidence >= self.threshold / 2 else [],
+                handoff_offered=True, alternatives=near if confidence >= self.threshold * 0.75 else [],
             )  # fmt: skip
         return _answered(hits[0].answerable, hits[0].confidence, alternatives)
 

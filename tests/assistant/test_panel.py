@@ -121,3 +121,23 @@ def test_no_automatic_read_out_when_voice_is_off(qtbot: QtBot, panel: ChatPanel)
     assert spoken == []
     panel.read_button.click()  # an explicit "다시 듣기" still reads
     assert len(spoken) == 1 and "번호표" in spoken[0]
+
+
+def test_near_miss_offers_did_you_mean_buttons(qtbot: QtBot, panel: ChatPanel, assistant: Assistant) -> None:
+    from kiosk.assistant.evaluation import load_cases
+
+    near_miss = next(
+        c.question
+        for c in load_cases()
+        if c.expected is not None
+        and assistant.ask(c.question).abstained
+        and assistant.ask(c.question).alternatives
+    )
+    with qtbot.waitSignal(panel.answerShown, timeout=10_000) as blocker:
+        panel.ask(near_miss)
+    first = blocker.args[0].alternatives[0]
+    button = panel.findChild(type(panel.ask_button), f"chatDidYouMean_{first['id']}")
+    assert button is not None and first["question"] in button.text()
+    with qtbot.waitSignal(panel.answerShown, timeout=10_000) as chosen:
+        button.click()
+    assert chosen.args[0].entry_id == first["id"] and not chosen.args[0].abstained

@@ -237,6 +237,8 @@ class ChatPanel(QWidget):
         self._add(answer.answer_en, "hint")
         if answer.abstained:
             self.transcript.add("bot", f"(abstained: {answer.reason})")
+            for alternative in answer.alternatives:  # "혹시 이 질문인가요?" — one tap, no retyping
+                self._add_choice(alternative["id"], alternative["question"])
         else:
             self._add(f"출처 (source): {answer.source} · 기준일 {_korean_date(answer.effective)}", "hint")
             self.transcript.add("bot", f"[{answer.entry_id}] {answer.question}")
@@ -282,6 +284,11 @@ class ChatPanel(QWidget):
     def _add(self, text: str, role: str) -> None:
         label = _bubble(text, role, self._px(role))
         self._conversation_layout.insertWidget(self._conversation_layout.count() - 1, label)
+
+    def _add_choice(self, entry_id: str, question: str) -> None:
+        button = self._button(f"혹시 이 질문인가요? {question}", f"chatDidYouMean_{entry_id}", "choice")
+        button.clicked.connect(lambda _checked=False: self._ask_entry(entry_id, question))
+        self._conversation_layout.insertWidget(self._conversation_layout.count() - 1, button)
 
     def conversation_texts(self) -> list[str]:
         """What is on screen, oldest first (for tests and the staff view)."""
