@@ -78,7 +78,7 @@ def test_call_push_read_sign_wipe(qtbot, running: tuple[Hub, str], tmp_path: Pat
         assert "동의서" in counter.title.text()
         assert counter.pages_layout.count() >= 2
         assert not counter.sign_box.isVisible()  # not before the last page was shown
-        counter.scroll.verticalScrollBar().setValue(counter.scroll.verticalScrollBar().maximum())
+        counter.pages_scroll.verticalScrollBar().setValue(counter.pages_scroll.verticalScrollBar().maximum())
         qtbot.waitUntil(counter.sign_box.isVisible, timeout=5_000)
         assert "서명할 문서" in counter.sign_caption.text() and "동의서" in counter.sign_caption.text()
         counter.grab().save(str(tmp_path / "counter.png"))

@@ -62,8 +62,8 @@ class CounterWindow(QWidget):
         self.code_edit.setMaxLength(8)
         self.pair_button = QPushButton("연결하기 Pair")
         self.pair_message = QLabel("")
-        for w in (self.code_edit, self.pair_button, self.pair_message):
-            pair.addWidget(w)
+        for pair_widget in (self.code_edit, self.pair_button, self.pair_message):
+            pair.addWidget(pair_widget)
         pair.addStretch()
         self.stack.addWidget(pair_page)
         # idle
@@ -80,13 +80,13 @@ class CounterWindow(QWidget):
         body = QHBoxLayout()
         self.thumbs = QListWidget()
         self.thumbs.setMaximumWidth(170)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
+        self.pages_scroll = QScrollArea()
+        self.pages_scroll.setWidgetResizable(True)
         self.pages_box = QWidget()
         self.pages_layout = QVBoxLayout(self.pages_box)
-        self.scroll.setWidget(self.pages_box)
+        self.pages_scroll.setWidget(self.pages_box)
         body.addWidget(self.thumbs)
-        body.addWidget(self.scroll, 1)
+        body.addWidget(self.pages_scroll, 1)
         doc.addLayout(body, 1)
         actions = QHBoxLayout()
         self.read_button = QPushButton("읽어 주기 Read aloud")
@@ -101,8 +101,8 @@ class CounterWindow(QWidget):
         self.sign_button = QPushButton("서명 완료 Done")
         self.sign_box = QWidget()
         sign_layout = QVBoxLayout(self.sign_box)
-        for w in (self.sign_caption, self.canvas, self.sign_button):
-            sign_layout.addWidget(w)
+        for sign_widget in (self.sign_caption, self.canvas, self.sign_button):
+            sign_layout.addWidget(sign_widget)
         self.sign_box.setVisible(False)
         doc.addWidget(self.sign_box)
         self.stack.addWidget(doc_page)
@@ -120,7 +120,7 @@ class CounterWindow(QWidget):
     def _wire(self) -> None:
         self.pair_button.clicked.connect(self.pair)
         self.read_button.clicked.connect(self.read_aloud)
-        self.scroll.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self.pages_scroll.verticalScrollBar().valueChanged.connect(self._scrolled)
         self.thumbs.currentRowChanged.connect(self._jump_to_page)
         self.sign_button.clicked.connect(self.finish_signature)
         self.canvas.recordReady.connect(self.send_signature)
@@ -135,9 +135,11 @@ class CounterWindow(QWidget):
 
     def start(self) -> None:
         self.adapter.start_events()
-        self.adapter.call(
-            self.adapter.client.pending_documents, done=lambda docs: [self.enqueue(d.id) for d in docs]
-        )
+        self.adapter.call(self.adapter.client.pending_documents, done=self._enqueue_all)
+
+    def _enqueue_all(self, documents: list[Any]) -> None:
+        for doc in documents:
+            self.enqueue(doc.id)
 
     # --- pairing -------------------------------------------------------------------------------------
     def pair(self) -> None:
@@ -203,16 +205,18 @@ class CounterWindow(QWidget):
         self.thumbs.clear()
         while self.pages_layout.count():
             item = self.pages_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
 
     def _jump_to_page(self, row: int) -> None:
         item = self.pages_layout.itemAt(row) if row >= 0 else None
-        if item is not None and item.widget() is not None:
-            self.scroll.ensureWidgetVisible(item.widget())
+        page = item.widget() if item is not None else None
+        if page is not None:
+            self.pages_scroll.ensureWidgetVisible(page)
 
     def _scrolled(self, *_args: Any) -> None:
-        bar = self.scroll.verticalScrollBar()
+        bar = self.pages_scroll.verticalScrollBar()
         if bar.value() >= bar.maximum():
             self.seen_last_page = True
         if self.seen_last_page and self.document is not None and not self.sign_box.isVisible():

@@ -207,7 +207,7 @@ class CenterDemo:
         self.desk.tabs.setCurrentIndex(3)  # verdicts
         self.desk.push()
         wait_until(lambda: self.counter.stack.currentIndex() == 2, 30_000)
-        bar = self.counter.scroll.verticalScrollBar()
+        bar = self.counter.pages_scroll.verticalScrollBar()
         bar.setValue(bar.maximum())
         settle(800)
         QCoreApplication.processEvents()

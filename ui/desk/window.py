@@ -101,7 +101,7 @@ class DeskWindow(QMainWindow):
         self.done_button.clicked.connect(self.finish)
         self.pair_button.clicked.connect(self.show_pair_code)
         for keys, slot in (("Ctrl+N", self.call_next), ("Ctrl+R", self.recall), ("Ctrl+T", self.transfer)):
-            QShortcut(QKeySequence(keys), self, activated=slot)
+            QShortcut(QKeySequence(keys), self, slot)
         t = self.tabs
         t.reveal_button.clicked.connect(self.reveal)
         t.generate_consent.clicked.connect(lambda: self.generate("consent"))
