@@ -48,3 +48,12 @@ def test_a_missing_pad_is_reported_in_korean(tmp_path: Path) -> None:
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.returncode == 1 and "PAD_NOT_FOUND" in done.stderr and "서명 패드" in done.stderr
+
+
+def test_bench_reports_sample_rate_and_latency_as_json() -> None:
+    done = subprocess.run([KIOSK, "bench", "signature", "--json"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout)
+    assert 0.85 * 120 < figures["measured_sample_rate_hz"] < 1.15 * 120
+    latency = figures["latency_pen_to_callback"]
+    assert latency["n"] > 100 and 0 <= latency["median_ms"] <= latency["p95_ms"] <= latency["max_ms"]
