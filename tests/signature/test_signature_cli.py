@@ -51,7 +51,8 @@ def test_a_missing_pad_is_reported_in_korean(tmp_path: Path) -> None:
 
 
 def test_bench_reports_sample_rate_and_latency_as_json() -> None:
-    done = subprocess.run([KIOSK, "bench", "signature", "--json"], capture_output=True, text=True, timeout=120)
+    command = [KIOSK, "bench", "signature", "--json"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     figures = json.loads(done.stdout)
     assert 0.85 * 120 < figures["measured_sample_rate_hz"] < 1.15 * 120
