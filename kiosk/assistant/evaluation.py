@@ -16,6 +16,7 @@ from pathlib import Path
 from config import ConfigError
 from config.loader import read_toml
 from kiosk.assistant.engine import Assistant
+from kiosk.assistant.language import clean_text
 
 DEFAULT_SET = Path(__file__).resolve().parents[2] / "tests" / "assistant" / "eval" / "labelled.toml"
 
@@ -56,10 +57,10 @@ def run(assistant: Assistant, cases: list[Case]) -> list[Outcome]:
     outcomes = []
     for case in cases:
         started = time.perf_counter()
-        hits = assistant.index.search(case.question, k=1)
-        answer = assistant.ask(case.question)  # the full path, as a user gets it, is what we time
+        assistant.ask(case.question)  # the full path a visitor's question takes is what is timed
         elapsed = time.perf_counter() - started
-        del answer
+        text = clean_text(case.question, assistant.settings.max_question_chars)
+        hits = assistant.index.search(text, k=1)  # the top entry whatever the threshold (untimed)
         top = hits[0] if hits else None
         outcomes.append(
             Outcome(case, top.answerable.id if top else None, top.confidence if top else 0.0, elapsed)
