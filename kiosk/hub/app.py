@@ -52,8 +52,7 @@ def create_app(
         if importlib.util.find_spec(optional) is not None:
             app.include_router(importlib.import_module(optional).router)
     if importlib.util.find_spec("kiosk.hub.chat_routes") is not None:
-        from kiosk.hub import chat_routes
-
-        app.include_router(chat_routes.router)
+        # The public chatbot (another area): no login, its own size limit and rate limit.
+        app.include_router(importlib.import_module("kiosk.hub.chat_routes").router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.hub.max_body_bytes)
     return app

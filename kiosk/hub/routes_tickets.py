@@ -20,7 +20,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header
 from fastapi.responses import Response
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.audit import append_event
@@ -74,27 +74,31 @@ def _check_visit(session: Session, principal: Principal, visit_id: uuid.UUID | N
 
 def _wait_minutes(session: Session, ticket: Ticket) -> int:
     """People ahead × the median service time of the line today (5 minutes when nothing is known)."""
-    ahead = session.scalars(
-        select(Ticket.id).where(
+    ahead = session.scalar(
+        select(func.count(Ticket.id)).where(
             Ticket.center_id == ticket.center_id,
             Ticket.service_date == ticket.service_date,
             Ticket.line == ticket.line,
             Ticket.status == "waiting",
             Ticket.number < ticket.number,
         )
-    ).all()
-    return len(ahead) * _median_service_minutes(session, ticket.center_id, ticket.service_date, ticket.line)
+    )
+    return (ahead or 0) * _median_service_minutes(session, ticket.center_id, ticket.service_date, ticket.line)
 
 
 def _median_service_minutes(session: Session, center_id: uuid.UUID, day: date, line: str) -> int:
+    """Median of the line's last 30 finished services today: recent enough to follow the day's pace."""
     rows = session.execute(
-        select(Ticket.called_at, Ticket.done_at).where(
+        select(Ticket.called_at, Ticket.done_at)
+        .where(
             Ticket.center_id == center_id,
             Ticket.service_date == day,
             Ticket.line == line,
             Ticket.done_at.is_not(None),
             Ticket.called_at.is_not(None),
         )
+        .order_by(Ticket.done_at.desc())
+        .limit(30)
     ).all()
     spans = [(done - called).total_seconds() / 60 for called, done in rows if done and called]
     return max(1, round(statistics.median(spans))) if spans else 5
@@ -205,8 +209,11 @@ def queue(principal: CallerDep, session: SessionDep) -> QueueOut:
         .order_by(Ticket.line, Ticket.number)
     ).all()
     lines: dict[str, QueueLine] = {}
+    medians: dict[str, int] = {}
     for t in rows:
-        median = _median_service_minutes(session, t.center_id, day, t.line)
+        if t.line not in medians:
+            medians[t.line] = _median_service_minutes(session, t.center_id, day, t.line)
+        median = medians[t.line]
         entry = lines.setdefault(
             t.line, QueueLine(line=t.line, waiting=[], called=[], estimated_wait_minutes=0)
         )
