@@ -132,3 +132,13 @@ def read_mrz_band(card: np.ndarray, top: float = 0.70) -> str:
     binary = cv2.copyMakeBorder(normalise(grey), 10, 10, 10, 10, cv2.BORDER_CONSTANT, value=255)
     config = f"--oem 1 --psm 6 -c tessedit_char_whitelist={MRZ_WHITELIST}"
     return str(pytesseract.image_to_string(binary, lang="eng", config=config))
+
+
+def read_line_variant(card: np.ndarray, region: Region, scale: float, lang: str = "kor") -> OcrText:
+    """One line at another scale, grey rather than binarised: a second opinion whose errors are
+    not the same as the first run's (Tesseract's misreads depend on the glyph size)."""
+    grey = cv2.cvtColor(crop_region(card, region), cv2.COLOR_BGR2GRAY)
+    interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+    grey = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=interpolation)
+    image = cv2.copyMakeBorder(grey, 10, 10, 10, 10, cv2.BORDER_CONSTANT, value=255)
+    return read_prepared(image, lang, "--oem 1 --psm 7")

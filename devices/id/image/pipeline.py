@@ -21,8 +21,9 @@ from devices.id.image.fallback import read_without_layout
 from devices.id.image.layouts import CARD_H, CARD_W, CardLayout, load_layouts
 from devices.id.image.mask import mask_rrn_image
 from devices.id.image.mrz import MrzError, parse_ocr_td3
-from devices.id.image.ocr import read_mrz_band, read_stacked
+from devices.id.image.ocr import read_line_variant, read_mrz_band, read_stacked
 from devices.id.image.validate import (
+    has_known_surname,
     parse_date,
     parse_license_number,
     parse_name,
@@ -32,6 +33,7 @@ from devices.id.image.validate import (
 from devices.id.model import DocumentKind, IdDocument, IdError
 
 GUIDANCE_CODES = frozenset({"no_card", "too_small", "blurred", "glare", "cut_off"})
+SECOND_LOOK_SCALES = (1.3, 1.0, 0.6)  # times the card's own pixel size
 STACKED_KINDS = ("hangul_name", "rrn", "date", "license_number", "serial")
 
 
@@ -164,13 +166,22 @@ class CardImagePipeline:
         name = parse_name(name_text.text) if name_text else None
         if rrn is None:
             raise IdError("invalid_rrn")
+        name_confidence = name_text.confidence if name_text else 0.0
+        if name is None or not has_known_surname(name):
+            # a second look at the name line alone, Korean model only: the stacked run with the
+            # English model loaded now and then reads a Hangul name as Latin, or 홍 as 흥
+            region = next(r for r in regions if r.kind == "hangul_name")
+            for scale in SECOND_LOOK_SCALES:
+                second = read_line_variant(card, region, scale)
+                second_name = parse_name(second.text)
+                if second_name and (name is None or has_known_surname(second_name)):
+                    name, name_confidence = second_name, second.confidence
+                    if has_known_surname(second_name):
+                        break
         if name is None:
             raise IdError("unreadable", "name")
         doc = self._document(layout.kind, name, rrn, card, layout)
-        doc.confidence = {
-            "name": name_text.confidence if name_text else 0.0,
-            "rrn": rrn_text.confidence if rrn_text else 0.0,
-        }
+        doc.confidence = {"name": name_confidence, "rrn": rrn_text.confidence if rrn_text else 0.0}
         if "date" in by_kind:
             doc.issue_date = parse_date(by_kind["date"].text, rrn.birth_date, today)
             doc.confidence["issue_date"] = by_kind["date"].confidence if doc.issue_date else 0.0

@@ -22,6 +22,23 @@ def digits_only(text: str) -> str:
     return text.translate(_DIGIT_FIXES)
 
 
+# Korean surnames (single and two-syllable) in public statistics; an OCR'd name whose first syllable
+# is none of these was most likely misread (홍→흥, 류→뮤) and deserves a second look.
+SURNAMES = frozenset(
+    "김 이 박 최 정 강 조 윤 장 임 한 오 서 신 권 황 안 송 류 유 "
+    "전 홍 고 문 양 손 배 백 허 남 심 노 하 곽 성 차 주 우 구 나 "
+    "민 진 지 엄 채 원 천 방 공 현 함 변 염 여 추 도 소 석 선 설 "
+    "마 길 연 위 표 명 기 반 왕 금 옥 육 인 맹 제 모 탁 국 어 은 "
+    "편 용 예 경 봉 사 부 가 복 태 목 형 피 두 감 음 빈 동 온 호 "
+    "범 좌 팽 승 간 상 갈 단 견 당 화 창 옹 대 라 랑 로 뇌 남궁 황보 "
+    "제갈 선우 독고 서문 사공 동방".split()
+)
+
+
+def has_known_surname(name: str) -> bool:
+    return name[:2] in SURNAMES or name[:1] in SURNAMES
+
+
 def parse_name(text: str) -> str | None:
     """The Hangul name: the first run of 2–5 syllables before any hanja in parentheses."""
     head = text.split("(")[0]
