@@ -158,6 +158,19 @@ def test_cli_emulated_passport_prints_dg1(pcscd: PcscdProcess, capsys: pytest.Ca
     assert out["reader"] == READER
 
 
+def test_cli_passport_with_a_typed_bac_key(pcscd: PcscdProcess, capsys: pytest.CaptureFixture[str]) -> None:
+    from kiosk.cli import main
+
+    with VpcdCard(VirtualPassport(HOLDER)):
+        assert wait_for_card(READER, timeout=20)
+        code = main(["devices", "id", "--passport", "M31415926,011231,300101", "--reader", READER, "--json"])
+        assert code == 0
+        out = json.loads(capsys.readouterr().out)
+        assert (out["name"], out["birth_date"]) == ("PARK SEOYEON", "2001-12-31")
+        assert main(["devices", "id", "--passport", "M31415926,011231,300102", "--reader", READER]) == 1
+        assert "여권 정보가 맞지 않아요" in capsys.readouterr().err
+
+
 def test_pcscd_not_running_is_reported(pcscd: PcscdProcess) -> None:
     """Last in this file: stop the daemon we started, check the error, start it again."""
     if not pcscd.started:
