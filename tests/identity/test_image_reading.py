@@ -92,6 +92,7 @@ def test_layout_free_fallback_reads_a_card_whose_layout_does_not_match(tmp_path)
     pipeline = CardImagePipeline()
     doc = pipeline.read_card(moved)
     assert doc.extra.get("method") == "layout_free"
+    assert doc.masked_image is None and doc.face_image is None  # RRN position unknown: keep no image
     assert (doc.name, doc.rrn) == (who.name, who.rrn)
 
 

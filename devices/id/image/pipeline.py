@@ -221,8 +221,9 @@ class CardImagePipeline:
         if not fields.name:
             raise IdError("unreadable", "name (layout-free)")
         kind = fields.kind or DocumentKind.RESIDENT_CARD
-        layout = self.layouts.get(kind)
-        doc = self._document(kind, fields.name, fields.rrn, card, layout)
+        # the layout did not match, so where the RRN sits is unknown: keep no image at all rather
+        # than a "masked" one that might mask the wrong place
+        doc = self._document(kind, fields.name, fields.rrn, card, None)
         doc.issue_date = fields.issue_date
         doc.license_number = fields.license_number or ""
         # pattern matches without a layout are less certain than a layout read
