@@ -53,11 +53,16 @@ def test_reads_name_rrn_and_dates(
     assert who.rrn not in repr(doc) and who.rrn[7:] not in str(doc.public_fields())
 
 
-def test_stored_image_has_the_rrn_back_digits_blacked_out(pipeline: CardImagePipeline) -> None:
+@pytest.mark.parametrize(
+    ("kind", "level"), [(DocumentKind.RESIDENT_CARD, "clean"), (DocumentKind.DRIVER_LICENSE, "moderate")]
+)
+def test_stored_image_has_the_rrn_back_digits_blacked_out(
+    pipeline: CardImagePipeline, kind: DocumentKind, level: str
+) -> None:
     who = person(21)
-    doc = pipeline.read(render_card(who, DocumentKind.RESIDENT_CARD, Perturbation.level("clean", 21)))
+    doc = pipeline.read(render_card(who, kind, Perturbation.level(level, 21)))
     assert doc.masked_image is not None and doc.face_image is not None
-    region = layout_for(DocumentKind.RESIDENT_CARD).regions["rrn"]
+    region = layout_for(kind).regions["rrn"]
     text = read_region(doc.masked_image, region).text.replace(" ", "")
     assert who.rrn[:8] in text  # front part and the gender digit stay readable
     assert who.rrn[8:] not in text  # the six back digits are gone
