@@ -17,6 +17,7 @@ def test_demo_opens_every_window(tmp_path: Path) -> None:
     for name in ("lobby", "desk", "counter", "printer", "pads", "scanner", "control"):
         image = Image.open(shots / f"demo-{name}.png")
         assert image.width > 200 and image.height > 50
-        assert len(set(image.convert("L").getdata())) > 2  # something was drawn, not a blank window
+        low, high = image.convert("L").getextrema()
+        assert high - low > 50  # something was drawn, not a blank window
     # The scripted visit reached the desk and the counter: the printer window shows the ticket.
     assert Image.open(shots / "demo-printer.png").convert("L").getextrema()[0] < 100
