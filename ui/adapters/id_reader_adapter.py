@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -27,30 +28,45 @@ class IdReaderAdapter(QObject):
         self.reader = reader
         self._unsubscribe: Callable[[], None] | None = None
         self.running = False
+        # Starting and stopping a reader can wait for its thread (a stop joins a read in progress):
+        # both run here, in order, never on the GUI thread.
+        self._calls = ThreadPoolExecutor(max_workers=1, thread_name_prefix="id-reader-calls")
 
     def start(self) -> None:
-        """Subscribe and start the reader (its own thread). Errors become ``readFailed``, never raise."""
+        """Subscribe and start the reader. Errors become ``readFailed``, never raise."""
         if self.running:
             return
         self._unsubscribe = self.reader.subscribe(self._on_event)
+        self.running = True
+        self._calls.submit(self._start)
+
+    def _start(self) -> None:
         try:
             self.reader.start()
-            self.running = True
         except Exception as exc:  # an unplugged reader must not take the kiosk down
             log.warning("ID reader did not start: %s", exc)
             code = getattr(exc, "code", "reader_unavailable")
             self.readFailed.emit(code, getattr(exc, "message_ko", "신분증 리더를 쓸 수 없어요."))
 
     def stop(self) -> None:
+        """Unsubscribe at once (no late event reaches a screen); the reader stops in the background."""
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
         if self.running:
-            try:
-                self.reader.stop()
-            except Exception:
-                log.exception("ID reader stop failed")
+            self._calls.submit(self._stop)
         self.running = False
+
+    def _stop(self) -> None:
+        try:
+            self.reader.stop()
+        except Exception:
+            log.exception("ID reader stop failed")
+
+    def close(self) -> None:
+        """Stop the reader and wait for it (teardown and quit only)."""
+        self.stop()
+        self._calls.shutdown(wait=True)
 
     def _on_event(self, event: Any) -> None:
         # Runs on the reader's thread: only emit, never touch a widget.

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QThread
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 
 from ui.lobby.window import LobbyWindow
 
@@ -19,14 +19,18 @@ class DriveTimeout(RuntimeError):
     pass
 
 
+def _run_loop(ms: int) -> None:
+    """Run a real event loop for ``ms`` (timers, queued signals and paints all run meanwhile)."""
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
 def spin(ms: int = 0) -> None:
     """Let queued signals and paints run for about ``ms`` milliseconds."""
-    end = time.monotonic() + ms / 1000
-    while True:
-        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
-        if time.monotonic() >= end:
-            return
-        QThread.msleep(5)
+    QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+    if ms > 0:
+        _run_loop(ms)
 
 
 def wait_until(predicate: Callable[[], bool], timeout_s: float = 10.0, what: str = "condition") -> None:
@@ -34,13 +38,15 @@ def wait_until(predicate: Callable[[], bool], timeout_s: float = 10.0, what: str
     while not predicate():
         if time.monotonic() > deadline:
             raise DriveTimeout(f"timed out after {timeout_s:.0f} s waiting for {what}")
-        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
-        QThread.msleep(5)
+        _run_loop(5)
 
 
 def settle(window: LobbyWindow, timeout_s: float = 15.0) -> None:
     """Wait until the worker has no job in flight and paints are done."""
+    from ui.widgets.buttons import icons_pending
+
     wait_until(lambda: window.worker.pending == 0, timeout_s, "the lobby worker to finish")
+    wait_until(lambda: not icons_pending(), timeout_s, "the icons")
     spin(30)
 
 

@@ -249,8 +249,12 @@ class LobbyWindow(QWidget):
         cfg = self.services.settings.lobby
         if self.language.language != cfg.default_language:
             self.set_language(cfg.default_language)
-        self.theme_name, self.text_size = "default", "normal"
-        self.apply_look()
+        if (self.theme_name, self.text_size) != ("default", "normal"):
+            # Re-polishing every widget is the slowest thing the GUI does: only when the look changed.
+            self.theme_name, self.text_size = "default", "normal"
+            self.apply_look()
+            for screen in self.screens.values():
+                screen.retranslate()  # icons back in the default colours
         self.voice.reset()
 
     # -- staff gesture ------------------------------------------------------------------------------------
@@ -278,6 +282,12 @@ class LobbyWindow(QWidget):
             if callable(stop):
                 stop()
         self.worker.stop()
+        # Deliver what device threads queued before they stopped: a queued signal carrying a Python
+        # object that is only destroyed at interpreter exit crashes PySide 6.12 (none_dealloc).
+        from PySide6.QtCore import QCoreApplication
+
+        QCoreApplication.sendPostedEvents()
+        QCoreApplication.processEvents()
 
     def idle_watcher_stop(self) -> None:
         watcher: Any = getattr(self, "idle_watcher", None)

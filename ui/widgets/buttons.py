@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-import qtawesome as qta
-from PySide6.QtCore import QSize
+import sys
+import weakref
+from typing import Any
+
+from PySide6.QtCore import QSize, QTimer
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
+
+# qtawesome pulls in a large part of Qt through qtpy (~0.7 s): the kiosk's first frame must not wait
+# for it, so the first icons are set just after the event loop starts; later ones at once.
+_pending: list[tuple[weakref.ref[QPushButton], str, str, int]] = []
+ICON_DELAY_MS = 60
 
 
 def touch_button(
@@ -35,7 +43,39 @@ def set_label(button: QPushButton, text: str, description: str = "") -> None:
         button.setAccessibleDescription(description)
 
 
+def icon(name: str, colour: str) -> Any:
+    """One icon family: Material Design Icons through qtawesome."""
+    import qtawesome as qta
+
+    return qta.icon(name, color=colour)
+
+
 def set_icon(button: QPushButton, icon_name: str, colour: str, size_px: int) -> None:
-    """One icon family (Material Design Icons via qtawesome), coloured for the current theme."""
-    button.setIcon(qta.icon(icon_name, color=colour))
+    """Give ``button`` an icon in the theme's colour (deferred until qtawesome is loaded)."""
+    if "qtawesome" in sys.modules:
+        _apply(button, icon_name, colour, size_px)
+        return
+    if not _pending:
+        QTimer.singleShot(ICON_DELAY_MS, _apply_pending)
+    _pending.append((weakref.ref(button), icon_name, colour, size_px))
+
+
+def icons_pending() -> bool:
+    return bool(_pending)
+
+
+def _apply(button: QPushButton, icon_name: str, colour: str, size_px: int) -> None:
+    button.setIcon(icon(icon_name, colour))
     button.setIconSize(QSize(size_px, size_px))
+
+
+def _apply_pending() -> None:
+    waiting = list(_pending)
+    _pending.clear()
+    for ref, icon_name, colour, size_px in waiting:
+        button = ref()
+        if button is not None:
+            try:
+                _apply(button, icon_name, colour, size_px)
+            except RuntimeError:  # the button was deleted meanwhile
+                continue

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import qtawesome as qta
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from ui.widgets.buttons import icon as theme_icon
 
 VERDICT_ICONS = {
     "eligible": "mdi6.check-circle",
@@ -34,7 +35,7 @@ class VerdictCard(QFrame):
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         icon = QLabel()
-        icon.setPixmap(qta.icon(VERDICT_ICONS[verdict], color=icon_colour).pixmap(icon_px, icon_px))
+        icon.setPixmap(theme_icon(VERDICT_ICONS[verdict], icon_colour).pixmap(icon_px, icon_px))
         icon.setAccessibleName(headline)
         top.addWidget(icon)
         self.headline = QLabel(headline)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -124,13 +124,19 @@ class ConsentScreen(LobbyScreen):
             from ui.adapters.signature_pad_adapter import SignaturePadAdapter
 
             self.pad_adapter = SignaturePadAdapter(lobby.services.pad, self)
-            self.pad_adapter.point.connect(self._pad_point)
             self.pad_adapter.error.connect(self._pad_error)
             self.pad_adapter.refused.connect(self._refused)
             self.pad_adapter.recordReady.connect(self._signed)
             self.pad_canvas = SignatureCanvas(dpi=dpi)
             self.pad_canvas.setObjectName("PadMirror")
-            self.pad_canvas.mirror(self.pad_adapter)
+            # The pad's ink is mirrored by polling the pad's own point list on a GUI timer rather than
+            # through the adapter's per-point Signal(object): keeping objects that crossed threads in
+            # a queued PySide 6.12 signal crashes the interpreter at exit (none_dealloc).
+            self.pad_canvas.surface.input_enabled = False
+            self._mirror_timer = QTimer(self)
+            self._mirror_timer.setInterval(33)
+            self._mirror_timer.timeout.connect(self._mirror_pad)
+            self._mirrored = 0
             self.canvases.addWidget(self.pad_canvas)
         self.canvases.setMinimumHeight(lobby.metrics.px(70))
         sign.addWidget(self.canvases, 1)
@@ -181,15 +187,29 @@ class ConsentScreen(LobbyScreen):
         if method == "pad" and self.pad_adapter is not None:
             self.canvases.setCurrentWidget(self.pad_canvas)
             self.pad_canvas.begin(sha, "consent")
+            self._mirrored = 0
+            self._mirror_timer.start()
             self.pad_adapter.begin(sha, "consent")  # opens the port off the GUI thread
         else:
+            if self.pad_adapter is not None:
+                self._mirror_timer.stop()
             self.canvases.setCurrentWidget(self.canvas)
             self.canvas.begin(sha, "consent")
         self.chromeChanged.emit()
 
-    def _pad_point(self, _point: object) -> None:
-        self._pad_points += 1
-        if self._pad_points == 1:
+    def _mirror_pad(self) -> None:
+        pad = self.lobby.services.pad
+        points = pad.points  # a copy, taken under the pad's lock
+        if len(points) < self._mirrored:  # cleared meanwhile
+            self.pad_canvas.surface.reset()
+            self._mirrored = 0
+        resolution = pad.geometry.resolution
+        for point in points[self._mirrored :]:
+            self.pad_canvas.surface.add_mirror(point, resolution, point.pen_down)
+        self._mirrored = len(points)
+        had = self._pad_points > 0
+        self._pad_points = len(points)
+        if had != (self._pad_points > 0):
             self.chromeChanged.emit()
 
     def _pad_error(self, _code: str, message_ko: str) -> None:
@@ -214,6 +234,7 @@ class ConsentScreen(LobbyScreen):
         self.canvas.clear()
         if self.pad_canvas is not None:
             self.pad_canvas.clear()
+            self._mirrored = 0
         if self.pad_adapter is not None and self.mode == "sign" and self.method == "pad":
             self.pad_adapter.clear()
         self._pad_points = 0
@@ -339,5 +360,16 @@ class ConsentScreen(LobbyScreen):
 
     def shutdown(self) -> None:
         if self.pad_adapter is not None:
+            # Disconnect before the objects go, so nothing reaches a half-destroyed screen.
+            self._mirror_timer.stop()
+            for signal, slot in (
+                (self.pad_adapter.error, self._pad_error),
+                (self.pad_adapter.refused, self._refused),
+                (self.pad_adapter.recordReady, self._signed),
+            ):
+                try:
+                    signal.disconnect(slot)
+                except (RuntimeError, TypeError):
+                    pass
             self.pad_adapter.close()
             self.pad_adapter = None

@@ -274,7 +274,7 @@ class IdentifyScreen(LobbyScreen):
 
     def shutdown(self) -> None:
         if self.adapter is not None:
-            self.adapter.stop()
+            self.adapter.close()
 
     def retranslate(self) -> None:
         self.intro.setText(self.tr("편한 방법을 하나 골라 주세요."))
