@@ -66,7 +66,7 @@ PROFILES: tuple[dict[str, Any], ...] = (
         "unsecured_debt_krw": 30_000_000,
         "hardship": ["job_loss"],
     },
-    {"purpose": "business", "delinquency_days": 0, "annual_income_krw": 30_000_000, "unsecured_debt_krw": 0},
+    {"purpose": "business_operating", "delinquency_days": 0, "annual_income_krw": 30_000_000, "unsecured_debt_krw": 0},
 )
 
 
