@@ -22,6 +22,11 @@ def register(registry: Any) -> None:
         "--screenshot-tour", metavar="DIR", help="render every screen offscreen to PNGs in DIR"
     )
     lobby.add_argument("--windowed", action="store_true", help="a normal window instead of kiosk full screen")
+    lobby.add_argument(
+        "--hash-pin",
+        action="store_true",
+        help="read a staff PIN on stdin, print its argon2 hash for the site file",
+    )
     bench = registry.subcommand("bench", "ui", "lobby UI: first frame, transitions, GUI stalls", run_bench)
     bench.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -39,7 +44,20 @@ def _app(offscreen: bool) -> Any:
     return app
 
 
+def _hash_pin() -> int:
+    from argon2 import PasswordHasher
+
+    pin = sys.stdin.readline().strip()
+    if not pin.isdigit() or not 4 <= len(pin) <= 12:
+        print("PIN은 숫자 4~12자리여야 해요 (the PIN must be 4 to 12 digits)", file=sys.stderr)
+        return 2
+    print(PasswordHasher().hash(pin))
+    return 0
+
+
 def run_lobby(args: argparse.Namespace, ctx: Any) -> int:
+    if args.hash_pin:
+        return _hash_pin()
     tour_dir = Path(args.screenshot_tour) if args.screenshot_tour else None
     app = _app(offscreen=tour_dir is not None)
     from ui.lobby.app import build_lobby

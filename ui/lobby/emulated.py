@@ -69,10 +69,14 @@ def _printer(services: LobbyServices, port: str, model: str) -> None:
     spool.health.start()
     services.spool = spool
     services.printer_status = lambda: str(spool.health.current.state)
-    services.test_print = lambda: spool.submit("ticket", _test_ticket_fields())
+    services.test_print = lambda: _submit_test(spool)
     services.closers.append(printer.close)
     services.closers.append(spool.health.stop)
     services.closers.append(spool.stop)
+
+
+def _submit_test(spool: Any) -> None:
+    spool.submit("ticket", _test_ticket_fields())
 
 
 def _test_ticket_fields() -> dict[str, Any]:

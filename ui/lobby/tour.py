@@ -122,7 +122,8 @@ def run_tour(window: LobbyWindow, out: Path, *, language: str, variants: bool) -
     window.primary.click()
     shot("02-identify")
     identify(window)
-    shot("03-identify-" + ("confirm" if window.screens["identify"].mode == "confirm" else "manual"))
+    identify_screen: Any = window.screens["identify"]
+    shot("03-identify-" + ("confirm" if identify_screen.mode == "confirm" else "manual"))
     window.primary.click()
 
     consent: Any = window.screens["consent"]

@@ -120,10 +120,12 @@ class LobbyWindow(QWidget):
     def add_screen(self, name: str, screen: LobbyScreen) -> None:
         self.screens[name] = screen
         self.stack.addWidget(screen)
-        screen.chromeChanged.connect(lambda s=screen: self._refresh_chrome() if s is self.screen else None)
+        screen.chromeChanged.connect(
+            lambda s=screen: self._refresh_chrome() if s is self.current_screen else None
+        )
 
     @property
-    def screen(self) -> LobbyScreen:
+    def current_screen(self) -> LobbyScreen:
         return self.screens[self.current]
 
     def retranslate(self) -> None:
@@ -145,7 +147,7 @@ class LobbyWindow(QWidget):
         super().changeEvent(event)
 
     def _refresh_chrome(self) -> None:
-        screen = self.screen
+        screen = self.current_screen
         self.title_label.setText(screen.title())
         self.title_label.setAccessibleName(screen.title())
         text = screen.primary_text()
@@ -164,12 +166,12 @@ class LobbyWindow(QWidget):
 
     def _primary_clicked(self) -> None:
         if self.current:
-            self.screen.on_primary()
+            self.current_screen.on_primary()
 
     # -- navigation -------------------------------------------------------------------------------------
     def go(self, name: str, *, remember: bool = True) -> None:
         if self.current and self.current != name:
-            self.screen.leave()
+            self.current_screen.leave()
             if remember:
                 self.history.append(self.current)
         self.current = name
@@ -182,7 +184,7 @@ class LobbyWindow(QWidget):
         self.screenChanged.emit(name)
 
     def back(self) -> None:
-        if self.current and self.screen.handle_back():
+        if self.current and self.current_screen.handle_back():
             self._refresh_chrome()
             return
         if not self.history:

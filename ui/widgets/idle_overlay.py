@@ -42,7 +42,9 @@ class IdleOverlay(QFrame):
 
     def show_countdown(self, seconds: int) -> None:
         self._seconds = seconds
-        self.setGeometry(self.parentWidget().rect())
+        parent = self.parentWidget()
+        if parent is not None:
+            self.setGeometry(parent.rect())
         self.raise_()
         self.show()
         self._refresh()

@@ -77,16 +77,16 @@ class ConsentScreen(LobbyScreen):
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.body.addWidget(self.intro)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list_area = QScrollArea()
+        self.list_area.setWidgetResizable(True)
+        self.list_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         holder = QWidget()
         column = QVBoxLayout(holder)
         self.cards = [ConsentItemCard(item, self) for item in self.consents.items]
         for card in self.cards:
             column.addWidget(card)
-        self.scroll.setWidget(holder)
-        self.body.addWidget(self.scroll, 1)
+        self.list_area.setWidget(holder)
+        self.body.addWidget(self.list_area, 1)
 
         self.sign_page = QWidget()
         sign = QVBoxLayout(self.sign_page)
@@ -171,7 +171,7 @@ class ConsentScreen(LobbyScreen):
     def _show_sign(self) -> None:
         self.mode = "sign"
         self.intro.hide()
-        self.scroll.hide()
+        self.list_area.hide()
         self.sign_page.show()
         self._set_method(self.method)
         self.chromeChanged.emit()
@@ -310,14 +310,14 @@ class ConsentScreen(LobbyScreen):
 
     def enter(self) -> None:
         if self.mode == "items":
-            self.scroll.verticalScrollBar().setValue(0)
+            self.list_area.verticalScrollBar().setValue(0)
 
     def leave(self) -> None:
         if self.mode == "sign":
             self.mode = "items"
             self.sign_page.hide()
             self.intro.show()
-            self.scroll.show()
+            self.list_area.show()
 
     def wipe(self) -> None:
         for card in self.cards:

@@ -80,14 +80,14 @@ class ResultsScreen(LobbyScreen):
         self.status.setWordWrap(True)
         self.status.setProperty("role", "hint")
         self.body.addWidget(self.status)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list_area = QScrollArea()
+        self.list_area.setWidgetResizable(True)
+        self.list_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.holder = QWidget()
         self.column = QVBoxLayout(self.holder)
         self.column.addStretch(1)
-        self.scroll.setWidget(self.holder)
-        self.body.addWidget(self.scroll, 1)
+        self.list_area.setWidget(self.holder)
+        self.body.addWidget(self.list_area, 1)
         self.rows: list[VerdictView] = []
         self.cards: list[VerdictCard] = []
         self.loading = False
@@ -169,7 +169,7 @@ class ResultsScreen(LobbyScreen):
     def _fit_holder(self) -> None:
         # Word-wrapped labels know their height only for a given width; QScrollArea sizes its widget
         # from minimumSizeHint, which ignores that, so size the list for the viewport's width ourselves.
-        width = max(1, self.scroll.viewport().width())
+        width = max(1, self.list_area.viewport().width())
         margins = self.column.contentsMargins()
         inner = width - margins.left() - margins.right()
         height = margins.top() + margins.bottom()
