@@ -118,3 +118,21 @@ def test_no_idle_clock_on_an_untouched_welcome(make_lobby: Any, qtbot: Any) -> N
     lobby.screens["welcome"].ticket_only.setFocus()
     qtbot.wait(300)  # nothing should happen: there is no visitor to forget
     assert not lobby.idle_overlay.isVisible()
+
+
+def test_chat_conversation_is_forgotten_by_the_wipe(make_lobby: Any, qtbot: Any) -> None:
+    lobby = make_lobby(with_chat=True)
+    chat = lobby.screens["chat"]
+    lobby.screens["welcome"].chat.click()
+    assert lobby.current == "chat"
+    qtbot.waitUntil(lambda: chat.ready, timeout=60000)
+    shown: list[object] = []
+    chat.panel.answerShown.connect(shown.append)
+    chat.panel.ask("제 번호 010-9876-5432로 연락 주세요. 채무조정 서류가 뭐예요?")
+    qtbot.waitUntil(lambda: bool(shown), timeout=30000)
+    texts = "\n".join(all_texts(lobby))
+    assert "채무조정" in texts and PHONE[3:7] not in texts  # the panel masks a typed phone number
+    with qtbot.waitSignal(lobby.wiped):
+        lobby.home_button.click()
+    qtbot.waitUntil(lambda: "채무조정 서류가 뭐예요" not in "\n".join(all_texts(lobby)), timeout=5000)
+    assert chat.panel.transcript.text() == ""

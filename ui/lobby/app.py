@@ -21,13 +21,13 @@ log = logging.getLogger(__name__)
 VISIT_SCREENS = ("welcome", "identify", "consent", "needs", "results", "ticket", "goodbye")
 
 
-def _chat_panel(services: LobbyServices) -> object | None:
+def _chat_panel(window: LobbyWindow) -> object | None:
     try:
-        from ui.chat import ChatPanel  # type: ignore[attr-defined]
+        from ui.chat import ChatPanel
     except ImportError:
         return None
     try:
-        return ChatPanel()
+        return ChatPanel(text_px=window.sizes.body)
     except Exception:  # the assistant is optional for the kiosk: log and go on without it
         log.exception("chat panel failed to start")
         return None
@@ -54,7 +54,7 @@ def build_lobby(
     window.add_screen("goodbye", GoodbyeScreen(window))
     window.add_screen("staff_pin", StaffPinScreen(window))
     window.add_screen("staff", StaffScreen(window))
-    panel = _chat_panel(services) if with_chat else None
+    panel = _chat_panel(window) if with_chat else None
     if panel is not None:
         from ui.lobby.screens.chat import ChatScreen
 

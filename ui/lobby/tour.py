@@ -119,6 +119,21 @@ def run_tour(window: LobbyWindow, out: Path, *, language: str, variants: bool) -
         shot("01-welcome-high-contrast-extra-large")
         welcome.contrast.click()
         welcome.size_buttons["normal"].click()
+    if "chat" in window.screens:
+        chat: Any = window.screens["chat"]
+        welcome.chat.click()
+        wait_until(lambda: chat.ready, 60, "the chatbot to load")
+        answers: list[object] = []
+        chat.panel.answerShown.connect(answers.append)
+        chat.panel.ask(
+            "채무조정 신청하려면 뭘 가져가야 해요?"
+            if language == "ko"
+            else "What do I bring for debt adjustment?"
+        )
+        wait_until(lambda: bool(answers), 30, "the chatbot's answer")
+        shot("01-chatbot")
+        window.home_button.click()
+        settle(window)
     window.primary.click()
     shot("02-identify")
     identify(window)

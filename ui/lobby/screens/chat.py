@@ -14,6 +14,10 @@ class ChatScreen(LobbyScreen):
     def __init__(self, lobby: LobbyWindow, panel: Any) -> None:
         super().__init__(lobby)
         self.panel = panel
+        self.ready = False
+        ready = getattr(panel, "assistantReady", None)
+        if ready is not None:
+            ready.connect(lambda: setattr(self, "ready", True))
         self.body.addWidget(panel, 1)
         speak = getattr(panel, "speakRequested", None)
         if speak is not None:
@@ -26,7 +30,8 @@ class ChatScreen(LobbyScreen):
         # The assistant suggests a person: take a ticket for the suggested line.
         from ui.lobby.flow import start_visit
 
-        self.lobby.draft.line = line if line in ("A", "B", "C") else ""
+        # The assistant names lines by topic; the queue's lines are A (금융상담), B (채무조정), C (통합상담).
+        self.lobby.draft.line = {"finance": "A", "debt": "B", "integrated": "C"}.get(line, "C")
         start_visit(self.lobby, "ticket_only")
 
     def title(self) -> str:
