@@ -65,6 +65,9 @@ def run_lobby(args: argparse.Namespace, ctx: Any) -> int:
 
     settings = ctx.settings
     emulated = args.emulated or tour_dir is not None
+    if tour_dir is not None:
+        # A scripted visit must not land in the kiosk's real database or key file.
+        settings, ctx = _scratch(settings, ctx, tour_dir / ".tour-data")
     services = emulated_services(settings, ctx) if emulated else real_services(settings, ctx)
     try:
         if tour_dir is not None:
@@ -77,6 +80,21 @@ def run_lobby(args: argparse.Namespace, ctx: Any) -> int:
         return code
     finally:
         services.close()
+
+
+def _scratch(settings: Any, ctx: Any, folder: Path) -> tuple[Any, Any]:
+    """Settings and context whose data directory and database live in ``folder`` (fresh each run)."""
+    import shutil
+
+    from kiosk.context import AppContext
+
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    app = settings.app.model_copy(update={"data_dir": str(folder)})
+    scratch = settings.model_copy(update={"app": app})
+    scratch_ctx = AppContext(config_file=ctx.config_file, db_url_option=f"sqlite:///{folder / 'kiosk.db'}")
+    scratch_ctx.__dict__["settings"] = scratch  # cached_property: the context hands out these settings
+    return scratch, scratch_ctx
 
 
 def _tour(build_lobby: Any, services: Any, out: Path) -> int:
@@ -101,11 +119,14 @@ def _tour(build_lobby: Any, services: Any, out: Path) -> int:
 
 def run_bench(args: argparse.Namespace, ctx: Any) -> int:
     _app(offscreen=True)
+    import tempfile
+
     from ui.lobby.app import build_lobby
     from ui.lobby.bench import run_bench as bench
     from ui.lobby.emulated import emulated_services
 
-    services = emulated_services(ctx.settings, ctx)
+    settings, scratch_ctx = _scratch(ctx.settings, ctx, Path(tempfile.mkdtemp(prefix="kiosk-bench-ui-")))
+    services = emulated_services(settings, scratch_ctx)
     window = build_lobby(services, with_chat=False)
     window.show()
     try:

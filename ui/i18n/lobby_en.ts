@@ -36,12 +36,12 @@
 <context>
     <name>ChatScreen</name>
     <message>
-        <location filename="../lobby/screens/chat.py" line="33" />
+        <location filename="../lobby/screens/chat.py" line="38" />
         <source>궁금한 것을 물어보세요</source>
         <translation>Ask us anything</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/chat.py" line="36" />
+        <location filename="../lobby/screens/chat.py" line="41" />
         <source>번호표 받기</source>
         <translation>Get a queue ticket</translation>
     </message>
@@ -49,99 +49,99 @@
 <context>
     <name>ConsentScreen</name>
     <message>
-        <location filename="../lobby/screens/consent.py" line="198" />
+        <location filename="../lobby/screens/consent.py" line="218" />
         <source>서명 패드에 문제가 있어요.</source>
         <translation>The signature pad has a problem.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="200" />
+        <location filename="../lobby/screens/consent.py" line="220" />
         <source>화면에 손가락으로 서명해 주세요.</source>
         <translation>Please sign on the screen with your finger.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="207" />
+        <location filename="../lobby/screens/consent.py" line="227" />
         <source>다시 서명해 주세요.</source>
         <translation>Please sign again.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="255" />
+        <location filename="../lobby/screens/consent.py" line="276" />
         <source>서명해 주세요</source>
         <translation>Please sign</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="256" />
+        <location filename="../lobby/screens/consent.py" line="277" />
         <source>개인정보 동의를 받을게요</source>
         <translation>Your consent for personal information</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="260" />
+        <location filename="../lobby/screens/consent.py" line="281" />
         <source>동의할 내용이 항목마다 따로 있어요. 항목을 읽어 보시고, 동의해요 또는 동의하지 않아요를 눌러 주세요. 읽어 주기를 누르면 소리로 들을 수 있어요.</source>
         <translation>Each item needs its own consent. Read each one and tap I agree or I do not agree. Tap Read aloud to hear it.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="265" />
+        <location filename="../lobby/screens/consent.py" line="286" />
         <source>서명 완료</source>
         <translation>Done signing</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="265" />
+        <location filename="../lobby/screens/consent.py" line="286" />
         <source>서명하러 가기</source>
         <translation>Go to signature</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="312" />
+        <location filename="../lobby/screens/consent.py" line="333" />
         <source>항목마다 따로 동의를 받아요. [필수] 항목에 동의해야 상담을 받을 수 있어요.</source>
         <translation>We ask for each item separately. Counseling needs the [Required] items.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="316" />
+        <location filename="../lobby/screens/consent.py" line="337" />
         <source>[필수]</source>
         <translation>[Required]</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="316" />
+        <location filename="../lobby/screens/consent.py" line="337" />
         <source>[선택]</source>
         <translation>[Optional]</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="322" />
-        <location filename="../lobby/screens/consent.py" line="325" />
+        <location filename="../lobby/screens/consent.py" line="343" />
+        <location filename="../lobby/screens/consent.py" line="346" />
         <source>동의해요</source>
         <translation>I agree</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="323" />
-        <location filename="../lobby/screens/consent.py" line="326" />
+        <location filename="../lobby/screens/consent.py" line="344" />
+        <location filename="../lobby/screens/consent.py" line="347" />
         <source>동의하지 않아요</source>
         <translation>I do not agree</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="324" />
+        <location filename="../lobby/screens/consent.py" line="345" />
         <source>읽어 주기</source>
         <translation>Read aloud</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="329" />
+        <location filename="../lobby/screens/consent.py" line="350" />
         <source>위에서 동의한 내용(개인정보 동의서)에 서명해 주세요. 서명 패드나 화면 아래 칸에 하시면 돼요.</source>
         <translation>Please sign the consent form you just agreed to, on the signature pad or in the box below.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="332" />
+        <location filename="../lobby/screens/consent.py" line="353" />
         <source>다시 쓰기</source>
         <translation>Sign again</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="333" />
+        <location filename="../lobby/screens/consent.py" line="354" />
         <source>서명 패드에 쓰기</source>
         <translation>Sign on the pad</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="334" />
+        <location filename="../lobby/screens/consent.py" line="355" />
         <source>화면에 손가락으로 쓰기</source>
         <translation>Sign on the screen</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/consent.py" line="335" />
+        <location filename="../lobby/screens/consent.py" line="356" />
         <source>개인정보 동의서 (%1)에 서명해요</source>
         <translation>You are signing the consent form (%1)</translation>
     </message>
@@ -171,147 +171,142 @@ What you entered will be erased from this kiosk in a moment.</translation>
 <context>
     <name>IdentifyScreen</name>
     <message>
-        <location filename="../lobby/screens/identify.py" line="138" />
+        <location filename="../lobby/screens/identify.py" line="134" />
         <source>신분증을 스캐너 위에 올려 주세요.</source>
         <translation>Place your ID card on the scanner.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="139" />
+        <location filename="../lobby/screens/identify.py" line="135" />
         <source>여권을 리더기 위에 올려 주세요.</source>
         <translation>Place your passport on the reader.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="140" />
+        <location filename="../lobby/screens/identify.py" line="136" />
         <source>모바일 신분증 QR을 카메라에 보여 주세요.</source>
         <translation>Show your mobile ID QR code to the camera.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="145" />
+        <location filename="../lobby/screens/identify.py" line="141" />
         <source>신분증 리더를 쓸 수 없어요.</source>
         <translation>The ID reader is not available.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="164" />
+        <location filename="../lobby/screens/identify.py" line="160" />
         <source>읽고 있어요. 카드를 움직이지 말아 주세요.</source>
         <translation>Reading. Please keep the card still.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="179" />
+        <location filename="../lobby/screens/identify.py" line="174" />
         <source>읽은 내용이 맞는지 확인해 주세요.</source>
         <translation>Please check that this is correct.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="195" />
-        <source>읽은 신분증 (일부 가림)</source>
-        <translation>Your ID card as read (partly hidden)</translation>
-    </message>
-    <message>
-        <location filename="../lobby/screens/identify.py" line="201" />
+        <location filename="../lobby/screens/identify.py" line="181" />
         <source>다시 해 보시거나 '직접 입력하기'를 눌러 주세요.</source>
         <translation>Try again, or tap 'Type it in'.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="229" />
+        <location filename="../lobby/screens/identify.py" line="209" />
         <source>이 정보가 맞나요?</source>
         <translation>Is this you?</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="230" />
+        <location filename="../lobby/screens/identify.py" line="210" />
         <source>이름과 생년월일을 입력해 주세요</source>
         <translation>Enter your name and date of birth</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="231" />
+        <location filename="../lobby/screens/identify.py" line="211" />
         <source>본인 확인을 해 주세요</source>
         <translation>Let us confirm who you are</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="234" />
+        <location filename="../lobby/screens/identify.py" line="214" />
         <source>본인 확인을 해 주세요. 신분증을 스캐너에 올리거나, 직접 입력할 수 있어요.</source>
         <translation>Let us confirm who you are. Place your ID card on the scanner, or type it in.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="238" />
+        <location filename="../lobby/screens/identify.py" line="218" />
         <source>네, 맞아요</source>
         <translation>Yes, that is me</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="240" />
+        <location filename="../lobby/screens/identify.py" line="220" />
         <source>입력 완료</source>
         <translation>Done</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="300" />
+        <location filename="../lobby/screens/identify.py" line="280" />
         <source>편한 방법을 하나 골라 주세요.</source>
         <translation>Choose the way that suits you.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="301" />
+        <location filename="../lobby/screens/identify.py" line="281" />
         <source>신분증 올려놓기
 (주민등록증 · 운전면허증)</source>
         <translation>Scan my ID card
 (resident card · driver licence)</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="302" />
+        <location filename="../lobby/screens/identify.py" line="282" />
         <source>여권 IC칩 읽히기</source>
         <translation>Read my passport chip</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="303" />
+        <location filename="../lobby/screens/identify.py" line="283" />
         <source>모바일 신분증 QR 보여 주기</source>
         <translation>Show my mobile ID QR</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="304" />
+        <location filename="../lobby/screens/identify.py" line="284" />
         <source>직접 입력하기</source>
         <translation>Type it in</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="314" />
-        <location filename="../lobby/screens/identify.py" line="320" />
-        <location filename="../lobby/screens/identify.py" line="323" />
+        <location filename="../lobby/screens/identify.py" line="294" />
+        <location filename="../lobby/screens/identify.py" line="300" />
+        <location filename="../lobby/screens/identify.py" line="303" />
         <source>이름</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="315" />
-        <location filename="../lobby/screens/identify.py" line="324" />
+        <location filename="../lobby/screens/identify.py" line="295" />
+        <location filename="../lobby/screens/identify.py" line="304" />
         <source>생년월일</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="316" />
+        <location filename="../lobby/screens/identify.py" line="296" />
         <source>주민등록번호</source>
         <translation>Resident registration no.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="317" />
+        <location filename="../lobby/screens/identify.py" line="297" />
         <source>개인정보 보호를 위해 일부만 보여 드려요.</source>
         <translation>Only part is shown, to protect your privacy.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="318" />
+        <location filename="../lobby/screens/identify.py" line="298" />
         <source>다시 읽기</source>
         <translation>Read again</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="319" />
+        <location filename="../lobby/screens/identify.py" line="299" />
         <source>직접 입력한 정보는 상담 창구에서 신분증으로 한 번 더 확인해요.</source>
         <translation>Typed details are checked once more against your ID at the counter.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="321" />
+        <location filename="../lobby/screens/identify.py" line="301" />
         <source>생년월일 (예: 1960-03-15)</source>
         <translation>Date of birth (e.g. 1960-03-15)</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="322" />
+        <location filename="../lobby/screens/identify.py" line="302" />
         <source>휴대전화 (선택)</source>
         <translation>Mobile phone (optional)</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/identify.py" line="325" />
+        <location filename="../lobby/screens/identify.py" line="305" />
         <source>휴대전화</source>
         <translation>Mobile phone</translation>
     </message>
@@ -319,23 +314,23 @@ What you entered will be erased from this kiosk in a moment.</translation>
 <context>
     <name>IdleOverlay</name>
     <message numerus="yes">
-        <location filename="../widgets/idle_overlay.py" line="55" />
+        <location filename="../widgets/idle_overlay.py" line="57" />
         <source>%n초</source>
         <translation>
             <numerusform>%n s</numerusform></translation>
     </message>
     <message>
-        <location filename="../widgets/idle_overlay.py" line="60" />
+        <location filename="../widgets/idle_overlay.py" line="62" />
         <source>아직 계신가요?</source>
         <translation>Are you still there?</translation>
     </message>
     <message>
-        <location filename="../widgets/idle_overlay.py" line="62" />
+        <location filename="../widgets/idle_overlay.py" line="64" />
         <source>시간이 지나면 처음 화면으로 돌아가고, 입력한 내용은 안전하게 지워져요.</source>
         <translation>When time runs out, the kiosk goes back to the start and safely erases what you entered.</translation>
     </message>
     <message>
-        <location filename="../widgets/idle_overlay.py" line="64" />
+        <location filename="../widgets/idle_overlay.py" line="66" />
         <source>시간 연장</source>
         <translation>More time</translation>
     </message>
@@ -343,57 +338,57 @@ What you entered will be erased from this kiosk in a moment.</translation>
 <context>
     <name>LobbyWindow</name>
     <message>
-        <location filename="../lobby/window.py" line="130" />
+        <location filename="../lobby/window.py" line="132" />
         <source>서민금융통합지원센터</source>
         <translation>Inclusive Finance Support Center</translation>
     </message>
     <message>
-        <location filename="../lobby/window.py" line="132" />
+        <location filename="../lobby/window.py" line="134" />
         <source>이전</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../lobby/window.py" line="133" />
+        <location filename="../lobby/window.py" line="135" />
         <source>처음으로</source>
         <translation>Start over</translation>
     </message>
     <message>
-        <location filename="../lobby/window.py" line="134" />
+        <location filename="../lobby/window.py" line="136" />
         <source>다시 듣기</source>
         <translation>Listen again</translation>
     </message>
     <message>
-        <location filename="../lobby/window.py" line="135" />
+        <location filename="../lobby/window.py" line="137" />
         <source>직원 호출</source>
         <translation>Call staff</translation>
     </message>
     <message>
-        <location filename="../lobby/window.py" line="137" />
+        <location filename="../lobby/window.py" line="139" />
         <source>본인 확인</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../lobby/window.py" line="137" />
+        <location filename="../lobby/window.py" line="139" />
         <source>동의</source>
         <translation>Consent</translation>
     </message>
     <message>
-        <location filename="../lobby/window.py" line="137" />
+        <location filename="../lobby/window.py" line="139" />
         <source>질문</source>
         <translation>Questions</translation>
     </message>
     <message>
-        <location filename="../lobby/window.py" line="137" />
+        <location filename="../lobby/window.py" line="139" />
         <source>결과</source>
         <translation>Results</translation>
     </message>
     <message>
-        <location filename="../lobby/window.py" line="137" />
+        <location filename="../lobby/window.py" line="139" />
         <source>번호표</source>
         <translation>Ticket</translation>
     </message>
     <message>
-        <location filename="../lobby/window.py" line="205" />
+        <location filename="../lobby/window.py" line="207" />
         <source>직원을 불렀어요. 잠시만 기다려 주세요.</source>
         <translation>We called a staff member. Please wait a moment.</translation>
     </message>
@@ -434,52 +429,52 @@ What you entered will be erased from this kiosk in a moment.</translation>
 <context>
     <name>ResultsScreen</name>
     <message>
-        <location filename="../lobby/screens/results.py" line="115" />
+        <location filename="../lobby/screens/results.py" line="116" />
         <source>결과를 불러오지 못했어요. 번호표를 받으시면 상담사가 창구에서 자세히 알려 드릴게요.</source>
         <translation>The results could not be loaded. Take a ticket and a counselor will explain at the counter.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/results.py" line="141" />
+        <location filename="../lobby/screens/results.py" line="142" />
         <source>신청할 수 있어요</source>
         <translation>You can apply</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/results.py" line="142" />
+        <location filename="../lobby/screens/results.py" line="143" />
         <source>서류 확인 후 가능할 수 있어요</source>
         <translation>Possible after checking documents</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/results.py" line="143" />
+        <location filename="../lobby/screens/results.py" line="144" />
         <source>지금은 어려워요</source>
         <translation>Not possible right now</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/results.py" line="149" />
+        <location filename="../lobby/screens/results.py" line="150" />
         <source>지금은 어려워요 — 대신 이런 방법이 있어요</source>
         <translation>Not possible right now — here are other ways</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/results.py" line="169" />
+        <location filename="../lobby/screens/results.py" line="192" />
         <source>받을 수 있는 도움이에요</source>
         <translation>Help that fits you</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/results.py" line="177" />
+        <location filename="../lobby/screens/results.py" line="200" />
         <source>신청할 수 있는 것이 %1개, 서류 확인 후 가능할 수 있는 것이 %2개 있어요. 번호표를 받으시면 상담사가 자세히 도와드려요.</source>
         <translation>You can apply for %1, and %2 may be possible after checking documents. Take a ticket and a counselor will help you in detail.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/results.py" line="185" />
+        <location filename="../lobby/screens/results.py" line="208" />
         <source>번호표 받기</source>
         <translation>Get a queue ticket</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/results.py" line="202" />
+        <location filename="../lobby/screens/results.py" line="225" />
         <source>알맞은 지원 제도를 찾고 있어요. 잠시만 기다려 주세요.</source>
         <translation>Finding the support that fits you. Please wait a moment.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/results.py" line="205" />
+        <location filename="../lobby/screens/results.py" line="228" />
         <source>상담사가 창구에서 한 번 더 확인해 드려요. 최종 결정은 서류 확인 후에 나요.</source>
         <translation>A counselor will check again at the counter. The final decision comes after checking documents.</translation>
     </message>
@@ -578,92 +573,97 @@ What you entered will be erased from this kiosk in a moment.</translation>
 <context>
     <name>TicketScreen</name>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="141" />
+        <location filename="../lobby/screens/ticket.py" line="145" />
         <source>번호표를 인쇄하고 있어요…</source>
         <translation>Printing your ticket…</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="185" />
+        <location filename="../lobby/screens/ticket.py" line="196" />
         <source>번호표가 나왔어요. 아래에서 가져가세요.</source>
         <translation>Your ticket is printed. Please take it from below.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="200" />
+        <location filename="../lobby/screens/ticket.py" line="211" />
         <source>번호표를 인쇄하지 못했어요. 휴대전화로 아래 QR을 찍거나 문자로 받으세요. 번호는 화면에서 기억하셔도 돼요.</source>
         <translation>The ticket could not be printed. Scan the QR code below with your phone or get it by text message. You can also just remember the number.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="221" />
+        <location filename="../lobby/screens/ticket.py" line="232" />
         <source>번호표 QR 코드</source>
         <translation>Ticket QR code</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="230" />
+        <location filename="../lobby/screens/ticket.py" line="241" />
         <source>문자를 보내 드릴게요. 번호가 불리면 문자로도 알려 드려요.</source>
         <translation>We will send a text message, and another one when your number is called.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="255" />
+        <location filename="../lobby/screens/ticket.py" line="266" />
         <source>번호표</source>
         <translation>Ticket</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="255" />
+        <location filename="../lobby/screens/ticket.py" line="266" />
         <source>어떤 상담이 필요하세요?</source>
         <translation>What do you need help with?</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="260" />
+        <location filename="../lobby/screens/ticket.py" line="271" />
         <source>번호는 %1번이에요. %2</source>
         <translation>Your number is %1. %2</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="267" />
+        <location filename="../lobby/screens/ticket.py" line="278" />
         <source>다 됐어요</source>
         <translation>Finish</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="297" />
+        <location filename="../lobby/screens/ticket.py" line="308" />
         <source>금융 상담 (대출·자금)</source>
         <translation>Finance (loans, funds)</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="298" />
+        <location filename="../lobby/screens/ticket.py" line="309" />
         <source>채무 조정 (빚 갚는 방법 조정)</source>
         <translation>Debt adjustment (repayment terms)</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="299" />
+        <location filename="../lobby/screens/ticket.py" line="310" />
         <source>통합 상담 (잘 모르겠어요)</source>
         <translation>Integrated (I'm not sure)</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="305" />
+        <location filename="../lobby/screens/ticket.py" line="316" />
         <source>번호표를 발급하지 못했어요. '직원 호출'을 눌러 주시면 바로 도와드릴게요.</source>
         <translation>We could not issue a ticket. Tap 'Call staff' and we will help you right away.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="308" />
+        <location filename="../lobby/screens/ticket.py" line="319" />
         <source>번호표를 만들고 있어요…</source>
         <translation>Making your ticket…</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="310" />
+        <location filename="../lobby/screens/ticket.py" line="321" />
         <source>상담 종류를 골라 주세요. 잘 모르시면 '통합 상담'을 누르세요.</source>
         <translation>Choose the kind of counseling. If you are not sure, tap 'Integrated'.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="311" />
+        <location filename="../lobby/screens/ticket.py" line="322" />
+        <source>번호가 번호판에 나오면 그 창구로 가 주세요. 이름은 부르지 않아요.</source>
+        <translation>When your number shows on the display, go to that counter. Names are never called out.</translation>
+    </message>
+    <message>
+        <location filename="../lobby/screens/ticket.py" line="323" />
         <source>문자로 받기</source>
         <translation>Send by text message</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="312" />
+        <location filename="../lobby/screens/ticket.py" line="324" />
         <source>다시 인쇄하기</source>
         <translation>Print again</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="320" />
+        <location filename="../lobby/screens/ticket.py" line="332" />
         <source>앞에 %1명 · 약 %2분 기다려요</source>
         <translation>%1 ahead of you · about %2 min wait</translation>
     </message>

@@ -72,6 +72,10 @@ class TicketScreen(LobbyScreen):
         self.wait.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.wait.setWordWrap(True)
         card.addWidget(self.wait)
+        self.when_called = QLabel()
+        self.when_called.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.when_called.setWordWrap(True)
+        card.addWidget(self.when_called)
         self.body.addWidget(self.card)
         self.print_status = QLabel()
         self.print_status.setObjectName("PrintStatus")
@@ -315,6 +319,7 @@ class TicketScreen(LobbyScreen):
             self.intro.setText(self.tr("번호표를 만들고 있어요…"))
         else:
             self.intro.setText(self.tr("상담 종류를 골라 주세요. 잘 모르시면 '통합 상담'을 누르세요."))
+        self.when_called.setText(self.tr("번호가 번호판에 나오면 그 창구로 가 주세요. 이름은 부르지 않아요."))
         set_label(self.sms, self.tr("문자로 받기"))
         set_label(self.retry, self.tr("다시 인쇄하기"))
         if self.ticket is not None:
