@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -36,6 +37,12 @@ class HubState:
     tokens: TokenCache = field(default_factory=TokenCache)
     throttle: LoginThrottle = field(default_factory=lambda: LoginThrottle(20, 300.0))
     mirrors: dict[uuid.UUID, Any] = field(default_factory=dict)
+    write_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def serialize_writes(self) -> bool:
+        bind = self.sessions.kw.get("bind")
+        return bind is not None and bind.dialect.name == "sqlite"
 
 
 def hub_state(request: Request) -> HubState:
@@ -44,6 +51,13 @@ def hub_state(request: Request) -> HubState:
 
 
 def db_session(state: Annotated[HubState, Depends(hub_state)]) -> Iterator[Session]:
+    if state.serialize_writes:
+        # SQLite has one writer at a time; its busy handler sleeps in growing steps while it waits,
+        # which turns 20 concurrent kiosks into long tail latencies. Taking turns here costs nothing
+        # (the writes were serial anyway) and keeps every request's wait short and fair.
+        with state.write_lock, state.sessions() as session:
+            yield session
+        return
     with state.sessions() as session:
         yield session
 
