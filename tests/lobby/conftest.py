@@ -10,6 +10,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from config import Settings, load_settings
+from kiosk.context import AppContext
 
 
 @pytest.fixture
@@ -50,3 +51,17 @@ def lobby(make_lobby: Callable[..., Any]) -> Any:
 
     services = LobbyServices(settings=load_settings(), questionnaire=load_questionnaire())
     return make_lobby(services)
+
+
+@pytest.fixture
+def emulated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Every device emulated (printer and pad on ptys, virtual scanner) on a scratch SQLite database."""
+    from ui.lobby.emulated import emulated_services
+
+    monkeypatch.setenv("KIOSK_PRINTER__GIVE_UP_AFTER_S", "20")
+    ctx = AppContext(db_url_option=f"sqlite:///{tmp_path / 'lobby.db'}")
+    services = emulated_services(load_settings(), ctx)
+    services.voice_record_dir = tmp_path / "voice"
+    yield services, ctx
+    services.close()
+    ctx.engine.dispose()

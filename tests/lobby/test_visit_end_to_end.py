@@ -13,24 +13,9 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from config import load_settings
-from kiosk.context import AppContext
 from tests.lobby.helpers import all_texts
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("lobby-e2e")]
-
-
-@pytest.fixture
-def emulated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    from ui.lobby.emulated import emulated_services
-
-    monkeypatch.setenv("KIOSK_PRINTER__GIVE_UP_AFTER_S", "20")
-    ctx = AppContext(db_url_option=f"sqlite:///{tmp_path / 'lobby.db'}")
-    services = emulated_services(load_settings(), ctx)
-    services.voice_record_dir = tmp_path / "voice"
-    yield services, ctx
-    services.close()
-    ctx.engine.dispose()
 
 
 def test_a_whole_visit_with_emulated_devices(

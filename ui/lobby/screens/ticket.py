@@ -219,10 +219,7 @@ class TicketScreen(LobbyScreen):
         self.lobby.voice.say(self.print_status.text())
 
     def _show_qr(self) -> None:
-        payload = (
-            f"paperless-kiosk:ticket:{self.lobby.services.settings.app.center_code}:{self.ticket_number()}"
-        )
-        image = qrcode.make(payload, box_size=8, border=2)
+        image = qrcode.make(self.qr_payload(), box_size=8, border=2)  # the same QR the paper carries
         buffer = io.BytesIO()
         image.save(buffer, format="PNG")
         pixmap = QPixmap()
