@@ -6,6 +6,7 @@ Qt is imported inside the handlers, so `kiosk demo --headless` runs without a di
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -35,10 +36,10 @@ def register(registry: Any) -> None:
 def run_demo(args: argparse.Namespace, ctx: AppContext) -> int:
     if args.headless:
         if args.out is None:
-            print("--out DIR 를 주세요 (--headless needs --out DIR)")
+            print("--out DIR 를 주세요 (--headless needs --out DIR)", file=sys.stderr)
             return 2
         if args.walk_ins < 1:
-            print("--walk-ins 는 1 이상이어야 해요 (--walk-ins must be at least 1)")
+            print("--walk-ins 는 1 이상이어야 해요 (--walk-ins must be at least 1)", file=sys.stderr)
             return 2
         from kiosk.demo.headless import run_headless
 
