@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 
+from PySide6.QtCore import QTimer
+
 from ui.lobby.idle import IdleWatcher
 from ui.lobby.screens.consent import ConsentScreen
 from ui.lobby.screens.goodbye import GoodbyeScreen
@@ -31,6 +33,27 @@ def _chat_panel(window: LobbyWindow) -> object | None:
     except Exception:  # the assistant is optional for the kiosk: log and go on without it
         log.exception("chat panel failed to start")
         return None
+
+
+WARM_UP_DELAY_MS = 400
+
+
+def _warm_up() -> None:
+    import importlib
+
+    for name in (
+        "cv2",
+        "qrcode",
+        "kiosk.visit",
+        "kiosk.matching.engine",
+        "devices.signature.store",
+        "devices.id.image.pipeline",
+        "PySide6.QtGui",
+    ):
+        try:
+            importlib.import_module(name)
+        except ImportError:  # an optional part not installed: its screen says so when used
+            log.info("warm-up: %s not available", name)
 
 
 def build_lobby(
@@ -66,6 +89,12 @@ def build_lobby(
         tick_ms=tick_ms,
     )
     window.set_language(cfg.default_language)  # also undoes a language left by an earlier window
+    # Load what the first visit will need on the worker thread, so that visitor meets no hitch.
+    # (after the first frame: the import would otherwise compete with start-up for the interpreter)
+    QTimer.singleShot(
+        WARM_UP_DELAY_MS,
+        lambda: window.worker.submit(_warm_up, on_error=lambda e: log.warning("warm-up failed: %s", e)),
+    )
     window.retranslate()
     window.go("welcome", remember=False)
     return window

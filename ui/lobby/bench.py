@@ -105,7 +105,8 @@ def stall_during_devices(window: LobbyWindow) -> dict[str, Any]:
     """Longest GUI stall while an ID card is read (+OCR) and a ticket is issued and printed."""
     beat = Heartbeat()
     steps: list[str] = []
-    settle(window)  # start-up work (icons) is the first-frame figure's business, not this one's
+    spin(600)  # start-up work (icons, warm-up imports) is the first-frame figure's business
+    settle(window)
     beat.start()
     identify: Any = window.screens["identify"]
     window.primary.click()  # 상담 접수 시작 → identify
