@@ -95,3 +95,23 @@ def test_unplugged_pad_switches_to_signing_on_the_screen(
     lobby.primary.click()
     qtbot.waitUntil(lambda: lobby.current == "needs", timeout=20000)
     assert lobby.draft.signature.device == "screen"
+
+
+def test_staff_mode_shows_device_health_and_makes_a_test_print(
+    make_lobby: Any, emulated: Any, qtbot: QtBot
+) -> None:
+    services, _ctx = emulated
+    printer = services.emulators["printer"]
+    lobby = make_lobby(services)
+    for _ in range(5):
+        lobby.register_staff_tap()
+    for digit in services.settings.lobby.staff_pin:
+        lobby.screens["staff_pin"].keypad.keys[digit].click()
+    lobby.primary.click()
+    qtbot.waitUntil(lambda: lobby.current == "staff", timeout=5000)
+    staff = lobby.screens["staff"]
+    qtbot.waitUntil(lambda: "printer: ready" in staff.health.toPlainText(), timeout=15000)
+    assert "workflow: ready" in staff.health.toPlainText()
+    staff.test_print.click()
+    assert printer.wait_for_jobs(1, timeout=20)
+    assert "T-000" in printer.jobs[0].text

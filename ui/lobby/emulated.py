@@ -88,7 +88,7 @@ def _test_ticket_fields() -> dict[str, Any]:
         "people_ahead": 0,
         "wait_minutes": 0,
         "lookup_url": "paperless-kiosk:test",
-        "issued_at": "",
+        "issued_at": "시험 인쇄 (test print)",
     }
 
 
