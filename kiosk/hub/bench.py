@@ -64,6 +64,7 @@ def _percentile(values: list[float], q: float) -> float:
 def _load(url: str, token: str, clients: int, total: int, make: Any) -> dict[str, Any]:
     latencies: list[float] = []
     errors = 0
+    error_codes: dict[str, int] = {}
     lock = threading.Lock()
     per_client = max(1, total // clients)
 
@@ -79,6 +80,8 @@ def _load(url: str, token: str, clients: int, total: int, make: Any) -> dict[str
                     latencies.append(elapsed)
                     if response.status_code != 200:
                         errors += 1
+                        code = f"{response.status_code} {_error_code(response)}"
+                        error_codes[code] = error_codes.get(code, 0) + 1
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
     start = time.perf_counter()
@@ -93,7 +96,15 @@ def _load(url: str, token: str, clients: int, total: int, make: Any) -> dict[str
         "p50_ms": round(statistics.median(latencies), 1),
         "p95_ms": round(_percentile(latencies, 0.95), 1),
         "errors": errors,
+        "error_codes": error_codes,
     }
+
+
+def _error_code(response: httpx.Response) -> str:
+    try:
+        return str(response.json()["error"]["code"])
+    except (ValueError, KeyError, TypeError):
+        return "?"
 
 
 def _submission(index: int, n: int) -> dict[str, Any]:

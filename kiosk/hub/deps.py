@@ -38,6 +38,7 @@ class HubState:
     throttle: LoginThrottle = field(default_factory=lambda: LoginThrottle(20, 300.0))
     mirrors: dict[uuid.UUID, Any] = field(default_factory=dict)
     write_lock: threading.Lock = field(default_factory=threading.Lock)
+    ticket_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def serialize_writes(self) -> bool:

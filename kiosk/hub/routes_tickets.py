@@ -134,10 +134,15 @@ def issue(
     if answer is not None:
         return TicketOut.model_validate(answer)
     _check_visit(session, principal, body.visit_id)
-    ticket = _issue(session, principal, body.line, body.visit_id, None)
-    out = ticket_out(ticket, _wait_minutes(session, ticket))
-    remember(session, "ticket.issue", idempotency_key, principal, request_sha, out.model_dump(mode="json"))
-    answer = commit_or_replay(session, "ticket.issue", idempotency_key, principal, request_sha)
+    # Issue and commit in turn within this hub: concurrent issuers would only collide on the number
+    # and retry (the database constraint still guards against other writers).
+    with state.ticket_lock:
+        ticket = _issue(session, principal, body.line, body.visit_id, None)
+        out = ticket_out(ticket, _wait_minutes(session, ticket))
+        remember(
+            session, "ticket.issue", idempotency_key, principal, request_sha, out.model_dump(mode="json")
+        )
+        answer = commit_or_replay(session, "ticket.issue", idempotency_key, principal, request_sha)
     if answer is not None:
         return TicketOut.model_validate(answer)
     state.bus.publish(str(principal.center_id), "ticket.issued", _public(out))
@@ -145,15 +150,16 @@ def issue(
 
 
 @router.post("/tickets/reserve", response_model=list[TicketOut], summary="Reserve numbers for offline use")
-def reserve(body: ReserveIn, principal: LobbyDep, session: SessionDep) -> list[TicketOut]:
+def reserve(body: ReserveIn, principal: LobbyDep, state: StateDep, session: SessionDep) -> list[TicketOut]:
     tickets = []
-    for _ in range(body.count):
-        ticket = _issue(session, principal, body.line, None, None)
-        ticket.status = "reserved"
-        ticket.transfer_note = f"reserved by device:{principal.id}"
-        tickets.append(ticket)
-    append_event(session, principal.actor, "ticket.reserve", f"line:{body.line}", {"count": body.count})
-    session.commit()
+    with state.ticket_lock:
+        for _ in range(body.count):
+            ticket = _issue(session, principal, body.line, None, None)
+            ticket.status = "reserved"
+            ticket.transfer_note = f"reserved by device:{principal.id}"
+            tickets.append(ticket)
+        append_event(session, principal.actor, "ticket.reserve", f"line:{body.line}", {"count": body.count})
+        session.commit()
     return [ticket_out(t) for t in tickets]
 
 
