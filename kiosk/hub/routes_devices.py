@@ -181,3 +181,20 @@ def device_label(session: SessionDep, device_id: uuid.UUID | None) -> str:
         return ""
     row = session.get(Device, device_id)
     return row.label if row else ""
+
+
+@router.post("/devices/{device_id}/revoke", response_model=OkOut, summary="Revoke a device (manager)")
+def revoke_device(device_id: uuid.UUID, principal: ManagerDep, state: StateDep, session: SessionDep) -> OkOut:
+    device = session.get(Device, device_id)
+    if device is None:
+        raise not_found("기기", "Device")
+    check_center(principal, device.center_id)
+    device.revoked = True
+    device.token_hash = None  # the old token can never come back, even if the flag were reset
+    for other in session.scalars(select(Device).where(Device.paired_device_id == device.id)).all():
+        other.paired_device_id = None
+    device.paired_device_id = None
+    append_event(session, principal.actor, "device.revoke", f"device:{device.id}")
+    session.commit()
+    state.tokens.clear()  # cached principals must not outlive the revocation
+    return OkOut()

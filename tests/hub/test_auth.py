@@ -148,3 +148,18 @@ def test_pairing_code_is_one_time_and_expires(hub_sqlite: Hub) -> None:
     with hub_sqlite.sessions() as s:
         assert all(d.pairing_code_hash is None for d in s.scalars(select(Device)).all())
         assert code not in str([d.token_hash for d in s.scalars(select(Device)).all()])
+
+
+def test_revoked_device_is_locked_out_at_once(hub: Hub) -> None:
+    lobby, _ = hub.enroll("lobby")
+    assert hub.http.get("/queue", headers=lobby).status_code == 200
+    device_id = hub.http.get("/auth/me", headers=lobby).json()["id"]
+    counselor = hub.login("kim")
+    assert hub.http.post(f"/devices/{device_id}/revoke", headers=counselor).status_code == 403
+    outsider = hub.login("park")
+    assert hub.http.post(f"/devices/{device_id}/revoke", headers=outsider).status_code == 403
+    assert hub.http.get("/queue", headers=lobby).status_code == 200
+    boss = hub.login("boss")
+    assert hub.http.post(f"/devices/{device_id}/revoke", headers=boss).status_code == 200
+    r = hub.http.get("/queue", headers=lobby)
+    assert r.status_code == 401 and r.json()["error"]["message_ko"]
