@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fastapi import FastAPI
+
 import db.models  # noqa: F401  - registers every table
 from config import Settings
 from db.base import Base
@@ -35,6 +37,7 @@ class DemoCenter:
     sessions: Any
     keys: KeyRing
     trust_roots_pem: tuple[bytes, ...]
+    app: FastAPI
     lobby_token: str
     desk_token: str
     counter_token: str
@@ -49,6 +52,15 @@ class DemoCenter:
         client = HubClient(self.url)
         client.login(DEMO_COUNSELOR, self.counselor_password, desk_device_token=self.desk_token)
         return client
+
+    def stop_hub(self) -> None:
+        """Take the hub off the network (the offline-lobby part of the demo)."""
+        self.hub.stop()
+
+    def restart_hub(self) -> None:
+        """The same hub back on the same address."""
+        port = int(self.url.rsplit(":", 1)[1])
+        self.hub = serve_in_thread(self.app, port=port)
 
     def close(self) -> None:
         self.hub.stop()
@@ -94,6 +106,7 @@ def start_demo_center(
         sessions,
         keys,
         (credentials.ca_cert_pem,),
+        app,
         tokens["lobby"],
         tokens["desk"],
         tokens["counter"],

@@ -66,7 +66,12 @@ PROFILES: tuple[dict[str, Any], ...] = (
         "unsecured_debt_krw": 30_000_000,
         "hardship": ["job_loss"],
     },
-    {"purpose": "business_operating", "delinquency_days": 0, "annual_income_krw": 30_000_000, "unsecured_debt_krw": 0},
+    {
+        "purpose": "business_operating",
+        "delinquency_days": 0,
+        "annual_income_krw": 30_000_000,
+        "unsecured_debt_krw": 0,
+    },
 )
 
 
@@ -93,7 +98,10 @@ def answers_for(index: int, age: int) -> dict[str, Any]:
     }
 
 
-def run_headless(settings: Settings, walk_ins: int, out: Path, *, seed: int = 2026) -> int:
+def run_headless(
+    settings: Settings, walk_ins: int, out: Path, *, seed: int = 2026, offline_at: int | None = None
+) -> int:
+    """`offline_at`: the walk-in (1-based) during which the hub is down; the lobby works offline."""
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     center = start_demo_center(settings, out)
@@ -130,7 +138,15 @@ def run_headless(settings: Settings, walk_ins: int, out: Path, *, seed: int = 20
             answers = answers_for(index, age)
             visit: dict[str, Any] = {"index": index + 1, "status": "failed"}
             try:
+                if offline_at == index + 1:
+                    center.stop_hub()
+                    visit["hub_was_down"] = True
                 visit["lobby"] = lobby.walk_in(identity, answers, seed + index, out)
+                if offline_at == index + 1:
+                    center.restart_hub()
+                    visit["outbox_replayed"] = outbox.flush()
+                    if outbox.pending_count():
+                        raise RuntimeError("the outbox did not drain after the hub came back")
                 visit["desk"] = desk.serve_next(
                     line_for(answers), out, trust_roots_pem=center.trust_roots_pem
                 )

@@ -31,3 +31,14 @@ def test_headless_demo_one_walk_in(tmp_path: Path) -> None:
     raw = b"".join(p.read_bytes() for p in out.glob("*.db*"))
     assert identity.rrn.encode() not in raw and identity.rrn.replace("-", "").encode() not in raw
     assert identity.rrn.encode() not in (out / "summary.json").read_bytes()
+
+
+@pytest.mark.slow
+def test_headless_demo_with_the_hub_down_during_a_walk_in(tmp_path: Path) -> None:
+    out = tmp_path / "T"
+    assert main(["demo", "--headless", "--walk-ins", "1", "--offline-at", "1", "--out", str(out)]) == 0
+    visit = json.loads((out / "summary.json").read_text(encoding="utf-8"))["visits"][0]
+    assert visit["status"] == "completed" and visit["hub_was_down"]
+    assert visit["lobby"]["synced_at_once"] is False and visit["lobby"]["ticket"]["offline"] is True
+    assert visit["outbox_replayed"] == 2  # the visit, then the claim of the reserved number
+    assert visit["desk"]["ticket"] == visit["lobby"]["ticket"]["display"]

@@ -31,6 +31,9 @@ def register(registry: Any) -> None:
         "--screenshots", type=Path, help="save a PNG of every window to this directory, then exit"
     )
     demo.add_argument("--seed", type=int, default=2026)
+    demo.add_argument(
+        "--offline-at", type=int, help="headless: the walk-in (1-based) during which the hub is down"
+    )
 
 
 def run_demo(args: argparse.Namespace, ctx: AppContext) -> int:
@@ -43,7 +46,7 @@ def run_demo(args: argparse.Namespace, ctx: AppContext) -> int:
             return 2
         from kiosk.demo.headless import run_headless
 
-        return run_headless(ctx.settings, args.walk_ins, args.out, seed=args.seed)
+        return run_headless(ctx.settings, args.walk_ins, args.out, seed=args.seed, offline_at=args.offline_at)
     from ui.desk.center_demo import run_gui_demo
 
     return run_gui_demo(ctx.settings, out=args.out, screenshots=args.screenshots)
