@@ -20,7 +20,7 @@ from db.session import data_dir
 from kiosk.hub import routes_auth, routes_devices, routes_visits, ws
 from kiosk.hub.deps import HubState
 from kiosk.hub.errors import ErrorBody, install_error_handlers
-from kiosk.hub.limits import BodySizeLimit
+from kiosk.hub.limits import BodySizeLimit, RequireBearer
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody} for status in (400, 401, 403, 404, 409, 413, 422, 423, 429)
@@ -54,5 +54,7 @@ def create_app(
     if importlib.util.find_spec("kiosk.hub.chat_routes") is not None:
         # The public chatbot (another area): no login, its own size limit and rate limit.
         app.include_router(importlib.import_module("kiosk.hub.chat_routes").router)
+    app.add_middleware(RequireBearer)
+    # Added last, so it runs first: an oversized body is refused before anything reads it.
     app.add_middleware(BodySizeLimit, max_bytes=settings.hub.max_body_bytes)
     return app

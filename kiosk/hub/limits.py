@@ -75,3 +75,51 @@ async def _send_413(send: Any) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+PUBLIC_PATHS = frozenset({"/auth/login", "/devices/enroll", "/chat", "/openapi.json", "/docs", "/redoc"})
+_NO_TOKEN = {
+    "error": {
+        "code": "unauthenticated",
+        "message_ko": "로그인이 필요해요. 다시 로그인해 주세요.",
+        "message_en": "Missing or invalid credentials.",
+        "fields": [],
+    }
+}
+
+
+class RequireBearer:
+    """A request without any bearer token is refused before its body is even read.
+
+    Routes still check the token itself (and role and center); this only makes "no token" a 401 on
+    every protected path, whatever the body looks like.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope.get("path", "") in PUBLIC_PATHS
+            or scope.get("method") == "OPTIONS"
+        ):
+            await self.app(scope, receive, send)
+            return
+        header = dict(scope.get("headers") or []).get(b"authorization", b"")
+        if header[:7].lower() == b"bearer " and header[7:].strip():
+            await self.app(scope, receive, send)
+            return
+        body = json.dumps(_NO_TOKEN, ensure_ascii=False).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 401,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"www-authenticate", b"Bearer"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})

@@ -163,3 +163,11 @@ def test_revoked_device_is_locked_out_at_once(hub: Hub) -> None:
     assert hub.http.post(f"/devices/{device_id}/revoke", headers=boss).status_code == 200
     r = hub.http.get("/queue", headers=lobby)
     assert r.status_code == 401 and r.json()["error"]["message_ko"]
+
+
+def test_no_token_is_401_whatever_the_body(hub_sqlite: Hub) -> None:
+    r = hub_sqlite.http.post("/visits", content=b'{"visit_id": ', headers={"Content-Type": "application/json"})
+    assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
+    r = hub_sqlite.http.post("/tickets", json={"line": 5})
+    assert r.status_code == 401
+    assert hub_sqlite.http.post("/auth/login", json={"username": 1}).status_code == 422  # public: validated
