@@ -166,7 +166,9 @@ def test_revoked_device_is_locked_out_at_once(hub: Hub) -> None:
 
 
 def test_no_token_is_401_whatever_the_body(hub_sqlite: Hub) -> None:
-    r = hub_sqlite.http.post("/visits", content=b'{"visit_id": ', headers={"Content-Type": "application/json"})
+    r = hub_sqlite.http.post(
+        "/visits", content=b'{"visit_id": ', headers={"Content-Type": "application/json"}
+    )
     assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
     r = hub_sqlite.http.post("/tickets", json={"line": 5})
     assert r.status_code == 401
