@@ -2,29 +2,67 @@
 
 from __future__ import annotations
 
+import fcntl
 import random
+import tempfile
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
 from devices.id.emulators.identities import SyntheticIdentity, generate_identity
 from devices.id.pcsc.service import PcscdProcess, pcscd_answers
 
+LOCK_FILE = Path(tempfile.gettempdir()) / "paperless-kiosk-pcscd.lock"
+
+
+@contextmanager
+def machine_lock(timeout: float = 240) -> Iterator[None]:
+    """One pcscd and one vpcd port per machine: a file lock keeps two test sessions (say, a
+    developer's run and a clean-clone CI run) from putting two virtual cards on one reader."""
+    with LOCK_FILE.open("a") as handle:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"{LOCK_FILE} held by another test session for {timeout}s")
+                time.sleep(0.1)  # waiting for another process's lock; there is no event to wait on
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
 
 @pytest.fixture(scope="session")
-def pcscd() -> Iterator[PcscdProcess]:
+def pcscd_daemon() -> Iterator[PcscdProcess]:
     """Start ``pcscd -f`` unless one already answers (then reuse it and leave it running).
 
-    Tests using it are marked ``xdist_group("pcscd")``: one daemon and one vpcd port per machine,
-    so they must never run in two workers at once."""
+    Tests using it are marked ``xdist_group("pcscd")`` (one worker in this session) and take the
+    machine lock per test (other sessions)."""
     daemon = PcscdProcess()
-    try:
-        daemon.ensure_running(wait_for_reader="Virtual PCD", timeout=15)
-    except Exception as exc:
-        daemon.stop()
-        pytest.fail(f"cannot start pcscd with the vpcd reader: {exc}")
     yield daemon
-    daemon.stop()
+    with machine_lock():
+        daemon.stop()
+
+
+@pytest.fixture
+def pcscd(pcscd_daemon: PcscdProcess) -> Iterator[PcscdProcess]:
+    from devices.id.pcsc.reader import wait_for_card
+
+    with machine_lock():
+        try:
+            pcscd_daemon.ensure_running(wait_for_reader="Virtual PCD", timeout=15)
+        except Exception as exc:
+            pytest.fail(f"cannot start pcscd with the vpcd reader: {exc}")
+        yield pcscd_daemon
+        # pcscd notices a removed virtual card on its next poll: leave the reader empty for the next test
+        if pcscd_answers():
+            assert wait_for_card("Virtual PCD 00 00", timeout=20, present=False)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import queue
 import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -16,7 +15,7 @@ from devices.id.image.mrz import parse_td3
 from devices.id.model import CardPresent, CardRemoved, IdError, IdEvent, ReadError, Reading, ReadResult
 from devices.id.pcsc.emrtd import BacKey
 from devices.id.pcsc.reader import PcscIdReader, read_passport_on, wait_for_card
-from devices.id.pcsc.service import PcscdProcess, pcscd_answers, reader_names
+from devices.id.pcsc.service import PcscdProcess, reader_names
 
 pytestmark = [pytest.mark.pcscd, pytest.mark.xdist_group("pcscd")]
 
@@ -24,14 +23,6 @@ READER = "Virtual PCD 00 00"
 HOLDER = PassportHolder(surname="PARK", given_names="SEOYEON", document_number="M31415926", birth="011231",
                         sex="F", expiry="300101")  # fmt: skip
 KEY = BacKey.from_td3(parse_td3(HOLDER.mrz))
-
-
-@pytest.fixture(autouse=True)
-def reader_empty_after(pcscd: PcscdProcess) -> Iterator[None]:
-    """pcscd notices a removed virtual card on its next poll; wait so tests do not see each other's."""
-    yield
-    if pcscd_answers():
-        assert wait_for_card(READER, timeout=20, present=False)
 
 
 def test_the_vpcd_readers_appear(pcscd: PcscdProcess) -> None:
