@@ -68,10 +68,3 @@ def pcscd(pcscd_daemon: PcscdProcess) -> Iterator[PcscdProcess]:
 @pytest.fixture
 def identity() -> SyntheticIdentity:
     return generate_identity(random.Random(4242))
-
-
-def synthetic(seed: int) -> SyntheticIdentity:
-    return generate_identity(random.Random(seed))
-
-
-__all__ = ["pcscd_answers", "synthetic"]

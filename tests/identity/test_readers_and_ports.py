@@ -307,3 +307,25 @@ def test_virtual_scanner_drives_the_reader_and_the_factory(tmp_path: Path) -> No
     assert scanner() is not None
     scanner.unplug()
     assert scanner() is None
+
+
+def test_camera_source_reads_a_video_device_or_file(tmp_path: Path) -> None:
+    """cv2.VideoCapture accepts a device path or a file; a recorded clip stands in for the camera."""
+    clip = tmp_path / "camera.avi"
+    frame = render_card(WHO, DocumentKind.RESIDENT_CARD, Perturbation.level("clean", 80))
+    height, width = frame.shape[:2]
+    writer = cv2.VideoWriter(str(clip), cv2.VideoWriter_fourcc(*"MJPG"), 10, (width, height))
+    assert writer.isOpened()
+    for _ in range(30):
+        writer.write(frame)
+    writer.release()
+    events: queue.Queue[IdEvent] = queue.Queue()
+    reader = ImageIdReader(str(clip), interval=0.01)
+    reader.subscribe(events.put)
+    reader.start()
+    try:
+        result = _collect(events, ReadResult)[-1]
+        assert isinstance(result, ReadResult)
+        assert (result.document.name, result.document.rrn) == (WHO.name, WHO.rrn)
+    finally:
+        reader.stop()
