@@ -74,6 +74,8 @@ def answer_for(question: Any) -> Any:
     value = SCRIPTED_ANSWERS.get(question.id)
     if question.kind == "multi_choice":
         return list(value or [])
+    if question.kind == "yes_no":
+        return bool(value)
     if question.choices:
         values = [choice[0] for choice in question.choices]
         return value if value in values else values[0]

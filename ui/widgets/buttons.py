@@ -43,6 +43,29 @@ def set_label(button: QPushButton, text: str, description: str = "") -> None:
         button.setAccessibleDescription(description)
 
 
+def wrap_text(text: str, width_px: int, font_px: int) -> str:
+    """Break ``text`` at spaces into lines that fit ``width_px`` (QPushButton never wraps by itself).
+
+    Widths are estimated: a Hangul syllable is about one em wide, Latin text about half.
+    """
+
+    def width(chunk: str) -> float:
+        return sum(1.0 if ord(ch) >= 0x1100 else 0.55 for ch in chunk) * font_px
+
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if current and width(candidate) > width_px:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    if current:
+        lines.append(current)
+    return "\n".join(lines)
+
+
 def icon(name: str, colour: str) -> Any:
     """One icon family: Material Design Icons through qtawesome."""
     import qtawesome as qta

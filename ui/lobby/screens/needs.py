@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QButtonGroup, QGridLayout, QLabel, QProgressBar, Q
 
 from ui.lobby.flow import run_step
 from ui.lobby.screens.base import LobbyScreen
-from ui.widgets.buttons import set_label, touch_button
+from ui.widgets.buttons import set_label, touch_button, wrap_text
 from ui.widgets.keypad import AmountKeypad
 
 if TYPE_CHECKING:
@@ -129,6 +129,8 @@ class NeedsScreen(LobbyScreen):
         self.unavailable.hide()
         self.body.addWidget(self.unavailable)
         self._selected: Any = None
+        self._columns = 1
+        lobby.lookChanged.connect(self.retranslate)  # a bigger text size re-wraps the answers
         self.retranslate()
 
     # -- questions ---------------------------------------------------------------------------------------
@@ -169,7 +171,11 @@ class NeedsScreen(LobbyScreen):
                 pad.set_value(int(previous))
         else:
             choices = question.choices or [(True, "네", "Yes"), (False, "아니요", "No")]
-            columns = 1 if len(choices) > 4 else 2
+            # Two columns only for short words (예/아니요, 직장인…): a longer answer gets the full width
+            # so it is never cut off, in either language.
+            longest = max(max(len(ko), len(en) * 0.6) for _v, ko, en in choices)
+            columns = 2 if len(choices) <= 4 and longest <= 9 else 1
+            self._columns = columns
             for index, (value, _ko, _en) in enumerate(choices):
                 button = touch_button(role="big", name=f"Choice_{question.id}_{index}", checkable=True)
                 button.clicked.connect(lambda _=False, v=value: self._choose(v))
@@ -305,5 +311,10 @@ class NeedsScreen(LobbyScreen):
         self.keypad_count.set_suffix(q.unit_en if english else q.unit_ko)
         set_label(self.unknown, self.tr("잘 모르겠어요"))
         choices = q.choices or [(True, "네", "Yes"), (False, "아니요", "No")]
+        columns = self._columns
+        sizes = self.lobby.sizes
+        room = (self.lobby.width() - 6 * sizes.gap) // columns - 2 * sizes.gap
         for button, (_value, ko, en) in zip(self.choice_buttons, choices, strict=False):
-            set_label(button, en if english else ko)
+            label = en if english else ko
+            set_label(button, wrap_text(label, room, sizes.title))
+            button.setAccessibleName(label)
