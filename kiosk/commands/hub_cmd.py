@@ -67,12 +67,21 @@ def run_hub(args: argparse.Namespace, ctx: AppContext) -> int:
     from kiosk.hub.app import create_app
 
     keys = prepare(ctx)
+    from printers.documents.pades import DocumentSigner
+
     signer = None
     if args.signing_cert and args.signing_key:
-        from printers.documents.pades import DocumentSigner
-
         signer = DocumentSigner.from_pem(
             Path(args.signing_cert).read_bytes(), Path(args.signing_key).read_bytes()
+        )
+    elif ctx.settings.printer.signing_cert_file:
+        signer = DocumentSigner.from_settings(ctx.settings.printer)
+    else:
+        # A hub never signs archives with a throwaway certificate: say so instead.
+        print(
+            "경고: 센터 서명 인증서가 없어 PDF를 PAdES 서명 없이 보관해요 (printer.signing_cert_file 설정). "
+            "Warning: no center certificate; archived PDFs carry no PAdES signature.",
+            file=sys.stderr,
         )
     app = create_app(ctx.settings, ctx.sessions, keys, document_signer=signer)
     host = args.host or ctx.settings.hub.host
