@@ -48,6 +48,7 @@ class WorkflowWorker(QObject):
         self._executor.finished.connect(self._on_finished)
         self._executor.failed.connect(self._on_failed)
         self._ids = itertools.count(1)
+        self._stopped = False
         self._callbacks: dict[
             int, tuple[Callable[[Any], None] | None, Callable[[Exception], None] | None]
         ] = {}
@@ -60,6 +61,8 @@ class WorkflowWorker(QObject):
         on_error: Callable[[Exception], None] | None = None,
     ) -> int:
         job_id = next(self._ids)
+        if self._stopped:  # after shutdown nothing runs (a late timer, a wipe during quit)
+            return job_id
         self._callbacks[job_id] = (on_done, on_error)
         if len(self._callbacks) == 1:
             self.busyChanged.emit(True)
@@ -76,6 +79,7 @@ class WorkflowWorker(QObject):
         return len(self._callbacks)
 
     def stop(self) -> None:
+        self._stopped = True
         self._callbacks.clear()
         self._thread.quit()
         self._thread.wait(5000)

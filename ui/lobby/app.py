@@ -91,8 +91,10 @@ def build_lobby(
     window.set_language(cfg.default_language)  # also undoes a language left by an earlier window
     # Load what the first visit will need on the worker thread, so that visitor meets no hitch.
     # (after the first frame: the import would otherwise compete with start-up for the interpreter)
+    # (the window is the timer's context: a window closed before then cancels it)
     QTimer.singleShot(
         WARM_UP_DELAY_MS,
+        window,
         lambda: window.worker.submit(_warm_up, on_error=lambda e: log.warning("warm-up failed: %s", e)),
     )
     window.retranslate()
