@@ -129,6 +129,9 @@ def test_language_switch_translates_the_chrome(lobby: Any, qtbot: Any) -> None:
     qtbot.waitUntil(lambda: lobby.primary.text() == "Start")
     assert lobby.staff_button.text() == "Call staff"
     assert lobby.screens["consent"].cards[0].agree.text() == "I agree"
+    lobby.idle_overlay.show_countdown(20)
+    assert (lobby.idle_overlay.countdown.text(), lobby.idle_overlay.extend.text()) == ("20 s", "More time")
+    lobby.idle_overlay.hide()
     lobby.screens["welcome"].lang_ko.click()
     qtbot.waitUntil(lambda: lobby.staff_button.text() == "직원 호출")
 

@@ -313,11 +313,10 @@
 </context>
 <context>
     <name>IdleOverlay</name>
-    <message numerus="yes">
+    <message>
         <location filename="../widgets/idle_overlay.py" line="57" />
-        <source>%n초</source>
-        <translation>
-            <numerusform>%n초</numerusform></translation>
+        <source>%1초</source>
+        <translation>%1초</translation>
     </message>
     <message>
         <location filename="../widgets/idle_overlay.py" line="62" />
@@ -401,27 +400,27 @@
 <context>
     <name>NeedsScreen</name>
     <message>
-        <location filename="../lobby/screens/needs.py" line="238" />
+        <location filename="../lobby/screens/needs.py" line="244" />
         <source>몇 가지만 여쭤볼게요</source>
         <translation>몇 가지만 여쭤볼게요</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/needs.py" line="247" />
+        <location filename="../lobby/screens/needs.py" line="253" />
         <source>다음</source>
         <translation>다음</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/needs.py" line="290" />
+        <location filename="../lobby/screens/needs.py" line="296" />
         <source>질문지를 불러오지 못했어요. 창구에서 상담사가 여쭤볼게요. '직원 호출'을 눌러 주세요.</source>
         <translation>질문지를 불러오지 못했어요. 창구에서 상담사가 여쭤볼게요. '직원 호출'을 눌러 주세요.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/needs.py" line="298" />
+        <location filename="../lobby/screens/needs.py" line="304" />
         <source>질문 %1</source>
         <translation>질문 %1</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/needs.py" line="306" />
+        <location filename="../lobby/screens/needs.py" line="312" />
         <source>잘 모르겠어요</source>
         <translation>잘 모르겠어요</translation>
     </message>
@@ -588,82 +587,82 @@
         <translation>번호표를 인쇄하지 못했어요. 휴대전화로 아래 QR을 찍거나 문자로 받으세요. 번호는 화면에서 기억하셔도 돼요.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="232" />
+        <location filename="../lobby/screens/ticket.py" line="229" />
         <source>번호표 QR 코드</source>
         <translation>번호표 QR 코드</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="241" />
+        <location filename="../lobby/screens/ticket.py" line="238" />
         <source>문자를 보내 드릴게요. 번호가 불리면 문자로도 알려 드려요.</source>
         <translation>문자를 보내 드릴게요. 번호가 불리면 문자로도 알려 드려요.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="266" />
+        <location filename="../lobby/screens/ticket.py" line="263" />
         <source>번호표</source>
         <translation>번호표</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="266" />
+        <location filename="../lobby/screens/ticket.py" line="263" />
         <source>어떤 상담이 필요하세요?</source>
         <translation>어떤 상담이 필요하세요?</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="271" />
+        <location filename="../lobby/screens/ticket.py" line="268" />
         <source>번호는 %1번이에요. %2</source>
         <translation>번호는 %1번이에요. %2</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="278" />
+        <location filename="../lobby/screens/ticket.py" line="275" />
         <source>다 됐어요</source>
         <translation>다 됐어요</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="308" />
+        <location filename="../lobby/screens/ticket.py" line="305" />
         <source>금융 상담 (대출·자금)</source>
         <translation>금융 상담 (대출·자금)</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="309" />
+        <location filename="../lobby/screens/ticket.py" line="306" />
         <source>채무 조정 (빚 갚는 방법 조정)</source>
         <translation>채무 조정 (빚 갚는 방법 조정)</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="310" />
+        <location filename="../lobby/screens/ticket.py" line="307" />
         <source>통합 상담 (잘 모르겠어요)</source>
         <translation>통합 상담 (잘 모르겠어요)</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="316" />
+        <location filename="../lobby/screens/ticket.py" line="313" />
         <source>번호표를 발급하지 못했어요. '직원 호출'을 눌러 주시면 바로 도와드릴게요.</source>
         <translation>번호표를 발급하지 못했어요. '직원 호출'을 눌러 주시면 바로 도와드릴게요.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="319" />
+        <location filename="../lobby/screens/ticket.py" line="316" />
         <source>번호표를 만들고 있어요…</source>
         <translation>번호표를 만들고 있어요…</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="321" />
+        <location filename="../lobby/screens/ticket.py" line="318" />
         <source>상담 종류를 골라 주세요. 잘 모르시면 '통합 상담'을 누르세요.</source>
         <translation>상담 종류를 골라 주세요. 잘 모르시면 '통합 상담'을 누르세요.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="322" />
+        <location filename="../lobby/screens/ticket.py" line="319" />
         <source>번호가 번호판에 나오면 그 창구로 가 주세요. 이름은 부르지 않아요.</source>
         <translation>번호가 번호판에 나오면 그 창구로 가 주세요. 이름은 부르지 않아요.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="323" />
+        <location filename="../lobby/screens/ticket.py" line="320" />
         <source>문자로 받기</source>
         <translation>문자로 받기</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="324" />
+        <location filename="../lobby/screens/ticket.py" line="321" />
         <source>다시 인쇄하기</source>
         <translation>다시 인쇄하기</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="332" />
+        <location filename="../lobby/screens/ticket.py" line="329" />
         <source>앞에 %1명 · 약 %2분 기다려요</source>
         <translation>앞에 %1명 · 약 %2분 기다려요</translation>
     </message>

@@ -97,6 +97,14 @@ def identify(window: LobbyWindow) -> None:
         screen.phone_edit.setText("010-0000-0000")
 
 
+def choose_language(window: LobbyWindow, language: str) -> None:
+    """Press 한국어 / English on the welcome screen (every wipe puts the kiosk back to Korean)."""
+    if window.language.language != language:
+        welcome: Any = window.screens["welcome"]
+        (welcome.lang_en if language == "en" else welcome.lang_ko).click()
+        spin(80)  # LanguageChange arrives as posted events
+
+
 def run_tour(window: LobbyWindow, out: Path, *, language: str, variants: bool) -> list[Path]:
     """Drive one visit in ``language``; return the PNGs written."""
     shots: list[Path] = []
@@ -105,9 +113,7 @@ def run_tour(window: LobbyWindow, out: Path, *, language: str, variants: bool) -
     def shot(name: str) -> None:
         shots.append(shoot(window, out, prefix + name))
 
-    if language != window.language.language:
-        window.set_language(language)
-        spin(50)
+    choose_language(window, language)
     shot("01-welcome")
     welcome: Any = window.screens["welcome"]
     if variants:  # pressed like a visitor would
@@ -136,6 +142,7 @@ def run_tour(window: LobbyWindow, out: Path, *, language: str, variants: bool) -
         shot("01-chatbot")
         window.home_button.click()
         settle(window)
+        choose_language(window, language)
     window.primary.click()
     shot("02-identify")
     identify(window)
@@ -221,12 +228,14 @@ def extra_screens(window: LobbyWindow, out: Path, language: str) -> list[Path]:
     """Idle warning, printer failure with the QR fallback, staff mode."""
     shots: list[Path] = []
     prefix = f"{language}-"
+    choose_language(window, language)
     window.primary.click()  # start a visit so the idle warning has something to forget
     window.idle_overlay.show_countdown(window.services.settings.lobby.warning_seconds)
     shots.append(shoot(window, out, prefix + "10-idle-warning"))
     window.idle_overlay.extend.click()
     window.home_button.click()
     settle(window)
+    choose_language(window, language)
     emulators = getattr(window.services, "emulators", {})
     printer = emulators.get("printer")
     if printer is not None and window.services.visits is not None:
@@ -240,6 +249,7 @@ def extra_screens(window: LobbyWindow, out: Path, language: str) -> list[Path]:
         printer.recover()
         window.home_button.click()
         settle(window)
+        choose_language(window, language)
     for _ in range(5):
         window.register_staff_tap()
     shots.append(shoot(window, out, prefix + "12-staff-pin"))

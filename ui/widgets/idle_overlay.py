@@ -54,7 +54,7 @@ class IdleOverlay(QFrame):
         self._refresh()
 
     def _refresh(self) -> None:
-        text = self.tr("%n초", "", self._seconds)
+        text = self.tr("%1초").replace("%1", str(self._seconds))
         self.countdown.setText(text)
         self.countdown.setAccessibleName(text)
 
