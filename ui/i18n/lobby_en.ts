@@ -587,82 +587,87 @@ What you entered will be erased from this kiosk in a moment.</translation>
         <translation>The ticket could not be printed. Scan the QR code below with your phone or get it by text message. You can also just remember the number.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="229" />
+        <location filename="../lobby/screens/ticket.py" line="230" />
         <source>번호표 QR 코드</source>
         <translation>Ticket QR code</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="238" />
-        <source>문자를 보내 드릴게요. 번호가 불리면 문자로도 알려 드려요.</source>
-        <translation>We will send a text message, and another one when your number is called.</translation>
+        <location filename="../lobby/screens/ticket.py" line="244" />
+        <source>문자를 보내 드렸어요.</source>
+        <translation>We sent you a text message.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="263" />
+        <location filename="../lobby/screens/ticket.py" line="246" />
+        <source>문자를 보내지 못했어요. 번호를 기억하시거나 QR을 찍어 주세요.</source>
+        <translation>The text message could not be sent. Please remember the number or scan the QR code.</translation>
+    </message>
+    <message>
+        <location filename="../lobby/screens/ticket.py" line="273" />
         <source>번호표</source>
         <translation>Ticket</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="263" />
+        <location filename="../lobby/screens/ticket.py" line="273" />
         <source>어떤 상담이 필요하세요?</source>
         <translation>What do you need help with?</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="268" />
+        <location filename="../lobby/screens/ticket.py" line="278" />
         <source>번호는 %1번이에요. %2</source>
         <translation>Your number is %1. %2</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="275" />
+        <location filename="../lobby/screens/ticket.py" line="285" />
         <source>다 됐어요</source>
         <translation>Finish</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="305" />
+        <location filename="../lobby/screens/ticket.py" line="316" />
         <source>금융 상담 (대출·자금)</source>
         <translation>Finance (loans, funds)</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="306" />
+        <location filename="../lobby/screens/ticket.py" line="317" />
         <source>채무 조정 (빚 갚는 방법 조정)</source>
         <translation>Debt adjustment (repayment terms)</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="307" />
+        <location filename="../lobby/screens/ticket.py" line="318" />
         <source>통합 상담 (잘 모르겠어요)</source>
         <translation>Integrated (I'm not sure)</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="313" />
+        <location filename="../lobby/screens/ticket.py" line="324" />
         <source>번호표를 발급하지 못했어요. '직원 호출'을 눌러 주시면 바로 도와드릴게요.</source>
         <translation>We could not issue a ticket. Tap 'Call staff' and we will help you right away.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="316" />
+        <location filename="../lobby/screens/ticket.py" line="327" />
         <source>번호표를 만들고 있어요…</source>
         <translation>Making your ticket…</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="318" />
+        <location filename="../lobby/screens/ticket.py" line="329" />
         <source>상담 종류를 골라 주세요. 잘 모르시면 '통합 상담'을 누르세요.</source>
         <translation>Choose the kind of counseling. If you are not sure, tap 'Integrated'.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="319" />
+        <location filename="../lobby/screens/ticket.py" line="330" />
         <source>번호가 번호판에 나오면 그 창구로 가 주세요. 이름은 부르지 않아요.</source>
         <translation>When your number shows on the display, go to that counter. Names are never called out.</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="320" />
+        <location filename="../lobby/screens/ticket.py" line="331" />
         <source>문자로 받기</source>
         <translation>Send by text message</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="321" />
+        <location filename="../lobby/screens/ticket.py" line="332" />
         <source>다시 인쇄하기</source>
         <translation>Print again</translation>
     </message>
     <message>
-        <location filename="../lobby/screens/ticket.py" line="329" />
+        <location filename="../lobby/screens/ticket.py" line="340" />
         <source>앞에 %1명 · 약 %2분 기다려요</source>
         <translation>%1 ahead of you · about %2 min wait</translation>
     </message>

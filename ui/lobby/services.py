@@ -35,6 +35,7 @@ class LobbyServices:
     printer_status: Callable[[], str] | None = None  # "ok" | "paper_out" | "offline" | "unknown"
     test_print: Callable[[], None] | None = None
     staff_alert: Callable[[str, str], None] | None = None  # (kiosk_id, step): rings the desks
+    send_ticket_sms: Callable[[str, str], None] | None = None  # (phone digits, ticket number): SMS gateway
     reload_settings: Callable[[], Settings] | None = None
     temp_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="lobby-visit-")))
     closers: list[Callable[[], None]] = field(default_factory=list)

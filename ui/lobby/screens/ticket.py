@@ -214,7 +214,8 @@ class TicketScreen(LobbyScreen):
             "error",
         )
         self._show_qr()
-        self.sms.show()
+        # SMS only with a wired gateway and a phone number given: never a promise we cannot keep.
+        self.sms.setVisible(self.lobby.services.send_ticket_sms is not None and bool(self._phone()))
         self.retry.setVisible(final)  # while the spool still waits for paper, a reprint would duplicate
         self.lobby.voice.say(self.print_status.text())
 
@@ -229,13 +230,22 @@ class TicketScreen(LobbyScreen):
         self.qr.setAccessibleName(self.tr("번호표 QR 코드"))
         self.qr.show()
 
-    def _sms(self) -> None:
-        def request(flow: Any) -> Any:
-            ask = getattr(flow, "request_sms", None)
-            return ask() if callable(ask) else None
+    def _phone(self) -> str:
+        return str(self.lobby.draft.manual.get("phone", ""))
 
-        run_step(self.lobby, request, name="sms")
-        self.lobby.show_notice(self.tr("문자를 보내 드릴게요. 번호가 불리면 문자로도 알려 드려요."))
+    def _sms(self) -> None:
+        send = self.lobby.services.send_ticket_sms
+        phone, number = self._phone(), self.ticket_number()
+        if send is None or not phone:
+            return
+        self.sms.setEnabled(False)
+        self.lobby.worker.submit(
+            lambda: send(phone, number),
+            lambda _r: self.lobby.show_notice(self.tr("문자를 보내 드렸어요.")),
+            lambda _e: self.lobby.show_notice(
+                self.tr("문자를 보내지 못했어요. 번호를 기억하시거나 QR을 찍어 주세요."), kind="error"
+            ),
+        )
 
     def _status(self, text: str, kind: str) -> None:
         self.print_status.setProperty("role", kind)
@@ -293,6 +303,7 @@ class TicketScreen(LobbyScreen):
         self.ticket = None
         self.job_id = ""
         self._early.clear()
+        self.sms.setEnabled(True)
         self.mode = "choose"
         self.number.clear()
         self.wait.clear()
