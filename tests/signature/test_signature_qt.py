@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from devices.signature.emulator import EmulatedPad
 from devices.signature.measure import summarize_ms
 from devices.signature.pad import PAD_DISCONNECTED, SignaturePad
-from devices.signature.record import SignaturePoint, strokes_of, verify
+from devices.signature.record import strokes_of, verify
 from ui.adapters.signature_pad_adapter import SignaturePadAdapter
 from ui.widgets.signature_canvas import CLEAR_TEXT, SignatureCanvas
 
@@ -62,7 +62,7 @@ def test_pad_points_reach_the_gui_thread_and_the_mirror(qtbot, canvas, pad_rig, 
     arrivals: list[float] = []
     threads: set[bool] = set()
 
-    def on_point(_: SignaturePoint) -> None:
+    def on_point(*_: object) -> None:
         arrivals.append(time.monotonic())
         threads.add(QThread.currentThread() is gui_thread)
 

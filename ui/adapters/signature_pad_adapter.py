@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from devices.signature.pad import SignaturePad
-from devices.signature.record import SignatureError, SignatureRefused
+from devices.signature.record import SignatureError, SignaturePoint, SignatureRefused
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +24,10 @@ log = logging.getLogger(__name__)
 class SignaturePadAdapter(QObject):
     """Wraps one ``SignaturePad``; call ``close()`` when the screen goes away."""
 
-    point = Signal(object)  # devices.signature.record.SignaturePoint
+    # x, y, pressure (-1.0 when the pad has none), t_ms, pen_down. Plain values, not the SignaturePoint:
+    # PySide6 6.12 corrupts reference counts of Python objects queued across threads at this rate
+    # ("none_dealloc" at interpreter exit), so only C++-typed arguments cross the thread boundary.
+    point = Signal(int, int, float, int, bool)
     penUp = Signal()
     error = Signal(str, str)  # code, message_ko (unplugged, silent, not found)
     started = Signal()
@@ -36,10 +39,14 @@ class SignaturePadAdapter(QObject):
         self.pad = pad
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="signature-pad-calls")
         self._unsubscribe = [
-            pad.on_point(self.point.emit),
+            pad.on_point(self._emit_point),
             pad.on_pen_up(self.penUp.emit),
             pad.on_error(self.error.emit),
         ]
+
+    def _emit_point(self, point: SignaturePoint) -> None:
+        pressure = -1.0 if point.pressure is None else float(point.pressure)
+        self.point.emit(point.x, point.y, pressure, point.t_ms, point.pen_down)
 
     def begin(self, document_sha256: str, consent_id: str | None = None) -> None:
         """Start a capture off the GUI thread; ``started`` or ``error`` follows."""
@@ -77,3 +84,8 @@ class SignaturePadAdapter(QObject):
         self._unsubscribe = []
         self._executor.submit(self.pad.stop)
         self._executor.shutdown(wait=True)
+
+
+def point_from_signal(x: int, y: int, pressure: float, t_ms: int, pen_down: bool) -> SignaturePoint:
+    """Rebuild the SignaturePoint that ``SignaturePadAdapter.point`` carried as plain values."""
+    return SignaturePoint(x, y, None if pressure < 0 else pressure, t_ms, pen_down)

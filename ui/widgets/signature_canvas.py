@@ -39,7 +39,7 @@ from devices.signature.record import (
     make_record,
     strokes_of,
 )
-from ui.adapters.signature_pad_adapter import SignaturePadAdapter
+from ui.adapters.signature_pad_adapter import SignaturePadAdapter, point_from_signal
 
 SURFACE_MIN_MM = (150.0, 60.0)
 # Korean first with English beside it; passed through Qt's translator (context "SignatureCanvas") so a
@@ -323,9 +323,10 @@ class SignatureCanvas(QWidget):
         adapter.error.connect(self._on_pad_error)
         self.clear_button.clicked.connect(adapter.clear)
 
-    def _on_pad_point(self, point: SignaturePoint) -> None:
+    def _on_pad_point(self, x: int, y: int, pressure: float, t_ms: int, pen_down: bool) -> None:
         if self._pad_resolution is None:
             return
+        point = point_from_signal(x, y, pressure, t_ms, pen_down)
         self._last_pad_point = point
         self.surface.add_mirror(point, self._pad_resolution, True)
 
