@@ -38,6 +38,7 @@ from kiosk.hub.document_fields import TITLES, document_fields
 from kiosk.hub.errors import HubError, forbidden, not_found
 from kiosk.hub.routes_visits import load_visit, store_signature
 from kiosk.hub.schemas import DocumentIn, DocumentOut, SignatureIn
+from kiosk.hub.signature_check import verify_signature_record
 from kiosk.hub.views import document_out
 
 router = APIRouter(tags=["documents"])
@@ -234,6 +235,7 @@ def sign(
             "서명 이미지가 없어요. 다시 서명해 주세요.",
             "The signature image (png_b64) is required to sign a document.",
         )
+    verify_signature_record(body)  # before anything is stored: a tampered record changes nothing
     signature = store_signature(session, visit.id, body)
     png = signature.png
     rendered = _render(doc.template, dict(doc.render_fields), str(doc.id), png, body.record_sha256)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import uuid
+from typing import Any
 
-from PIL import Image, ImageDraw
 from sqlalchemy import func, select
 
 from db.models import Document, Signature, Ticket
@@ -14,24 +13,20 @@ from tests.hub.conftest import Hub
 from tests.hub.factories import submission
 
 
-def _png() -> bytes:
-    image = Image.new("RGBA", (200, 80), (0, 0, 0, 0))
-    ImageDraw.Draw(image).line([(10, 60), (60, 10), (120, 70), (190, 20)], fill=(0, 0, 0, 255), width=3)
-    out = io.BytesIO()
-    image.save(out, "PNG")
-    return out.getvalue()
+def _signature(document_sha256: str) -> dict[str, Any]:
+    """A record sealed the way the counter seals it (devices.signature), sent as kiosk.client sends it."""
+    from config.sections.signature import SignatureSection
+    from devices.signature.record import Resolution, SignaturePoint, make_record
+    from kiosk.client.signatures import signature_payload
 
-
-def _signature(document_sha256: str) -> dict[str, object]:
-    import base64
-
-    return {
-        "points": [{"x": 10, "y": 60, "t": 0}, {"x": 60, "y": 10, "t": 30}, {"x": 190, "y": 20, "t": 90}],
-        "device": "screen",
-        "png_b64": base64.b64encode(_png()).decode(),
-        "document_sha256": document_sha256,
-        "record_sha256": hashlib.sha256(b"record" + document_sha256.encode()).hexdigest(),
-    }
+    # A zig-zag about 5 cm long, drawn over a second on a 410 dpi pad: enough ink to be accepted.
+    points = [
+        SignaturePoint(100 + 40 * i, 100 + (150 if i % 2 else 0), None, 60 * i, True) for i in range(20)
+    ]
+    record = make_record(
+        points, "screen", Resolution(2000, 600, 410.0, 410.0), document_sha256, None, SignatureSection()
+    )
+    return signature_payload(record)
 
 
 def test_ticket_issue_is_idempotent_and_called_by_number_only(hub: Hub) -> None:
@@ -164,6 +159,18 @@ def test_generate_push_sign_archive(hub: Hub) -> None:
         headers={**other_counselor, "Idempotency-Key": "sign-0003"},
     )
     assert desk_sign.status_code == 403
+    # A record changed on the way (a stroke moved) or with a made-up hash is refused, ko+en.
+    moved = _signature(sha)
+    moved["points"][3]["x"] += 25
+    made_up = {**_signature(sha), "record_sha256": hashlib.sha256(b"record").hexdigest()}
+    for n, body in enumerate((moved, made_up)):
+        bad = hub.http.post(
+            f"/documents/{doc_id}/sign", json=body, headers={**counter, "Idempotency-Key": f"sign-bad-{n}"}
+        )
+        assert bad.status_code == 422, bad.text
+        error = bad.json()["error"]
+        assert error["code"] == "signature_record_mismatch" and error["message_ko"] and error["message_en"]
+    assert hub.http.get(f"/documents/{doc_id}", headers=counselor).json()["status"] == "pushed"
     with hub.sessions() as s:
         assert s.scalar(select(func.count()).select_from(Signature)) == 1  # the consent's own signature only
 
