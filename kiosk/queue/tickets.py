@@ -2,19 +2,22 @@
 
 No number is issued twice, even with several kiosks and a hub writing at once: the database's unique
 constraint (center, service date, line, number) is the judge. The next number is computed inside the
-INSERT itself (one statement, so SQLite takes its write lock before reading) and a clash on PostgreSQL
-is retried inside a savepoint, leaving the caller's transaction intact.
+INSERT itself (one statement, so SQLite takes its write lock before reading). On PostgreSQL, issuers of
+the same center/day/line first take a transaction-scoped advisory lock, so processes with their own
+connections take turns instead of racing for one number; a clash that still slips through (a writer
+that skips the lock) is retried inside a savepoint, leaving the caller's transaction intact.
 """
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, insert, literal, select, update
+from sqlalchemy import func, insert, literal, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -77,6 +80,27 @@ def _by_key(session: Session, key: str) -> Ticket | None:
     return session.scalars(select(Ticket).where(Ticket.idempotency_key == key)).first()
 
 
+# First half of the two-int advisory-lock key: "ticket numbering" (the audit chain uses the one-bigint
+# key space, which PostgreSQL keeps apart from the two-int one).
+_PG_LOCK_CLASS = 0x6B51_4E6F  # "kQNo"
+
+
+def _lock_numbering(session: Session, center_id: uuid.UUID, service_date: date, line: str) -> None:
+    """PostgreSQL: serialise issuers of one center/day/line until the caller's transaction ends.
+
+    Under READ COMMITTED each statement sees what was committed before it started, so once the lock is
+    held the INSERT's max(number)+1 already counts the previous holder's ticket. Different lines and
+    centers never wait for each other (a hash collision only makes two of them take turns).
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return  # SQLite: the single INSERT … SELECT already runs under the database's one write lock
+    digest = hashlib.sha256(f"{center_id}|{service_date.isoformat()}|{line}".encode()).digest()
+    session.execute(
+        text("SELECT pg_advisory_xact_lock(:cls, :key)"),
+        {"cls": _PG_LOCK_CLASS, "key": int.from_bytes(digest[:4], "big", signed=True)},
+    )
+
+
 def issue_ticket(
     session: Session,
     center_id: uuid.UUID,
@@ -101,6 +125,7 @@ def issue_ticket(
     now = now or utcnow()
     service_date = (clock or QueueClock()).service_date(now)
     table = Ticket.__table__
+    _lock_numbering(session, center_id, service_date, line)
     for _ in range(MAX_ATTEMPTS):
         ticket_id = uuid.uuid4()
         next_number = (
