@@ -24,9 +24,9 @@ log = logging.getLogger(__name__)
 class SignaturePadAdapter(QObject):
     """Wraps one ``SignaturePad``; call ``close()`` when the screen goes away."""
 
-    # x, y, pressure (-1.0 when the pad has none), t_ms, pen_down. Plain values, not the SignaturePoint:
-    # PySide6 6.12 corrupts reference counts of Python objects queued across threads at this rate
-    # ("none_dealloc" at interpreter exit), so only C++-typed arguments cross the thread boundary.
+    # x, y, pressure (-1.0 when the pad has none), t_ms, pen_down: plain values, cheap to queue at
+    # the pad's rate. (The "none_dealloc" crashes at exit were PySide6 6.12.0 itself stealing a
+    # reference to None on every void call, not this signal; constraints.txt pins 6.11.3.)
     point = Signal(int, int, float, int, bool)
     penUp = Signal()
     error = Signal(str, str)  # code, message_ko (unplugged, silent, not found)
