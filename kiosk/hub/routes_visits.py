@@ -27,7 +27,7 @@ from db.models import (
     Visit,
 )
 from db.people import read_person, store_person
-from db.pii import InvalidRRN
+from db.pii import InvalidRRN, mask_pii_text
 from kiosk.hub.deps import CounselorDep, LobbyDep, SessionDep, StateDep, body_sha256, check_center
 from kiosk.hub.errors import HubError, not_found
 from kiosk.hub.schemas import (
@@ -206,6 +206,10 @@ def submit_visit(
             )
         )
     case = Case(visit_id=visit.id)
+    if body.handoff_transcript:
+        # The chat hand-off reaches the counselor as the case's first note (masked again: belt and braces).
+        text = "챗봇 대화 (chatbot transcript, masked)\n" + mask_pii_text(body.handoff_transcript)
+        case.notes = [{"at": datetime.now(UTC).isoformat(), "counselor_id": str(principal.id), "text": text}]
     session.add(case)
     session.flush()
     append_event(session, principal.actor, "visit.submit", f"visit:{visit.id}", {"returning": returning})

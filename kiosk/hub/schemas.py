@@ -206,6 +206,8 @@ class VisitSubmission(Strict):
     consent: ConsentIn | None = None
     intake: IntakeIn | None = None
     match: MatchIn | None = None
+    # The chatbot conversation (masked on the kiosk) when the visitor asked for a person from the chat.
+    handoff_transcript: Annotated[str | None, Field(max_length=8000)] = None
 
 
 class VisitReceipt(BaseModel):

@@ -80,15 +80,13 @@ class CenterDemo:
 
     def _lobby(self) -> tuple[Any, Any]:
         from ui.lobby.app import build_lobby
-        from ui.lobby.emulated import emulated_services
+        from ui.lobby.emulated import attach_hub, emulated_services
 
         services = emulated_services(self.settings, self.lobby_ctx)
-        client = self.lobby_adapter.client
-        services.staff_alert = lambda _kiosk, step: self.lobby_adapter.call(
-            client.report_step, step, "", True
-        )
+        # The lobby window is a kiosk of this center: its visits, ticket numbers, steps and 직원 호출
+        # go to the hub with its own device token (ui.lobby.hub_link; offline → outbox).
+        attach_hub(services, self.center.url, self.center.lobby_token)
         window = build_lobby(services, kiosk_mode=False)
-        window.screenChanged.connect(lambda name: self.lobby_adapter.call(client.report_step, name, name))
         return window, services
 
     def _device_windows(self) -> None:

@@ -174,6 +174,15 @@ def _scanner(services: LobbyServices, emulators: dict[str, Any]) -> None:
     services.closers.append(services.id_reader.stop)
 
 
+def attach_hub(services: LobbyServices, url: str, token: str, *, sync_interval_s: float = 2.0) -> Any:
+    """Link the lobby to a center hub with its enrolled device token (visits, ticket numbers, mirror)."""
+    from ui.lobby.hub_link import HubLink
+
+    link = HubLink.connect(url, token, services.sessions, sync_interval_s=sync_interval_s).start()
+    services.attach_hub(link)
+    return link
+
+
 def real_services(settings: Settings, ctx: Any) -> LobbyServices:
     """Devices from the configuration (printer port and model, pad port, ID reader)."""
     services = LobbyServices(settings=settings, sessions=_sessions(ctx, create_tables=False))

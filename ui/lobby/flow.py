@@ -54,17 +54,24 @@ def holder(window: LobbyWindow) -> FlowHolder:
     return existing
 
 
-def start_visit(window: LobbyWindow, path: str) -> None:
-    """상담 접수 / 번호표만: open a visit in the workflow (off the GUI thread) and show the first step."""
+def start_visit(window: LobbyWindow, path: str, *, handoff_transcript: str = "") -> None:
+    """상담 접수 / 번호표만: open a visit in the workflow (off the GUI thread) and show the first step.
+
+    ``handoff_transcript``: the masked chat conversation that travels with the visit to the hub.
+    """
     window.draft.path = path
     flows = holder(window)
     generation = flows.next_generation()
     visits = window.services.visits
     if visits is not None:
         language = window.language.language
+        hub, sessions = window.services.hub, window.services.sessions
 
         def open_visit() -> Any:
             flow = visits.start(path=path, language=language)
+            if hub is not None:  # the visit also goes to the center hub (ui.lobby.hub_link)
+                flow = hub.wrap(flow, sessions)
+                flow.handoff_transcript = handoff_transcript
             flows.set(generation, flow)
             return flow
 

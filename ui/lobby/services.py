@@ -41,6 +41,18 @@ class LobbyServices:
     closers: list[Callable[[], None]] = field(default_factory=list)
     staff_calls: list[tuple[str, str]] = field(default_factory=list)
     voice_record_dir: Path | None = None  # write utterances as WAV files instead of playing them
+    hub: Any = None  # ui.lobby.hub_link.HubLink: the visit goes to the center hub (None: local only)
+
+    def attach_hub(self, hub: Any) -> None:
+        """Send visits, steps and 직원 호출 to the center hub through ``hub`` (a started HubLink)."""
+        self.hub = hub
+        self.staff_alert = hub.call_help
+        self.closers.append(hub.stop)
+
+    def report_step(self, step: str, title_ko: str) -> None:
+        """The desk's live mirror of this kiosk (queued; never waits on the network)."""
+        if self.hub is not None:
+            self.hub.report_step(step, title_ko)
 
     def call_staff(self, step: str) -> None:
         """직원 호출: tell the desks which kiosk needs help and at which step (never who is there)."""

@@ -181,6 +181,7 @@ class LobbyWindow(QWidget):
         self.stack.setCurrentWidget(screen)
         self._refresh_chrome()
         self.voice.say(screen.voice_text())
+        self.services.report_step(name, screen.title())
         self.screenChanged.emit(name)
 
     def back(self) -> None:

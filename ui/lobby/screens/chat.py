@@ -26,13 +26,14 @@ class ChatScreen(LobbyScreen):
         if handoff is not None:
             handoff.connect(self._handoff)
 
-    def _handoff(self, line: str, _transcript_masked: str) -> None:
+    def _handoff(self, line: str, transcript_masked: str) -> None:
         # The assistant suggests a person: take a ticket for the suggested line.
         from ui.lobby.flow import start_visit
 
         # The assistant names lines by topic; the queue's lines are A (금융상담), B (채무조정), C (통합상담).
         self.lobby.draft.line = {"finance": "A", "debt": "B", "integrated": "C"}.get(line, "C")
-        start_visit(self.lobby, "ticket_only")
+        # The (already masked) conversation travels with the visit to the counselor's case view.
+        start_visit(self.lobby, "ticket_only", handoff_transcript=transcript_masked)
 
     def title(self) -> str:
         return self.tr("궁금한 것을 물어보세요")

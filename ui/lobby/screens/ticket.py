@@ -122,6 +122,13 @@ class TicketScreen(LobbyScreen):
         self.retranslate()
         self.chromeChanged.emit()
         self.lobby.voice.say(self.voice_text())
+        if getattr(ticket, "offline", False):  # hub unreachable: a reserved number, sent later
+            self.lobby.show_notice(
+                self.tr(
+                    "센터 서버와 잠시 연결이 안 돼요. 이 번호표는 그대로 쓰시면 되고, "
+                    "접수 내용은 연결되면 자동으로 보내져요."
+                )
+            )
         self._print()
 
     def _issue_failed(self, error: Exception) -> None:
