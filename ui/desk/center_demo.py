@@ -1,8 +1,9 @@
 """`kiosk demo`: the hub on 127.0.0.1 with SQLite, a lobby, a desk (demo counselor logged in), a counter,
 plus a window per emulated device and a small control window that sends a scripted walk-in.
 
-The lobby window is the lobby area's own (ui.lobby) on emulated devices; it reports its current step to
-the hub (the desk's live mirror) and its 직원 호출 button rings the desks.
+The lobby window is the lobby area's own (ui.lobby) on emulated devices, enrolled with the hub like any
+kiosk (ui.lobby.hub_link): its visits and tickets reach the desk's queue (offline: reserved numbers and
+the outbox), it reports its current step to the hub (the desk's live mirror) and 직원 호출 rings the desks.
 `--screenshots DIR` sets up one visit (scripted walk-in, called, document pushed), saves every window
 as PNG and exits.
 """

@@ -122,6 +122,7 @@ class TicketScreen(LobbyScreen):
         self.retranslate()
         self.chromeChanged.emit()
         self.lobby.voice.say(self.voice_text())
+        self.lobby.services.report_step(self.step, self.title())  # desk mirror: "번호표" now
         if getattr(ticket, "offline", False):  # hub unreachable: a reserved number, sent later
             self.lobby.show_notice(
                 self.tr(
