@@ -207,3 +207,20 @@ def test_the_chat_handoff_transcript_reaches_the_case_masked(
     notes = desk.case(waiting[number].visit_id).notes
     assert notes and "갚기 힘들어요" in notes[0].text
     assert "1234-5678" not in notes[0].text  # the phone number never reaches the hub unmasked
+
+
+def test_no_hub_and_no_reserved_number_asks_for_staff_and_keeps_the_visit(
+    make_lobby: Any, emulated: Any, center: Any, qtbot: QtBot
+) -> None:
+    center.stop_hub()  # down before the kiosk could reserve any number
+    services = _linked(emulated, center)
+    assert services.hub.reachable is False
+    printer = services.emulators["printer"]
+    lobby = make_lobby(services)
+    lobby.screens["welcome"].ticket_only.click()
+    ticket = lobby.screens["ticket"]
+    ticket.line_buttons["C"].click()
+    qtbot.waitUntil(lambda: ticket.mode == "unavailable", timeout=30000)
+    assert "직원 호출" in ticket.intro.text()  # it never invents a number
+    assert ticket.ticket_number() == "" and not printer.jobs
+    assert services.hub.outbox.pending_count() == 1  # the visit itself waits in the outbox

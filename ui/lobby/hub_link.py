@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from kiosk.client import HubClient, HubUnavailable, LobbyOutbox
+from kiosk.client import HubClient, HubRefused, HubUnavailable, LobbyOutbox
 from kiosk.hub.schemas import VisitSubmission
 
 log = logging.getLogger(__name__)
@@ -110,7 +110,20 @@ class HubLink:
 
     def hand_over(self, submission: VisitSubmission, line: str) -> tuple[bool, Any]:
         """Submit the visit (or queue it) and take the hub's ticket (or a reserved one). Worker thread."""
-        sent = self.outbox.submit_visit(submission)
+        try:
+            sent = self.outbox.submit_visit(submission)
+        except HubRefused as exc:
+            # The hub turned the visit down for good (e.g. data it judged invalid). The person still gets
+            # a number: the visit goes as a bare ticket visit, the full record stays in the kiosk's own
+            # database, and the code goes to the log for staff (never the values).
+            log.warning("hub refused the lobby visit (%s); sent as a ticket visit", exc.code)
+            bare = VisitSubmission(
+                visit_id=submission.visit_id,
+                path="ticket_only",
+                language=submission.language,
+                started_at=submission.started_at,
+            )
+            sent = self.outbox.submit_visit(bare)
         ticket = self.outbox.take_ticket(submission.visit_id, line)  # HubUnavailable: none left
         self.reachable = sent and not ticket.offline
         return sent, ticket
@@ -206,6 +219,19 @@ class HubVisitFlow:
                 for v in report.programs
             ],
         }
+
+    def start_over(self) -> None:
+        self._forget()
+        self._inner.start_over()
+
+    def timeout(self) -> None:
+        self._forget()
+        self._inner.timeout()
+
+    def _forget(self) -> None:
+        # An abandoned visit never goes to the hub: drop what it collected (the RRN first).
+        self._identity = self._consent = self._intake = self._match = None
+        self.handoff_transcript = ""
 
     def submission(self) -> VisitSubmission:
         body: dict[str, Any] = {
