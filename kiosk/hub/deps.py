@@ -1,17 +1,24 @@
-"""Request dependencies: the hub's state, a database session per request, and the caller."""
+"""Request dependencies: the hub's state, a database session per request, and the caller.
+
+The dependencies are coroutines on purpose: FastAPI runs every plain `def` dependency on a worker
+thread of its own, and those hops (with the GIL handed back and forth each time) cost more than the
+checks themselves. Only the route body — the database work — runs on a worker thread.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -19,7 +26,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from config import Settings
 from db.models import IdempotencyRecord
-from kiosk.hub.auth import UNAUTHENTICATED, LoginThrottle, Principal, TokenCache, resolve_token
+from kiosk.hub.auth import (
+    UNAUTHENTICATED,
+    LoginThrottle,
+    Principal,
+    TokenCache,
+    hash_token,
+    resolve_token,
+)
 from kiosk.hub.errors import HubError, forbidden
 from kiosk.hub.events import EventBus
 
@@ -37,27 +51,37 @@ class HubState:
     tokens: TokenCache = field(default_factory=TokenCache)
     throttle: LoginThrottle = field(default_factory=lambda: LoginThrottle(20, 300.0))
     mirrors: dict[uuid.UUID, Any] = field(default_factory=dict)
-    write_lock: threading.Lock = field(default_factory=threading.Lock)
     ticket_lock: threading.Lock = field(default_factory=threading.Lock)
+    _turns: dict[asyncio.AbstractEventLoop, asyncio.Lock] = field(default_factory=dict)
 
     @property
     def serialize_writes(self) -> bool:
         bind = self.sessions.kw.get("bind")
         return bind is not None and bind.dialect.name == "sqlite"
 
+    def write_turn(self) -> asyncio.Lock:
+        """The SQLite writers' queue of the running event loop (a test client may bring its own loop)."""
+        loop = asyncio.get_running_loop()
+        turn = self._turns.get(loop)
+        if turn is None:
+            turn = self._turns[loop] = asyncio.Lock()
+        return turn
 
-def hub_state(request: Request) -> HubState:
+
+async def hub_state(request: Request) -> HubState:
     state: HubState = request.app.state.hub
     return state
 
 
-def db_session(state: Annotated[HubState, Depends(hub_state)]) -> Iterator[Session]:
+async def db_session(state: Annotated[HubState, Depends(hub_state)]) -> AsyncIterator[Session]:
     if state.serialize_writes:
         # SQLite has one writer at a time; its busy handler sleeps in growing steps while it waits,
         # which turns 20 concurrent kiosks into long tail latencies. Taking turns here costs nothing
-        # (the writes were serial anyway) and keeps every request's wait short and fair.
-        with state.write_lock, state.sessions() as session:
-            yield session
+        # (the writes were serial anyway) and keeps every request's wait short and fair. The queue
+        # is an asyncio lock, so waiting requests park on the event loop instead of holding threads.
+        async with state.write_turn():
+            with state.sessions() as session:
+                yield session
         return
     with state.sessions() as session:
         yield session
@@ -66,14 +90,18 @@ def db_session(state: Annotated[HubState, Depends(hub_state)]) -> Iterator[Sessi
 _bearer = HTTPBearer(auto_error=False, description="counselor session token (c_…) or device token (d_…)")
 
 
-def caller(
+async def caller(
     creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     state: Annotated[HubState, Depends(hub_state)],
     session: Annotated[Session, Depends(db_session)],
 ) -> Principal:
     if creds is None or not creds.credentials:
         raise UNAUTHENTICATED
-    return resolve_token(session, creds.credentials, state.tokens)
+    cached = state.tokens.get(hash_token(creds.credentials))
+    if cached is not None:
+        return cached
+    # A token not seen in the last seconds: look it up in the database, off the event loop.
+    return await run_in_threadpool(resolve_token, session, creds.credentials, state.tokens)
 
 
 StateDep = Annotated[HubState, Depends(hub_state)]
@@ -81,8 +109,8 @@ SessionDep = Annotated[Session, Depends(db_session)]
 CallerDep = Annotated[Principal, Depends(caller)]
 
 
-def counselor(min_role: str = "counselor") -> Callable[[Principal], Principal]:
-    def check(principal: CallerDep) -> Principal:
+def counselor(min_role: str = "counselor") -> Callable[[Principal], Coroutine[Any, Any, Principal]]:
+    async def check(principal: CallerDep) -> Principal:
         if not principal.is_counselor(min_role):
             raise forbidden(
                 "상담사 권한이 필요해요." if min_role == "counselor" else "센터 관리자 권한이 필요해요.",
@@ -93,8 +121,8 @@ def counselor(min_role: str = "counselor") -> Callable[[Principal], Principal]:
     return check
 
 
-def device(*kinds: str) -> Callable[[Principal], Principal]:
-    def check(principal: CallerDep) -> Principal:
+def device(*kinds: str) -> Callable[[Principal], Coroutine[Any, Any, Principal]]:
+    async def check(principal: CallerDep) -> Principal:
         if not principal.is_device(*kinds):
             raise forbidden(
                 "이 기기에서는 할 수 없는 작업이에요.", f"Only {'/'.join(kinds)} devices may do this."
@@ -104,8 +132,8 @@ def device(*kinds: str) -> Callable[[Principal], Principal]:
     return check
 
 
-def staff_or_device(*kinds: str) -> Callable[[Principal], Principal]:
-    def check(principal: CallerDep) -> Principal:
+def staff_or_device(*kinds: str) -> Callable[[Principal], Coroutine[Any, Any, Principal]]:
+    async def check(principal: CallerDep) -> Principal:
         if not (principal.is_counselor() or principal.is_device(*kinds)):
             raise forbidden()
         return principal

@@ -83,7 +83,9 @@ def _wait_minutes(session: Session, ticket: Ticket) -> int:
             Ticket.number < ticket.number,
         )
     )
-    return (ahead or 0) * _median_service_minutes(session, ticket.center_id, ticket.service_date, ticket.line)
+    if not ahead:
+        return 0  # next in line: no need to measure the line's pace
+    return ahead * _median_service_minutes(session, ticket.center_id, ticket.service_date, ticket.line)
 
 
 def _median_service_minutes(session: Session, center_id: uuid.UUID, day: date, line: str) -> int:

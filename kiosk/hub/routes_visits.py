@@ -205,13 +205,14 @@ def submit_visit(
                 verdicts=[v.model_dump() for v in body.match.verdicts],
             )
         )
-    case = Case(visit_id=visit.id)
+    # The id is made here, not by a flush of its own: the visit row is already written, so the case
+    # goes to the database with the audit event's flush.
+    case = Case(id=uuid.uuid4(), visit_id=visit.id)
     if body.handoff_transcript:
         # The chat hand-off reaches the counselor as the case's first note (masked again: belt and braces).
         text = "챗봇 대화 (chatbot transcript, masked)\n" + mask_pii_text(body.handoff_transcript)
         case.notes = [{"at": datetime.now(UTC).isoformat(), "counselor_id": str(principal.id), "text": text}]
     session.add(case)
-    session.flush()
     append_event(session, principal.actor, "visit.submit", f"visit:{visit.id}", {"returning": returning})
     session.commit()
     state.bus.publish(
