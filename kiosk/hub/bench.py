@@ -197,10 +197,28 @@ def bench_engine(name: str, db_url: str, clients: int, requests: int) -> list[di
         results.append(
             {"engine": name, "operation": "ticket_issue", **_load(url, token, clients, requests, ticket, pid)}
         )
+        # The hash chain must still hold after the load: every submission appended to it concurrently.
+        chain = _verify_audit(db_url)
+        for row in results:
+            row["audit_chain_ok"], row["audit_events"] = chain
         return results
     finally:
         proc.terminate()
         proc.join(10)
+
+
+def _verify_audit(db_url: str) -> tuple[bool, int]:
+    """`kiosk audit verify` on the bench database: (chain intact, number of events)."""
+    from db.audit import verify_chain
+    from db.session import make_engine, make_sessionmaker
+
+    engine = make_engine(db_url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            report = verify_chain(session)
+    finally:
+        engine.dispose()
+    return report.ok, report.count
 
 
 def run_bench(clients: int = 20, requests: int = 600, postgres_url: str | None = None) -> dict[str, Any]:
