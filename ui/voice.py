@@ -98,10 +98,24 @@ class VoiceGuide(QObject):
             args += ["-w", str(self._record_dir / f"utterance-{next(self._counter):04d}.wav")]
         args.append(text)
         process = QProcess(self)
-        process.finished.connect(lambda code, _status, p=process, t=text: self._finished(p, code, t))
-        process.errorOccurred.connect(lambda err, p=process: self._error(p, err))
+        process.setProperty("utterance", text)
+        # Bound methods, not lambdas capturing self: a lambda held by the child's connection kept a
+        # parentless guide alive only through it, so the child's deleteLater dropped the last reference
+        # and deleted the guide (and the child again) inside the child's destructor — a crash.
+        process.finished.connect(self._on_finished)
+        process.errorOccurred.connect(self._on_error)
         self._process = process
         process.start(self._command, args)
+
+    def _on_finished(self, code: int, _status: QProcess.ExitStatus) -> None:
+        process = self.sender()
+        if isinstance(process, QProcess):
+            self._finished(process, code, str(process.property("utterance")))
+
+    def _on_error(self, error: QProcess.ProcessError) -> None:
+        process = self.sender()
+        if isinstance(process, QProcess):
+            self._error(process, error)
 
     def _finished(self, process: QProcess, code: int, text: str) -> None:
         if process is self._process:
