@@ -151,15 +151,16 @@ def issue_ticket(
         }
         try:
             with session.begin_nested():
-                session.execute(insert(Ticket).from_select(list(values), select(*values.values())))
+                # RETURNING hands back the new row as an ORM object: no second round trip to read it.
+                ticket = session.scalars(
+                    insert(Ticket).from_select(list(values), select(*values.values())).returning(Ticket)
+                ).one()
         except IntegrityError:
             if idempotency_key:
                 existing = _by_key(session, idempotency_key)
                 if existing is not None:
                     return existing
             continue  # another kiosk took this number first: compute the next one again
-        ticket = session.get(Ticket, ticket_id)
-        assert ticket is not None
         ticket.display = spec.display(ticket.number)
         session.flush()
         return ticket
