@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, text, update
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -95,8 +95,9 @@ def _lock_chain(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
     elif dialect == "sqlite":
         # A write statement as the first statement of the transaction takes SQLite's write lock (waiting
-        # up to busy_timeout) and a fresh snapshot, so the head read below is the real head.
-        session.execute(update(AuditEvent).where(AuditEvent.seq == -1).values(actor=AuditEvent.actor))
+        # up to busy_timeout) and a fresh snapshot, so the head read below is the real head. Plain SQL:
+        # an ORM UPDATE would also scan the session's identity map to synchronise it (costly per request).
+        session.execute(text("UPDATE audit_event SET actor = actor WHERE seq = -1"))
 
 
 def append_event(
