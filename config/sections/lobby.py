@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+_HUB_URL = re.compile(r"^https?://[A-Za-z0-9.\-]+(:\d{1,5})?(/[^\s?#]*)?$")
 
 
 class TextSizes(BaseModel):
@@ -49,3 +52,23 @@ class LobbySection(BaseModel):
     voice_command: str = Field("espeak-ng", description="offline TTS program (espeak-ng)")
     default_language: Literal["ko", "en"] = "ko"
     kiosk_id: str = Field("lobby-1", min_length=1, max_length=40)
+    hub_url: str = Field(
+        "", description="center hub base URL (http(s)://host[:port]); empty = standalone, visits stay local"
+    )
+    device_token_file: str = Field(
+        "", description="file holding this kiosk's enrolled device token (never the token itself here)"
+    )
+
+    @field_validator("hub_url")
+    @classmethod
+    def _hub_url(cls, value: str) -> str:
+        value = value.strip()
+        if value and not _HUB_URL.match(value):
+            raise ValueError("hub_url must be empty or http(s)://host[:port][/path]")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _hub_needs_token(self) -> LobbySection:
+        if self.hub_url and not self.device_token_file.strip():
+            raise ValueError("hub_url is set: device_token_file must name the device token file")
+        return self

@@ -155,6 +155,18 @@ class ScannerGlass:
             self._frame = frame
         self.presented += 1
 
+    def present_mobile_id(self) -> None:
+        """Hold a phone showing a signed demo mobile-ID QR to the camera (synthetic identity)."""
+        from devices.id.emulators.identities import identities
+        from devices.id.mobile import EmulatedMobileIdVerifier, render_mobile_id
+
+        identity = identities(self.presented + 1, seed=self.seed)[-1]
+        payload = EmulatedMobileIdVerifier().sign(identity.name, identity.birth_date)
+        frame = render_mobile_id(payload)
+        with self._lock:
+            self._frame = frame
+        self.presented += 1
+
     def take_away(self) -> None:
         with self._lock:
             self._frame = None
@@ -172,6 +184,11 @@ def _scanner(services: LobbyServices, emulators: dict[str, Any]) -> None:
     services.present_card = glass.present
     services.remove_card = glass.take_away
     services.closers.append(services.id_reader.stop)
+    from ui.adapters.id_reader_adapter import mobile_id_reader
+
+    services.qr_reader = mobile_id_reader(glass)
+    services.present_mobile_id = glass.present_mobile_id
+    services.closers.append(services.qr_reader.stop)
 
 
 def attach_hub(services: LobbyServices, url: str, token: str, *, sync_interval_s: float = 2.0) -> Any:
@@ -199,4 +216,22 @@ def real_services(settings: Settings, ctx: Any) -> LobbyServices:
 
         services.pad = SignaturePad(pad_port, settings.signature)
     _workflow(services)
+    if settings.lobby.hub_url:
+        attach_hub(services, settings.lobby.hub_url, read_device_token(settings.lobby.device_token_file))
     return services
+
+
+def read_device_token(path: str) -> str:
+    """The enrolled device token from its own file (kept out of the TOML); ConfigError when unusable."""
+    from pathlib import Path
+
+    from config import ConfigError
+
+    key, allowed = "lobby.device_token_file", "a readable file holding the enrolled device token"
+    try:
+        token = Path(path).expanduser().read_text(encoding="utf-8").strip()
+    except OSError:
+        raise ConfigError("lobby settings", key, path, allowed) from None
+    if not token or any(c.isspace() for c in token):
+        raise ConfigError("lobby settings", key, path, allowed + " (one token, no spaces)")
+    return token

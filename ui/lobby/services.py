@@ -30,6 +30,10 @@ class LobbyServices:
     id_reader: Any = None  # devices.id IdReader (image scanner / chip / QR)
     present_card: Callable[[], None] | None = None  # emulated scanner: lay a synthetic card on the glass
     remove_card: Callable[[], None] | None = None  # emulated scanner: take the card away again
+    chip_reader: Any = None  # devices.id.pcsc PcscIdReader (passport IC chip); None: button says so
+    qr_reader: Any = None  # mobile-ID QR reader on the camera/scanner frames
+    present_mobile_id: Callable[[], None] | None = None  # emulated: hold a phone's mobile-ID QR up
+    chip_unavailable: str = ""  # why the chip reader is missing (shown calmly), e.g. pcscd did not start
     pad: Any = None  # devices.signature SignaturePad
     spool: Any = None  # printers PrintSpool
     printer_status: Callable[[], str] | None = None  # "ok" | "paper_out" | "offline" | "unknown"

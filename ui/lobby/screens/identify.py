@@ -37,13 +37,23 @@ class IdentifyScreen(LobbyScreen):
 
     def __init__(self, lobby: LobbyWindow) -> None:
         super().__init__(lobby)
-        self.adapter: IdReaderAdapter | None = None
-        if lobby.services.id_reader is not None:
-            self.adapter = IdReaderAdapter(lobby.services.id_reader, self)
-            self.adapter.guidance.connect(self._guidance)
-            self.adapter.reading.connect(self._reading)
-            self.adapter.documentRead.connect(self._document)
-            self.adapter.readFailed.connect(self._failed)
+        # One adapter per way in (scanner, passport chip, mobile-ID QR); ``adapter`` is the one in use.
+        self.adapters: dict[str, IdReaderAdapter] = {}
+        services = lobby.services
+        for how, reader in (
+            ("scan", services.id_reader),
+            ("chip", services.chip_reader),
+            ("qr", services.qr_reader),
+        ):
+            if reader is None:
+                continue
+            adapter = IdReaderAdapter(reader, self)
+            adapter.guidance.connect(self._guidance)
+            adapter.reading.connect(self._reading)
+            adapter.documentRead.connect(self._document)
+            adapter.readFailed.connect(self._failed)
+            self.adapters[how] = adapter
+        self.adapter: IdReaderAdapter | None = self.adapters.get("scan")
         self.pages = QStackedWidget()
         self.body.addWidget(self.pages)
         self.mode = "choose"  # choose | waiting | confirm | manual
@@ -137,13 +147,19 @@ class IdentifyScreen(LobbyScreen):
             }[how]
         )
         self.lobby.voice.say(self.wait_text.text())
+        self._stop_readers()
+        self.adapter = self.adapters.get(how)
         if self.adapter is None:
-            self._failed("reader_unavailable", self.tr("신분증 리더를 쓸 수 없어요."))
+            if how == "chip" and self.lobby.services.chip_unavailable:
+                self._failed("chip_unavailable", self.tr("여권 리더를 지금 쓸 수 없어요."))
+            else:
+                self._failed("reader_unavailable", self.tr("신분증 리더를 쓸 수 없어요."))
             return
         self.adapter.start()
-        present = self.lobby.services.present_card
-        if present is not None and how == "scan":
-            self.lobby.worker.submit(present)  # emulated scanner: lay a synthetic card on the glass
+        services = self.lobby.services
+        present = {"scan": services.present_card, "qr": services.present_mobile_id}.get(how)
+        if present is not None:
+            self.lobby.worker.submit(present)  # emulated: a synthetic card / phone in front of the reader
         self.chromeChanged.emit()
 
     def _guidance(self, code: str, message_ko: str) -> None:
@@ -189,15 +205,17 @@ class IdentifyScreen(LobbyScreen):
 
     def _choose(self) -> None:
         self._take_card_away()
-        if self.adapter is not None:
-            self.adapter.stop()
+        self._stop_readers()
         self.mode = "choose"
         self.pages.setCurrentIndex(0)
         self.chromeChanged.emit()
 
+    def _stop_readers(self) -> None:
+        for adapter in self.adapters.values():
+            adapter.stop()
+
     def _manual(self) -> None:
-        if self.adapter is not None:
-            self.adapter.stop()
+        self._stop_readers()
         self.mode = "manual"
         self.pages.setCurrentIndex(3)
         self.name_edit.setFocus()
@@ -245,8 +263,7 @@ class IdentifyScreen(LobbyScreen):
             draft.answers["age"] = age  # never ask what the ID card already told us
         summary = identity_summary(draft)
         run_step(self.lobby, lambda flow: flow.complete_identify(summary), name="identify")
-        if self.adapter is not None:
-            self.adapter.stop()
+        self._stop_readers()
         self._take_card_away()
         self.lobby.go("consent")
 
@@ -262,8 +279,7 @@ class IdentifyScreen(LobbyScreen):
 
     def wipe(self) -> None:
         self._take_card_away()
-        if self.adapter is not None:
-            self.adapter.stop()
+        self._stop_readers()
         for label in (self.name_value, self.birth_value, self.rrn_value, self.guidance):
             label.clear()
             label.setAccessibleName("")
@@ -273,8 +289,8 @@ class IdentifyScreen(LobbyScreen):
         self.pages.setCurrentIndex(0)
 
     def shutdown(self) -> None:
-        if self.adapter is not None:
-            self.adapter.close()
+        for adapter in self.adapters.values():
+            adapter.close()
 
     def retranslate(self) -> None:
         self.intro.setText(self.tr("편한 방법을 하나 골라 주세요."))
