@@ -7,6 +7,7 @@ import logging
 
 from PySide6.QtCore import QTimer
 
+from config import Settings
 from ui.lobby.idle import IdleWatcher
 from ui.lobby.screens.consent import ConsentScreen
 from ui.lobby.screens.goodbye import GoodbyeScreen
@@ -38,7 +39,13 @@ def _chat_panel(window: LobbyWindow) -> object | None:
 WARM_UP_DELAY_MS = 400
 
 
-def _warm_up() -> None:
+def _warm_up(settings: Settings) -> None:
+    """Pay the first visit's one-time costs while the kiosk idles on the welcome screen.
+
+    Imports alone are not enough: python-escpos's printer profiles, the receipt fonts, the OpenCV
+    kernels and the catalogue are parsed on first *use*, in C code that holds the interpreter lock for
+    tens of milliseconds — which a first visitor would otherwise feel as a frozen screen.
+    """
     import importlib
 
     for name in (
@@ -48,12 +55,45 @@ def _warm_up() -> None:
         "kiosk.matching.engine",
         "devices.signature.store",
         "devices.id.image.pipeline",
+        "printers.escpos.receipt",
+        "printers.escpos.spool",
         "PySide6.QtGui",
     ):
         try:
             importlib.import_module(name)
         except ImportError:  # an optional part not installed: its screen says so when used
             log.info("warm-up: %s not available", name)
+    for step in (_warm_receipt, _warm_id_pipeline, _warm_catalogue):
+        try:
+            step(settings)
+        except Exception as exc:  # warming is best effort; the real call reports real errors
+            log.info("warm-up: %s skipped (%s)", step.__name__, type(exc).__name__)
+
+
+def _warm_receipt(settings: Settings) -> None:
+    from printers.escpos.models import load_model
+    from printers.escpos.receipt import render_receipt
+    from printers.escpos.samples import SAMPLE_FIELDS
+
+    render_receipt("ticket", SAMPLE_FIELDS["ticket"], load_model(settings.printer.model))
+
+
+def _warm_id_pipeline(settings: Settings) -> None:
+    import numpy as np
+
+    from devices.id.factory import image_pipeline
+    from devices.id.model import IdError
+
+    try:  # an empty glass: detection and quality checks run, and answer "no card"
+        image_pipeline(settings).read(np.full((480, 640, 3), 40, dtype=np.uint8))
+    except IdError:
+        pass
+
+
+def _warm_catalogue(settings: Settings) -> None:
+    from kiosk.matching.catalogue import shipped_catalogue
+
+    shipped_catalogue()
 
 
 def build_lobby(
@@ -95,7 +135,11 @@ def build_lobby(
     QTimer.singleShot(
         WARM_UP_DELAY_MS,
         window,
-        lambda: window.worker.submit(_warm_up, on_error=lambda e: log.warning("warm-up failed: %s", e)),
+        lambda: window.worker.submit(
+            lambda: _warm_up(services.settings),
+            on_done=lambda _: setattr(window, "warmed_up", True),
+            on_error=lambda e: log.warning("warm-up failed: %s", e),
+        ),
     )
     window.retranslate()
     window.go("welcome", remember=False)
