@@ -10,6 +10,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from config import ConfigError, load_settings
+from tests.identity.conftest import machine_lock, pcscd  # noqa: F401 - the shared pcscd fixture and its lock
 
 
 @pytest.fixture
@@ -157,3 +158,82 @@ def test_real_services_link_to_the_hub_when_set(center: Any, tmp_path: Path) -> 
     finally:
         standalone.close()
         ctx.engine.dispose()
+
+
+# -- passport IC chip: real pcscd + vpcd + the virtual ePassport ---------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pcscd_daemon() -> Iterator[Any]:
+    """The daemon behind the shared ``pcscd`` fixture, stopped when this module ends if we launched it:
+    so tests/identity's own session daemon later launches (and owns) a fresh one, in either order."""
+    from devices.id.pcsc.service import PcscdProcess
+
+    daemon = PcscdProcess()
+    yield daemon
+    with machine_lock():
+        daemon.stop()
+
+
+HOLDER_FIELDS = {"surname": "PARK", "given_names": "SEOYEON", "document_number": "M31415926",
+                 "birth": "011231", "sex": "F", "expiry": "300101"}  # fmt: skip
+
+
+def _chip_lobby(make_lobby: Any, fault: str = "") -> Any:
+    from devices.id.emulators.vicc import PassportHolder
+    from ui.lobby.emulated import EmulatedPassportReader
+    from ui.lobby.services import LobbyServices
+
+    reader = EmulatedPassportReader(PassportHolder(**HOLDER_FIELDS), fault=fault)
+    services = LobbyServices(settings=load_settings(), chip_reader=reader, chip_key=reader.key)
+    services.closers.append(reader.close)
+    return make_lobby(services)
+
+
+def _type_mrz(identify: Any, qtbot: QtBot, number: str, birth: str, expiry: str) -> None:
+    identify.chip.click()
+    assert identify.mode == "chip_key" and not identify.lobby.primary.isEnabled()
+    qtbot.keyClicks(identify.passport_number_edit, number)
+    qtbot.keyClicks(identify.passport_birth_edit, birth)
+    qtbot.keyClicks(identify.passport_expiry_edit, expiry)
+
+
+@pytest.mark.pcscd
+@pytest.mark.xdist_group("pcscd")
+@pytest.mark.usefixtures("pcscd")  # first, so its teardown (reader left empty) runs after the lobby's
+def test_a_passport_chip_is_read_through_pcscd_in_the_lobby(make_lobby: Any, qtbot: QtBot) -> None:
+    lobby = _chip_lobby(make_lobby)
+    identify = _to_identify(lobby)
+    _type_mrz(identify, qtbot, "m31415926", "011231", "300101")
+    assert lobby.primary.isEnabled()
+    lobby.primary.click()  # 여권 읽기
+    assert identify.mode == "waiting"
+    qtbot.waitUntil(lambda: identify.mode == "confirm", timeout=60000)
+    document = lobby.draft.document
+    assert document.source == "chip" and document.name == "PARK SEOYEON"
+    assert document.document_number == "M31415926"
+    assert identify.birth_value.text() == "2001-12-31"
+    lobby.primary.click()  # 네, 맞아요
+    assert lobby.current == "consent"
+
+
+@pytest.mark.pcscd
+@pytest.mark.xdist_group("pcscd")
+@pytest.mark.usefixtures("pcscd")  # first, so its teardown (reader left empty) runs after the lobby's
+@pytest.mark.parametrize(
+    ("fault", "number", "message"),
+    [
+        ("", "M31415927", "여권 정보가 맞지 않아요"),  # a typo in the document number: BAC refuses
+        ("pace_only", "M31415926", "이 신분증은 지원하지 않는 방식입니다"),
+    ],
+)
+def test_a_chip_that_cannot_be_read_says_what_to_do_next(
+    make_lobby: Any, qtbot: QtBot, fault: str, number: str, message: str
+) -> None:
+    lobby = _chip_lobby(make_lobby, fault=fault)
+    identify = _to_identify(lobby)
+    _type_mrz(identify, qtbot, number, "011231", "300101")
+    lobby.primary.click()
+    qtbot.waitUntil(lambda: lobby.notice.isVisible() and message in lobby.notice.text(), timeout=60000)
+    assert "직접 입력하기" in lobby.notice.text()
+    assert identify.mode == "choose" and lobby.draft.document is None

@@ -142,3 +142,25 @@ def mobile_id_reader(frames: Callable[[], Any], verifier: Any = None, *, interva
                 self._stop.wait(interval_s)
 
     return MobileIdReader()
+
+
+class BacKeySlot:
+    """The passport chip's BAC key for the next read: the identify screen puts it in (typed MRZ fields
+    or a scanned passport page), the chip reader's thread takes it out. Cleared after each visit."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self._lock = threading.Lock()
+        self._key: Any = None
+
+    def set(self, key: Any) -> None:
+        with self._lock:
+            self._key = key
+
+    def clear(self) -> None:
+        self.set(None)
+
+    def __call__(self) -> Any:
+        with self._lock:
+            return self._key

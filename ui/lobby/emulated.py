@@ -12,6 +12,7 @@ import logging
 from typing import Any
 
 from config import Settings, load_settings
+from devices.id.pcsc.reader import PcscIdReader  # pyscard itself is imported only when a reader polls
 from ui.lobby.services import LobbyServices
 
 log = logging.getLogger(__name__)
@@ -120,8 +121,17 @@ def emulated_services(
     except Exception:
         log.exception("signature pad emulator unavailable")
     _scanner(services, emulators)
+    _passport_chip(services, emulators)
     _workflow(services)
     return services
+
+
+def _passport_chip(services: LobbyServices, emulators: dict[str, Any]) -> None:
+    reader = EmulatedPassportReader()
+    emulators["passport"] = reader
+    services.chip_reader = reader
+    services.chip_key = reader.key
+    services.closers.append(reader.close)
 
 
 class ScannerGlass:
@@ -235,3 +245,46 @@ def read_device_token(path: str) -> str:
     if not token or any(c.isspace() for c in token):
         raise ConfigError("lobby settings", key, path, allowed + " (one token, no spaces)")
     return token
+
+
+class EmulatedPassportReader(PcscIdReader):
+    """The chip reader of ``--emulated``: the real PcscIdReader on pcscd's vpcd reader, with the virtual
+    ePassport (synthetic holder) placed on it while a read is wanted.
+
+    pcscd starts lazily in ``start()``, which the Qt adapter calls off the GUI thread; when it cannot
+    start, the adapter reports ``pcscd_not_running`` and the visitor uses the scanner or types it in.
+    """
+
+    READER = "Virtual PCD"
+
+    def __init__(self, holder: Any = None, fault: str = "") -> None:
+        from devices.id.emulators.vicc import PassportHolder
+        from devices.id.pcsc.service import PcscdProcess
+        from ui.adapters.id_reader_adapter import BacKeySlot
+
+        self.key = BacKeySlot()
+        super().__init__(self.key, reader_filter=self.READER)
+        self.holder = holder if holder is not None else PassportHolder()
+        self.fault = fault
+        self.daemon = PcscdProcess()
+        self._card: Any = None
+
+    def start(self) -> None:
+        from devices.id.emulators.vicc import VirtualPassport, VpcdCard
+
+        self.daemon.ensure_running(wait_for_reader=self.READER, timeout=15)
+        if self._card is None:
+            card = VpcdCard(VirtualPassport(self.holder, fault=self.fault))
+            card.insert()
+            self._card = card
+        super().start()
+
+    def stop(self) -> None:
+        super().stop()
+        if self._card is not None:
+            self._card.remove()
+            self._card = None
+
+    def close(self) -> None:
+        self.stop()
+        self.daemon.stop()  # only a pcscd this reader launched

@@ -33,6 +33,7 @@ class LobbyServices:
     chip_reader: Any = None  # devices.id.pcsc PcscIdReader (passport IC chip); None: button says so
     qr_reader: Any = None  # mobile-ID QR reader on the camera/scanner frames
     present_mobile_id: Callable[[], None] | None = None  # emulated: hold a phone's mobile-ID QR up
+    chip_key: Any = None  # ui.adapters.id_reader_adapter.BacKeySlot the chip reader takes its key from
     chip_unavailable: str = ""  # why the chip reader is missing (shown calmly), e.g. pcscd did not start
     pad: Any = None  # devices.signature SignaturePad
     spool: Any = None  # printers PrintSpool

@@ -69,7 +69,7 @@ class IdentifyScreen(LobbyScreen):
         self.qr = touch_button(role="big", name="IdQr")
         self.manual = touch_button(role="big", name="IdManual")
         self.scan.clicked.connect(lambda: self._start_read("scan"))
-        self.chip.clicked.connect(lambda: self._start_read("chip"))
+        self.chip.clicked.connect(self._chip)
         self.qr.clicked.connect(lambda: self._start_read("qr"))
         self.manual.clicked.connect(self._manual)
         for button in (self.scan, self.chip, self.qr, self.manual):
@@ -132,6 +132,30 @@ class IdentifyScreen(LobbyScreen):
         for edit in (self.name_edit, self.birth_edit, self.phone_edit):
             edit.textChanged.connect(lambda _t: self.chromeChanged.emit())
         self.pages.addWidget(manual)
+
+        # Page 4: the passport chip's access key (BAC) from the MRZ: document number, birth, expiry.
+        chip_key = QWidget()
+        form = QFormLayout(chip_key)
+        self.chip_note = QLabel()
+        self.chip_note.setWordWrap(True)
+        form.addRow(self.chip_note)
+        self.passport_number_edit = QLineEdit()
+        self.passport_number_edit.setObjectName("PassportNumber")
+        self.passport_number_edit.setMaxLength(9)
+        self.passport_birth_edit = QLineEdit()
+        self.passport_birth_edit.setObjectName("PassportBirth")
+        self.passport_birth_edit.setInputMask("999999;_")
+        self.passport_expiry_edit = QLineEdit()
+        self.passport_expiry_edit.setObjectName("PassportExpiry")
+        self.passport_expiry_edit.setInputMask("999999;_")
+        self.passport_number_label, self.passport_birth_label = QLabel(), QLabel()
+        self.passport_expiry_label = QLabel()
+        form.addRow(self.passport_number_label, self.passport_number_edit)
+        form.addRow(self.passport_birth_label, self.passport_birth_edit)
+        form.addRow(self.passport_expiry_label, self.passport_expiry_edit)
+        for edit in (self.passport_number_edit, self.passport_birth_edit, self.passport_expiry_edit):
+            edit.textChanged.connect(lambda _t: self.chromeChanged.emit())
+        self.pages.addWidget(chip_key)
         self.retranslate()
 
     # -- reader -------------------------------------------------------------------------------------------
@@ -161,6 +185,35 @@ class IdentifyScreen(LobbyScreen):
         if present is not None:
             self.lobby.worker.submit(present)  # emulated: a synthetic card / phone in front of the reader
         self.chromeChanged.emit()
+
+    def _chip(self) -> None:
+        """The chip needs its access key first: from a passport page just scanned, else typed in."""
+        key_slot = self.lobby.services.chip_key
+        if "chip" not in self.adapters or key_slot is None:
+            self._start_read("chip")  # says calmly that the chip reader is not there
+            return
+        document = self.lobby.draft.document
+        if document is not None and getattr(document, "document_number", ""):
+            from devices.id.model import IdError
+            from devices.id.pcsc.emrtd import bac_key_from_document
+
+            try:
+                key_slot.set(bac_key_from_document(document))
+            except IdError:  # an incomplete MRZ: ask for the three fields instead
+                key_slot.clear()
+            else:
+                self._start_read("chip")
+                return
+        self.mode = "chip_key"
+        self.pages.setCurrentIndex(4)
+        self.passport_number_edit.setFocus()
+        self.chromeChanged.emit()
+
+    def _chip_key_fields(self) -> tuple[str, str, str]:
+        number = self.passport_number_edit.text().strip().upper()
+        birth = "".join(c for c in self.passport_birth_edit.text() if c.isdigit())
+        expiry = "".join(c for c in self.passport_expiry_edit.text() if c.isdigit())
+        return number, birth, expiry
 
     def _guidance(self, code: str, message_ko: str) -> None:
         if self.mode != "waiting":
@@ -226,6 +279,7 @@ class IdentifyScreen(LobbyScreen):
         return {
             "confirm": self.tr("이 정보가 맞나요?"),
             "manual": self.tr("이름과 생년월일을 입력해 주세요"),
+            "chip_key": self.tr("여권 정보를 입력해 주세요"),
         }.get(self.mode, self.tr("본인 확인을 해 주세요"))
 
     def voice_text(self) -> str:
@@ -236,16 +290,27 @@ class IdentifyScreen(LobbyScreen):
             return self.tr("네, 맞아요")
         if self.mode == "manual":
             return self.tr("입력 완료")
+        if self.mode == "chip_key":
+            return self.tr("여권 읽기")
         return None
 
     def primary_enabled(self) -> bool:
         if self.mode == "manual":
             digits = "".join(c for c in self.birth_edit.text() if c.isdigit())
             return bool(self.name_edit.text().strip()) and len(digits) == 8
+        if self.mode == "chip_key":
+            number, birth, expiry = self._chip_key_fields()
+            return number.isalnum() and len(birth) == 6 and len(expiry) == 6
         return True
 
     def on_primary(self) -> None:
         draft = self.lobby.draft
+        if self.mode == "chip_key":
+            from devices.id.pcsc.emrtd import BacKey
+
+            self.lobby.services.chip_key.set(BacKey(*self._chip_key_fields()))
+            self._start_read("chip")
+            return
         if self.mode == "manual":
             phone = "".join(c for c in self.phone_edit.text() if c.isdigit())
             draft.manual = {
@@ -283,8 +348,17 @@ class IdentifyScreen(LobbyScreen):
         for label in (self.name_value, self.birth_value, self.rrn_value, self.guidance):
             label.clear()
             label.setAccessibleName("")
-        for edit in (self.name_edit, self.birth_edit, self.phone_edit):
+        for edit in (
+            self.name_edit,
+            self.birth_edit,
+            self.phone_edit,
+            self.passport_number_edit,
+            self.passport_birth_edit,
+            self.passport_expiry_edit,
+        ):
             edit.clear()
+        if self.lobby.services.chip_key is not None:
+            self.lobby.services.chip_key.clear()  # the MRZ triple opens the chip: never kept past a visit
         self.mode = "choose"
         self.pages.setCurrentIndex(0)
 
@@ -319,6 +393,15 @@ class IdentifyScreen(LobbyScreen):
         self.name_edit.setAccessibleName(self.tr("이름"))
         self.birth_edit.setAccessibleName(self.tr("생년월일"))
         self.phone_edit.setAccessibleName(self.tr("휴대전화"))
+        self.chip_note.setText(
+            self.tr("여권 사진 면 아래 두 줄에 있는 정보를 입력해 주세요. 칩을 여는 데만 써요.")
+        )
+        self.passport_number_label.setText(self.tr("여권 번호 (예: M12345678)"))
+        self.passport_birth_label.setText(self.tr("생년월일 6자리 (예: 600315)"))
+        self.passport_expiry_label.setText(self.tr("만료일 6자리 (예: 330101)"))
+        self.passport_number_edit.setAccessibleName(self.tr("여권 번호"))
+        self.passport_birth_edit.setAccessibleName(self.tr("생년월일 6자리"))
+        self.passport_expiry_edit.setAccessibleName(self.tr("만료일 6자리"))
 
 
 def age_from_birth(draft: Any, today: date | None = None) -> int | None:
