@@ -310,6 +310,56 @@
         <source>휴대전화</source>
         <translation>휴대전화</translation>
     </message>
+    <message>
+        <location filename="../lobby/screens/identify.py" line="178" />
+        <source>여권 리더를 지금 쓸 수 없어요.</source>
+        <translation>여권 리더를 지금 쓸 수 없어요.</translation>
+    </message>
+    <message>
+        <location filename="../lobby/screens/identify.py" line="282" />
+        <source>여권 정보를 입력해 주세요</source>
+        <translation>여권 정보를 입력해 주세요</translation>
+    </message>
+    <message>
+        <location filename="../lobby/screens/identify.py" line="294" />
+        <source>여권 읽기</source>
+        <translation>여권 읽기</translation>
+    </message>
+    <message>
+        <location filename="../lobby/screens/identify.py" line="397" />
+        <source>여권 사진 면 아래 두 줄에 있는 정보를 입력해 주세요. 칩을 여는 데만 써요.</source>
+        <translation>여권 사진 면 아래 두 줄에 있는 정보를 입력해 주세요. 칩을 여는 데만 써요.</translation>
+    </message>
+    <message>
+        <location filename="../lobby/screens/identify.py" line="399" />
+        <source>여권 번호 (예: M12345678)</source>
+        <translation>여권 번호 (예: M12345678)</translation>
+    </message>
+    <message>
+        <location filename="../lobby/screens/identify.py" line="400" />
+        <source>생년월일 6자리 (예: 600315)</source>
+        <translation>생년월일 6자리 (예: 600315)</translation>
+    </message>
+    <message>
+        <location filename="../lobby/screens/identify.py" line="401" />
+        <source>만료일 6자리 (예: 330101)</source>
+        <translation>만료일 6자리 (예: 330101)</translation>
+    </message>
+    <message>
+        <location filename="../lobby/screens/identify.py" line="402" />
+        <source>여권 번호</source>
+        <translation>여권 번호</translation>
+    </message>
+    <message>
+        <location filename="../lobby/screens/identify.py" line="403" />
+        <source>생년월일 6자리</source>
+        <translation>생년월일 6자리</translation>
+    </message>
+    <message>
+        <location filename="../lobby/screens/identify.py" line="404" />
+        <source>만료일 6자리</source>
+        <translation>만료일 6자리</translation>
+    </message>
 </context>
 <context>
     <name>IdleOverlay</name>
