@@ -175,7 +175,7 @@ class IdentifyScreen(LobbyScreen):
         self.adapter = self.adapters.get(how)
         if self.adapter is None:
             if how == "chip" and self.lobby.services.chip_unavailable:
-                self._failed("chip_unavailable", self.tr("여권 리더를 지금 쓸 수 없어요."))
+                self._failed("no_reader", self.tr("여권 리더를 지금 쓸 수 없어요."))
             else:
                 self._failed("reader_unavailable", self.tr("신분증 리더를 쓸 수 없어요."))
             return
