@@ -11,6 +11,8 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -18,10 +20,12 @@ from typing import Protocol
 import cv2
 import numpy as np
 
-from devices.id.model import DocumentKind, IdDocument, IdError
+from devices.id.model import DocumentKind, IdDocument, IdError, ReadError, ReadResult, ThreadedIdReader
 from devices.id.verifier import EMULATED_NOTE, VerificationResult
 
 PAYLOAD_TYPE = "kr-mobile-id-demo"
+
+_log = logging.getLogger(__name__)
 
 
 def read_qr(frame: np.ndarray) -> str | None:
@@ -106,3 +110,39 @@ def render_mobile_id(payload: str, size: int = 600) -> np.ndarray:
     screen = np.full((size + 200, size + 80, 3), 30, np.uint8)
     screen[100 : 100 + size, 40 : 40 + size] = cv2.cvtColor(np.asarray(image), cv2.COLOR_RGB2BGR)
     return screen
+
+
+class MobileIdReader(ThreadedIdReader):
+    """Looks for a mobile-ID QR on camera/scanner frames on its own thread (decoding takes tens of
+    milliseconds a frame). No code yet: keep looking; a bad code is reported once and the loop ends."""
+
+    thread_name = "mobile-id-qr"
+    join_timeout_s = 5.0
+
+    def __init__(
+        self,
+        frames: Callable[[], np.ndarray | None],
+        verifier: MobileIdVerifier | None = None,
+        interval_s: float = 0.2,
+    ) -> None:
+        super().__init__()
+        self.frames = frames
+        self.verifier: MobileIdVerifier = verifier if verifier is not None else EmulatedMobileIdVerifier()
+        self.interval_s = interval_s
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            frame = self.frames()
+            if frame is not None:
+                try:
+                    document = read_mobile_id(frame, self.verifier)
+                except IdError as exc:
+                    if exc.code != "no_qr":
+                        self.emit(ReadError(exc.code, exc.message_ko))
+                        return
+                except Exception:  # a broken frame must not kill the kiosk
+                    _log.exception("mobile-ID frame could not be read")
+                else:
+                    self.emit(ReadResult(document))
+                    return
+            self._stop.wait(self.interval_s)

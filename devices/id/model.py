@@ -242,3 +242,35 @@ class IdReader:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+class ThreadedIdReader(IdReader):
+    """A reader whose device work loops on one thread of its own until ``stop()``.
+
+    Subclasses implement ``_run`` (checking ``self._stop``) and name their thread; starting,
+    stopping and joining are the same for every backend.
+    """
+
+    thread_name = "id-reader"
+    join_timeout_s = 10.0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name=self.thread_name, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout=self.join_timeout_s)
+        self._thread = None
+
+    def _run(self) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError

@@ -94,54 +94,11 @@ class IdReaderAdapter(QObject):
 
 
 def mobile_id_reader(frames: Callable[[], Any], verifier: Any = None, *, interval_s: float = 0.2) -> Any:
-    """A ``devices.id`` reader that looks for a mobile-ID QR on the camera/scanner frames.
+    """A ``devices.id`` reader that looks for a mobile-ID QR on the camera/scanner frames; its events go
+    through ``IdReaderAdapter`` like every other reader's."""
+    from devices.id.mobile import MobileIdReader
 
-    ``read_mobile_id`` runs on the reader's own thread (QR decoding takes tens of milliseconds a frame),
-    so the GUI never waits; events go through ``IdReaderAdapter`` like every other reader's.
-    """
-    import threading
-
-    from devices.id.mobile import EmulatedMobileIdVerifier, read_mobile_id
-    from devices.id.model import IdError, IdReader, ReadError, ReadResult
-
-    class MobileIdReader(IdReader):
-        def __init__(self) -> None:
-            super().__init__()
-            self.verifier = verifier if verifier is not None else EmulatedMobileIdVerifier()
-            self._stop = threading.Event()
-            self._thread: threading.Thread | None = None
-
-        def start(self) -> None:
-            if self._thread is not None and self._thread.is_alive():
-                return
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._run, name="mobile-id-qr", daemon=True)
-            self._thread.start()
-
-        def stop(self) -> None:
-            self._stop.set()
-            if self._thread is not None and self._thread is not threading.current_thread():
-                self._thread.join(timeout=5)
-            self._thread = None
-
-        def _run(self) -> None:
-            while not self._stop.is_set():
-                frame = frames()
-                if frame is not None:
-                    try:
-                        document = read_mobile_id(frame, self.verifier)
-                    except IdError as exc:
-                        if exc.code != "no_qr":  # no code yet: keep looking; a bad one is reported once
-                            self.emit(ReadError(exc.code, exc.message_ko))
-                            return
-                    except Exception:  # a broken frame must not kill the kiosk
-                        log.exception("mobile-ID frame could not be read")
-                    else:
-                        self.emit(ReadResult(document))
-                        return
-                self._stop.wait(interval_s)
-
-    return MobileIdReader()
+    return MobileIdReader(frames, verifier, interval_s)
 
 
 class BacKeySlot:

@@ -4,7 +4,6 @@ frame provider (the virtual scanner), read on a worker thread, reported as event
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,10 +16,10 @@ from devices.id.model import (
     CardRemoved,
     Guidance,
     IdError,
-    IdReader,
     ReadError,
     Reading,
     ReadResult,
+    ThreadedIdReader,
 )
 
 log = logging.getLogger(__name__)
@@ -77,12 +76,15 @@ class DropFolderSource:
             self._seen.discard(path)
 
 
-class ImageIdReader(IdReader):
+class ImageIdReader(ThreadedIdReader):
     """``source``: a camera index/path (str or int), a drop-folder path, or a callable frame provider.
 
     Camera and provider frames are read continuously: guidance is emitted when it changes, one
     ReadResult per card placement (the next read waits until the card is taken away).
     """
+
+    thread_name = "image-id-reader"
+    join_timeout_s = 15.0
 
     def __init__(
         self,
@@ -96,21 +98,6 @@ class ImageIdReader(IdReader):
         self.source = source
         self.delete_after_read = delete_after_read
         self.interval = interval
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        if self._thread is not None:
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="image-id-reader", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=15)
-        self._thread = None
 
     @property
     def running(self) -> bool:

@@ -8,7 +8,6 @@ pyscard's own observers run on its monitor thread and stop when pcscd restarts (
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 
 from devices.id.model import (
@@ -17,10 +16,10 @@ from devices.id.model import (
     DocumentKind,
     IdDocument,
     IdError,
-    IdReader,
     ReadError,
     Reading,
     ReadResult,
+    ThreadedIdReader,
 )
 from devices.id.pcsc.emrtd import BacKey, PassportData, read_passport
 
@@ -132,12 +131,15 @@ def wait_for_card(reader_name: str, timeout: float, present: bool = True) -> boo
     return False
 
 
-class PcscIdReader(IdReader):
+class PcscIdReader(ThreadedIdReader):
     """Watches PC/SC readers on a worker thread; reads an ePassport when one is placed.
 
     ``key_provider`` returns the BAC key for the next read (from the image reader's MRZ, or typed by
     staff); when it returns None only CardPresent/CardRemoved are reported.
     """
+
+    thread_name = "pcsc-id-reader"
+    join_timeout_s = 10.0
 
     def __init__(
         self,
@@ -149,21 +151,6 @@ class PcscIdReader(IdReader):
         self.key_provider = key_provider
         self.reader_filter = reader_filter
         self.poll_ms = poll_ms
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        if self._thread is not None:
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="pcsc-id-reader", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-        self._thread = None
 
     def _present(self) -> dict[str, bool]:
         from smartcard.scard import (
