@@ -193,7 +193,7 @@ class IdentifyScreen(LobbyScreen):
             self._start_read("chip")  # says calmly that the chip reader is not there
             return
         document = self.lobby.draft.document
-        if document is not None and getattr(document, "document_number", ""):
+        if document is not None and getattr(document, "document_number", None):
             from devices.id.model import IdError
             from devices.id.pcsc.emrtd import bac_key_from_document
 
