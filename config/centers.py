@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from config.loader import ConfigError, read_toml, resource_path
+from config.loader import ConfigError, config_error_from, read_toml, resource_path
 
 
 class CenterInfo(BaseModel):
@@ -38,9 +38,7 @@ def load_centers(path: Path | None = None) -> tuple[CenterInfo, ...]:
         try:
             center = CenterInfo.model_validate(entry)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            key = f"center[{index}]." + ".".join(str(p) for p in first["loc"])
-            raise ConfigError(str(path), key, first.get("input"), str(first["msg"])) from None
+            raise config_error_from(exc, str(path), f"center[{index}].") from None
         if center.code in seen:
             raise ConfigError(str(path), f"center[{index}].code", center.code, "a code not used above")
         seen.add(center.code)

@@ -12,9 +12,9 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from config.loader import ConfigError, read_toml, resource_path
+from config.loader import load_data_file, resource_path
 
 CONSENT_FILE = ("consent", "items.toml")
 
@@ -90,13 +90,7 @@ def _canonical(items: list[ConsentItem]) -> str:
 def load_consent_set(path: str | Path | None = None) -> ConsentSet:
     """Read and validate the consent texts; any problem is one ConfigError naming file and key."""
     file = Path(path) if path is not None else resource_path(*CONSENT_FILE)
-    data = read_toml(file)
-    try:
-        return ConsentSet.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(part) for part in first["loc"])
-        raise ConfigError(str(file), key, first.get("input"), str(first["msg"])) from None
+    return load_data_file(file, ConsentSet)
 
 
 @lru_cache(maxsize=1)

@@ -12,12 +12,14 @@ import tomllib
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, get_args, get_origin
+from typing import Any, Literal, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from config.settings import Settings
+
+DataModel = TypeVar("DataModel", bound=BaseModel)
 
 ENV_PREFIX = "KIOSK_"
 # Variables that are options of the CLI, not settings keys.
@@ -47,6 +49,22 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(str(path), "(file)", str(path), "an existing TOML file") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(str(path), "(syntax)", str(exc), "valid TOML") from None
+
+
+def config_error_from(exc: ValidationError, source: str, key_prefix: str = "") -> ConfigError:
+    """The first problem pydantic found in a data file, as one ConfigError naming file and key."""
+    first = exc.errors()[0]
+    key = key_prefix + ".".join(str(part) for part in first["loc"])
+    return ConfigError(source, key, first.get("input"), str(first["msg"]))
+
+
+def load_data_file(path: Path, model: type[DataModel]) -> DataModel:
+    """Read one TOML data file (printer model, receipt template, consent texts …) and validate it."""
+    data = read_toml(path)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise config_error_from(exc, str(path)) from None
 
 
 def _merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from config import ConfigError, resource_path
-from config.loader import read_toml
+from config.loader import load_data_file
 
 
 class PrinterModel(BaseModel):
@@ -43,13 +43,7 @@ def available_models() -> list[str]:
 
 
 def load_model_file(path: Path) -> PrinterModel:
-    data = read_toml(path)
-    try:
-        return PrinterModel.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(part) for part in first["loc"])
-        raise ConfigError(str(path), key, first.get("input"), str(first["msg"])) from None
+    return load_data_file(path, PrinterModel)
 
 
 def load_model(name: str) -> PrinterModel:

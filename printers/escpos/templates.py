@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from config import ConfigError, resource_path
-from config.loader import read_toml
+from config.loader import load_data_file
 
 Align = Literal["left", "center", "right"]
 PERSONAL_FIELD_NAMES = {"name", "full_name", "rrn", "resident_number", "phone", "birth_date", "address"}
@@ -98,13 +98,7 @@ def available_templates() -> list[str]:
 
 
 def load_template_file(path: Path) -> ReceiptTemplate:
-    data = read_toml(path)
-    try:
-        return ReceiptTemplate.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(part) for part in first["loc"])
-        raise ConfigError(str(path), key, first.get("input"), str(first["msg"])) from None
+    return load_data_file(path, ReceiptTemplate)
 
 
 def load_template(name: str) -> ReceiptTemplate:
