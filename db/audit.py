@@ -6,21 +6,20 @@ the first event's prev_hash is 64 zeros. Events carry ids and hashes, never pers
 RRN- or phone-shaped text in them is refused, so the retention purge never has to touch this table.
 
 Concurrent writers are serialised per database: PostgreSQL takes a transaction-scoped advisory lock,
-SQLite takes its write lock (a first write statement) before reading the chain head; a unique
-``seq``/``hash`` collision that slips through is retried inside a savepoint.
+SQLite takes its write lock (a first write statement) before reading the chain head, so the head
+read and the insert after it are one step for every appender.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, insert, select, text
 from sqlalchemy.orm import Session
 
 from db.models import AuditEvent
@@ -29,7 +28,6 @@ from db.pii import mask_pii_text
 GENESIS = "0" * 64
 # Arbitrary constant naming "the audit chain" among PostgreSQL advisory locks.
 _PG_LOCK_KEY = 0x6B696F736B41  # "kioskA"
-_MAX_ATTEMPTS = 20
 
 
 class AuditDetailError(ValueError):
@@ -89,50 +87,74 @@ def _check_no_pii(value: Any, where: str) -> None:
         raise AuditDetailError(f"{where}: {type(value).__name__} is not plain JSON")
 
 
-def _lock_chain(session: Session) -> None:
-    dialect = session.get_bind().dialect.name
+# Built once: constructing statements per append cost more than running them.
+_AUDIT = AuditEvent.__table__
+_HEAD = select(_AUDIT.c.seq, _AUDIT.c.hash).order_by(_AUDIT.c.seq.desc()).limit(1)
+_INSERT = insert(AuditEvent)
+_PG_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
+# A write statement as the first statement of a SQLite transaction takes the database's write lock
+# (waiting up to busy_timeout) and a fresh snapshot, so the head read after it is the real head.
+_SQLITE_LOCK = text("UPDATE audit_event SET actor = actor WHERE seq = -1")
+
+
+def _lock_chain(conn: Connection) -> None:
+    dialect = conn.dialect.name
     if dialect == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+        conn.execute(_PG_LOCK, {"k": _PG_LOCK_KEY})
     elif dialect == "sqlite":
-        # A write statement as the first statement of the transaction takes SQLite's write lock (waiting
-        # up to busy_timeout) and a fresh snapshot, so the head read below is the real head. Plain SQL:
-        # an ORM UPDATE would also scan the session's identity map to synchronise it (costly per request).
-        session.execute(text("UPDATE audit_event SET actor = actor WHERE seq = -1"))
+        conn.execute(_SQLITE_LOCK)
 
 
 def append_event(
     session: Session, actor: str, action: str, target: str, detail: Mapping[str, Any] | None = None
-) -> AuditEvent:
+) -> None:
     """Append one event in the caller's transaction (it becomes durable when the caller commits)."""
-    detail = dict(detail or {})
-    for name, value in (("actor", actor), ("action", action), ("target", target)):
-        _check_no_pii(value, name)
-    _check_no_pii(detail, "detail")
-    json.dumps(detail, allow_nan=False)  # refuse NaN/inf early: they have no canonical JSON
-    _lock_chain(session)
-    for _attempt in range(_MAX_ATTEMPTS):
-        head = session.execute(
-            select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-        ).first()
-        seq, prev_hash = (head.seq + 1, head.hash) if head else (1, GENESIS)
-        at = datetime.now(UTC)
-        event = AuditEvent(
-            seq=seq,
-            at=at,
-            actor=actor,
-            action=action,
-            target=target,
-            detail=detail,
-            prev_hash=prev_hash,
-            hash=event_hash(seq, at, actor, action, target, detail, prev_hash),
+    append_events(session, [(actor, action, target, detail)])
+
+
+def append_events(
+    session: Session, events: Sequence[tuple[str, str, str, Mapping[str, Any] | None]]
+) -> None:
+    """Append (actor, action, target, detail) events in order, in the caller's transaction.
+
+    Core statements on the session's connection, not the ORM: an append is on every write path, and
+    the lock makes read-head-then-insert atomic, so there is nothing for a unit of work to track.
+    Several events (a batch of submissions) share one lock, one head read and one INSERT.
+    """
+    checked = []
+    for actor, action, target, detail in events:
+        detail = dict(detail or {})
+        for name, value in (("actor", actor), ("action", action), ("target", target)):
+            _check_no_pii(value, name)
+        _check_no_pii(detail, "detail")
+        json.dumps(detail, allow_nan=False)  # refuse NaN/inf early: they have no canonical JSON
+        checked.append((actor, action, target, detail))
+    if not checked:
+        return
+    conn = session.connection()
+    _lock_chain(conn)
+    # Under the lock no other appender can take these seqs. A writer that skipped append_events and
+    # collides on seq or hash fails the caller's transaction: loudly, with nothing half-written.
+    head = conn.execute(_HEAD).first()
+    seq, prev_hash = (head.seq, head.hash) if head else (0, GENESIS)
+    rows = []
+    for actor, action, target, detail in checked:
+        seq, at = seq + 1, datetime.now(UTC)
+        digest = event_hash(seq, at, actor, action, target, detail, prev_hash)
+        rows.append(
+            {
+                "seq": seq,
+                "at": at,
+                "actor": actor,
+                "action": action,
+                "target": target,
+                "detail": detail,
+                "prev_hash": prev_hash,
+                "hash": digest,
+            }
         )
-        try:
-            with session.begin_nested():
-                session.add(event)
-            return event
-        except IntegrityError:
-            continue  # another writer took this seq; read the new head and try again
-    raise RuntimeError("could not append to the audit chain: too many concurrent writers")
+        prev_hash = digest
+    conn.execute(_INSERT, rows)
 
 
 def verify_chain(session: Session, batch: int = 1000) -> ChainReport:

@@ -10,6 +10,7 @@ import uuid
 import weakref
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -66,6 +67,37 @@ def _formatted_rrn(digits: str) -> str:
     return f"{digits[:6]}-{digits[6:]}"
 
 
+def person_fields(
+    keys: KeyRing,
+    *,
+    name: str,
+    rrn: str | None = None,
+    phone: str | None = None,
+    address: str | None = None,
+    birth_date: date | None = None,
+    keep_gender_digit: bool = True,
+) -> dict[str, Any]:
+    """The columns a stored person gets from what was read: secrets encrypted, the RRN also indexed
+    and masked. A value given as None is left out, so it never erases what a returning visitor has.
+
+    Raises db.pii.InvalidRRN before anything is written.
+    """
+    fields: dict[str, Any] = {"name": name}
+    if rrn is not None:
+        parsed = parse_rrn(rrn)
+        fields["rrn_enc"] = keys.encrypt_text(_formatted_rrn(parsed.digits), RRN_CONTEXT)
+        fields["rrn_blind_index"] = keys.blind_index(parsed.digits)
+        fields["rrn_masked"] = mask_rrn(parsed.digits, keep_gender_digit)
+        fields["birth_date"] = birth_date or parsed.birth_date
+    elif birth_date is not None:
+        fields["birth_date"] = birth_date
+    if phone is not None:
+        fields["phone_enc"] = keys.encrypt_text(phone, PHONE_CONTEXT)
+    if address is not None:
+        fields["address_enc"] = keys.encrypt_text(address, ADDRESS_CONTEXT)
+    return fields
+
+
 def store_person(
     session: Session,
     keys: KeyRing,
@@ -84,13 +116,21 @@ def store_person(
     masked form are stored. A value left as None does not erase what a returning visitor already has.
     The row is written at the caller's next flush or commit (``person.id`` is set at once).
     """
+    fields = person_fields(
+        keys,
+        name=name,
+        rrn=rrn,
+        phone=phone,
+        address=address,
+        birth_date=birth_date,
+        keep_gender_digit=keep_gender_digit,
+    )
+    blind = fields.get("rrn_blind_index")
     person: Person | None = None
     pending: weakref.WeakValueDictionary[str, Person] = session.info.setdefault(
         "people.pending_by_blind_index", weakref.WeakValueDictionary()
     )
-    if rrn is not None:
-        parsed = parse_rrn(rrn)
-        blind = keys.blind_index(parsed.digits)
+    if blind is not None:
         person = pending.get(blind)
         if person is None or person not in session:  # rolled back meanwhile
             # No autoflush: new persons go to the database together at the next flush or commit (an
@@ -101,21 +141,11 @@ def store_person(
     if person is None:
         person = Person(id=uuid.uuid4(), created_at=utcnow())
         session.add(person)
-        if rrn is not None:
+        if blind is not None:
             pending[blind] = person
-    person.name = name
+    for column, value in fields.items():
+        setattr(person, column, value)
     person.verified = verified or bool(person.verified)
-    if rrn is not None:
-        person.rrn_enc = keys.encrypt_text(_formatted_rrn(parsed.digits), RRN_CONTEXT)
-        person.rrn_blind_index = blind
-        person.rrn_masked = mask_rrn(parsed.digits, keep_gender_digit)
-        person.birth_date = birth_date or parsed.birth_date
-    elif birth_date is not None:
-        person.birth_date = birth_date
-    if phone is not None:
-        person.phone_enc = keys.encrypt_text(phone, PHONE_CONTEXT)
-    if address is not None:
-        person.address_enc = keys.encrypt_text(address, ADDRESS_CONTEXT)
     return person
 
 

@@ -20,7 +20,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -53,6 +53,8 @@ class HubState:
     mirrors: dict[uuid.UUID, Any] = field(default_factory=dict)
     ticket_lock: threading.Lock = field(default_factory=threading.Lock)
     _turns: dict[asyncio.AbstractEventLoop, asyncio.Lock] = field(default_factory=dict)
+    visit_batches: Any = None  # GroupCommits of lobby submissions and ticket requests (create_app)
+    ticket_batches: Any = None
 
     @property
     def serialize_writes(self) -> bool:
@@ -93,15 +95,20 @@ _bearer = HTTPBearer(auto_error=False, description="counselor session token (c_â
 async def caller(
     creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     state: Annotated[HubState, Depends(hub_state)],
-    session: Annotated[Session, Depends(db_session)],
 ) -> Principal:
     if creds is None or not creds.credentials:
         raise UNAUTHENTICATED
     cached = state.tokens.get(hash_token(creds.credentials))
     if cached is not None:
         return cached
-    # A token not seen in the last seconds: look it up in the database, off the event loop.
-    return await run_in_threadpool(resolve_token, session, creds.credentials, state.tokens)
+    # A token not seen in the last seconds: look it up in the database, off the event loop, in a
+    # read-only session of its own (not the request's, so it neither waits for nor holds a write turn).
+    return await run_in_threadpool(_resolve, state, creds.credentials)
+
+
+def _resolve(state: HubState, token: str) -> Principal:
+    with state.sessions() as session:
+        return resolve_token(session, token, state.tokens)
 
 
 StateDep = Annotated[HubState, Depends(hub_state)]
@@ -156,13 +163,19 @@ def body_sha256(body: Any) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
 
 
+# Built once: these run on every keyed request.
+_IDEMPOTENCY = IdempotencyRecord.__table__
+_REPLAY = select(_IDEMPOTENCY.c.principal, _IDEMPOTENCY.c.request_sha256, _IDEMPOTENCY.c.response).where(
+    _IDEMPOTENCY.c.scope == bindparam("scope"), _IDEMPOTENCY.c.key == bindparam("key")
+)
+_REMEMBER = insert(IdempotencyRecord)
+
+
 def replayed(
     session: Session, scope: str, key: str, principal: Principal, request_sha: str
 ) -> dict[str, Any] | None:
     """The stored answer for a repeated key, or None; the same key with another body is a 409."""
-    record = session.scalars(
-        select(IdempotencyRecord).where(IdempotencyRecord.scope == scope, IdempotencyRecord.key == key)
-    ).first()
+    record = session.connection().execute(_REPLAY, {"scope": scope, "key": key}).first()
     if record is None:
         return None
     if record.principal != principal.actor or record.request_sha256 != request_sha:
@@ -175,27 +188,29 @@ def replayed(
     return dict(record.response)
 
 
-def remember(
-    session: Session, scope: str, key: str, principal: Principal, request_sha: str, response: dict[str, Any]
-) -> None:
-    """Store the answer in the caller's transaction; a concurrent twin fails on the unique key."""
-    session.add(
-        IdempotencyRecord(
-            scope=scope,
-            key=key,
-            principal=principal.actor,
-            request_sha256=request_sha,
-            status_code=200,
-            response=response,
-        )
-    )
-
-
 def commit_or_replay(
-    session: Session, scope: str, key: str, principal: Principal, request_sha: str
+    session: Session,
+    scope: str,
+    key: str,
+    principal: Principal,
+    request_sha: str,
+    response: dict[str, Any],
 ) -> dict[str, Any] | None:
-    """Commit; if a concurrent request with the same key won, roll back and return its answer."""
+    """Store the answer under the key and commit; if a concurrent request with the same key won,
+    roll back (nothing of this request stays) and return the winner's answer instead."""
     try:
+        session.connection().execute(
+            _REMEMBER,
+            {
+                "id": uuid.uuid4(),
+                "scope": scope,
+                "key": key,
+                "principal": principal.actor,
+                "request_sha256": request_sha,
+                "status_code": 200,
+                "response": response,
+            },
+        )
         session.commit()
         return None
     except IntegrityError:

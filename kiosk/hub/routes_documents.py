@@ -31,7 +31,6 @@ from kiosk.hub.deps import (
     body_sha256,
     check_center,
     commit_or_replay,
-    remember,
     replayed,
 )
 from kiosk.hub.document_fields import TITLES, document_fields
@@ -257,8 +256,9 @@ def sign(
         {"bound_sha256": body.document_sha256, "record_sha256": body.record_sha256},
     )
     out = document_out(doc)
-    remember(session, "document.sign", idempotency_key, principal, request_sha, out.model_dump(mode="json"))
-    answer = commit_or_replay(session, "document.sign", idempotency_key, principal, request_sha)
+    answer = commit_or_replay(
+        session, "document.sign", idempotency_key, principal, request_sha, out.model_dump(mode="json")
+    )
     if answer is not None:
         return DocumentOut.model_validate(answer)
     state.bus.publish(

@@ -20,7 +20,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header
 from fastapi.responses import Response
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from db.audit import append_event
@@ -35,7 +35,6 @@ from kiosk.hub.deps import (
     body_sha256,
     check_center,
     commit_or_replay,
-    remember,
     replayed,
 )
 from kiosk.hub.errors import HubError, forbidden, not_found
@@ -49,7 +48,9 @@ from kiosk.hub.schemas import (
     TicketOut,
     TransferIn,
 )
+from kiosk.hub.ticket_store import TicketRequest
 from kiosk.hub.views import ticket_out
+from kiosk.queue.tickets import IssuedTicket
 
 router = APIRouter(tags=["tickets"])
 IdemKey = Annotated[
@@ -63,26 +64,39 @@ def _service_date() -> date:
     return datetime.now(ZoneInfo("Asia/Seoul")).date()
 
 
+# Built once: these run on every ticket a lobby issues.
+_TICKET, _VISIT = Ticket.__table__, Visit.__table__
+_VISIT_CENTER = select(_VISIT.c.center_id).where(_VISIT.c.id == bindparam("visit_id"))
+_SAME_LINE = (
+    _TICKET.c.center_id == bindparam("center_id"),
+    _TICKET.c.service_date == bindparam("service_date"),
+    _TICKET.c.line == bindparam("line"),
+)
+_AHEAD = select(func.count(_TICKET.c.id)).where(
+    *_SAME_LINE, _TICKET.c.status == "waiting", _TICKET.c.number < bindparam("number")
+)
+_RECENT_SERVICES = (
+    select(_TICKET.c.called_at, _TICKET.c.done_at)
+    .where(*_SAME_LINE, _TICKET.c.done_at.is_not(None), _TICKET.c.called_at.is_not(None))
+    .order_by(_TICKET.c.done_at.desc())
+    .limit(30)
+)
+
+
 def _check_visit(session: Session, principal: Principal, visit_id: uuid.UUID | None) -> None:
     if visit_id is None:
         return
-    visit = session.get(Visit, visit_id)
-    if visit is None:
+    row = session.connection().execute(_VISIT_CENTER, {"visit_id": visit_id}).first()
+    if row is None:
         raise not_found("방문 기록", "Visit")
-    check_center(principal, visit.center_id)
+    check_center(principal, row.center_id)
 
 
-def _wait_minutes(session: Session, ticket: Ticket) -> int:
+def _wait_minutes(session: Session, ticket: Ticket | IssuedTicket) -> int:
     """People ahead × the median service time of the line today (5 minutes when nothing is known)."""
-    ahead = session.scalar(
-        select(func.count(Ticket.id)).where(
-            Ticket.center_id == ticket.center_id,
-            Ticket.service_date == ticket.service_date,
-            Ticket.line == ticket.line,
-            Ticket.status == "waiting",
-            Ticket.number < ticket.number,
-        )
-    )
+    line = {"center_id": ticket.center_id, "service_date": ticket.service_date, "line": ticket.line}
+    conn = session.connection()
+    ahead = conn.execute(_AHEAD, {**line, "number": ticket.number}).scalar()
     if not ahead:
         return 0  # next in line: no need to measure the line's pace
     return ahead * _median_service_minutes(session, ticket.center_id, ticket.service_date, ticket.line)
@@ -90,18 +104,9 @@ def _wait_minutes(session: Session, ticket: Ticket) -> int:
 
 def _median_service_minutes(session: Session, center_id: uuid.UUID, day: date, line: str) -> int:
     """Median of the line's last 30 finished services today: recent enough to follow the day's pace."""
-    rows = session.execute(
-        select(Ticket.called_at, Ticket.done_at)
-        .where(
-            Ticket.center_id == center_id,
-            Ticket.service_date == day,
-            Ticket.line == line,
-            Ticket.done_at.is_not(None),
-            Ticket.called_at.is_not(None),
-        )
-        .order_by(Ticket.done_at.desc())
-        .limit(30)
-    ).all()
+    rows = session.connection().execute(
+        _RECENT_SERVICES, {"center_id": center_id, "service_date": day, "line": line}
+    )
     spans = [(done - called).total_seconds() / 60 for called, done in rows if done and called]
     return max(1, round(statistics.median(spans))) if spans else 5
 
@@ -128,26 +133,20 @@ def _issue(
 
 
 @router.post("/tickets", response_model=TicketOut, summary="Issue a ticket (Idempotency-Key required)")
-def issue(
-    body: TicketIssueIn, idempotency_key: IdemKey, principal: LobbyDep, state: StateDep, session: SessionDep
+async def issue(
+    body: TicketIssueIn, idempotency_key: IdemKey, principal: LobbyDep, state: StateDep
 ) -> TicketOut:
-    request_sha = body_sha256(body.model_dump(mode="json"))
-    answer = replayed(session, "ticket.issue", idempotency_key, principal, request_sha)
-    if answer is not None:
-        return TicketOut.model_validate(answer)
-    _check_visit(session, principal, body.visit_id)
-    # Issue and commit in turn within this hub: concurrent issuers would only collide on the number
-    # and retry (the database constraint still guards against other writers).
-    with state.ticket_lock:
-        ticket = _issue(session, principal, body.line, body.visit_id, None)
-        out = ticket_out(ticket, _wait_minutes(session, ticket))
-        remember(
-            session, "ticket.issue", idempotency_key, principal, request_sha, out.model_dump(mode="json")
-        )
-        answer = commit_or_replay(session, "ticket.issue", idempotency_key, principal, request_sha)
-    if answer is not None:
-        return TicketOut.model_validate(answer)
-    state.bus.publish(str(principal.center_id), "ticket.issued", _public(out))
+    from kiosk.queue.tickets import service_line
+
+    with queue_errors():
+        line = service_line(body.line, None)
+    request = TicketRequest(
+        principal, line, body.visit_id, idempotency_key, body_sha256(body.model_dump(mode="json"))
+    )
+    # Issued in one transaction with the other requests arriving now (kiosk.hub.ticket_store).
+    out: TicketOut = await state.ticket_batches.submit(request)
+    if request.issued is not None:
+        state.bus.publish(str(principal.center_id), "ticket.issued", _public(out))
     return out
 
 
@@ -193,9 +192,11 @@ def claim(
     ticket.status = "waiting"
     ticket.visit_id = body.visit_id
     ticket.transfer_note = None
+    session.flush()
     out = ticket_out(ticket, _wait_minutes(session, ticket))
-    remember(session, "ticket.claim", idempotency_key, principal, request_sha, out.model_dump(mode="json"))
-    answer = commit_or_replay(session, "ticket.claim", idempotency_key, principal, request_sha)
+    answer = commit_or_replay(
+        session, "ticket.claim", idempotency_key, principal, request_sha, out.model_dump(mode="json")
+    )
     if answer is not None:
         return TicketOut.model_validate(answer)
     state.bus.publish(str(principal.center_id), "ticket.issued", _public(out))

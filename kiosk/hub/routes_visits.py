@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -26,10 +24,16 @@ from db.models import (
     Ticket,
     Visit,
 )
-from db.people import read_person, store_person
-from db.pii import InvalidRRN, mask_pii_text
-from kiosk.hub.deps import CounselorDep, LobbyDep, SessionDep, StateDep, body_sha256, check_center
-from kiosk.hub.errors import HubError, not_found
+from db.people import read_person
+from kiosk.hub.deps import (
+    CounselorDep,
+    LobbyDep,
+    SessionDep,
+    StateDep,
+    body_sha256,
+    check_center,
+)
+from kiosk.hub.errors import not_found
 from kiosk.hub.schemas import (
     CaseView,
     ConsentOut,
@@ -46,6 +50,7 @@ from kiosk.hub.schemas import (
     VisitSubmission,
 )
 from kiosk.hub.views import document_out, followup_out, ticket_out
+from kiosk.hub.visit_store import prepare, signature_values
 
 router = APIRouter(tags=["visits"])
 
@@ -60,165 +65,25 @@ def mask_name(name: str | None) -> str:
 
 
 def store_signature(session: Session, visit_id: uuid.UUID, sig: SignatureIn) -> Signature:
-    png = None
-    if sig.png_b64:
-        try:
-            png = base64.b64decode(sig.png_b64, validate=True)
-        except (binascii.Error, ValueError):
-            raise HubError(
-                422,
-                "invalid_signature_png",
-                "서명 이미지가 올바르지 않아요.",
-                "Signature PNG is not valid base64.",
-            ) from None
-        if not png.startswith(b"\x89PNG"):
-            raise HubError(
-                422, "invalid_signature_png", "서명 이미지가 PNG가 아니에요.", "Signature is not a PNG."
-            )
-    row = Signature(
-        visit_id=visit_id,
-        points=[p.model_dump() for p in sig.points],
-        device=sig.device,
-        resolution=dict(sig.resolution),
-        png=png,
-        document_sha256=sig.document_sha256,
-        consent_id=sig.consent_id,
-        record_sha256=sig.record_sha256,
-    )
+    row = Signature(**signature_values(visit_id, sig))
     session.add(row)
     session.flush()
     return row
 
 
-def _receipt(visit: Visit, case_id: uuid.UUID, returning: bool) -> VisitReceipt:
-    return VisitReceipt(
-        visit_id=visit.id, person_id=visit.person_id, returning_visitor=returning, case_id=case_id
-    )
-
-
 @router.post(
     "/visits", response_model=VisitReceipt, summary="A lobby submits a completed visit (replay-safe)"
 )
-def submit_visit(
-    body: VisitSubmission,
-    principal: LobbyDep,
-    state: StateDep,
-    session: SessionDep,
-) -> VisitReceipt:
-    digest = body_sha256(body.model_dump(mode="json"))
-    existing = session.get(Visit, body.visit_id)
-    if existing is not None:
-        check_center(principal, existing.center_id)
-        if existing.state.get("submission_sha256") != digest:
-            raise HubError(
-                409,
-                "visit_conflict",
-                "이미 다른 내용으로 접수된 방문이에요.",
-                "Visit already submitted with other content.",
-            )
-        case = session.scalars(select(Case).where(Case.visit_id == existing.id)).one()
-        return _receipt(existing, case.id, bool(existing.state.get("returning_visitor")))
-
-    person = None
-    returning = False
-    if body.identity is not None:
-        ident = body.identity
-        if ident.rrn:
-            from db.people import find_person_by_rrn
-
-            try:
-                returning = find_person_by_rrn(session, state.keys, ident.rrn) is not None
-                person = store_person(
-                    session,
-                    state.keys,
-                    name=ident.name,
-                    rrn=ident.rrn,
-                    phone=ident.phone,
-                    birth_date=ident.birth_date,
-                    verified=ident.result == "verified",
-                )
-            except InvalidRRN:
-                raise HubError(
-                    422,
-                    "invalid_rrn",
-                    "주민등록번호가 올바르지 않아요.",
-                    "The resident registration number is invalid.",
-                ) from None
-        else:
-            person = store_person(
-                session, state.keys, name=ident.name, phone=ident.phone, birth_date=ident.birth_date
-            )
-    visit = Visit(
-        id=body.visit_id,
-        center_id=principal.center_id,
-        person_id=person.id if person else None,
-        device_id=principal.id,
-        step="results" if body.path == "consult" else "welcome",
-        status="open",
-        path=body.path,
-        language=body.language,
-        state={"submission_sha256": digest, "returning_visitor": returning},
-    )
-    if body.started_at is not None:
-        visit.created_at = body.started_at
-    session.add(visit)
-    session.flush()
-    if body.identity is not None:
-        session.add(
-            IdentityCheck(
-                visit_id=visit.id,
-                method=body.identity.method,
-                document_kind=body.identity.document_kind,
-                result=body.identity.result,
-                verifier=body.identity.verifier,
-            )
+async def submit_visit(body: VisitSubmission, principal: LobbyDep, state: StateDep) -> VisitReceipt:
+    # Checked and encrypted here (a bad RRN is a 422 before anything is written), then written in one
+    # transaction with the other submissions arriving now (kiosk.hub.visit_store).
+    item = prepare(body, principal, state.keys, body_sha256(body.model_dump(mode="json")))
+    receipt: VisitReceipt = await state.visit_batches.submit(item)
+    if item.written:
+        state.bus.publish(
+            str(principal.center_id), "visit.updated", {"visit_id": str(body.visit_id), "step": item.step}
         )
-    if body.consent is not None:
-        sig = store_signature(session, visit.id, body.consent.signature) if body.consent.signature else None
-        session.add(
-            Consent(
-                visit_id=visit.id,
-                items={k: v.model_dump() for k, v in body.consent.items.items()},
-                text_version=body.consent.text_version,
-                text_sha256=body.consent.text_sha256,
-                method=body.consent.method,
-                signature_id=sig.id if sig else None,
-            )
-        )
-    intake = None
-    if body.intake is not None:
-        intake = Intake(
-            visit_id=visit.id,
-            version=1,
-            questionnaire_version=body.intake.questionnaire_version,
-            answers=dict(body.intake.answers),
-        )
-        session.add(intake)
-        session.flush()
-    if body.match is not None:
-        session.add(
-            MatchResult(
-                visit_id=visit.id,
-                intake_id=intake.id if intake else None,
-                catalogue_version=body.match.catalogue_version,
-                engine_version=body.match.engine_version,
-                verdicts=[v.model_dump() for v in body.match.verdicts],
-            )
-        )
-    # The id is made here, not by a flush of its own: the visit row is already written, so the case
-    # goes to the database with the audit event's flush.
-    case = Case(id=uuid.uuid4(), visit_id=visit.id)
-    if body.handoff_transcript:
-        # The chat hand-off reaches the counselor as the case's first note (masked again: belt and braces).
-        text = "챗봇 대화 (chatbot transcript, masked)\n" + mask_pii_text(body.handoff_transcript)
-        case.notes = [{"at": datetime.now(UTC).isoformat(), "counselor_id": str(principal.id), "text": text}]
-    session.add(case)
-    append_event(session, principal.actor, "visit.submit", f"visit:{visit.id}", {"returning": returning})
-    session.commit()
-    state.bus.publish(
-        str(principal.center_id), "visit.updated", {"visit_id": str(visit.id), "step": visit.step}
-    )
-    return _receipt(visit, case.id, returning)
+    return receipt
 
 
 def load_visit(session: Session, principal: Any, visit_id: uuid.UUID) -> Visit:

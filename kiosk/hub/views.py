@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from db.models import Document, FollowUp, Ticket
 from kiosk.hub.schemas import DocumentOut, FollowUpOut, TicketOut
+from kiosk.queue.tickets import IssuedTicket
 
 
-def ticket_out(t: Ticket, wait_minutes: int | None = None) -> TicketOut:
+def ticket_out(t: Ticket | IssuedTicket, wait_minutes: int | None = None) -> TicketOut:
     return TicketOut(
         id=t.id,
         line=t.line,

@@ -13,11 +13,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, insert, literal, select, text, update
+from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -65,7 +67,7 @@ class QueueClock:
         return now.astimezone(ZoneInfo(self.timezone)).date()
 
 
-def _line(line: str, lines: dict[str, ServiceLine] | None) -> ServiceLine:
+def service_line(line: str, lines: dict[str, ServiceLine] | None) -> ServiceLine:
     known = lines or service_lines()
     if line not in known:
         raise QueueError(
@@ -74,6 +76,11 @@ def _line(line: str, lines: dict[str, ServiceLine] | None) -> ServiceLine:
             f"unknown service line {line!r} (known: {', '.join(known)})",
         )
     return known[line]
+
+
+def lookup_code() -> str:
+    """Six characters a person can read out at a desk to find their ticket (no 0/O, 1/I)."""
+    return "".join(secrets.choice(_LOOKUP_ALPHABET) for _ in range(6))
 
 
 def _by_key(session: Session, key: str) -> Ticket | None:
@@ -85,7 +92,7 @@ def _by_key(session: Session, key: str) -> Ticket | None:
 _PG_LOCK_CLASS = 0x6B51_4E6F  # "kQNo"
 
 
-def _lock_numbering(session: Session, center_id: uuid.UUID, service_date: date, line: str) -> None:
+def lock_numbering(session: Session, center_id: uuid.UUID, service_date: date, line: str) -> None:
     """PostgreSQL: serialise issuers of one center/day/line until the caller's transaction ends.
 
     Under READ COMMITTED each statement sees what was committed before it started, so once the lock is
@@ -98,6 +105,132 @@ def _lock_numbering(session: Session, center_id: uuid.UUID, service_date: date, 
     session.execute(
         text("SELECT pg_advisory_xact_lock(:cls, :key)"),
         {"cls": _PG_LOCK_CLASS, "key": int.from_bytes(digest[:4], "big", signed=True)},
+    )
+
+
+@dataclass(frozen=True)
+class IssuedTicket:
+    """A just-issued ticket as written (the fields a ticket view needs), without an ORM object."""
+
+    id: uuid.UUID
+    center_id: uuid.UUID
+    visit_id: uuid.UUID | None
+    service_date: date
+    line: str
+    number: int
+    display: str
+    lookup_code: str
+    created_at: datetime
+    transfer_note: str | None = None
+    status: str = WAITING
+    desk: str | None = None
+    called_at: datetime | None = None
+
+
+# Built once (statement construction cost more than the SQL): the next number is computed inside the
+# INSERT, so on SQLite reading the maximum and writing the row are one step under the write lock.
+_TICKET = Ticket.__table__
+_COLUMNS = (
+    "id",
+    "center_id",
+    "visit_id",
+    "service_date",
+    "line",
+    "display",
+    "status",
+    "transfer_note",
+    "lookup_code",
+    "idempotency_key",
+    "created_at",
+)
+_NEXT_NUMBER = (
+    select(func.coalesce(func.max(_TICKET.c.number), 0) + 1)
+    .where(
+        _TICKET.c.center_id == bindparam("center_id"),
+        _TICKET.c.service_date == bindparam("service_date"),
+        _TICKET.c.line == bindparam("line"),
+    )
+    .scalar_subquery()
+)
+_ISSUE = (
+    insert(Ticket)
+    .from_select(
+        [*_COLUMNS, "number"],
+        select(*(bindparam(name, type_=_TICKET.c[name].type) for name in _COLUMNS), _NEXT_NUMBER),
+    )
+    .returning(_TICKET.c.number)
+)
+_SET_DISPLAY = (
+    update(Ticket).where(_TICKET.c.id == bindparam("ticket_id")).values(display=bindparam("display"))
+)
+
+
+def issue_number(
+    session: Session,
+    center_id: uuid.UUID,
+    line: str,
+    *,
+    visit_id: uuid.UUID | None = None,
+    idempotency_key: str | None = None,
+    transfer_note: str | None = None,
+    now: datetime | None = None,
+    clock: QueueClock | None = None,
+    lines: dict[str, ServiceLine] | None = None,
+) -> IssuedTicket | None:
+    """Write the next ticket of ``line`` today in the caller's transaction, in Core statements.
+
+    None when a ticket with ``idempotency_key`` already exists (a concurrent twin won).
+    """
+    spec = service_line(line, lines)
+    now = now or utcnow()
+    service_date = (clock or QueueClock()).service_date(now)
+    conn = session.connection()
+    postgres = conn.dialect.name == "postgresql"
+    if postgres:
+        lock_numbering(session, center_id, service_date, line)
+    # A savepoint keeps the caller's transaction usable after a clash: PostgreSQL aborts a transaction
+    # on any error. SQLite only undoes the failed statement, and under its write lock the number
+    # cannot clash, so the hub's keyless path skips the two extra statements.
+    guarded = postgres or idempotency_key is not None
+    for _ in range(MAX_ATTEMPTS):
+        values: dict[str, Any] = {
+            "id": uuid.uuid4(),
+            "center_id": center_id,
+            "visit_id": visit_id,
+            "service_date": service_date,
+            "line": line,
+            "display": spec.code,  # completed below, once the number is known
+            "status": WAITING,
+            "transfer_note": transfer_note,
+            "lookup_code": lookup_code(),
+            "idempotency_key": idempotency_key,
+            "created_at": now,
+        }
+        try:
+            with conn.begin_nested() if guarded else nullcontext():
+                number = conn.execute(_ISSUE, values).scalar_one()
+        except IntegrityError:
+            if idempotency_key and _by_key(session, idempotency_key) is not None:
+                return None
+            continue  # another kiosk took this number first: compute the next one again
+        display = spec.display(number)
+        conn.execute(_SET_DISPLAY, {"ticket_id": values["id"], "display": display})
+        return IssuedTicket(
+            id=values["id"],
+            center_id=center_id,
+            visit_id=visit_id,
+            service_date=service_date,
+            line=line,
+            number=number,
+            display=display,
+            lookup_code=values["lookup_code"],
+            created_at=now,
+            transfer_note=transfer_note,
+        )
+    raise QueueError(
+        "QUEUE_NUMBER_CONFLICT",
+        "번호표를 만들지 못했어요. 잠시 후 다시 눌러 주세요",
+        "could not allocate a ticket number after repeated conflicts",
     )
 
 
@@ -117,58 +250,28 @@ def issue_ticket(
 
     Runs in the caller's transaction (the caller commits); a number clash is retried in a savepoint.
     """
-    spec = _line(line, lines)
+    service_line(line, lines)
     if idempotency_key:
         existing = _by_key(session, idempotency_key)
         if existing is not None:
             return existing
-    now = now or utcnow()
-    service_date = (clock or QueueClock()).service_date(now)
-    table = Ticket.__table__
-    _lock_numbering(session, center_id, service_date, line)
-    for _ in range(MAX_ATTEMPTS):
-        ticket_id = uuid.uuid4()
-        next_number = (
-            select(func.coalesce(func.max(Ticket.number), 0) + 1)
-            .where(Ticket.center_id == center_id, Ticket.service_date == service_date, Ticket.line == line)
-            .scalar_subquery()
-        )
-        values = {
-            "id": literal(ticket_id, table.c.id.type),
-            "center_id": literal(center_id, table.c.center_id.type),
-            "visit_id": literal(visit_id, table.c.visit_id.type),
-            "service_date": literal(service_date, table.c.service_date.type),
-            "line": literal(line, table.c.line.type),
-            "number": next_number,
-            "display": literal(spec.code, table.c.display.type),  # completed below, once the number is known
-            "status": literal(WAITING, table.c.status.type),
-            "transfer_note": literal(transfer_note, table.c.transfer_note.type),
-            "lookup_code": literal(
-                "".join(secrets.choice(_LOOKUP_ALPHABET) for _ in range(6)), table.c.lookup_code.type
-            ),
-            "idempotency_key": literal(idempotency_key, table.c.idempotency_key.type),
-            "created_at": literal(now, table.c.created_at.type),
-        }
-        try:
-            with session.begin_nested():
-                # RETURNING hands back the new row as an ORM object: no second round trip to read it.
-                ticket = session.scalars(
-                    insert(Ticket).from_select(list(values), select(*values.values())).returning(Ticket)
-                ).one()
-        except IntegrityError:
-            if idempotency_key:
-                existing = _by_key(session, idempotency_key)
-                if existing is not None:
-                    return existing
-            continue  # another kiosk took this number first: compute the next one again
-        ticket.display = spec.display(ticket.number)
-        session.flush()
-        return ticket
-    raise QueueError(
-        "QUEUE_NUMBER_CONFLICT",
-        "번호표를 만들지 못했어요. 잠시 후 다시 눌러 주세요",
-        "could not allocate a ticket number after repeated conflicts",
+    issued = issue_number(
+        session,
+        center_id,
+        line,
+        visit_id=visit_id,
+        idempotency_key=idempotency_key,
+        transfer_note=transfer_note,
+        now=now,
+        clock=clock,
+        lines=lines,
     )
+    if issued is not None:
+        ticket = session.get(Ticket, issued.id)
+    else:  # a concurrent issuer with the same key won: its ticket is the answer
+        ticket = _by_key(session, idempotency_key or "")
+    assert ticket is not None
+    return ticket
 
 
 def _transition(session: Session, ticket: Ticket, to: str) -> None:
@@ -296,7 +399,7 @@ def transfer(
     if not note.strip():
         raise QueueError("QUEUE_NOTE_REQUIRED", "넘기는 이유를 적어 주세요", "a transfer needs a note")
     ticket = _get(session, ticket_id)
-    _line(to_line, lines)
+    service_line(to_line, lines)
     _transition(session, ticket, TRANSFERRED)
     now = now or utcnow()
     notes = [n for n in (ticket.transfer_note, f"{ticket.display} → {to_line}: {note.strip()}") if n]

@@ -1,0 +1,212 @@
+"""Lobbies' ticket requests, issued together: one transaction for the requests that arrive together.
+
+Issuing a ticket is the other busy write (every walk-in, at every lobby). Requests that arrive while
+the database is busy are issued in one go (kiosk.hub.group_commit): the database's write lock is
+taken first, then one read of each line's last number and waiting count, one multi-row INSERT of the
+tickets and one of their idempotency records, one commit. Numbers follow arrival order. The unique
+(center, day, line, number) constraint still judges: a clash fails the batch, and each request is
+issued again on its own.
+"""
+
+from __future__ import annotations
+
+import statistics
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import bindparam, func, insert, select, text
+from sqlalchemy.orm import Session
+
+from db.base import utcnow
+from db.models import IdempotencyRecord, Ticket, Visit
+from kiosk.hub.auth import Principal
+from kiosk.hub.errors import HubError, forbidden, not_found
+from kiosk.hub.schemas import TicketOut
+from kiosk.hub.views import ticket_out
+from kiosk.queue.lines import ServiceLine
+from kiosk.queue.tickets import WAITING, IssuedTicket, QueueClock, lock_numbering, lookup_code
+
+SCOPE = "ticket.issue"
+_TICKET, _VISIT, _IDEM = Ticket.__table__, Visit.__table__, IdempotencyRecord.__table__
+_LINE_OF_DAY = (
+    _TICKET.c.center_id == bindparam("center_id"),
+    _TICKET.c.service_date == bindparam("service_date"),
+)
+# Last number and waiting count per line of one center's day, in one read.
+_LINES = (
+    select(
+        _TICKET.c.line,
+        func.max(_TICKET.c.number),
+        func.count(_TICKET.c.id).filter(_TICKET.c.status == WAITING),
+    )
+    .where(*_LINE_OF_DAY, _TICKET.c.line.in_(bindparam("lines", expanding=True)))
+    .group_by(_TICKET.c.line)
+)
+_RECENT_SERVICES = (
+    select(_TICKET.c.called_at, _TICKET.c.done_at)
+    .where(
+        *_LINE_OF_DAY,
+        _TICKET.c.line == bindparam("line"),
+        _TICKET.c.done_at.is_not(None),
+        _TICKET.c.called_at.is_not(None),
+    )
+    .order_by(_TICKET.c.done_at.desc())
+    .limit(30)
+)
+_VISITS = select(_VISIT.c.id, _VISIT.c.center_id).where(_VISIT.c.id.in_(bindparam("ids", expanding=True)))
+_REPLAYS = select(_IDEM.c.key, _IDEM.c.principal, _IDEM.c.request_sha256, _IDEM.c.response).where(
+    _IDEM.c.scope == SCOPE, _IDEM.c.key.in_(bindparam("keys", expanding=True))
+)
+_INSERT_TICKETS = insert(Ticket)
+_INSERT_RECORDS = insert(IdempotencyRecord)
+# SQLite: a write statement (matching no row) first, so the batch holds the write lock — and sees the
+# latest numbers — before it reads them. PostgreSQL takes an advisory lock per line instead.
+_SQLITE_WRITE_LOCK = text("UPDATE ticket SET line = line WHERE id IS NULL")
+
+
+@dataclass
+class TicketRequest:
+    principal: Principal
+    line: ServiceLine
+    visit_id: uuid.UUID | None
+    key: str
+    request_sha: str
+    issued: TicketOut | None = None  # set once committed (a replay issues nothing)
+
+
+def _key_conflict() -> HubError:
+    return HubError(
+        409,
+        "idempotency_conflict",
+        "같은 요청 번호로 다른 내용이 왔어요. 새 요청으로 다시 보내 주세요.",
+        "Idempotency key reused with a different request.",
+    )
+
+
+def _replay(
+    request: TicketRequest, actor: str, request_sha: str, response: TicketOut | dict[str, Any]
+) -> TicketOut | HubError:
+    """The stored answer for a repeated key; the same key from someone else or for another body: 409."""
+    if actor != request.principal.actor or request_sha != request.request_sha:
+        return _key_conflict()
+    return response if isinstance(response, TicketOut) else TicketOut.model_validate(response)
+
+
+def issue_batch(session: Session, batch: list[TicketRequest]) -> list[TicketOut | HubError]:
+    """Issue the new requests of `batch` in one transaction and commit; answer each in order."""
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        conn.execute(_SQLITE_WRITE_LOCK)
+    stored = {row.key: row for row in conn.execute(_REPLAYS, {"keys": list({r.key for r in batch})})}
+    visit_ids = list({r.visit_id for r in batch if r.visit_id is not None})
+    visit_centers = dict(conn.execute(_VISITS, {"ids": visit_ids}).all()) if visit_ids else {}
+    answers: dict[int, TicketOut | HubError] = {}
+    issued_out: dict[int, TicketOut] = {}
+    fresh: dict[str, int] = {}  # key → index of the request that issues it
+    for index, request in enumerate(batch):
+        if request.key in stored:
+            row = stored[request.key]
+            answers[index] = _replay(request, row.principal, row.request_sha256, dict(row.response))
+        elif request.key in fresh:
+            continue  # the same key twice in this batch: answered from the first, below
+        elif request.visit_id is not None and request.visit_id not in visit_centers:
+            answers[index] = not_found("방문 기록", "Visit")
+        elif request.visit_id is not None and not request.principal.may_see_center(
+            visit_centers[request.visit_id]
+        ):
+            answers[index] = forbidden("다른 센터의 기록이에요.", "This record belongs to another center.")
+        else:
+            fresh[request.key] = index
+    now = utcnow()
+    service_date = QueueClock().service_date(now)
+    tickets, records = [], []
+    for center_id, indexes in _by_center(batch, fresh.values()).items():
+        lines = sorted({batch[i].line.code for i in indexes})
+        if conn.dialect.name == "postgresql":
+            for line in lines:  # in a fixed order, so two batches never wait for each other in a circle
+                lock_numbering(session, center_id, service_date, line)
+        day = {"center_id": center_id, "service_date": service_date}
+        counts = {
+            line: [last or 0, waiting or 0]
+            for line, last, waiting in conn.execute(_LINES, {**day, "lines": lines})
+        }
+        medians: dict[str, int] = {}
+        for index in indexes:
+            request = batch[index]
+            code = request.line.code
+            last, waiting = counts.setdefault(code, [0, 0])
+            if waiting and code not in medians:
+                medians[code] = _median_service_minutes(conn, day, code)
+            issued = IssuedTicket(
+                id=uuid.uuid4(),
+                center_id=center_id,
+                visit_id=request.visit_id,
+                service_date=service_date,
+                line=code,
+                number=last + 1,
+                display=request.line.display(last + 1),
+                lookup_code=lookup_code(),
+                created_at=now,
+            )
+            counts[code] = [last + 1, waiting + 1]
+            out = ticket_out(issued, waiting * medians.get(code, 0))
+            tickets.append(_ticket_row(issued))
+            records.append(
+                {
+                    "id": uuid.uuid4(),
+                    "scope": SCOPE,
+                    "key": request.key,
+                    "principal": request.principal.actor,
+                    "request_sha256": request.request_sha,
+                    "status_code": 200,
+                    "response": out.model_dump(mode="json"),
+                }
+            )
+            answers[index] = issued_out[index] = out
+    if tickets:
+        conn.execute(_INSERT_TICKETS, tickets)
+        conn.execute(_INSERT_RECORDS, records)
+    session.commit()
+    for index, out in issued_out.items():
+        batch[index].issued = out
+    for index, request in enumerate(batch):
+        if index not in answers:  # a repeated key within the batch: the first request's answer
+            first = fresh[request.key]
+            answers[index] = _replay(
+                request, batch[first].principal.actor, batch[first].request_sha, issued_out[first]
+            )
+    return [answers[index] for index in range(len(batch))]
+
+
+def _by_center(batch: list[TicketRequest], indexes: Any) -> dict[uuid.UUID, list[int]]:
+    groups: dict[uuid.UUID, list[int]] = {}
+    for index in sorted(indexes):
+        center_id = batch[index].principal.center_id
+        assert center_id is not None  # lobby devices always belong to a center
+        groups.setdefault(center_id, []).append(index)
+    return groups
+
+
+def _ticket_row(t: IssuedTicket) -> dict[str, Any]:
+    return {
+        "id": t.id,
+        "center_id": t.center_id,
+        "visit_id": t.visit_id,
+        "service_date": t.service_date,
+        "line": t.line,
+        "number": t.number,
+        "display": t.display,
+        "status": WAITING,
+        "transfer_note": None,
+        "lookup_code": t.lookup_code,
+        "idempotency_key": None,
+        "created_at": t.created_at,
+    }
+
+
+def _median_service_minutes(conn: Any, day: dict[str, Any], line: str) -> int:
+    """Median of the line's last 30 finished services today: recent enough to follow the day's pace."""
+    rows = conn.execute(_RECENT_SERVICES, {**day, "line": line})
+    spans = [(done - called).total_seconds() / 60 for called, done in rows if done and called]
+    return max(1, round(statistics.median(spans))) if spans else 5
