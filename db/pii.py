@@ -101,6 +101,11 @@ def _mask_plain(text: str) -> str:
     return _PHONE_LOG.sub(lambda m: f"{m.group(1)}-****-{m.group(3)}", text)
 
 
+def is_rrn_or_phone(text: str) -> bool:
+    """Whether the whole text is one RRN- or mobile-number-shaped run (as mask_pii_text finds them)."""
+    return bool(_RRN_LOG.fullmatch(text) or _PHONE_LOG.fullmatch(text))
+
+
 def mask_pii_text(text: str) -> str:
     """Mask everything shaped like an RRN or a Korean mobile number in free text.
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from db.pii import mask_pii_text
+from db.pii import is_rrn_or_phone, mask_pii_text
 
 # Bank account and card numbers: 10–16 digits, in one run or in hyphen/space groups
 # (110-123-456789, 1002 123 456789, 3333-01-2345678, 1234-5678-9012-3456).
@@ -32,9 +32,19 @@ def _mask_account(match: re.Match[str]) -> str:
     return "".join(out)
 
 
+def _mask_number(match: re.Match[str]) -> str:
+    if is_rrn_or_phone(match.group(0)):
+        return match.group(0)  # masked next by mask_pii_text, in its own familiar form
+    return _mask_account(match)
+
+
 def mask_chat_text(text: str) -> str:
-    """RRN → ``900101-1******``, phone → ``010-****-5678``, account → ``***-***-**6789``."""
-    return _ACCOUNT.sub(_mask_account, mask_pii_text(text))
+    """RRN → ``900101-1******``, phone → ``010-****-5678``, account → ``***-***-**6789``.
+
+    Account-shaped numbers first: a phone-shaped run inside a longer number (``00-010000-0000``)
+    must not be masked as a phone and leave the rest of the account number readable.
+    """
+    return mask_pii_text(_ACCOUNT.sub(_mask_number, text))
 
 
 @dataclass
