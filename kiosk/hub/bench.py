@@ -62,6 +62,11 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+# Untimed requests per client before the timed run: connections, the token cache and the database
+# layer's statement caches are set up once per server life, not once per request.
+WARMUP_PER_CLIENT = 2
+
+
 async def _load_async(url: str, token: str, clients: int, total: int, make: Any) -> dict[str, Any]:
     import aiohttp
 
@@ -74,19 +79,23 @@ async def _load_async(url: str, token: str, clients: int, total: int, make: Any)
         base_url=url, headers=headers, connector=connector, timeout=aiohttp.ClientTimeout(total=30)
     ) as http:
 
-        async def client(index: int) -> None:
-            for n in range(per_client):
+        async def client(index: int, numbers: range, timed: bool = True) -> None:
+            for n in numbers:
                 method, path, body, extra = make(index, n)
                 start = time.perf_counter()
                 async with http.request(method, path, json=body, headers=extra) as response:
                     payload = await response.read()
+                if not timed:
+                    continue
                 latencies.append((time.perf_counter() - start) * 1000)
                 if response.status != 200:
                     code = f"{response.status} {_error_code(payload)}"
                     error_codes[code] = error_codes.get(code, 0) + 1
 
+        warmup = range(per_client, per_client + WARMUP_PER_CLIENT)
+        await asyncio.gather(*(client(i, warmup, timed=False) for i in range(clients)))
         start = time.perf_counter()
-        await asyncio.gather(*(client(i) for i in range(clients)))
+        await asyncio.gather(*(client(i, range(per_client)) for i in range(clients)))
         wall = time.perf_counter() - start
     return {
         "requests": len(latencies),
@@ -235,6 +244,7 @@ def run_bench(clients: int = 20, requests: int = 600, postgres_url: str | None =
     return {
         "clients": clients,
         "requests_per_operation": requests,
+        "untimed_warmup_requests_per_client": WARMUP_PER_CLIENT,
         "cpu_count": os.cpu_count(),
         "targets": {"p95_ms": 50, "sqlite_throughput_rps": 300},
         "results": results,
