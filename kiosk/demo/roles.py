@@ -87,7 +87,10 @@ class LobbyRole:
         )
         self._step("needs", "상담 질문")
         report = clock.run("match", lambda: match(answers)).to_dict()
-        verdicts = [{**p, "reasons": p.get("reasons", [])} for p in report["programs"]]
+        verdicts = [
+            {**p, "name_ko": p["name"]["ko"], "name_en": p["name"]["en"], "reasons": p.get("reasons", [])}
+            for p in report["programs"]
+        ]
         submission = VisitSubmission.model_validate(
             {
                 "visit_id": str(visit_id),

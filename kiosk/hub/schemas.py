@@ -185,6 +185,9 @@ class VerdictIn(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     id: Annotated[str, Field(max_length=60)]
+    # The program's name as the catalogue said it at matching time: what the desk and documents show.
+    name_ko: Annotated[str, Field(max_length=200)] = ""
+    name_en: Annotated[str, Field(max_length=200)] = ""
     verdict: Literal["eligible", "maybe", "ineligible"]
     reasons: Annotated[list[ReasonIn], Field(max_length=40)] = []
 

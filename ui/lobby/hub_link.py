@@ -215,7 +215,13 @@ class HubVisitFlow:
             "catalogue_version": str(report.catalogue_version),
             "engine_version": str(report.engine_version),
             "verdicts": [
-                {"id": v.id, "verdict": v.verdict, "reasons": [r.to_dict() for r in v.reasons]}
+                {
+                    "id": v.id,
+                    "name_ko": v.program.text["name_ko"],
+                    "name_en": v.program.text["name_en"],
+                    "verdict": v.verdict,
+                    "reasons": [r.to_dict() for r in v.reasons],
+                }
                 for v in report.programs
             ],
         }
