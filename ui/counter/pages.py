@@ -1,33 +1,57 @@
-"""PDF → page images and text, with poppler (pdftoppm / pdftotext) in a worker, never on the GUI thread."""
+"""PDF → page images and text with Qt's own PDF engine (QtPdf), in a worker, never on the GUI thread."""
 
 from __future__ import annotations
 
-import subprocess
-import tempfile
-from pathlib import Path
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtPdf import QPdfDocument
+
+
+class UnreadableDocument(ValueError):
+    """The bytes from the hub are not a PDF the counter can show."""
+
+
+def _open(pdf: bytes) -> tuple[QPdfDocument, QBuffer]:
+    buffer = QBuffer()
+    buffer.setData(QByteArray(pdf))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document = QPdfDocument()
+    document.load(buffer)
+    if document.status() != QPdfDocument.Status.Ready or document.pageCount() < 1:
+        raise UnreadableDocument(f"PDF not readable: {document.error().name}")
+    return document, buffer  # the buffer must outlive the document's use
+
+
+def _png(image: QImage) -> bytes:
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    return bytes(buffer.data().data())
 
 
 def render_pages(pdf: bytes, dpi: int = 110) -> list[bytes]:
-    """PNG bytes of every page, in order. Temporary files are removed before returning."""
-    with tempfile.TemporaryDirectory(prefix="counter-doc-") as tmp:
-        source = Path(tmp) / "doc.pdf"
-        source.write_bytes(pdf)
-        subprocess.run(
-            ["pdftoppm", "-r", str(dpi), "-png", str(source), str(Path(tmp) / "page")],
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
-        pages = sorted(Path(tmp).glob("page-*.png"), key=lambda p: int(p.stem.split("-")[-1]))
-        return [p.read_bytes() for p in pages]
+    """PNG bytes of every page, in order, on white (pages render with a transparent background)."""
+    document, _buffer = _open(pdf)
+    pages = []
+    for index in range(document.pageCount()):
+        points = document.pagePointSize(index)
+        size = QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
+        page = QImage(size, QImage.Format.Format_RGB32)
+        page.fill(Qt.GlobalColor.white)
+        painter = QPainter(page)
+        painter.drawImage(0, 0, document.render(index, size))
+        painter.end()
+        pages.append(_png(page))
+    document.close()
+    return pages
 
 
 def document_text(pdf: bytes) -> str:
-    """The document's text for reading aloud (pdftotext keeps Korean)."""
-    done = subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, timeout=60, check=False
-    )
-    return done.stdout.decode("utf-8", errors="replace")
+    """The document's text for reading aloud, page by page."""
+    document, _buffer = _open(pdf)
+    text = "\n".join(document.getAllText(index).text() for index in range(document.pageCount()))
+    document.close()
+    return text
 
 
 def load_document(fetch_pdf: object, document_id: object) -> tuple[bytes, list[bytes], str]:
