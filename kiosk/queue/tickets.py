@@ -165,7 +165,7 @@ _SET_DISPLAY = (
 )
 
 
-def issue_number(
+def issue_ticket(
     session: Session,
     center_id: uuid.UUID,
     line: str,
@@ -176,12 +176,16 @@ def issue_number(
     now: datetime | None = None,
     clock: QueueClock | None = None,
     lines: dict[str, ServiceLine] | None = None,
-) -> IssuedTicket | None:
-    """Write the next ticket of ``line`` today in the caller's transaction, in Core statements.
+) -> Ticket:
+    """Issue the next number of ``line`` today. The same ``idempotency_key`` returns the same ticket.
 
-    None when a ticket with ``idempotency_key`` already exists (a concurrent twin won).
+    Runs in the caller's transaction (the caller commits), in prebuilt Core statements.
     """
     spec = service_line(line, lines)
+    if idempotency_key:
+        existing = _by_key(session, idempotency_key)
+        if existing is not None:
+            return existing
     now = now or utcnow()
     service_date = (clock or QueueClock()).service_date(now)
     conn = session.connection()
@@ -190,11 +194,12 @@ def issue_number(
         lock_numbering(session, center_id, service_date, line)
     # A savepoint keeps the caller's transaction usable after a clash: PostgreSQL aborts a transaction
     # on any error. SQLite only undoes the failed statement, and under its write lock the number
-    # cannot clash, so the hub's keyless path skips the two extra statements.
+    # cannot clash, so a keyless request skips the two extra statements.
     guarded = postgres or idempotency_key is not None
     for _ in range(MAX_ATTEMPTS):
+        ticket_id = uuid.uuid4()
         values: dict[str, Any] = {
-            "id": uuid.uuid4(),
+            "id": ticket_id,
             "center_id": center_id,
             "visit_id": visit_id,
             "service_date": service_date,
@@ -210,68 +215,20 @@ def issue_number(
             with conn.begin_nested() if guarded else nullcontext():
                 number = conn.execute(_ISSUE, values).scalar_one()
         except IntegrityError:
-            if idempotency_key and _by_key(session, idempotency_key) is not None:
-                return None
+            if idempotency_key:
+                twin = _by_key(session, idempotency_key)
+                if twin is not None:
+                    return twin  # a concurrent request with the same key won
             continue  # another kiosk took this number first: compute the next one again
-        display = spec.display(number)
-        conn.execute(_SET_DISPLAY, {"ticket_id": values["id"], "display": display})
-        return IssuedTicket(
-            id=values["id"],
-            center_id=center_id,
-            visit_id=visit_id,
-            service_date=service_date,
-            line=line,
-            number=number,
-            display=display,
-            lookup_code=values["lookup_code"],
-            created_at=now,
-            transfer_note=transfer_note,
-        )
+        conn.execute(_SET_DISPLAY, {"ticket_id": ticket_id, "display": spec.display(number)})
+        ticket = session.get(Ticket, ticket_id)
+        assert ticket is not None
+        return ticket
     raise QueueError(
         "QUEUE_NUMBER_CONFLICT",
         "번호표를 만들지 못했어요. 잠시 후 다시 눌러 주세요",
         "could not allocate a ticket number after repeated conflicts",
     )
-
-
-def issue_ticket(
-    session: Session,
-    center_id: uuid.UUID,
-    line: str,
-    *,
-    visit_id: uuid.UUID | None = None,
-    idempotency_key: str | None = None,
-    transfer_note: str | None = None,
-    now: datetime | None = None,
-    clock: QueueClock | None = None,
-    lines: dict[str, ServiceLine] | None = None,
-) -> Ticket:
-    """Issue the next number of ``line`` today. The same ``idempotency_key`` returns the same ticket.
-
-    Runs in the caller's transaction (the caller commits); a number clash is retried in a savepoint.
-    """
-    service_line(line, lines)
-    if idempotency_key:
-        existing = _by_key(session, idempotency_key)
-        if existing is not None:
-            return existing
-    issued = issue_number(
-        session,
-        center_id,
-        line,
-        visit_id=visit_id,
-        idempotency_key=idempotency_key,
-        transfer_note=transfer_note,
-        now=now,
-        clock=clock,
-        lines=lines,
-    )
-    if issued is not None:
-        ticket = session.get(Ticket, issued.id)
-    else:  # a concurrent issuer with the same key won: its ticket is the answer
-        ticket = _by_key(session, idempotency_key or "")
-    assert ticket is not None
-    return ticket
 
 
 def _transition(session: Session, ticket: Ticket, to: str) -> None:
