@@ -5,6 +5,9 @@ of a quiet moment starts a writer task; whatever else has arrived by the time th
 database (its turn, on SQLite) is written with it, up to `max_batch` items. Nothing waits on a
 timer: a lone request is written at once, and under load the batches grow by themselves.
 
+The batch is written on a worker thread: the event loop never waits on the database, and one thread
+hop per batch (not per request) costs next to nothing.
+
 `write(session, items)` writes and commits a batch and returns one answer per item: a result or the
 HubError that item gets. If it raises instead, the batch is rolled back and every item is written
 again on its own, so one bad item only fails itself.
@@ -52,11 +55,10 @@ class GroupCommit(Generic[T, R]):
             batch = self._take(queue)
             try:
                 if self.state.serialize_writes:
-                    # SQLite: wait for this hub's write turn, then write on the loop itself. The batch
-                    # is a few multi-row statements and a commit that does not wait on the disk (WAL,
-                    # synchronous=NORMAL); handing it to a worker thread would cost more than it saves.
+                    # SQLite: one writer at a time; wait for this hub's write turn, so the batch never
+                    # meets a writer of this hub in SQLite's busy handler.
                     async with self.state.write_turn():
-                        outcome = self._settle(batch)
+                        outcome = await run_in_threadpool(self._settle, batch)
                 else:
                     outcome = await run_in_threadpool(self._settle, batch)
             except BaseException as exc:  # cancelled while waiting: no caller may wait forever
