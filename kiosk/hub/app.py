@@ -24,7 +24,7 @@ from kiosk.hub.group_commit import GroupCommit
 from kiosk.hub.limits import BodySizeLimit, RequireBearer
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody} for status in (400, 401, 403, 404, 409, 413, 422, 423, 429)
+    status: {"model": ErrorBody} for status in (400, 401, 403, 404, 409, 413, 422, 423, 429, 503)
 }
 
 

@@ -4,6 +4,8 @@ exactly its own answer: replays, conflicts, bad input and returning visitors ins
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import time
 import uuid
 from collections import Counter
 from typing import Any
@@ -220,3 +222,25 @@ def test_batches_never_exceed_their_limit(hub_sqlite: Hub, batch_size: int) -> N
 
     assert asyncio.run(run()) == list(range(10))
     assert max(sizes) <= batch_size and sum(sizes) == 10
+
+
+def test_a_database_locked_by_another_process_is_a_503_and_nothing_is_lost(hub_sqlite: Hub) -> None:
+    """An admin's purge holding SQLite's write lock: the hub's loop waits only briefly, answers 503
+    (a lobby's outbox keeps the visit and sends it again), and the same visit lands afterwards."""
+    lobby, _ = hub_sqlite.enroll("lobby")
+    body = submission(8)
+    other = sqlite3.connect(hub_sqlite.sessions.kw["bind"].url.database, timeout=0.1)
+    other.execute("BEGIN IMMEDIATE")  # another process's write transaction
+    try:
+        started = time.monotonic()
+        busy = hub_sqlite.http.post("/visits", json=body, headers=lobby)
+        waited = time.monotonic() - started
+    finally:
+        other.rollback()
+        other.close()
+    assert busy.status_code == 503 and busy.json()["error"]["code"] == "hub_busy"
+    assert waited < 5  # bounded: not the 10 s a worker thread would wait
+    again = hub_sqlite.http.post("/visits", json=body, headers=lobby)
+    assert again.status_code == 200
+    with hub_sqlite.sessions() as s:
+        assert s.scalar(select(func.count(Visit.id))) == 1
