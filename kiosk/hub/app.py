@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
 from config import Settings
+from db.checkpoint import checkpoint_in_background
 from db.session import data_dir
 from kiosk.hub import routes_auth, routes_devices, routes_visits, ticket_store, visit_store, ws
 from kiosk.hub.deps import HubState
@@ -46,6 +47,10 @@ def create_app(
     app.state.hub = HubState(
         settings=settings, sessions=sessions, keys=keys, archive_dir=archive, document_signer=document_signer
     )
+    bind = sessions.kw.get("bind")
+    if bind is not None:
+        # Lobby submissions are committed on the event loop: no commit may stop to checkpoint.
+        checkpoint_in_background(bind)
     app.state.hub.visit_batches = GroupCommit(app.state.hub, visit_store.write_batch)
     app.state.hub.ticket_batches = GroupCommit(app.state.hub, ticket_store.issue_batch)
     install_error_handlers(app)
