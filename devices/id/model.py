@@ -12,9 +12,12 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from devices.id.image.mrz import Td3
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +129,24 @@ class IdDocument:
     verified: bool = False  # only a verifier port may set this
     source: str = ""  # "image", "chip", "qr", "manual"
     extra: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def passport(
+        cls, td3: Td3, *, source: str, confidence: dict[str, float], extra: dict[str, str]
+    ) -> IdDocument:
+        """A passport from its machine-readable zone, read from the image or from the chip (DG1)."""
+        return cls(
+            kind=DocumentKind.PASSPORT,
+            name=td3.name,
+            document_number=td3.document_number,
+            birth_date=td3.birth_date,
+            expiry_date=td3.expiry_date,
+            nationality=td3.nationality,
+            sex=td3.sex,
+            confidence=confidence,
+            source=source,
+            extra=extra,
+        )
 
     @property
     def overall_confidence(self) -> float:

@@ -200,16 +200,10 @@ class CardImagePipeline:
                 td3 = parse_ocr_td3(read_mrz_band(attempt))
             except MrzError:
                 continue
-            return IdDocument(
-                kind=DocumentKind.PASSPORT,
-                name=td3.name,
-                document_number=td3.document_number,
-                birth_date=td3.birth_date,
-                expiry_date=td3.expiry_date,
-                nationality=td3.nationality,
-                sex=td3.sex,
-                confidence={"name": 0.9, "document_number": 1.0, "birth_date": 1.0},
+            return IdDocument.passport(
+                td3,
                 source="image",
+                confidence={"name": 0.9, "document_number": 1.0, "birth_date": 1.0},
                 extra={"method": "mrz"},
             )
         raise IdError("bad_mrz")

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from devices.id.model import (
     CardPresent,
     CardRemoved,
-    DocumentKind,
     IdDocument,
     IdError,
     ReadError,
@@ -43,17 +42,10 @@ def _map_card_exception(exc: Exception) -> IdError:
 
 
 def passport_document(data: PassportData) -> IdDocument:
-    td3 = data.mrz
-    return IdDocument(
-        kind=DocumentKind.PASSPORT,
-        name=td3.name,
-        document_number=td3.document_number,
-        birth_date=td3.birth_date,
-        expiry_date=td3.expiry_date,
-        nationality=td3.nationality,
-        sex=td3.sex,
-        confidence={"name": 1.0, "document_number": 1.0, "birth_date": 1.0},
+    return IdDocument.passport(
+        data.mrz,
         source="chip",
+        confidence={"name": 1.0, "document_number": 1.0, "birth_date": 1.0},
         extra={"lds_version": data.ef_com.lds_version, "data_groups": ",".join(data.ef_com.data_groups)},
     )
 
