@@ -18,10 +18,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from config import Settings
 from db.checkpoint import checkpoint_in_background
 from db.session import data_dir
-from kiosk.hub import routes_auth, routes_devices, routes_visits, ticket_store, visit_store, ws
+from kiosk.hub import routes_auth, routes_devices, routes_visits, ws
 from kiosk.hub.deps import HubState
 from kiosk.hub.errors import ErrorBody, install_error_handlers
-from kiosk.hub.group_commit import GroupCommit
 from kiosk.hub.limits import BodySizeLimit, RequireBearer
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -51,8 +50,6 @@ def create_app(
     if bind is not None:
         # Lobby submissions are committed on the event loop: no commit may stop to checkpoint.
         checkpoint_in_background(bind)
-    app.state.hub.visit_batches = GroupCommit(app.state.hub, visit_store.write_batch)
-    app.state.hub.ticket_batches = GroupCommit(app.state.hub, ticket_store.issue_batch)
     install_error_handlers(app)
     for module in (routes_auth, routes_devices, routes_visits, ws):
         app.include_router(module.router)

@@ -34,8 +34,12 @@ from kiosk.hub.auth import (
     hash_token,
     resolve_token,
 )
-from kiosk.hub.errors import HubError, forbidden
+from kiosk.hub.errors import forbidden, idempotency_conflict, other_center
 from kiosk.hub.events import EventBus
+from kiosk.hub.group_commit import GroupCommit
+from kiosk.hub.schemas import TicketOut, VisitReceipt
+from kiosk.hub.ticket_store import TicketRequest, issue_batch
+from kiosk.hub.visit_store import PreparedVisit, write_batch
 
 
 @dataclass
@@ -53,8 +57,13 @@ class HubState:
     mirrors: dict[uuid.UUID, Any] = field(default_factory=dict)
     ticket_lock: threading.Lock = field(default_factory=threading.Lock)
     _turns: dict[asyncio.AbstractEventLoop, asyncio.Lock] = field(default_factory=dict)
-    visit_batches: Any = None  # GroupCommits of lobby submissions and ticket requests (create_app)
-    ticket_batches: Any = None
+    # Lobby submissions and ticket requests: written by group commit (kiosk.hub.group_commit).
+    visit_batches: GroupCommit[PreparedVisit, VisitReceipt] = field(init=False)
+    ticket_batches: GroupCommit[TicketRequest, TicketOut] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.visit_batches = GroupCommit(self, write_batch)
+        self.ticket_batches = GroupCommit(self, issue_batch)
 
     @property
     def serialize_writes(self) -> bool:
@@ -156,7 +165,7 @@ CounterDep = Annotated[Principal, Depends(device("counter"))]
 
 def check_center(principal: Principal, center_id: uuid.UUID | None) -> None:
     if not principal.may_see_center(center_id):
-        raise forbidden("다른 센터의 기록이에요.", "This record belongs to another center.")
+        raise other_center()
 
 
 def body_sha256(body: Any) -> str:
@@ -179,12 +188,7 @@ def replayed(
     if record is None:
         return None
     if record.principal != principal.actor or record.request_sha256 != request_sha:
-        raise HubError(
-            409,
-            "idempotency_conflict",
-            "같은 요청 번호로 다른 내용이 왔어요. 새 요청으로 다시 보내 주세요.",
-            "Idempotency key reused with a different request.",
-        )
+        raise idempotency_conflict()
     return dict(record.response)
 
 

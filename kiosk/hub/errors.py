@@ -68,6 +68,19 @@ def forbidden(
     return HubError(403, "forbidden", ko, en)
 
 
+def other_center() -> HubError:
+    return forbidden("다른 센터의 기록이에요.", "This record belongs to another center.")
+
+
+def idempotency_conflict() -> HubError:
+    return HubError(
+        409,
+        "idempotency_conflict",
+        "같은 요청 번호로 다른 내용이 왔어요. 새 요청으로 다시 보내 주세요.",
+        "Idempotency key reused with a different request.",
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(HubError)
     async def _hub_error(_request: Request, exc: HubError) -> JSONResponse:

@@ -104,13 +104,10 @@ class GroupCommit(Generic[T, R]):
         items = [item for item, _future in batch]
         try:
             return self._write(items, inline)
-        except OperationalError as exc:
-            if inline and "locked" in str(exc):
+        except Exception as exc:
+            if inline and isinstance(exc, OperationalError) and "locked" in str(exc):
                 # Another process holds the write lock: one at a time would only wait again, each.
                 return [_hub_busy() for _ in items]
-            if len(items) == 1:
-                return [exc]
-        except Exception as exc:
             if len(items) == 1:
                 return [exc]
         answers: list[R | BaseException] = []

@@ -11,11 +11,10 @@ covers offline numbers too, and the lobby's TicketReservation table stops it han
 
 from __future__ import annotations
 
-import statistics
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Header
@@ -24,6 +23,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from db.audit import append_event
+from db.base import utcnow
 from db.models import Ticket, Visit
 from kiosk.hub.auth import Principal
 from kiosk.hub.deps import (
@@ -48,9 +48,9 @@ from kiosk.hub.schemas import (
     TicketOut,
     TransferIn,
 )
-from kiosk.hub.ticket_store import TicketRequest
+from kiosk.hub.ticket_store import TicketRequest, median_service_minutes
 from kiosk.hub.views import ticket_out
-from kiosk.queue.tickets import IssuedTicket
+from kiosk.queue.tickets import IssuedTicket, QueueClock, service_line
 
 router = APIRouter(tags=["tickets"])
 IdemKey = Annotated[
@@ -59,12 +59,10 @@ IdemKey = Annotated[
 
 
 def _service_date() -> date:
-    from zoneinfo import ZoneInfo
-
-    return datetime.now(ZoneInfo("Asia/Seoul")).date()
+    return QueueClock().service_date(utcnow())
 
 
-# Built once: these run on every ticket a lobby issues.
+# A claimed ticket's wait (issuing goes through kiosk.hub.ticket_store).
 _TICKET, _VISIT = Ticket.__table__, Visit.__table__
 _VISIT_CENTER = select(_VISIT.c.center_id).where(_VISIT.c.id == bindparam("visit_id"))
 _SAME_LINE = (
@@ -74,12 +72,6 @@ _SAME_LINE = (
 )
 _AHEAD = select(func.count(_TICKET.c.id)).where(
     *_SAME_LINE, _TICKET.c.status == "waiting", _TICKET.c.number < bindparam("number")
-)
-_RECENT_SERVICES = (
-    select(_TICKET.c.called_at, _TICKET.c.done_at)
-    .where(*_SAME_LINE, _TICKET.c.done_at.is_not(None), _TICKET.c.called_at.is_not(None))
-    .order_by(_TICKET.c.done_at.desc())
-    .limit(30)
 )
 
 
@@ -99,16 +91,7 @@ def _wait_minutes(session: Session, ticket: Ticket | IssuedTicket) -> int:
     ahead = conn.execute(_AHEAD, {**line, "number": ticket.number}).scalar()
     if not ahead:
         return 0  # next in line: no need to measure the line's pace
-    return ahead * _median_service_minutes(session, ticket.center_id, ticket.service_date, ticket.line)
-
-
-def _median_service_minutes(session: Session, center_id: uuid.UUID, day: date, line: str) -> int:
-    """Median of the line's last 30 finished services today: recent enough to follow the day's pace."""
-    rows = session.connection().execute(
-        _RECENT_SERVICES, {"center_id": center_id, "service_date": day, "line": line}
-    )
-    spans = [(done - called).total_seconds() / 60 for called, done in rows if done and called]
-    return max(1, round(statistics.median(spans))) if spans else 5
+    return ahead * median_service_minutes(conn, ticket.center_id, ticket.service_date, ticket.line)
 
 
 @contextmanager
@@ -136,10 +119,8 @@ def _issue(
 async def issue(
     body: TicketIssueIn, idempotency_key: IdemKey, principal: LobbyDep, state: StateDep
 ) -> TicketOut:
-    from kiosk.queue.tickets import service_line
-
     with queue_errors():
-        line = service_line(body.line, None)
+        line = service_line(body.line)
     request = TicketRequest(
         principal, line, body.visit_id, idempotency_key, body_sha256(body.model_dump(mode="json"))
     )
@@ -221,7 +202,7 @@ def queue(principal: CallerDep, session: SessionDep) -> QueueOut:
     medians: dict[str, int] = {}
     for t in rows:
         if t.line not in medians:
-            medians[t.line] = _median_service_minutes(session, t.center_id, day, t.line)
+            medians[t.line] = median_service_minutes(session.connection(), t.center_id, day, t.line)
         median = medians[t.line]
         entry = lines.setdefault(
             t.line, QueueLine(line=t.line, waiting=[], called=[], estimated_wait_minutes=0)

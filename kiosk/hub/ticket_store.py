@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import statistics
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, text
+from sqlalchemy import Connection, bindparam, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from db.base import utcnow
 from db.models import IdempotencyRecord, Ticket, Visit
 from kiosk.hub.auth import Principal
-from kiosk.hub.errors import HubError, forbidden, not_found
+from kiosk.hub.errors import HubError, idempotency_conflict, not_found, other_center
 from kiosk.hub.schemas import TicketOut
 from kiosk.hub.views import ticket_out
 from kiosk.queue.lines import ServiceLine
@@ -75,21 +76,12 @@ class TicketRequest:
     issued: TicketOut | None = None  # set once committed (a replay issues nothing)
 
 
-def _key_conflict() -> HubError:
-    return HubError(
-        409,
-        "idempotency_conflict",
-        "같은 요청 번호로 다른 내용이 왔어요. 새 요청으로 다시 보내 주세요.",
-        "Idempotency key reused with a different request.",
-    )
-
-
 def _replay(
     request: TicketRequest, actor: str, request_sha: str, response: TicketOut | dict[str, Any]
 ) -> TicketOut | HubError:
     """The stored answer for a repeated key; the same key from someone else or for another body: 409."""
     if actor != request.principal.actor or request_sha != request.request_sha:
-        return _key_conflict()
+        return idempotency_conflict()
     return response if isinstance(response, TicketOut) else TicketOut.model_validate(response)
 
 
@@ -115,7 +107,7 @@ def issue_batch(session: Session, batch: list[TicketRequest]) -> list[TicketOut 
         elif request.visit_id is not None and not request.principal.may_see_center(
             visit_centers[request.visit_id]
         ):
-            answers[index] = forbidden("다른 센터의 기록이에요.", "This record belongs to another center.")
+            answers[index] = other_center()
         else:
             fresh[request.key] = index
     now = utcnow()
@@ -137,7 +129,7 @@ def issue_batch(session: Session, batch: list[TicketRequest]) -> list[TicketOut 
             code = request.line.code
             last, waiting = counts.setdefault(code, [0, 0])
             if waiting and code not in medians:
-                medians[code] = _median_service_minutes(conn, day, code)
+                medians[code] = median_service_minutes(conn, center_id, service_date, code)
             issued = IssuedTicket(
                 id=uuid.uuid4(),
                 center_id=center_id,
@@ -151,7 +143,7 @@ def issue_batch(session: Session, batch: list[TicketRequest]) -> list[TicketOut 
             )
             counts[code] = [last + 1, waiting + 1]
             out = ticket_out(issued, waiting * medians.get(code, 0))
-            tickets.append(_ticket_row(issued))
+            tickets.append({**asdict(issued), "idempotency_key": None})  # keyed by its record instead
             records.append(
                 {
                     "id": uuid.uuid4(),
@@ -188,25 +180,8 @@ def _by_center(batch: list[TicketRequest], indexes: Any) -> dict[uuid.UUID, list
     return groups
 
 
-def _ticket_row(t: IssuedTicket) -> dict[str, Any]:
-    return {
-        "id": t.id,
-        "center_id": t.center_id,
-        "visit_id": t.visit_id,
-        "service_date": t.service_date,
-        "line": t.line,
-        "number": t.number,
-        "display": t.display,
-        "status": WAITING,
-        "transfer_note": None,
-        "lookup_code": t.lookup_code,
-        "idempotency_key": None,
-        "created_at": t.created_at,
-    }
-
-
-def _median_service_minutes(conn: Any, day: dict[str, Any], line: str) -> int:
+def median_service_minutes(conn: Connection, center_id: uuid.UUID, day: date, line: str) -> int:
     """Median of the line's last 30 finished services today: recent enough to follow the day's pace."""
-    rows = conn.execute(_RECENT_SERVICES, {**day, "line": line})
+    rows = conn.execute(_RECENT_SERVICES, {"center_id": center_id, "service_date": day, "line": line})
     spans = [(done - called).total_seconds() / 60 for called, done in rows if done and called]
     return max(1, round(statistics.median(spans))) if spans else 5

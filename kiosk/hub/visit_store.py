@@ -29,7 +29,7 @@ from db.models import Case, Consent, IdentityCheck, Intake, MatchResult, Person,
 from db.people import person_fields
 from db.pii import InvalidRRN, mask_pii_text
 from kiosk.hub.auth import Principal
-from kiosk.hub.errors import HubError, forbidden
+from kiosk.hub.errors import HubError, other_center
 from kiosk.hub.schemas import SignatureIn, VisitReceipt, VisitSubmission
 
 _VISIT, _CASE, _PERSON = Visit.__table__, Case.__table__, Person.__table__
@@ -295,10 +295,10 @@ def _replay(
     if row is None:  # twice in one batch: the first one wrote it
         first, receipt = written[item.visit_id]
         if first.principal.center_id != item.principal.center_id:
-            return forbidden("다른 센터의 기록이에요.", "This record belongs to another center.")
+            return other_center()
         return receipt if first.digest == item.digest else _conflict()
     if not item.principal.may_see_center(row.center_id):
-        return forbidden("다른 센터의 기록이에요.", "This record belongs to another center.")
+        return other_center()
     state = dict(row.state or {})
     if state.get("submission_sha256") != item.digest:
         return _conflict()

@@ -67,7 +67,7 @@ class QueueClock:
         return now.astimezone(ZoneInfo(self.timezone)).date()
 
 
-def service_line(line: str, lines: dict[str, ServiceLine] | None) -> ServiceLine:
+def service_line(line: str, lines: dict[str, ServiceLine] | None = None) -> ServiceLine:
     known = lines or service_lines()
     if line not in known:
         raise QueueError(
