@@ -9,12 +9,12 @@ from PySide6.QtGui import QImage
 
 from printers.documents.render import render_document
 from printers.documents.samples import SAMPLE_DOCUMENT_FIELDS
-from ui.counter.pages import UnreadableDocument, document_text, render_pages
+from ui.counter.pages import UnreadableDocument, read_document
 
 
 def test_every_page_is_rendered_on_white_with_its_text(qapp: object) -> None:
     doc = render_document("consent", SAMPLE_DOCUMENT_FIELDS["consent"])
-    pages = render_pages(doc.pdf, dpi=60)
+    pages, text = read_document(doc.pdf, dpi=60)
     assert len(pages) == doc.pages
     first = QImage.fromData(pages[0], "PNG")
     assert (first.width(), first.height()) == (round(595.28 * 60 / 72), round(841.89 * 60 / 72))
@@ -23,7 +23,6 @@ def test_every_page_is_rendered_on_white_with_its_text(qapp: object) -> None:
         first.pixelColor(x, y).lightness() < 128 for x in range(0, first.width(), 4) for y in range(60, 120)
     )
     assert inked > 20  # the title is there
-    text = document_text(doc.pdf)
     assert "개인(신용)정보 동의서" in text and "동의" in text
 
 
@@ -31,4 +30,4 @@ def test_every_page_is_rendered_on_white_with_its_text(qapp: object) -> None:
 @given(junk=st.binary(max_size=2000))
 def test_bytes_that_are_not_a_pdf_are_refused(qapp: object, junk: bytes) -> None:
     with pytest.raises(UnreadableDocument):
-        render_pages(b"not a pdf: " + junk)
+        read_document(b"not a pdf: " + junk)

@@ -29,10 +29,11 @@ def _png(image: QImage) -> bytes:
     return bytes(buffer.data().data())
 
 
-def render_pages(pdf: bytes, dpi: int = 110) -> list[bytes]:
-    """PNG bytes of every page, in order, on white (pages render with a transparent background)."""
+def read_document(pdf: bytes, dpi: int = 110) -> tuple[list[bytes], str]:
+    """PNG bytes of every page, in order, on white (pages render with a transparent background), and
+    the document's text for reading aloud — from one parse of the PDF."""
     document, _buffer = _open(pdf)
-    pages = []
+    pages, texts = [], []
     for index in range(document.pageCount()):
         points = document.pagePointSize(index)
         size = QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
@@ -42,19 +43,13 @@ def render_pages(pdf: bytes, dpi: int = 110) -> list[bytes]:
         painter.drawImage(0, 0, document.render(index, size))
         painter.end()
         pages.append(_png(page))
+        texts.append(document.getAllText(index).text())
     document.close()
-    return pages
-
-
-def document_text(pdf: bytes) -> str:
-    """The document's text for reading aloud, page by page."""
-    document, _buffer = _open(pdf)
-    text = "\n".join(document.getAllText(index).text() for index in range(document.pageCount()))
-    document.close()
-    return text
+    return pages, "\n".join(texts)
 
 
 def load_document(fetch_pdf: object, document_id: object) -> tuple[bytes, list[bytes], str]:
     """Worker job: fetch the PDF from the hub, render its pages and extract its text."""
     pdf: bytes = fetch_pdf(document_id)  # type: ignore[operator]
-    return pdf, render_pages(pdf), document_text(pdf)
+    pages, text = read_document(pdf)
+    return pdf, pages, text
