@@ -208,7 +208,7 @@ def test_a_failing_item_fails_only_itself(hub_sqlite: Hub) -> None:
     commit = GroupCommit(state, write)
 
     async def run() -> list[Any]:
-        targets = [f"item:{i}" for i in range(8)] + ["rrn 800101-1234567"]
+        targets = [f"item:{i}" for i in range(8)] + [f"rrn {synthetic_rrn(9)}"]
         return list(await asyncio.gather(*(commit.submit(t) for t in targets), return_exceptions=True))
 
     answers = asyncio.run(run())

@@ -95,6 +95,25 @@ def test_wrong_types_are_422_naming_fields_without_echoing_values(hub_sqlite: Hu
     assert _visit_count(hub_sqlite) == 0
 
 
+def test_a_program_name_too_long_is_refused_and_nothing_stored(hub_sqlite: Hub) -> None:
+    lobby, _ = hub_sqlite.enroll("lobby")
+    body = submission(4)
+    body["match"]["verdicts"][0]["name_ko"] = "가" * 201
+    r = hub_sqlite.http.post("/visits", json=body, headers=lobby)
+    assert r.status_code == 422
+    assert any("name_ko" in field for field in r.json()["error"]["fields"])
+    assert _visit_count(hub_sqlite) == 0
+
+
+def test_program_names_reach_the_case_view(hub_sqlite: Hub) -> None:
+    lobby, _ = hub_sqlite.enroll("lobby")
+    body = submission(5)
+    body["match"]["verdicts"][0] |= {"name_ko": "사전채무조정 (프리워크아웃)", "name_en": "Pre-workout"}
+    visit_id = hub_sqlite.http.post("/visits", json=body, headers=lobby).json()["visit_id"]
+    case = hub_sqlite.http.get(f"/visits/{visit_id}/case", headers=hub_sqlite.login("kim")).json()
+    assert case["verdicts"][0]["name_ko"] == "사전채무조정 (프리워크아웃)"
+
+
 def test_invalid_rrn_is_refused(hub_sqlite: Hub) -> None:
     lobby, _ = hub_sqlite.enroll("lobby")
     r = hub_sqlite.http.post("/visits", json=submission(3, rrn="991399-1234567"), headers=lobby)
