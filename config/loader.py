@@ -17,6 +17,7 @@ from typing import Any, Literal, TypeVar, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
+from config import clock
 from config.settings import Settings
 
 DataModel = TypeVar("DataModel", bound=BaseModel)
@@ -204,10 +205,13 @@ def load_settings(site_file: str | Path | None = None, environ: Mapping[str, str
     for _, layer in layers:
         data = _merge(data, layer)
     try:
-        return Settings.model_validate(data)
+        settings = Settings.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         key_path = tuple(str(p) for p in first["loc"])
         raise ConfigError(
             _value_source(key_path, layers), ".".join(key_path), first.get("input"), _allowed(first)
         ) from None
+    # Whoever loads the settings runs in that center: its clock follows app.timezone from here on.
+    clock.use_timezone(settings.app.timezone)
+    return settings

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from config import clock
 from db.pii import mask_phone
 from devices.id.model import DocumentKind, IdDocument, IdError
 
@@ -22,7 +23,7 @@ def manual_document(name: str, birth_date: date | str, phone: str, today: date |
             birth_date = date.fromisoformat(birth_date.strip().replace(".", "-").replace("/", "-"))
         except ValueError:
             raise IdError("manual_invalid", "birth_date") from None
-    today = today or date.today()
+    today = today or clock.today()
     if not date(1900, 1, 1) <= birth_date <= today:
         raise IdError("manual_invalid", "birth_date")
     digits = re.sub(r"\D", "", phone or "")

@@ -17,12 +17,12 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from config import clock
 from db.base import utcnow
 from db.models import Ticket
 from kiosk.queue.lines import ServiceLine, service_lines
@@ -59,12 +59,11 @@ class QueueError(Exception):
 
 @dataclass(frozen=True)
 class QueueClock:
-    """Turns 'now' into the center's service date (tickets restart at 1 every local day)."""
-
-    timezone: str = "Asia/Seoul"
+    """Turns 'now' into the center's service date (tickets restart at 1 every local day), on the
+    center clock (``config.clock``, whose zone is ``app.timezone``)."""
 
     def service_date(self, now: datetime) -> date:
-        return now.astimezone(ZoneInfo(self.timezone)).date()
+        return clock.local_date(now)
 
 
 def service_line(line: str, lines: dict[str, ServiceLine] | None = None) -> ServiceLine:

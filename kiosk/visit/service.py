@@ -49,7 +49,6 @@ class VisitService:
         *,
         center_code: str,
         clock: Callable[[], datetime] = utcnow,
-        timezone: str = "Asia/Seoul",
         device_id: uuid.UUID | None = None,
         keys: Any = None,
         catalogue: Catalogue | None = None,
@@ -62,7 +61,7 @@ class VisitService:
         self.sessions = sessions
         self.center_code = center_code
         self.now = clock
-        self.queue_clock = QueueClock(timezone)
+        self.queue_clock = QueueClock()
         self.device_id = device_id
         self.keys = keys
         self.catalogue = catalogue or shipped_catalogue()
@@ -82,7 +81,6 @@ class VisitService:
         return cls(
             sessions,
             center_code=settings.app.center_code,
-            timezone=settings.app.timezone,
             catalogue=shipped_catalogue(visit.products_dir),
             questions=questionnaire(visit.questionnaire_file),
             lines=service_lines(visit.service_lines_file),

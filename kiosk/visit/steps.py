@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from db.pii import full_age
+
 WELCOME, IDENTIFY, CONSENT, NEEDS, RESULTS, TICKET, DONE = (
     "welcome", "identify", "consent", "needs", "results", "ticket", "done",
 )  # fmt: skip
@@ -63,8 +65,7 @@ class IdentitySummary:
         """만 나이 on ``day`` (so the questionnaire does not ask what the ID card told us)."""
         if self.birth_date is None:
             return None
-        born = self.birth_date
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return full_age(self.birth_date, day)
 
     def __repr__(self) -> str:  # never print the person's data
         return f"IdentitySummary(method={self.method!r}, result={self.result!r}, person_id={self.person_id})"

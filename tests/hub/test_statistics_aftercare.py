@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from config import clock
 from tests.hub.conftest import Hub
 from tests.hub.factories import submission
 
@@ -29,7 +30,7 @@ def test_statistics_and_aftercare(hub: Hub) -> None:
     )
     plan = hub.http.post(f"/visits/{called['visit_id']}/aftercare", json={}, headers=counselor)
     assert plan.status_code == 200 and len(plan.json()) >= 1
-    assert all(date.fromisoformat(f["due_date"]) > date.today() for f in plan.json())
+    assert all(date.fromisoformat(f["due_date"]) > clock.today() for f in plan.json())
     due = hub.http.get("/aftercare/due", params={"within_days": 366}, headers=counselor).json()
     assert {f["id"] for f in due} == {f["id"] for f in plan.json()}
     assert hub.http.get("/aftercare/due", params={"everyone": True}, headers=counselor).status_code == 403

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from config import clock
 from kiosk.hub.schemas import CaseView, PersonRevealed
 
 VERDICT_WORDS = {"eligible": "✔ 신청 가능", "maybe": "△ 서류 확인 필요", "ineligible": "✖ 지금은 어려움"}
@@ -148,7 +149,10 @@ class CaseTabs(QTabWidget):
         _fill(self.followups, [[f.due_date, f.kind, f.status] for f in case.followups])
         _fill(
             self.history,
-            [[str(v.visit_id)[:8], v.at.strftime("%Y-%m-%d"), v.outcome or "-"] for v in case.earlier_visits],
+            [
+                [str(v.visit_id)[:8], clock.local_date(v.at).isoformat(), v.outcome or "-"]
+                for v in case.earlier_visits
+            ],
         )
 
     def show_documents(self, documents: list[dict[str, Any]]) -> None:

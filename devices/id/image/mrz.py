@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from config import clock
+
 _WEIGHTS = (7, 3, 1)
 _TD3_LINE = 44
 
@@ -40,7 +42,7 @@ def parse_yymmdd(text: str, future_ok: bool, today: date | None = None) -> date:
     """A 2-digit year: birth dates are in the past, expiry dates up to 30 years ahead (ICAO's hint)."""
     if not re.fullmatch(r"\d{6}", text):
         raise MrzError("date is not YYMMDD")
-    today = today or date.today()
+    today = today or clock.today()
     yy, mm, dd = int(text[:2]), int(text[2:4]), int(text[4:])
     year = 2000 + yy
     if future_ok:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from config import clock
 from db.pii import RRN, InvalidRRN, parse_rrn
 
 _DIGIT_FIXES = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1",
@@ -63,7 +64,7 @@ def parse_rrn_text(text: str, today: date | None = None) -> RRN | None:
 
 
 def plausible_date(value: date, born: date | None = None, today: date | None = None) -> bool:
-    today = today or date.today()
+    today = today or clock.today()
     if not date(1950, 1, 1) <= value <= today:
         return False
     return born is None or value > born

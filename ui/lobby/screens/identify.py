@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
 
-from db.pii import mask_phone
+from config import clock
+from db.pii import full_age, mask_phone
 from ui.adapters.id_reader_adapter import IdReaderAdapter
 from ui.lobby.flow import run_step
 from ui.lobby.screens.base import LobbyScreen
@@ -414,8 +415,8 @@ def age_from_birth(draft: Any, today: date | None = None) -> int | None:
             return None
     if birth is None:
         return None
-    today = today or date.today()
-    age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+    today = today or clock.today()
+    age = full_age(birth, today)
     return age if 14 <= age <= 120 else None
 
 

@@ -168,11 +168,9 @@ class TicketScreen(LobbyScreen):
 
     def ticket_fields(self) -> dict[str, Any]:
         """Fields of the ``ticket`` receipt template: the number and the wait, never a name or RRN."""
-        from datetime import UTC, datetime
-        from zoneinfo import ZoneInfo
+        from config import clock
 
-        issued = _get(self.ticket, "issued_at", default=None) or datetime.now(UTC)
-        local = issued.astimezone(ZoneInfo(self.lobby.services.settings.app.timezone))
+        local = clock.local(_get(self.ticket, "issued_at", default=None) or clock.now())
         half = "오전" if local.hour < 12 else "오후"
         hour = local.hour % 12 or 12
         issued_text = f"{local.year}년 {local.month}월 {local.day}일 {half} {hour}시 {local.minute}분"
