@@ -15,7 +15,7 @@ The associated data is ``header || context`` (e.g. ``b"person.rrn"``), so a ciph
 another column, and its key id cannot be altered, without failing authentication.
 
 Keys come from, in order: the environment variable ``KIOSK_KEYS`` (the key-file JSON, raw or base64),
-or a key file (``privacy.key_file`` or ``<data_dir>/keys.json``) created with mode 0600 on first run::
+or a key file (``privacy.key_file`` or ``<data_dir>/keys.json``, mode 0600)::
 
     {"format": 1, "cipher": "aes-256-gcm", "current": "k20261126T041130",
      "keys": {"k20261126T041130": "<base64 32 bytes>"},
@@ -23,6 +23,11 @@ or a key file (``privacy.key_file`` or ``<data_dir>/keys.json``) created with mo
      "rotation": null}
 
 ``rotation`` is ``{"target": key_id, "started_at": iso}`` while ``kiosk keys rotate`` is unfinished.
+
+A process never calls ``load_keyring`` to start: it calls ``db.key_guard.open_keyring``, which creates a
+key file only while the database holds no encrypted value, and otherwise refuses to start without the
+keys that made them. ``read_keyring`` only reads; ``load_keyring`` (read or create) is for tests and
+throwaway rings.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ import json
 import os
 import secrets
 import stat
+import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -183,7 +189,7 @@ class KeyRing:
             raise _key_error(
                 ENV_VAR, "(source)", "environment", "a key file: keys from the environment are read-only"
             )
-        _write_atomically(self.source, self.to_document(), replace=True)
+        write_private_json(self.source, self.to_document(), replace=True)
 
     def begin_rotation(self) -> str:
         """Add a new key, make it current and record the unfinished rotation, all in one file write.
@@ -247,9 +253,14 @@ def split_blob(blob: bytes) -> tuple[str, bytes, bytes]:
 
 
 def new_key_id(existing: set[str]) -> str:
-    """Time-ordered and globally unique (random suffix), so keys of different sites never share an id."""
+    """Time-ordered and globally unique (random suffix), so keys of different sites never share an id.
+
+    The suffix is letters only: with hex digits, ``...T202530-836431`` is RRN-shaped (6 digits, dash,
+    digits) and every blob header under that key would look like an RRN in clear to the privacy checks.
+    """
     while True:
-        key_id = f"k{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
+        suffix = "".join(secrets.choice(string.ascii_lowercase) for _ in range(6))
+        key_id = f"k{datetime.now(UTC):%Y%m%dT%H%M%S}-{suffix}"
         if key_id not in existing:
             return key_id
 
@@ -303,12 +314,21 @@ def _load_file(path: Path) -> KeyRing:
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise _key_error(str(path), "(syntax)", str(exc).splitlines()[0], "a JSON key file") from None
+        raise _key_error(
+            str(path),
+            "(syntax)",
+            str(exc).splitlines()[0],
+            "a JSON key file (restore it from a backup: kiosk keys restore FILE)",
+        ) from None
     return parse_document(doc, str(path), source=path)
 
 
-def _write_atomically(path: Path, doc: Mapping[str, Any], replace: bool) -> bool:
-    """Write doc to path via a 0600 temp file. With replace=False, never overwrite: returns False then."""
+def write_private_json(path: Path, doc: Mapping[str, Any], replace: bool) -> bool:
+    """Write doc to path via a 0600 temp file. With replace=False, never overwrite: returns False then.
+
+    The key file and its backups both go through here: a crash leaves the old file or the new one, never
+    half of either.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -337,35 +357,67 @@ def _write_atomically(path: Path, doc: Mapping[str, Any], replace: bool) -> bool
         tmp.unlink(missing_ok=True)
 
 
-def load_keyring(key_file: Path | None = None, environ: Mapping[str, str] | None = None) -> KeyRing:
-    """The key ring from ``KIOSK_KEYS`` if set, else from key_file (created 0600 on first run).
-
-    Without key_file: ``privacy.key_file`` or ``<data_dir>/keys.json`` of the settings that
-    ``config.load_settings`` builds from the same environment.
-    """
+def keyring_from_environment(environ: Mapping[str, str] | None = None) -> KeyRing | None:
+    """The ring in ``KIOSK_KEYS`` (key-file JSON, raw or base64), or None when the variable is unset."""
     environ = os.environ if environ is None else environ
     raw_env = environ.get(ENV_VAR)
-    if raw_env:
-        text = raw_env.strip()
-        if not text.startswith("{"):
-            try:
-                text = base64.b64decode(text, validate=True).decode("utf-8")
-            except (binascii.Error, ValueError):
-                raise _key_error(ENV_VAR, "(value)", "(hidden)", "key-file JSON, raw or base64") from None
+    if not raw_env:
+        return None
+    text = raw_env.strip()
+    if not text.startswith("{"):
         try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise _key_error(ENV_VAR, "(syntax)", exc.msg, "key-file JSON, raw or base64") from None
-        return parse_document(doc, ENV_VAR)
+            text = base64.b64decode(text, validate=True).decode("utf-8")
+        except (binascii.Error, ValueError):
+            raise _key_error(ENV_VAR, "(value)", "(hidden)", "key-file JSON, raw or base64") from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _key_error(ENV_VAR, "(syntax)", exc.msg, "key-file JSON, raw or base64") from None
+    return parse_document(doc, ENV_VAR)
+
+
+def read_keyring(key_file: Path, environ: Mapping[str, str] | None = None) -> KeyRing | None:
+    """The ring from ``KIOSK_KEYS`` if set, else from key_file; None when neither exists. Never writes."""
+    from_env = keyring_from_environment(environ)
+    if from_env is not None:
+        return from_env
+    key_file = Path(key_file)
+    if not key_file.exists():
+        return None
+    return _load_file(key_file)
+
+
+def create_key_file(key_file: Path) -> tuple[KeyRing, bool]:
+    """Write a fresh ring to key_file unless the file exists; (the ring in the file, whether we made it).
+
+    Two processes starting at once end up with the same ring: the second one loads the first one's file.
+    Callers decide *whether* a new key may be made (db.key_guard); this only makes it safely.
+    """
+    key_file = Path(key_file)
+    fresh = KeyRing.generate(source=key_file)
+    created = write_private_json(key_file, fresh.to_document(), replace=False)
+    return _load_file(key_file), created
+
+
+def load_keyring(key_file: Path | None = None, environ: Mapping[str, str] | None = None) -> KeyRing:
+    """The key ring from ``KIOSK_KEYS`` if set, else from key_file, which is created when missing.
+
+    For tests and throwaway rings only: a process starting on a database uses db.key_guard.open_keyring,
+    which never makes a new key while encrypted data exists. Without key_file: ``privacy.key_file`` or
+    ``<data_dir>/keys.json`` of the settings that ``config.load_settings`` builds from the same environment.
+    """
+    environ = os.environ if environ is None else environ
+    from_env = keyring_from_environment(environ)
+    if from_env is not None:
+        return from_env
     if key_file is None:
         from config import load_settings
 
         key_file = key_file_for(load_settings(environ=environ))
     key_file = Path(key_file)
-    if not key_file.exists():
-        fresh = KeyRing.generate(source=key_file)
-        _write_atomically(key_file, fresh.to_document(), replace=False)
-    return _load_file(key_file)
+    if key_file.exists():
+        return _load_file(key_file)
+    return create_key_file(key_file)[0]
 
 
 def key_file_for(settings: Settings) -> Path:
@@ -378,5 +430,9 @@ def key_file_for(settings: Settings) -> Path:
 
 
 def keyring_for(settings: Settings, environ: Mapping[str, str] | None = None) -> KeyRing:
-    """What every process calls: the key ring this installation's settings point at."""
+    """The key ring this installation's settings point at (created when missing, like load_keyring).
+
+    Start-up code goes through db.key_guard.open_keyring first, so by the time this runs the file exists
+    or the process has refused to start.
+    """
     return load_keyring(key_file_for(settings), environ)

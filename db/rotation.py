@@ -24,10 +24,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Column, Engine, LargeBinary, MetaData, Table, select, update
+from sqlalchemy import Column, Engine, LargeBinary, MetaData, Table, func, inspect, select, update
 
 from db.audit import append_event
-from db.crypto import DecryptionError, KeyRing, blob_key_id
+from db.crypto import BLOB_VERSION, DecryptionError, KeyRing, blob_key_id
 from db.session import make_sessionmaker
 
 Progress = Callable[[str, int, int], None]  # (context, rows seen, rows re-encrypted so far)
@@ -63,6 +63,54 @@ def encrypted_columns(metadata: MetaData | None = None) -> list[EncryptedColumn]
         for column in table.columns:
             if column.name.endswith("_enc") and isinstance(column.type, LargeBinary):
                 found.append(EncryptedColumn(table, column, f"{table.name}.{column.name[: -len('_enc')]}"))
+    return found
+
+
+def present_encrypted_columns(engine: Engine) -> list[EncryptedColumn]:
+    """The encrypted columns this database really has: none before `kiosk db upgrade`, fewer when older.
+
+    The key guard asks before any table is created, and a lobby may run on a schema one revision behind.
+    """
+    inspector = inspect(engine)
+    tables = set(inspector.get_table_names())
+    columns_of: dict[str, set[str]] = {}
+    found = []
+    for enc in encrypted_columns():
+        if enc.table.name not in tables:
+            continue
+        if enc.table.name not in columns_of:
+            columns_of[enc.table.name] = {c["name"] for c in inspector.get_columns(enc.table.name)}
+        if enc.column.name in columns_of[enc.table.name]:
+            found.append(enc)
+    return found
+
+
+def key_ids_in_use(engine: Engine, columns: list[EncryptedColumn] | None = None) -> set[str]:
+    """Every key id some stored value names in its blob header (unreadable values name none).
+
+    Runs at every start-up, so the database does the work: per column, the distinct id lengths (byte 1
+    of the header), then the distinct headers of each length. No blob leaves the database.
+    """
+    found: set[str] = set()
+    with engine.connect() as conn:
+        for enc in columns if columns is not None else present_encrypted_columns(engine):
+            col = enc.column
+            length_byte = func.substr(col, 2, 1)
+            lengths = conn.execute(select(length_byte).where(col.is_not(None)).distinct()).scalars().all()
+            for raw_length in lengths:
+                if not raw_length:
+                    continue
+                n = bytes(raw_length)[0]
+                header = func.substr(col, 1, 2 + n)
+                query = select(header).where(col.is_not(None), length_byte == bytes(raw_length)).distinct()
+                for raw_header in conn.execute(query).scalars():
+                    head = bytes(raw_header)
+                    if n == 0 or len(head) != 2 + n or head[0] != BLOB_VERSION:
+                        continue
+                    try:
+                        found.add(head[2:].decode("ascii"))
+                    except UnicodeDecodeError:
+                        continue
     return found
 
 
@@ -113,7 +161,7 @@ def rows_not_under(
     """For each encrypted column, how many values are under some key other than key_id."""
     counts: dict[str, int] = {}
     with engine.connect() as conn:
-        for enc in columns if columns is not None else encrypted_columns():
+        for enc in columns if columns is not None else present_encrypted_columns(engine):
             n = 0
             for (blob,) in conn.execute(select(enc.column).where(enc.column.is_not(None))):
                 try:
@@ -140,7 +188,7 @@ def rotate_keys(
     target = keys.rotation_target if resumed else keys.begin_rotation()
     assert target is not None
     report = RotationReport(target_key_id=target, resumed=resumed)
-    columns = encrypted_columns()
+    columns = present_encrypted_columns(engine)  # a schema a revision behind has fewer
     for _ in range(max_passes):
         report.passes += 1
         for enc in columns:
@@ -165,7 +213,7 @@ def count_by_key(engine: Engine) -> dict[str, int]:
     """How many encrypted values each key id protects (for `kiosk keys status`)."""
     counts: dict[str, int] = {}
     with engine.connect() as conn:
-        for enc in encrypted_columns():
+        for enc in present_encrypted_columns(engine):
             query = select(enc.column).where(enc.column.is_not(None))
             for (blob,) in conn.execute(query):
                 try:

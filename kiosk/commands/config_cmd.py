@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import make_url
@@ -11,7 +10,7 @@ from sqlalchemy.engine import make_url
 from config import load_settings
 from config.centers import center_by_code, load_centers
 from db.crypto import ENV_VAR as KEYS_ENV_VAR
-from db.crypto import key_file_for, load_keyring
+from db.crypto import key_file_for, read_keyring
 from db.session import default_url
 from kiosk.commands.db_cmd import accept_global_options
 
@@ -28,13 +27,17 @@ def _check(args: argparse.Namespace, ctx: AppContext) -> int:
     url = ctx.db_url_option or settings.db.url or default_url(settings.app.data_dir)
     shown_url = make_url(url).render_as_string(hide_password=True)
     key_file = key_file_for(settings)
-    if os.environ.get(KEYS_ENV_VAR) or key_file.exists():
-        ring = load_keyring(key_file)  # validates: JSON, key sizes, 0600 permissions (ConfigError)
+    # Only reads (validates JSON, key sizes, 0600 permissions: ConfigError); a check never makes a key.
+    ring = read_keyring(key_file)
+    if ring is not None:
         keys = f"{ring.source or 'environment ' + KEYS_ENV_VAR}, current key {ring.current_key_id}"
         if ring.rotation_target:
             keys += " (unfinished rotation: run `kiosk keys rotate`)"
     else:
-        keys = f"{key_file} (created 0600 on first use)"
+        keys = (
+            f"{key_file} (none yet: created 0600 on first use while the database holds no encrypted data, "
+            "or by `kiosk keys init`; with encrypted data: `kiosk keys restore FILE`)"
+        )
     print(f"OK: {site or '(packaged defaults + environment)'}")
     print(f"  center     {center.code} ({center.name_ko}, {center.region}); {len(centers)} centers known")
     print(f"  database   {shown_url}")

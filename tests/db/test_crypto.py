@@ -16,7 +16,15 @@ from hypothesis import strategies as st
 
 from config import ConfigError
 from db import crypto
-from db.crypto import CIPHERS, DecryptionError, KeyRing, blob_key_id, load_keyring
+from db.crypto import (
+    CIPHERS,
+    DecryptionError,
+    KeyRing,
+    blob_key_id,
+    create_key_file,
+    load_keyring,
+    read_keyring,
+)
 from db.pii import InvalidRRN
 
 RING = KeyRing.generate()
@@ -190,3 +198,38 @@ def test_default_key_file_follows_the_settings(tmp_path: Path) -> None:
     assert ring.source == tmp_path / "data" / "keys.json" and ring.source.exists()
     chosen = tmp_path / "elsewhere" / "k.json"
     assert load_keyring(environ={"KIOSK_PRIVACY__KEY_FILE": str(chosen)}).source == chosen
+
+
+def test_read_keyring_only_reads(tmp_path: Path) -> None:
+    path = tmp_path / "keys.json"
+    assert read_keyring(path, environ={}) is None and not path.exists()
+    env_ring = KeyRing.generate()
+    from_env = read_keyring(path, environ={"KIOSK_KEYS": json.dumps(env_ring.to_document())})
+    assert from_env is not None and from_env.current_key_id == env_ring.current_key_id and not path.exists()
+    made, created = create_key_file(path)
+    again, created_again = create_key_file(path)  # never replaces a key file that exists
+    assert created and not created_again and again.keys == made.keys
+    loaded = read_keyring(path, environ={})
+    assert loaded is not None and loaded.keys == made.keys
+
+
+def test_a_damaged_key_file_points_to_the_restore(tmp_path: Path) -> None:
+    path = tmp_path / "keys.json"
+    load_keyring(path, environ={})
+    path.write_text(path.read_text()[:40])  # truncated, as by a full disk
+    with pytest.raises(ConfigError, match="kiosk keys restore"):
+        read_keyring(path, environ={})
+
+
+def test_new_key_ids_never_look_like_an_rrn_or_a_phone() -> None:
+    from db.pii import mask_pii_text
+
+    def survives(key_id: str) -> bool:
+        # A blob header in a database page: the key id, then nonce bytes that may be ASCII digits.
+        return all(
+            key_id in mask_pii_text(f"1973-03-28\x01\x17{key_id}{after}")
+            for after in ("", "C", "7", " 5", "\x00")
+        )
+
+    assert not survives("k20261201T202530-836431")  # the old hex suffix could read as an RRN
+    assert all(survives(KeyRing.generate().current_key_id) for _ in range(300))

@@ -19,7 +19,8 @@ from db.bench import synthetic_rrns
 from db.crypto import KeyRing, load_keyring
 from db.models import AuditEvent, Person
 from db.people import read_person, store_person
-from db.rotation import count_by_key, encrypted_columns, rotate_keys, rows_not_under
+from db.rotation import count_by_key, encrypted_columns, key_ids_in_use, rotate_keys, rows_not_under
+from db.session import make_engine
 
 KIOSK = str(Path(sys.executable).parent / "kiosk")
 
@@ -123,3 +124,20 @@ def test_count_by_key_reports_unreadable_values(
         session.add(Person(name="x", rrn_enc=garbage))
         session.commit()
     assert count_by_key(engine) == {"(unreadable)": 1}
+
+
+def test_a_database_without_tables_uses_no_key(tmp_path: Path) -> None:
+    bare = make_engine(f"sqlite:///{tmp_path / 'bare.db'}")
+    try:
+        assert count_by_key(bare) == {} and key_ids_in_use(bare) == set()
+    finally:
+        bare.dispose()
+
+
+def test_key_ids_in_use_agree_with_count_by_key(
+    engine: Engine, sessions: sessionmaker[Session], keys: KeyRing
+) -> None:
+    _populate(sessions, keys, 5)
+    other = KeyRing.generate()
+    _populate(sessions, other, 2)
+    assert key_ids_in_use(engine) == set(count_by_key(engine)) == {keys.current_key_id, other.current_key_id}

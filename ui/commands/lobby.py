@@ -71,6 +71,12 @@ def run_lobby(args: argparse.Namespace, ctx: Any) -> int:
     if tour_dir is not None:
         # A scripted visit must not land in the kiosk's real database or key file.
         settings, ctx = _scratch(settings, ctx, tour_dir / ".tour-data")
+    from db.crypto import key_file_for
+    from db.key_guard import open_keyring
+
+    # Before any service loads keys: stored data under a key that is gone stops here (exit 2), and a
+    # new key is made only on a database without encrypted data.
+    open_keyring(ctx.engine, key_file_for(settings))
     services = emulated_services(settings, ctx) if emulated else real_services(settings, ctx)
     try:
         if tour_dir is not None:
