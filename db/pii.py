@@ -12,11 +12,16 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from config import clock
+
 _RRN_TEXT = re.compile(r"(?<!\d)(\d{6})\s?[-‐–]?\s?([1-8])(\d{6})(?!\d)")
 # Any 13-digit run shaped like an RRN, with or without the hyphen, for log masking (no date check:
 # when in doubt, mask).
 _RRN_LOG = re.compile(r"(?<!\d)(\d{6})[\s-]?([0-9])\d{6}(?!\d)")
 _PHONE_LOG = re.compile(r"(?<!\d)(01[016789])[\s.-]?(\d{3,4})[\s.-]?(\d{4})(?!\d)")
+# Bank account and card numbers: 10–16 digits, in one run or in hyphen/space groups
+# (110-123-456789, 1002 123 456789, 3333-01-2345678, 1234-5678-9012-3456).
+_ACCOUNT = re.compile(r"(?<![\d*])\d{2,6}(?:[ -]\d{2,8}){1,4}(?![\d*])|(?<![\d*])\d{10,16}(?![\d*])")
 # Identifiers that are not personal data but can contain RRN- or phone-shaped digit runs by chance:
 # canonical UUIDs (row ids) and long hex digests with at least one letter (sha256 of documents).
 _HEX_TOKEN = re.compile(
@@ -70,9 +75,14 @@ def parse_rrn(text: str, today: date | None = None) -> RRN:
         born = rrn.birth_date
     except ValueError:
         raise InvalidRRN("앞자리가 실제 생년월일이 아니에요 (front part is not a real birth date)") from None
-    if born > (today or date.today()):
+    if born > (today or clock.today()):
         raise InvalidRRN("생년월일이 미래예요 (birth date is in the future)")
     return rrn
+
+
+def full_age(born: date, on: date) -> int:
+    """만 나이 (international age) on ``on``: the age every eligibility rule and form uses."""
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 def normalize_rrn(text: str) -> str:
@@ -121,16 +131,69 @@ def mask_pii_text(text: str) -> str:
     return "".join(parts)
 
 
+def _mask_account(match: re.Match[str]) -> str:
+    text = match.group(0)
+    if is_rrn_or_phone(text):
+        return text  # masked next by mask_pii_text, in its own familiar form
+    digits = sum(ch.isdigit() for ch in text)
+    if not 10 <= digits <= 16:
+        return text
+    keep_from = digits - 4  # the last four digits stay, as on a bank statement
+    out, seen = [], 0
+    for ch in text:
+        if ch.isdigit():
+            out.append(ch if seen >= keep_from else "*")
+            seen += 1
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def mask_free_text(text: str) -> str:
+    """What people type (chat, counselor notes): RRN → ``900101-1******``, phone → ``010-****-5678``,
+    account or card number → ``***-***-**6789``.
+
+    Account-shaped numbers first: a phone-shaped run inside a longer number (``00-010000-0000``)
+    must not be masked as a phone and leave the rest of the account number readable.
+    """
+    return mask_pii_text(_ACCOUNT.sub(_mask_account, text))
+
+
 class PiiMaskingFilter(logging.Filter):
-    """Rewrites every record so that no RRN- or phone-shaped text reaches any handler."""
+    """Rewrites every record so that no RRN- or phone-shaped text reaches any handler.
+
+    The traceback is rendered here, masked, and the exception object dropped: a formatter that called
+    formatException itself would otherwise print the exception's message (which may quote a request
+    body) in clear. Installed on handlers and, for uvicorn, on its loggers too, so that records are
+    masked before any handler sees them (pytest's, logging.lastResort).
+
+    Exception texts that quote their input are cut where the input starts: pydantic's
+    ``input_value=…`` (a request body, truncated so that a phone number loses the prefix the pattern
+    needs, with names and birth dates beside it) and SQLAlchemy's ``[parameters: …]`` (names,
+    ciphertext, blind indexes).
+    """
+
+    _QUOTED_INPUT = (
+        (re.compile(r"input_value=.*?(?=, input_type=|$)", re.MULTILINE), "input_value=<withheld>"),
+        (re.compile(r"\[parameters: .*?\](?=\n|$)", re.DOTALL), "[parameters: <withheld>]"),
+    )
+
+    @classmethod
+    def _clean(cls, text: str) -> str:
+        for pattern, replacement in cls._QUOTED_INPUT:
+            text = pattern.sub(replacement, text)
+        return mask_pii_text(text)
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        masked = mask_pii_text(message)
+        masked = self._clean(message)
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
+        record.exc_info = None
         if record.exc_text:
-            record.exc_text = mask_pii_text(record.exc_text)
+            record.exc_text = self._clean(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self._clean(record.stack_info)
         if masked != message or record.args:
             record.msg, record.args = masked, None
         return True

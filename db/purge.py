@@ -21,12 +21,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from config import clock
 from db.audit import append_event
 from db.models import (
     Case,
@@ -63,10 +64,17 @@ class PurgeReport:
 
 
 def retention_cutoff(now: datetime, years: int) -> datetime:
+    """The first instant still kept: cases ended before the start of the center's day ``years`` ago.
+
+    Counted in whole days of the center's calendar, so a case that ended on 2021-12-01 (KST) becomes
+    purgeable at 00:00 KST on 2026-12-02 whatever zone the machine runs in.
+    """
+    today = clock.local_date(now)
     try:
-        return now.replace(year=now.year - years)
+        day = today.replace(year=today.year - years)
     except ValueError:  # 29 February
-        return now.replace(year=now.year - years, day=28)
+        day = today.replace(year=today.year - years, day=28)
+    return clock.start_of_day(day)
 
 
 def expired_visit_ids(session: Session, cutoff: datetime) -> list[uuid.UUID]:
@@ -140,7 +148,7 @@ def _purge_visits(session: Session, ids: Sequence[uuid.UUID], report: PurgeRepor
     case_ids: list[uuid.UUID] = []
     for case in each(Case):
         case_ids.append(case.id)
-        if _erase(case, report, "case_notes", notes=[]):
+        if _erase(case, report, "case_notes", notes_enc=None):
             touched.add(case.visit_id)
     if case_ids:
         for follow_up in session.scalars(select(FollowUp).where(FollowUp.case_id.in_(case_ids))):
@@ -185,7 +193,7 @@ def _purge_operations(session: Session, cutoff: datetime, report: PurgeReport) -
     for entry in session.scalars(
         select(OutboxEntry).where(OutboxEntry.created_at < cutoff, OutboxEntry.status != "pending")
     ):
-        _erase(entry, report, "outbox_bodies", body={})
+        _erase(entry, report, "outbox_bodies", body={}, payload_enc=None)
     for record in session.scalars(select(IdempotencyRecord).where(IdempotencyRecord.created_at < cutoff)):
         report.add("replay_records")
         if not report.dry_run:
@@ -201,7 +209,7 @@ def purge_expired(
     actor: str = "system:retention-purge",
 ) -> PurgeReport:
     """Find and (unless dry_run) erase expired personal data in one transaction; audit the purge."""
-    cutoff = retention_cutoff(now or datetime.now(UTC), retention_years)
+    cutoff = retention_cutoff(now or clock.now(), retention_years)
     report = PurgeReport(cutoff=cutoff, retention_years=retention_years, dry_run=dry_run)
     with sessions() as session:
         is_sqlite = session.get_bind().dialect.name == "sqlite"

@@ -118,7 +118,7 @@ def test_purge_dry_run_then_real(upgraded: str, isolated_data_dir: Path, kiosk: 
         visit = Visit(person_id=person.id, status="completed", ended_at=long_ago, state={"x": 1})
         session.add(visit)
         session.flush()
-        session.add(Case(visit_id=visit.id, notes=[{"t": "n"}], ended_at=long_ago))
+        session.add(Case(visit_id=visit.id, notes_enc=b"n", ended_at=long_ago))
         session.commit()
     dry = kiosk("db", "purge", "--dry-run", "--db", upgraded)
     assert dry.returncode == 0 and dry.stdout.startswith("DRY RUN") and "persons: 1" in dry.stdout

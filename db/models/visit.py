@@ -104,7 +104,9 @@ class Case(UUIDPk, Timestamps, Base):
 
     visit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"))
     counselor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("counselor.id"))
-    notes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # The counselor notes, a JSON list of {at, counselor_id, text}, masked at write and encrypted as one
+    # blob (db.crypto, context "case.notes"): a note quotes the person. kiosk.hub.views reads and writes it.
+    notes_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     outcome: Mapped[str | None] = mapped_column(String(40))
     referrals: Mapped[list[str]] = mapped_column(JSON, default=list)
     ended_at: Mapped[datetime | None]

@@ -7,11 +7,11 @@ and the archive, and neither needs more to tie the document to the visit (ids ar
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from config import clock
 from db.models import Case, Center, Consent, FollowUp, Intake, MatchResult, Person, Visit
 
 TITLES: dict[str, tuple[str, str]] = {
@@ -46,8 +46,11 @@ def _verdicts(match: MatchResult | None) -> list[dict[str, Any]]:
     return rows
 
 
-def document_fields(session: Session, visit: Visit, template: str, counselor_name: str) -> dict[str, Any]:
+def document_fields(
+    session: Session, visit: Visit, template: str, counselor_name: str, keys: Any
+) -> dict[str, Any]:
     from kiosk.hub.routes_visits import mask_name
+    from kiosk.hub.views import open_notes
 
     center = session.get(Center, visit.center_id) if visit.center_id else None
     person = session.get(Person, visit.person_id) if visit.person_id else None
@@ -68,12 +71,12 @@ def document_fields(session: Session, visit: Visit, template: str, counselor_nam
     return {
         "center_name": center.name_ko if center else "서민금융통합지원센터",
         "person_label": label or "익명 방문자",
-        "visit_date": visit.created_at.astimezone(ZoneInfo("Asia/Seoul")).date().isoformat(),
+        "visit_date": clock.local_date(visit.created_at).isoformat(),
         "decisions": {k: bool(v.get("granted")) for k, v in (consent.items if consent else {}).items()},
         "answers": dict(intake.answers) if intake else {},
         "verdicts": _verdicts(match),
         "counselor": counselor_name,
-        "notes": "\n".join(n.get("text", "") for n in (case.notes if case else [])),
+        "notes": "\n".join(n.get("text", "") for n in open_notes(keys, case.notes_enc if case else None)),
         "outcomes": outcomes,
         "goals": [f"사후관리: {OUTCOME_KO.get(case.outcome or '', case.outcome or '')}"]
         if case and case.outcome

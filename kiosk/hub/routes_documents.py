@@ -19,6 +19,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from config import clock
 from db.audit import append_event
 from db.models import Counselor, Device, Document, Visit
 from kiosk.hub.auth import Principal
@@ -39,6 +40,7 @@ from kiosk.hub.routes_visits import load_visit, store_signature
 from kiosk.hub.schemas import DocumentIn, DocumentOut, SignatureIn
 from kiosk.hub.signature_check import verify_signature_record
 from kiosk.hub.views import document_out
+from printers.documents.archive import write_archive_pdf
 
 router = APIRouter(tags=["documents"])
 IdemKey = Annotated[
@@ -59,11 +61,13 @@ def _render(
 
 @router.post("/visits/{visit_id}/documents", response_model=DocumentOut, summary="Generate a document")
 def generate(
-    visit_id: uuid.UUID, body: DocumentIn, principal: CounselorDep, session: SessionDep
+    visit_id: uuid.UUID, body: DocumentIn, principal: CounselorDep, state: StateDep, session: SessionDep
 ) -> DocumentOut:
     visit = load_visit(session, principal, visit_id)
     counselor = session.get(Counselor, principal.id)
-    fields = document_fields(session, visit, body.template, counselor.display_name if counselor else "")
+    fields = document_fields(
+        session, visit, body.template, counselor.display_name if counselor else "", state.keys
+    )
     doc_id = uuid.uuid4()
     rendered = _render(body.template, fields, str(doc_id))
     doc = Document(
@@ -286,9 +290,9 @@ def archive(
             "서명된 문서만 보관할 수 있어요.",
             "Only signed documents are archived.",
         )
-    folder = state.archive_dir / str(visit.center_id) / doc.created_at.strftime("%Y-%m")
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{doc.id}.pdf").write_bytes(doc.pdf or b"")
+    # The month folder is the center's month: a document made at 08:30 KST on the 1st is in that month.
+    folder = state.archive_dir / str(visit.center_id) / clock.local(doc.created_at).strftime("%Y-%m")
+    write_archive_pdf(state.archive_dir, folder / f"{doc.id}.pdf", doc.pdf or b"")
     doc.status = "archived"
     append_event(session, principal.actor, "document.archive", f"document:{doc.id}", {"sha256": doc.sha256})
     session.commit()

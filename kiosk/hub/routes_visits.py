@@ -49,7 +49,15 @@ from kiosk.hub.schemas import (
     VisitReceipt,
     VisitSubmission,
 )
-from kiosk.hub.views import document_out, followup_out, ticket_out
+from kiosk.hub.views import (
+    document_out,
+    followup_out,
+    new_note,
+    notes_out,
+    open_notes,
+    seal_notes,
+    ticket_out,
+)
 from kiosk.hub.visit_store import prepare, signature_values
 
 router = APIRouter(tags=["visits"])
@@ -104,7 +112,7 @@ def load_case(session: Session, visit: Visit) -> Case:
 
 
 @router.get("/visits/{visit_id}/case", response_model=CaseView, summary="The case view (audited read)")
-def case_view(visit_id: uuid.UUID, principal: CounselorDep, session: SessionDep) -> CaseView:
+def case_view(visit_id: uuid.UUID, principal: CounselorDep, state: StateDep, session: SessionDep) -> CaseView:
     visit = load_visit(session, principal, visit_id)
     case = load_case(session, visit)
     person = session.get(Person, visit.person_id) if visit.person_id else None
@@ -168,7 +176,7 @@ def case_view(visit_id: uuid.UUID, principal: CounselorDep, session: SessionDep)
         answers=intake.answers if intake else {},
         verdicts=match.verdicts if match else [],
         earlier_visits=earlier,
-        notes=[NoteOut(**n) for n in case.notes],
+        notes=notes_out(open_notes(state.keys, case.notes_enc)),
         outcome=case.outcome,
         documents=[document_out(d) for d in docs],
         followups=[followup_out(f) for f in followups],
@@ -191,16 +199,17 @@ def reveal_person(
 
 @router.post("/visits/{visit_id}/notes", response_model=list[NoteOut])
 def add_note(
-    visit_id: uuid.UUID, body: NoteIn, principal: CounselorDep, session: SessionDep
+    visit_id: uuid.UUID, body: NoteIn, principal: CounselorDep, state: StateDep, session: SessionDep
 ) -> list[NoteOut]:
     visit = load_visit(session, principal, visit_id)
     case = load_case(session, visit)
-    note = {"at": datetime.now(UTC).isoformat(), "counselor_id": str(principal.id), "text": body.text}
-    case.notes = [*case.notes, note]
+    # Masked, then sealed with the case's other notes: no row, WAL page or backup holds the text in clear.
+    notes = [*open_notes(state.keys, case.notes_enc), new_note(principal.id, body.text)]
+    case.notes_enc = seal_notes(state.keys, notes)
     case.counselor_id = case.counselor_id or principal.id
     append_event(session, principal.actor, "case.note", f"case:{case.id}")
     session.commit()
-    return [NoteOut(**n) for n in case.notes]
+    return notes_out(notes)
 
 
 @router.put("/visits/{visit_id}/outcome", response_model=OkOut)

@@ -2,9 +2,42 @@
 
 from __future__ import annotations
 
+import json
+import uuid
+from typing import Any
+
+from config import clock
+from db.crypto import KeyRing
 from db.models import Document, FollowUp, Ticket
-from kiosk.hub.schemas import DocumentOut, FollowUpOut, TicketOut
+from db.pii import mask_free_text
+from kiosk.hub.schemas import DocumentOut, FollowUpOut, NoteOut, TicketOut
 from kiosk.queue.tickets import IssuedTicket
+
+# db.rotation finds Case.notes_enc by its name and re-encrypts it under this context.
+NOTES_CONTEXT = "case.notes"
+
+
+def new_note(counselor_id: uuid.UUID, text: str) -> dict[str, Any]:
+    """A note as stored: RRN-, phone- and account-shaped text masked before it reaches any row."""
+    return {"at": clock.now().isoformat(), "counselor_id": str(counselor_id), "text": mask_free_text(text)}
+
+
+def seal_notes(keys: KeyRing, notes: list[dict[str, Any]]) -> bytes | None:
+    """The notes as one ciphertext: their text, times and authors are readable only with the key ring."""
+    if not notes:
+        return None
+    return keys.encrypt_text(json.dumps(notes, ensure_ascii=False), NOTES_CONTEXT)
+
+
+def open_notes(keys: KeyRing, blob: bytes | None) -> list[dict[str, Any]]:
+    if not blob:
+        return []
+    notes: list[dict[str, Any]] = json.loads(keys.decrypt_text(bytes(blob), NOTES_CONTEXT))
+    return notes
+
+
+def notes_out(notes: list[dict[str, Any]]) -> list[NoteOut]:
+    return [NoteOut(**n) for n in notes]
 
 
 def ticket_out(t: Ticket | IssuedTicket, wait_minutes: int | None = None) -> TicketOut:

@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -113,7 +114,7 @@ def _visit(
         ]
     )
     if case_end != "none":
-        case = Case(visit_id=visit.id, notes=[{"text": MARKER}], outcome="referred", ended_at=case_end)
+        case = Case(visit_id=visit.id, notes_enc=MARKER.encode(), outcome="referred", ended_at=case_end)
         session.add(case)
         session.flush()
         session.add(FollowUp(case_id=case.id, due_date=date(2026, 1, 1), kind="call", note=MARKER))
@@ -224,7 +225,7 @@ def test_purge_erases_expired_personal_data_only(sessions: sessionmaker[Session]
         old_intake = session.scalars(select(Intake).where(Intake.visit_id == world.old_visit)).one()
         assert old_intake.answers == {}
         old_case = session.scalars(select(Case).where(Case.visit_id == world.old_visit)).one()
-        assert old_case.notes == [] and old_case.outcome == "referred"
+        assert old_case.notes_enc is None and old_case.outcome == "referred"
         assert sorted(j.payload == b"" for j in session.scalars(select(PrintJob))) == [False, False, True]
         assert len(session.scalars(select(IdempotencyRecord)).all()) == 1
         recent_intake = session.scalars(select(Intake).where(Intake.visit_id == world.recent_visit)).one()
@@ -267,4 +268,6 @@ def test_purged_bytes_leave_the_sqlite_file(tmp_path: Path, keys: KeyRing) -> No
 
 
 def test_cutoff_handles_29_february() -> None:
-    assert retention_cutoff(datetime(2028, 2, 29, tzinfo=UTC), 5) == datetime(2023, 2, 28, tzinfo=UTC)
+    # 2028-02-29 00:00 UTC is 09:00 on 29 February in Seoul; five years back there is no 29th.
+    kst = ZoneInfo("Asia/Seoul")
+    assert retention_cutoff(datetime(2028, 2, 29, tzinfo=UTC), 5) == datetime(2023, 2, 28, tzinfo=kst)
