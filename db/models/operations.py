@@ -41,15 +41,27 @@ class PrintJob(UUIDPk, Timestamps, Base):
 
 
 class OutboxEntry(UUIDPk, Timestamps, Base):
-    """What a lobby did while the hub was unreachable, replayed in order with its idempotency key."""
+    """What a lobby could not hand to the hub yet, sent again with its idempotency key (kiosk.client.outbox).
+
+    Personal data only as ciphertext: ``payload_enc`` is the whole request, encrypted with the field
+    cipher under context "outbox.payload" (found by db.rotation's naming convention). The other columns
+    route the entry and hold no personal data. Once the hub acknowledges it, the payload is deleted and
+    ``payload_sha256`` stays as the receipt. ``body`` is the clear JSON of rows written before revision
+    0002; the outbox seals such rows (encrypts them into ``payload_enc``, empties ``body``) when it starts.
+    """
 
     __tablename__ = "outbox"
 
-    kind: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(40))  # visit | claim
     idempotency_key: Mapped[str] = mapped_column(String(80), unique=True)
-    body: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending | sent | failed
+    visit_id: Mapped[str | None] = mapped_column(String(36))  # a claim waits for its visit's entry
+    payload_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    payload_sha256: Mapped[str | None] = mapped_column(String(64))
+    body: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # legacy rows only (see above)
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|sent|held_auth|quarantined
     attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None]  # backoff: not tried again before this instant
+    last_error: Mapped[str | None] = mapped_column(String(60))  # a code (http_500, unreachable), never a body
     sent_at: Mapped[datetime | None]
 
 

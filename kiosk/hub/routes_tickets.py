@@ -22,8 +22,8 @@ from fastapi.responses import Response
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
+from config import clock
 from db.audit import append_event
-from db.base import utcnow
 from db.models import Ticket, Visit
 from kiosk.hub.auth import Principal
 from kiosk.hub.deps import (
@@ -48,9 +48,9 @@ from kiosk.hub.schemas import (
     TicketOut,
     TransferIn,
 )
-from kiosk.hub.ticket_store import TicketRequest, median_service_minutes
+from kiosk.hub.ticket_store import TicketRequest, median_service_minutes, reserved_for, settle_claim_key
 from kiosk.hub.views import ticket_out
-from kiosk.queue.tickets import IssuedTicket, QueueClock, service_line
+from kiosk.queue.tickets import IssuedTicket, service_line
 
 router = APIRouter(tags=["tickets"])
 IdemKey = Annotated[
@@ -59,7 +59,7 @@ IdemKey = Annotated[
 
 
 def _service_date() -> date:
-    return QueueClock().service_date(utcnow())
+    return clock.today()
 
 
 # A claimed ticket's wait (issuing goes through kiosk.hub.ticket_store).
@@ -162,7 +162,7 @@ def claim(
     if ticket is None:
         raise not_found("번호표", "Ticket")
     check_center(principal, ticket.center_id)
-    if ticket.status != "reserved" or ticket.transfer_note != f"reserved by device:{principal.id}":
+    if ticket.status != "reserved" or not reserved_for(session, principal, ticket.transfer_note):
         raise HubError(
             409,
             "ticket_not_reserved",
@@ -173,8 +173,15 @@ def claim(
     ticket.status = "waiting"
     ticket.visit_id = body.visit_id
     ticket.transfer_note = None
-    session.flush()
-    out = ticket_out(ticket, _wait_minutes(session, ticket))
+    issue_sha = body_sha256({"line": ticket.line, "visit_id": str(body.visit_id)})  # as POST /tickets
+    out = settle_claim_key(
+        session,
+        principal,
+        idempotency_key,
+        ticket,
+        issue_sha,
+        lambda t: ticket_out(t, _wait_minutes(session, t)),
+    )
     answer = commit_or_replay(
         session, "ticket.claim", idempotency_key, principal, request_sha, out.model_dump(mode="json")
     )

@@ -76,12 +76,14 @@ def test_offline_visits_and_tickets_sync_once(hub_sqlite: Hub, local_sessions) -
 
     server = serve_in_thread(app, port=port)  # the hub is back on the same address
     try:
+        with local_sessions() as s:  # what a crash between send and mark would leave: all still to send
+            unsent = {e.id: e.payload_enc for e in s.scalars(select(OutboxEntry)).all()}
         assert outbox.flush() == 5
         assert outbox.flush() == 0  # nothing left, nothing sent twice
         # Replaying everything again (as after a crash between send and mark) changes nothing at the hub.
         with local_sessions() as s:
             for entry in s.scalars(select(OutboxEntry)).all():
-                entry.status = "pending"
+                entry.status, entry.payload_enc = "pending", unsent[entry.id]
             s.commit()
         assert outbox.flush() == 5
         with hub_sqlite.sessions() as s:

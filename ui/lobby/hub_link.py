@@ -59,9 +59,20 @@ class HubLink:
         self._started = False
 
     @classmethod
-    def connect(cls, url: str, token: str, sessions: Any, **kwargs: Any) -> HubLink:
-        client = HubClient(url, token, timeout_s=3.0)
-        return cls(client, LobbyOutbox(sessions, client), **kwargs)
+    def connect(
+        cls,
+        url: str,
+        token: str,
+        sessions: Any,
+        *,
+        keys: Any = None,
+        ca_pem: bytes | None = None,
+        **kwargs: Any,
+    ) -> HubLink:
+        """``keys``: the site's db.crypto.KeyRing, so what the outbox keeps is encrypted at rest.
+        ``ca_pem``: the center CA pinned at enrollment (an https hub is trusted through it alone)."""
+        client = HubClient(url, token, ca_pem=ca_pem, timeout_s=3.0)
+        return cls(client, LobbyOutbox(sessions, client, keys=keys), **kwargs)
 
     def start(self) -> HubLink:
         """Reserve numbers for offline use now (if the hub answers), then sync in the background."""

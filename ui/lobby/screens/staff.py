@@ -127,6 +127,8 @@ class StaffScreen(LobbyScreen):
                 f"questionnaire: {'ready' if services.questionnaire is not None else 'not configured'}"
             )
             lines.append(f"staff calls this session: {len(services.staff_calls)}")
+            if services.hub is not None:  # what still has to reach the hub: counts, never contents
+                lines.append(f"outbox: {services.hub.outbox.health().message}")
             return lines
 
         self.lobby.worker.submit(collect, lambda lines: self.health.setPlainText("\n".join(lines)))
