@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import ssl
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -21,8 +22,18 @@ Event = dict[str, Any]
 
 
 class EventStream:
-    def __init__(self, ws_url: str, token: str, *, max_backoff_s: float = 10.0) -> None:
+    """`ssl_context`: the HubClient's (`client.ssl_context`), so wss:// trusts the pinned center CA."""
+
+    def __init__(
+        self,
+        ws_url: str,
+        token: str,
+        *,
+        max_backoff_s: float = 10.0,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
         self.ws_url, self.token, self.max_backoff_s = ws_url, token, max_backoff_s
+        self.ssl_context = ssl_context if ws_url.startswith("wss://") else None
         self._subscribers: list[Callable[[Event], None]] = []
         self._status: list[Callable[[bool], None]] = []
         self._stop = threading.Event()
@@ -62,6 +73,7 @@ class EventStream:
                     additional_headers={"Authorization": f"Bearer {self.token}"},
                     open_timeout=5,
                     close_timeout=1,
+                    ssl=self.ssl_context,
                 ) as conn:
                     self._conn = conn
                     backoff = 0.2

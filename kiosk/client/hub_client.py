@@ -7,10 +7,13 @@ cannot drift apart silently.
 from __future__ import annotations
 
 import base64
+import socket
+import ssl
 import uuid
 from typing import Any, TypeVar
 
 import httpx
+from cryptography import x509
 from pydantic import BaseModel
 
 from kiosk.client.errors import HubRefused, HubUnavailable
@@ -32,24 +35,124 @@ from kiosk.hub.schemas import (
     VisitReceipt,
     VisitSubmission,
 )
+from kiosk.hub.tls import der_fingerprint, parse_enrollment
 
 M = TypeVar("M", bound=BaseModel)
 
 
+class HubNotTrusted(HubRefused):
+    """The hub's certificate is not the center's pinned CA (or no pin was given): nothing was sent."""
+
+    def __init__(self, message_ko: str, message_en: str) -> None:
+        super().__init__(0, "hub_not_trusted", message_ko, message_en)
+
+
+def pinned_context(ca_pem: bytes) -> ssl.SSLContext:
+    """TLS that trusts the center CA and nothing else (no system CAs), host name checked."""
+    context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cadata=ca_pem.decode("ascii"))
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    return context
+
+
+def _presented_chain(tls: ssl.SSLSocket) -> list[bytes]:
+    """The certificates the hub sent, as DER. Public API from Python 3.13; the same method sits on the
+    private _sslobj since 3.10."""
+    getter = getattr(tls, "get_unverified_chain", None) or tls._sslobj.get_unverified_chain  # type: ignore[attr-defined]
+    chain = getter() or []
+    return [c if isinstance(c, bytes) else c.public_bytes(ssl._ssl.ENCODING_DER) for c in chain]  # type: ignore[attr-defined]
+
+
+def fetch_pinned_ca(base_url: str, ca_fingerprint: str, *, timeout_s: float = 5.0) -> bytes:
+    """The center CA (PEM) from the hub's own handshake, once it matches `ca_fingerprint`.
+
+    The first handshake trusts nothing: it only collects the chain. The CA is accepted if a certificate
+    in it has the pinned SHA-256 and is a CA, and a second, fully verified handshake (that CA alone,
+    host name checked) succeeds. Anything else is HubNotTrusted, before a code or token is sent.
+    """
+    url = httpx.URL(base_url)
+    if url.scheme != "https":
+        raise HubNotTrusted(
+            "허브 주소가 https 가 아니에요: 등록 코드의 인증서 지문을 쓸 수 없어요.",
+            f"The hub URL {base_url} is not https: a pinned CA needs TLS.",
+        )
+    host, port = url.host, url.port or 443
+    probe = ssl.create_default_context()
+    probe.check_hostname, probe.verify_mode = False, ssl.CERT_NONE
+    try:
+        with (
+            socket.create_connection((host, port), timeout_s) as raw,
+            probe.wrap_socket(raw, server_hostname=host) as tls,
+        ):
+            chain = _presented_chain(tls)
+    except (OSError, ssl.SSLError) as exc:
+        raise HubUnavailable(f"TLS {host}:{port}: {type(exc).__name__}") from exc
+    ca_pem = None
+    for der in chain:
+        cert = x509.load_der_x509_certificate(der)
+        try:
+            is_ca = cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+        except x509.ExtensionNotFound:
+            is_ca = False
+        if is_ca and der_fingerprint(der) == ca_fingerprint:
+            ca_pem = ssl.DER_cert_to_PEM_cert(der).encode("ascii")
+    if ca_pem is None:
+        raise HubNotTrusted(
+            "허브 인증서가 센터 CA 지문과 달라요. 등록하지 않았어요. 주소와 등록 문자열을 확인해 주세요.",
+            f"The hub at {host}:{port} does not present the pinned center CA (sha256:{ca_fingerprint}); "
+            "not enrolled.",
+        )
+    try:
+        with (
+            socket.create_connection((host, port), timeout_s) as raw,
+            pinned_context(ca_pem).wrap_socket(raw, server_hostname=host),
+        ):
+            pass
+    except ssl.SSLError as exc:
+        raise HubNotTrusted(
+            "허브 인증서가 센터 CA로 확인되지 않아요. 등록하지 않았어요.",
+            f"The hub certificate does not verify against the pinned CA: {exc.__class__.__name__}",
+        ) from exc
+    except OSError as exc:
+        raise HubUnavailable(f"TLS {host}:{port}: {type(exc).__name__}") from exc
+    return ca_pem
+
+
 class HubClient:
-    """One client per process role. `token` is a device token or a counselor session token."""
+    """One client per process role. `token` is a device token or a counselor session token.
+
+    `ca_pem` is the center CA this device pinned at enrollment: an https hub is verified against it
+    alone. Enrolling with `<code>@sha256:<hex>` fetches and pins it (then kept in `ca_pem`).
+    """
 
     def __init__(
         self,
         base_url: str,
         token: str | None = None,
         *,
+        ca_pem: bytes | None = None,
         timeout_s: float = 5.0,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
-        self._http = httpx.Client(base_url=self.base_url, timeout=timeout_s, transport=transport)
+        self._timeout_s, self._transport = timeout_s, transport
+        self.ca_pem: bytes | None = None
+        self.ssl_context: ssl.SSLContext | None = None
+        self._http = self._connect(ca_pem)
+
+    def _connect(self, ca_pem: bytes | None) -> httpx.Client:
+        self.ca_pem = ca_pem
+        self.ssl_context = pinned_context(ca_pem) if ca_pem else None
+        return httpx.Client(
+            base_url=self.base_url,
+            timeout=self._timeout_s,
+            transport=self._transport,
+            verify=self.ssl_context or True,
+        )
+
+    @property
+    def uses_tls(self) -> bool:
+        return self.base_url.startswith("https://")
 
     def close(self) -> None:
         self._http.close()
@@ -113,7 +216,25 @@ class HubClient:
         )
 
     def enroll(self, code: str) -> EnrollOut:
-        out = self._call(EnrollOut, "POST", "/devices/enroll", json={"code": code})
+        """Enroll with a one-time code, or with `<code>@sha256:<CA fingerprint>` (pins the center CA).
+
+        Over https the code is sent only to a hub proven to hold the pinned CA.
+        """
+        try:
+            bare, ca_fingerprint = parse_enrollment(code)
+        except ValueError as exc:
+            raise HubNotTrusted("등록 문자열의 인증서 지문이 올바르지 않아요.", str(exc)) from None
+        if ca_fingerprint is not None:
+            ca_pem = fetch_pinned_ca(self.base_url, ca_fingerprint, timeout_s=self._timeout_s)
+            self._http.close()
+            self._http = self._connect(ca_pem)
+        elif self.uses_tls and self.ca_pem is None:
+            raise HubNotTrusted(
+                "등록 문자열에 센터 인증서 지문이 없어요: `kiosk hub pairing-code` 가 보여준 "
+                "<코드>@sha256:<지문> 전체를 입력해 주세요.",
+                "The enrollment code carries no CA fingerprint: give the whole <code>@sha256:<hex>.",
+            )
+        out = self._call(EnrollOut, "POST", "/devices/enroll", json={"code": bare})
         self.token = out.token
         return out
 

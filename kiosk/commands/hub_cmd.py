@@ -16,8 +16,15 @@ def register(registry: Any) -> None:
     hub = registry.command("hub", "센터 허브 실행 (run the center hub: REST + WebSocket)", run_hub)
     hub.add_argument("--host", help="listen address (default: hub.host, 127.0.0.1)")
     hub.add_argument("--port", type=int, help="listen port (default: hub.port)")
-    hub.add_argument("--tls-cert", help="PEM certificate: serve HTTPS/WSS")
-    hub.add_argument("--tls-key", help="PEM private key for --tls-cert")
+    hub.add_argument(
+        "--tls-cert", help="PEM certificate (+ CA chain): serve HTTPS/WSS (default: hub.tls_cert_file)"
+    )
+    hub.add_argument("--tls-key", help="PEM private key for --tls-cert (default: hub.tls_key_file)")
+    hub.add_argument(
+        "--insecure-lan",
+        action="store_true",
+        help="LAB ONLY: plain HTTP on a non-loopback address (RRNs and tokens cross the LAN in clear)",
+    )
     hub.add_argument("--signing-cert", help="PEM certificate of the center for PAdES (with --signing-key)")
     hub.add_argument("--signing-key", help="PEM private key of the center's signing certificate")
     tasks = hub.add_subparsers(dest="hub_task", metavar="TASK")
@@ -30,10 +37,28 @@ def register(registry: Any) -> None:
     pair.add_argument("--kind", choices=("lobby", "counter", "desk", "display"), required=True)
     pair.add_argument("--label", default="")
     pair.set_defaults(handler=pairing_code)
+    tls = tasks.add_parser("tls", help="the center CA and the hub's TLS certificate")
+    tls_tasks = tls.add_subparsers(dest="tls_task", metavar="TLS_TASK")
+    tls.set_defaults(handler=None, group_parser=tls)
+    init = tls_tasks.add_parser(
+        "init", help="make the center CA and the hub certificate; print the CA fingerprint"
+    )
+    init.add_argument("--san", action="append", default=[], help="another host name or address (repeatable)")
+    init.add_argument(
+        "--key-type", choices=("ec", "rsa"), default="ec", help="EC P-256 (default) or RSA 3072"
+    )
+    init.add_argument("--force", action="store_true", help="replace existing files (every device re-enrolls)")
+    init.set_defaults(handler=tls_init)
     bench = registry.subcommand("bench", "hub", "허브 처리량/지연 (hub throughput and latency)", bench_hub)
     bench.add_argument("--json", action="store_true", help="print JSON")
     bench.add_argument("--clients", type=int, default=20)
     bench.add_argument("--requests", type=int, default=600, help="requests per operation and engine")
+    bench.add_argument(
+        "--sqlite-synchronous",
+        choices=("FULL", "NORMAL"),
+        default="FULL",
+        help="the hub's SQLite synchronous mode (FULL as in production; NORMAL to measure what FULL costs)",
+    )
     bench.add_argument(
         "--postgres-url",
         default=os.environ.get("KIOSK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
@@ -54,19 +79,82 @@ def prepare(ctx: AppContext) -> Any:
 
 
 def load_keys(ctx: AppContext) -> Any:
-    from db.crypto import load_keyring
-    from db.session import data_dir
+    """The key ring; MissingKeyError (exit 2) rather than a new key when stored data needs another."""
+    from db.crypto import key_file_for
+    from db.key_guard import open_keyring
 
-    configured = ctx.settings.privacy.key_file
-    return load_keyring(Path(configured) if configured else data_dir(ctx.settings.app.data_dir) / "keys.json")
+    return open_keyring(ctx.engine, key_file_for(ctx.settings))
+
+
+def hub_tls(ctx: AppContext) -> Any:
+    """The hub's TLS files as settings name them (default <data dir>/tls/)."""
+    from db.session import data_dir
+    from kiosk.hub.tls import tls_files
+
+    return tls_files(ctx.settings.hub, data_dir(ctx.settings.app.data_dir))
+
+
+def choose_tls(args: argparse.Namespace, ctx: AppContext, host: str) -> tuple[Any, int | None]:
+    """The TLS files to serve with (None: plain HTTP), or an exit code after saying why not.
+
+    Decided before anything binds: a hub reachable from the LAN never speaks plain HTTP by accident.
+    """
+    from kiosk.hub.tls import TlsFiles, TlsSetupError, check_server_files, is_loopback
+
+    if bool(args.tls_cert) != bool(args.tls_key):
+        print("--tls-cert 와 --tls-key 는 함께 주세요 (give both --tls-cert and --tls-key)", file=sys.stderr)
+        return None, 2
+    configured = hub_tls(ctx)
+    if args.tls_cert:
+        files = TlsFiles(Path(args.tls_cert), Path(args.tls_key), configured.ca)
+        if not (files.cert.is_file() and files.key.is_file()):
+            print(f"TLS 파일이 없어요 (TLS file missing): {args.tls_cert} / {args.tls_key}", file=sys.stderr)
+            return None, 2
+        return files, None
+    if configured.exist():
+        try:
+            check_server_files(configured)
+        except TlsSetupError as exc:
+            print(f"TLS 설정 오류 (TLS setup error): {exc}", file=sys.stderr)
+            return None, 2
+        return configured, None
+    if is_loopback(host):
+        return None, None
+    if args.insecure_lan:
+        print(INSECURE_BANNER.format(host=host), file=sys.stderr, flush=True)
+        return None, None
+    print(
+        f"TLS 없이 LAN 주소 {host} 에서 허브를 열 수 없어요: "
+        "주민등록번호와 기기 토큰이 암호화 없이 오가게 돼요.\n"
+        "  먼저 `kiosk hub tls init` 으로 센터 인증서를 만들거나, --tls-cert/--tls-key 를 주세요.\n"
+        f"Refusing to serve plain HTTP on the non-loopback address {host}: personal data and device tokens "
+        "would cross the LAN in clear. Run `kiosk hub tls init` first (or give --tls-cert/--tls-key); "
+        "--insecure-lan exists for an isolated lab only.",
+        file=sys.stderr,
+    )
+    return None, 2
+
+
+INSECURE_BANNER = """\
+************************************************************************************************
+*  경고: 실험실 전용 --insecure-lan — {host} 에서 암호화 없이 HTTP 로 열어요.                   *
+*  주민등록번호, 전화번호, 기기 토큰, 비밀번호가 LAN 에 평문으로 흘러요. 센터에서 쓰지 마세요.  *
+*  WARNING: LAB ONLY --insecure-lan: plain HTTP on {host}. RRNs, phone numbers, device tokens  *
+*  and passwords cross the network in clear. Never use this in a center.                       *
+************************************************************************************************"""
 
 
 def run_hub(args: argparse.Namespace, ctx: AppContext) -> int:
     import uvicorn
 
     from kiosk.hub.app import create_app
-    from kiosk.hub.server import settle_heap
+    from kiosk.hub.server import settle_heap, uvicorn_options
 
+    host = args.host or ctx.settings.hub.host
+    port = args.port or ctx.settings.hub.port
+    tls, refused = choose_tls(args, ctx, host)
+    if refused is not None:
+        return refused
     keys = prepare(ctx)
     from printers.documents.pades import DocumentSigner
 
@@ -86,22 +174,33 @@ def run_hub(args: argparse.Namespace, ctx: AppContext) -> int:
         )
     app = create_app(ctx.settings, ctx.sessions, keys, document_signer=signer)
     settle_heap()  # the same start-up the bench measures
-    host = args.host or ctx.settings.hub.host
-    port = args.port or ctx.settings.hub.port
-    if bool(args.tls_cert) != bool(args.tls_key):
-        print("--tls-cert 와 --tls-key 는 함께 주세요 (give both --tls-cert and --tls-key)", file=sys.stderr)
-        return 2
-    scheme = "https" if args.tls_cert else "http"
+    scheme = "https" if tls else "http"
     print(f"허브 시작 (hub listening): {scheme}://{host}:{port}", flush=True)
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        log_level="warning",
-        ssl_certfile=args.tls_cert,
-        ssl_keyfile=args.tls_key,
-        ws="websockets-sansio",
-    )
+    # The project's masked logging, not uvicorn's own handlers (see kiosk.logging_setup).
+    uvicorn.run(app, host=host, port=port, **uvicorn_options(tls))
+    return 0
+
+
+def tls_init(args: argparse.Namespace, ctx: AppContext) -> int:
+    from urllib.parse import urlsplit
+
+    from kiosk.hub.tls import TlsSetupError, init_center_tls
+
+    files = hub_tls(ctx)
+    hub = ctx.settings.hub
+    hosts = [hub.host, urlsplit(hub.url).hostname or "", *args.san]
+    try:
+        ca_fingerprint = init_center_tls(
+            files, ctx.settings.app.center_code, hosts, key_type=args.key_type, overwrite=args.force
+        )
+    except TlsSetupError as exc:
+        print(f"TLS 파일을 만들 수 없어요 (cannot create TLS files): {exc}", file=sys.stderr)
+        return 2
+    print(f"센터 CA (center CA): {files.ca}")
+    print(f"허브 인증서 (hub certificate): {files.cert}")
+    print(f"허브 개인키 (hub private key, 0600): {files.key}")
+    print(f"CA SHA-256: {ca_fingerprint}")
+    print("기기는 `kiosk hub pairing-code` 의 <코드>@sha256:<지문> 으로 등록해요 (devices enroll with it).")
     return 0
 
 
@@ -143,7 +242,18 @@ def pairing_code(args: argparse.Namespace, ctx: AppContext) -> int:
             ctx.settings.hub.pairing_code_minutes,
         )
         session.commit()
-    print(code)
+    files = hub_tls(ctx)
+    if not files.ca.is_file():
+        print(code)
+        print("TLS 없음: 루프백 전용 코드예요 (no TLS: plain code, loopback only)", file=sys.stderr)
+        return 0
+    from kiosk.hub.tls import enrollment_string, fingerprint
+
+    ca_fingerprint = fingerprint(files.ca.read_bytes())
+    # stdout: the one string a device types or scans (QR); stderr: its two parts, for a person.
+    print(f"등록 코드 (code): {code}", file=sys.stderr)
+    print(f"센터 CA 지문 (CA SHA-256): {ca_fingerprint}", file=sys.stderr)
+    print(enrollment_string(code, ca_fingerprint))
     return 0
 
 
@@ -152,7 +262,12 @@ def bench_hub(args: argparse.Namespace, ctx: AppContext) -> int:
 
     from kiosk.hub.bench import run_bench
 
-    report = run_bench(clients=args.clients, requests=args.requests, postgres_url=args.postgres_url)
+    report = run_bench(
+        clients=args.clients,
+        requests=args.requests,
+        postgres_url=args.postgres_url,
+        sqlite_synchronous=args.sqlite_synchronous,
+    )
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:

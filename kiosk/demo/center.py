@@ -23,6 +23,7 @@ from kiosk.client import HubClient
 from kiosk.hub.app import create_app
 from kiosk.hub.bootstrap import add_counselor, ensure_center, issue_pairing_code
 from kiosk.hub.server import RunningHub, serve_in_thread
+from kiosk.hub.tls import TlsFiles, enrollment_string, fingerprint
 from printers.documents.demo_cert import make_demo_credentials
 from printers.documents.pades import DocumentSigner
 
@@ -47,9 +48,14 @@ class DemoCenter:
     def url(self) -> str:
         return self.hub.url
 
+    @property
+    def ca_pem(self) -> bytes | None:
+        """The center CA the enrolled clients pinned (None when the demo hub speaks plain HTTP)."""
+        return self.hub.ca_pem
+
     def desk_client(self) -> HubClient:
         """A desk client with the demo counselor logged in at the enrolled desk."""
-        client = HubClient(self.url)
+        client = HubClient(self.url, ca_pem=self.ca_pem)
         client.login(DEMO_COUNSELOR, self.counselor_password, desk_device_token=self.desk_token)
         return client
 
@@ -60,7 +66,7 @@ class DemoCenter:
     def restart_hub(self) -> None:
         """The same hub back on the same address."""
         port = int(self.url.rsplit(":", 1)[1])
-        self.hub = serve_in_thread(self.app, port=port)
+        self.hub = serve_in_thread(self.app, port=port, tls=self.hub.tls)
 
     def close(self) -> None:
         self.hub.stop()
@@ -68,8 +74,9 @@ class DemoCenter:
 
 
 def start_demo_center(
-    settings: Settings, out: Path, *, port: int = 0, db_name: str = "center.db"
+    settings: Settings, out: Path, *, port: int = 0, db_name: str = "center.db", tls: TlsFiles | None = None
 ) -> DemoCenter:
+    """`tls`: serve HTTPS with these files; the clients enroll with the CA fingerprint and pin it."""
     out.mkdir(parents=True, exist_ok=True)
     db_file = out / db_name
     if db_file.exists():
@@ -97,7 +104,10 @@ def start_demo_center(
             )
         }
         session.commit()
-    hub = serve_in_thread(app, port=port)
+    hub = serve_in_thread(app, port=port, tls=tls)
+    if tls is not None:
+        ca_fingerprint = fingerprint(tls.ca.read_bytes())
+        codes = {kind: enrollment_string(code, ca_fingerprint) for kind, code in codes.items()}
     tokens = {kind: HubClient(hub.url).enroll(code).token for kind, code in codes.items()}
     center_demo = DemoCenter(
         out,
@@ -114,6 +124,6 @@ def start_demo_center(
     )
     # Pair the counter with the desk the way staff do: the desk shows a code, the counter types it.
     desk = center_demo.desk_client()
-    HubClient(hub.url, tokens["counter"]).pair_counter(desk.counter_code().code)
+    HubClient(hub.url, tokens["counter"], ca_pem=hub.ca_pem).pair_counter(desk.counter_code().code)
     desk.close()
     return center_demo

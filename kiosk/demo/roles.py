@@ -18,8 +18,8 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from config import clock as center_clock
 from config.consent import consent_items, consent_text_sha256, consent_version
 from devices.id.emulators.identities import SyntheticIdentity
 from kiosk.client import EventStream, HubClient, HubRefused, HubUnavailable, LobbyOutbox
@@ -137,7 +137,7 @@ class LobbyRole:
             "people_ahead": (ticket.wait_minutes or 0) // max(1, round(spec.default_service_minutes)),
             "wait_minutes": ticket.wait_minutes or 0,
             "lookup_url": f"TICKET {ticket.display} {ticket.ticket_id[:8]}",
-            "issued_at": datetime.now(ZoneInfo("Asia/Seoul")).strftime("%Y-%m-%d %H:%M"),
+            "issued_at": center_clock.local_now().strftime("%Y-%m-%d %H:%M"),
             "notice": "번호가 화면에 나오면 창구로 와 주세요",
         }
         receipt = clock.run(
@@ -168,7 +168,9 @@ class CounterRole:
         self.inbox: queue.Queue[str] = queue.Queue()
         self.signed: list[dict[str, Any]] = []
         self.errors: list[str] = []
-        self.stream = EventStream(client.ws_url, client.token or "", max_backoff_s=max_backoff_s)
+        self.stream = EventStream(
+            client.ws_url, client.token or "", max_backoff_s=max_backoff_s, ssl_context=client.ssl_context
+        )
         self.stream.subscribe(self._on_event)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None

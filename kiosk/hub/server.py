@@ -7,9 +7,13 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
+
+from kiosk.hub.tls import TlsFiles
+from kiosk.logging_setup import uvicorn_log_config
 
 
 def settle_heap() -> None:
@@ -28,11 +32,30 @@ def free_port(host: str = "127.0.0.1") -> int:
         return port
 
 
+def uvicorn_options(tls: TlsFiles | None) -> dict[str, Any]:
+    """What every hub server shares: masked logging, no access log, the sans-io WebSocket, TLS files."""
+    options: dict[str, Any] = {
+        "log_level": "warning",
+        "log_config": uvicorn_log_config(),
+        "access_log": False,
+        "ws": "websockets-sansio",
+    }
+    if tls is not None:
+        options.update(ssl_certfile=str(tls.cert), ssl_keyfile=str(tls.key))
+    return options
+
+
 @dataclass
 class RunningHub:
     server: uvicorn.Server
     thread: threading.Thread
     url: str
+    tls: TlsFiles | None = None
+
+    @property
+    def ca_pem(self) -> bytes | None:
+        """The center CA a client pins for this hub (None on plain HTTP)."""
+        return self.tls.ca.read_bytes() if self.tls else None
 
     def stop(self, timeout_s: float = 10.0) -> None:
         self.server.should_exit = True
@@ -40,13 +63,16 @@ class RunningHub:
 
 
 def serve_in_thread(
-    app: FastAPI, host: str = "127.0.0.1", port: int = 0, *, ready_timeout_s: float = 20.0
+    app: FastAPI,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    tls: TlsFiles | None = None,
+    ready_timeout_s: float = 20.0,
 ) -> RunningHub:
-    """Start uvicorn on a daemon thread and return once it accepts connections."""
+    """Start uvicorn on a daemon thread and return once it accepts connections (HTTPS with `tls`)."""
     port = port or free_port(host)
-    config = uvicorn.Config(
-        app, host=host, port=port, log_level="warning", lifespan="off", ws="websockets-sansio"
-    )
+    config = uvicorn.Config(app, host=host, port=port, lifespan="off", **uvicorn_options(tls))
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="hub-server", daemon=True)
     thread.start()
@@ -55,4 +81,5 @@ def serve_in_thread(
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError(f"hub did not start on {host}:{port}")
         time.sleep(0.02)
-    return RunningHub(server, thread, f"http://{host}:{port}")
+    scheme = "https" if tls else "http"
+    return RunningHub(server, thread, f"{scheme}://{host}:{port}", tls)

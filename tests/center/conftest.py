@@ -1,3 +1,3 @@
 """The hub fixtures of tests/hub, shared with the center tests."""
 
-from tests.hub.conftest import hub, hub_sqlite  # noqa: F401
+from tests.hub.conftest import center_tls, hub, hub_sqlite  # noqa: F401

@@ -12,7 +12,7 @@ from config import load_settings
 from kiosk.client import HubClient
 from kiosk.hub.app import create_app
 from kiosk.hub.server import serve_in_thread
-from tests.hub.conftest import Hub
+from tests.hub.conftest import CenterTls, Hub
 from tests.hub.factories import submission
 from ui.adapters.hub_adapter import HubAdapter
 from ui.counter.window import CounterWindow
@@ -20,8 +20,10 @@ from ui.desk.window import DeskWindow
 
 
 @pytest.fixture
-def running(hub_sqlite: Hub) -> Iterator[tuple[Hub, str]]:
-    server = serve_in_thread(create_app(load_settings(), hub_sqlite.sessions, hub_sqlite.keys))
+def running(hub_sqlite: Hub, center_tls: CenterTls) -> Iterator[tuple[Hub, str]]:
+    """The hub over real TLS on 127.0.0.1; clients pin the center CA."""
+    app = create_app(load_settings(), hub_sqlite.sessions, hub_sqlite.keys)
+    server = serve_in_thread(app, tls=center_tls.files)
     yield hub_sqlite, server.url
     server.stop()
 
@@ -38,7 +40,9 @@ def _sign(qtbot, canvas) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.slow
-def test_call_push_read_sign_wipe(qtbot, running: tuple[Hub, str], tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_call_push_read_sign_wipe(  # type: ignore[no-untyped-def]
+    qtbot, running: tuple[Hub, str], center_tls: CenterTls, tmp_path: Path
+) -> None:
     hub, url = running
     lobby, _ = hub.enroll("lobby")
     body = submission(31)
@@ -49,10 +53,10 @@ def test_call_push_read_sign_wipe(qtbot, running: tuple[Hub, str], tmp_path: Pat
         headers={**lobby, "Idempotency-Key": "ui-000001"},
     ).json()
     desk_token = hub.enroll("desk")[1]
-    desk_client = HubClient(url)
+    desk_client = HubClient(url, ca_pem=center_tls.ca_pem)
     desk_client.login("kim", "correct-horse-42", desk_token)
     counter_token = hub.enroll("counter")[1]
-    counter_client = HubClient(url, counter_token)
+    counter_client = HubClient(url, counter_token, ca_pem=center_tls.ca_pem)
     counter_client.pair_counter(desk_client.counter_code().code)
 
     desk = DeskWindow(HubAdapter(desk_client), "3", "김상담")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -17,6 +18,7 @@ from db.crypto import KeyRing
 from db.session import make_sessionmaker
 from kiosk.hub.app import create_app
 from kiosk.hub.bootstrap import add_counselor, ensure_center, issue_pairing_code
+from kiosk.hub.tls import TlsFiles, init_center_tls
 
 PASSWORD = "correct-horse-42"
 
@@ -72,3 +74,26 @@ def hub(engine: Engine) -> Iterator[Hub]:
 @pytest.fixture
 def hub_sqlite(sqlite_engine: Engine) -> Iterator[Hub]:
     yield from make_hub(sqlite_engine)
+
+
+@dataclass(frozen=True)
+class CenterTls:
+    """A center CA and a hub certificate for 127.0.0.1/localhost, made by `kiosk hub tls init`'s code."""
+
+    files: TlsFiles
+    fingerprint: str
+
+    @property
+    def ca_pem(self) -> bytes:
+        return self.files.ca.read_bytes()
+
+
+def make_center_tls(directory: Path) -> CenterTls:
+    files = TlsFiles(directory / "hub.pem", directory / "hub-key.pem", directory / "ca.pem")
+    return CenterTls(files, init_center_tls(files, "seoul-central", ["127.0.0.1"]))
+
+
+@pytest.fixture(scope="session")
+def center_tls(tmp_path_factory: pytest.TempPathFactory) -> CenterTls:
+    """One center CA per test session: the hubs the UI tests start serve HTTPS with it."""
+    return make_center_tls(tmp_path_factory.mktemp("center-tls"))

@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from config import Settings, load_settings
 from kiosk.context import AppContext
+from tests.hub.conftest import center_tls  # noqa: F401  - the center CA the lobby's hub serves TLS with
 
 
 @pytest.fixture

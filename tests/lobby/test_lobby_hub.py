@@ -21,10 +21,11 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("lobby-hub")]
 
 
 @pytest.fixture
-def center(tmp_path: Path) -> Iterator[Any]:
+def center(tmp_path: Path, center_tls: Any) -> Iterator[Any]:
+    """The demo center's hub over real TLS on 127.0.0.1; its clients enrolled with the CA pinned."""
     from kiosk.demo.center import start_demo_center
 
-    demo = start_demo_center(load_settings(), tmp_path / "center")
+    demo = start_demo_center(load_settings(), tmp_path / "center", tls=center_tls.files)
     yield demo
     demo.close()
 
@@ -44,7 +45,7 @@ def events(center: Any, desk: Any) -> Iterator[list[dict[str, Any]]]:
     seen: list[dict[str, Any]] = []
     lock = threading.Lock()
     up: list[bool] = []
-    stream = EventStream(desk.ws_url, desk.token, max_backoff_s=0.5)
+    stream = EventStream(desk.ws_url, desk.token, max_backoff_s=0.5, ssl_context=desk.ssl_context)
 
     def keep(event: dict[str, Any]) -> None:
         with lock:
@@ -74,7 +75,7 @@ def _linked(emulated: Any, center: Any) -> Any:
     from ui.lobby.emulated import attach_hub
 
     services, _ctx = emulated
-    attach_hub(services, center.url, center.lobby_token, sync_interval_s=0.3)
+    attach_hub(services, center.url, center.lobby_token, sync_interval_s=0.3, ca_pem=center.ca_pem)
     return services
 
 
@@ -157,9 +158,15 @@ def test_hub_down_the_lobby_prints_a_reserved_number_and_the_outbox_replays(
     notice = "\n".join(all_texts(lobby))
     assert "연결이 안 돼요" in notice  # a calm word instead of an error
     assert services.hub.outbox.pending_count() >= 2  # the visit and the claim, kept locally
+    lobby.go("staff", remember=False)  # staff see what waits for the hub (counts, never contents)
+    staff = lobby.screens["staff"]
+    qtbot.waitUntil(lambda: "outbox: 허브로 보낼" in staff.health.toPlainText(), timeout=10000)
+    assert "waiting to be sent again automatically" in staff.health.toPlainText()
 
     center.restart_hub()
     qtbot.waitUntil(lambda: services.hub.outbox.pending_count() == 0, timeout=30000)
+    staff.update_health()
+    qtbot.waitUntil(lambda: "outbox: 허브로 보낼 항목이 없어요" in staff.health.toPlainText(), timeout=10000)
     waiting = _waiting(desk)
     assert number in waiting  # the reserved number is now a real place in the queue
     assert str(waiting[number].visit_id) and waiting[number].visit_id is not None

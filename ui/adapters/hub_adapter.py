@@ -56,7 +56,7 @@ class HubAdapter(QObject):
     def start_events(self) -> None:
         if self._stream is not None or not self.client.token:
             return
-        self._stream = EventStream(self.client.ws_url, self.client.token)
+        self._stream = EventStream(self.client.ws_url, self.client.token, ssl_context=self.client.ssl_context)
         self._stream.subscribe(self.eventReceived.emit)
         self._stream.on_status(self.connectionChanged.emit)
         self._stream.start()

@@ -8,6 +8,8 @@ from PySide6.QtWidgets import QApplication
 
 from config import Settings
 from kiosk.client import HubClient
+from kiosk.client.hub_client import HubNotTrusted
+from kiosk.hub.tls import read_pinned_ca, remember_pinned_ca
 from ui.adapters.hub_adapter import HubAdapter
 from ui.counter.window import CounterWindow
 
@@ -16,9 +18,17 @@ def run_counter_app(
     settings: Settings, *, hub: str | None, token: str | None, enroll_code: str | None
 ) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
-    client = HubClient(hub or settings.hub.url, token, timeout_s=settings.hub.request_timeout_seconds)
+    ca_pem = read_pinned_ca(settings)
+    client = HubClient(
+        hub or settings.hub.url, token, ca_pem=ca_pem, timeout_s=settings.hub.request_timeout_seconds
+    )
     if enroll_code:
-        token = client.enroll(enroll_code).token
+        try:
+            token = client.enroll(enroll_code).token
+        except HubNotTrusted as exc:
+            print(f"등록하지 않았어요 (not enrolled): {exc.message_ko} ({exc.message_en})", file=sys.stderr)
+            return 2
+        remember_pinned_ca(settings, client.ca_pem, ca_pem)
         print(f"이 창구 화면의 기기 토큰 (keep it in the site config): {token}")
     if not client.token:
         print("기기 토큰이 없어요: --token 또는 --enroll-code 를 주세요 (no device token)")

@@ -8,6 +8,8 @@ from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QFormLayo
 
 from config import Settings
 from kiosk.client import HubClient, HubRefused, HubUnavailable
+from kiosk.client.hub_client import HubNotTrusted
+from kiosk.hub.tls import read_pinned_ca, remember_pinned_ca
 from ui.adapters.hub_adapter import HubAdapter
 from ui.desk.window import DeskWindow
 
@@ -54,10 +56,18 @@ def run_desk_app(
 ) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     url = hub or settings.hub.url
+    ca_pem = read_pinned_ca(settings)
     if enroll_code:
-        desk_token = HubClient(url).enroll(enroll_code).token
+        enrolling = HubClient(url, ca_pem=ca_pem)
+        try:
+            desk_token = enrolling.enroll(enroll_code).token
+        except HubNotTrusted as exc:
+            print(f"등록하지 않았어요 (not enrolled): {exc.message_ko} ({exc.message_en})", file=sys.stderr)
+            return 2
+        ca_pem = remember_pinned_ca(settings, enrolling.ca_pem, ca_pem)
+        enrolling.close()
         print(f"이 상담석의 기기 토큰 (keep it in the site config): {desk_token}")
-    client = HubClient(url, timeout_s=settings.hub.request_timeout_seconds)
+    client = HubClient(url, ca_pem=ca_pem, timeout_s=settings.hub.request_timeout_seconds)
     login = LoginDialog(client, desk_token)
     if login.exec() != QDialog.DialogCode.Accepted:
         return 1

@@ -43,7 +43,6 @@ def _workflow(services: LobbyServices) -> None:
     services.visits = VisitService(
         services.sessions,
         center_code=settings.app.center_code,
-        timezone=settings.app.timezone,
         keys=_keys(settings),
         questions=services.questionnaire,
     )
@@ -201,11 +200,22 @@ def _scanner(services: LobbyServices, emulators: dict[str, Any]) -> None:
     services.closers.append(services.qr_reader.stop)
 
 
-def attach_hub(services: LobbyServices, url: str, token: str, *, sync_interval_s: float = 2.0) -> Any:
-    """Link the lobby to a center hub with its enrolled device token (visits, ticket numbers, mirror)."""
+def attach_hub(
+    services: LobbyServices,
+    url: str,
+    token: str,
+    *,
+    sync_interval_s: float = 2.0,
+    ca_pem: bytes | None = None,
+) -> Any:
+    """Link the lobby to a center hub with its enrolled device token (visits, ticket numbers, mirror);
+    `ca_pem` is the center CA pinned at enrollment when the hub is https."""
     from ui.lobby.hub_link import HubLink
 
-    link = HubLink.connect(url, token, services.sessions, sync_interval_s=sync_interval_s).start()
+    keys = _keys(services.settings)  # the outbox encrypts what it keeps with the site's field keys
+    link = HubLink.connect(
+        url, token, services.sessions, keys=keys, ca_pem=ca_pem, sync_interval_s=sync_interval_s
+    ).start()
     services.attach_hub(link)
     return link
 
@@ -227,7 +237,10 @@ def real_services(settings: Settings, ctx: Any) -> LobbyServices:
         services.pad = SignaturePad(pad_port, settings.signature)
     _workflow(services)
     if settings.lobby.hub_url:
-        attach_hub(services, settings.lobby.hub_url, read_device_token(settings.lobby.device_token_file))
+        from kiosk.hub.tls import read_pinned_ca
+
+        token = read_device_token(settings.lobby.device_token_file)
+        attach_hub(services, settings.lobby.hub_url, token, ca_pem=read_pinned_ca(settings))
     return services
 
 
