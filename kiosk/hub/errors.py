@@ -7,6 +7,7 @@ rejected body may contain an RRN or a phone number.
 from __future__ import annotations
 
 import logging
+import re
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -30,6 +31,8 @@ class ErrorBody(BaseModel):
 
 class HubError(Exception):
     """Raise from a route: the request is refused with this status and nothing is changed."""
+
+    headers: dict[str, str] | None = None  # extra response headers, e.g. Retry-After on a 429
 
     def __init__(self, status: int, code: str, message_ko: str, message_en: str) -> None:
         super().__init__(f"{status} {code}: {message_en}")
@@ -81,10 +84,20 @@ def idempotency_conflict() -> HubError:
     )
 
 
+# A location part that is a field name or an index is shown; anything else in a location is a key the
+# client sent (an answer's question id, say), which may hold anything, so it is shown as "*".
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,59}|\[key\]")
+
+
+def field_name(loc: tuple[int | str, ...] | list[int | str]) -> str:
+    """`body.intake.answers.*.[key]`: where the problem is, without echoing what was sent."""
+    return ".".join(str(part) if isinstance(part, int) or _NAME.fullmatch(part) else "*" for part in loc)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(HubError)
     async def _hub_error(_request: Request, exc: HubError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else exc.headers
         return error_response(exc.status, exc.code, exc.message_ko, exc.message_en, headers=headers)
 
     @app.exception_handler(RequestValidationError)
@@ -94,7 +107,7 @@ def install_error_handlers(app: FastAPI) -> None:
             return error_response(
                 400, "malformed_json", "요청 내용을 읽을 수 없어요(JSON 형식 오류).", "Malformed JSON body."
             )
-        fields = sorted({".".join(str(p) for p in e.get("loc", ())) for e in errors})
+        fields = sorted({field_name(e.get("loc", ())) for e in errors})
         return error_response(
             422,
             "invalid_request",

@@ -18,7 +18,13 @@ _TOO_LARGE = {
 
 
 class BodySizeLimit:
-    """Refuses bodies over `max_bytes`, by Content-Length up front or by counting a streamed body."""
+    """Refuses bodies over `max_bytes`: by Content-Length up front, or by counting a chunked body.
+
+    The body is read here, before the app is called, and handed on from memory. Counting inside the
+    app's own reads is not enough: FastAPI turns any error raised while it reads a body into a 400, so
+    a chunked body (no Content-Length) over the limit came back 400, not 413. Reading stops at the
+    first piece past the limit; nothing beyond `max_bytes` is ever held.
+    """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app, self.max_bytes = app, max_bytes
@@ -36,33 +42,26 @@ class BodySizeLimit:
             if too_big:
                 await _send_413(send)
                 return
+        pieces: list[Message] = []
         seen = 0
-        response_started = False
-
-        async def counting_receive() -> Message:
-            nonlocal seen
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise _TooLarge
-            return message
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal response_started
-            if message["type"] == "http.response.start":
-                response_started = True
-            await send(message)
-
-        try:
-            await self.app(scope, counting_receive, tracking_send)
-        except _TooLarge:
-            if not response_started:
+            pieces.append(message)
+            if message["type"] != "http.request":  # the client went away: let the app see that
+                break
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
                 await _send_413(send)
+                return
+            if not message.get("more_body", False):
+                break
+        buffered = iter(pieces)
 
+        async def replay() -> Message:
+            # The read body first; then the server's own receive (it reports a disconnect).
+            return next(buffered, None) or await receive()
 
-class _TooLarge(Exception):
-    pass
+        await self.app(scope, replay, send)
 
 
 async def _send_413(send: Any) -> None:

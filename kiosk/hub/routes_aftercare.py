@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import statistics
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query
 from sqlalchemy import func, select
 
+from config import clock
 from db.audit import append_event
 from db.models import Case, Counselor, Document, FollowUp, Ticket, Visit
 from kiosk.hub.deps import CounselorDep, SessionDep
 from kiosk.hub.errors import HubError
 from kiosk.hub.routes_visits import load_case, load_visit
-from kiosk.hub.schemas import AftercareIn, FollowUpOut, StatisticsOut
+from kiosk.hub.schemas import AftercareIn, EventDate, FollowUpOut, StatisticsOut
 from kiosk.hub.views import followup_out
 
 router = APIRouter(tags=["aftercare"])
@@ -40,16 +40,14 @@ def plan(
         )
     case.counselor_id = case.counselor_id or principal.id
     try:
-        rows = plan_followups(session, case.id, start=_today(), outcome=outcome, counselor_id=principal.id)
+        rows = plan_followups(
+            session, case.id, start=clock.today(), outcome=outcome, counselor_id=principal.id
+        )
     except AftercareError as exc:
         raise HubError(409, exc.code.lower(), exc.ko, exc.en) from None
     append_event(session, principal.actor, "aftercare.plan", f"case:{case.id}", {"count": len(rows)})
     session.commit()
     return [followup_out(f) for f in rows]
-
-
-def _today() -> date:
-    return datetime.now(ZoneInfo("Asia/Seoul")).date()
 
 
 @router.get("/aftercare/due", response_model=list[FollowUpOut], summary="Follow-ups due (mine by default)")
@@ -64,11 +62,11 @@ def due(
     if not everyone:
         return [
             followup_out(f)
-            for f in due_followups(session, principal.id, on=_today(), within_days=within_days)
+            for f in due_followups(session, principal.id, on=clock.today(), within_days=within_days)
         ]
     if not principal.is_counselor("center_manager"):
         raise HubError(403, "forbidden", "센터 전체 목록은 관리자만 볼 수 있어요.", "Managers only.")
-    until = _today() + timedelta(days=within_days)
+    until = clock.today() + timedelta(days=within_days)
     query = (
         select(FollowUp)
         .join(Case, Case.id == FollowUp.case_id)
@@ -85,10 +83,10 @@ def due(
 def center_statistics(
     principal: CounselorDep,
     session: SessionDep,
-    date_from: date | None = None,
-    date_to: date | None = None,
+    date_from: EventDate | None = None,
+    date_to: EventDate | None = None,
 ) -> StatisticsOut:
-    date_to = date_to or date.today()
+    date_to = date_to or clock.today()
     date_from = date_from or date_to - timedelta(days=30)
     if date_from > date_to or (date_to - date_from).days > 3660:
         raise HubError(422, "bad_period", "기간이 올바르지 않아요.", "Invalid period.")
@@ -112,12 +110,26 @@ def center_statistics(
         .where(Ticket.center_id == center, Ticket.service_date >= date_from, Ticket.service_date <= date_to)
         .group_by(Counselor.username)
     ).all()
-    visits = session.scalar(select(func.count(Visit.id)).where(Visit.center_id == center)) or 0
+    # The period is of the center's calendar days; stored times are UTC, so compare with its bounds.
+    period_start, period_end = clock.start_of_day(date_from), clock.start_of_day(date_to + timedelta(days=1))
+    visits = (
+        session.scalar(
+            select(func.count(Visit.id)).where(
+                Visit.center_id == center, Visit.created_at >= period_start, Visit.created_at < period_end
+            )
+        )
+        or 0
+    )
     signed = (
         session.scalar(
             select(func.count(Document.id))
             .join(Visit, Visit.id == Document.visit_id)
-            .where(Visit.center_id == center, Document.status.in_(("signed", "archived")))
+            .where(
+                Visit.center_id == center,
+                Document.status.in_(("signed", "archived")),
+                Document.signed_at >= period_start,
+                Document.signed_at < period_end,
+            )
         )
         or 0
     )

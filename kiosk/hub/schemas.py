@@ -1,29 +1,105 @@
-"""Every request and response body of the hub, typed (they make /openapi.json)."""
+"""Every request and response body of the hub, typed (they make /openapi.json).
+
+Request bodies are checked here, at the wire, so nothing a database or JSON writer cannot hold gets
+past validation (each such input was a 500 once, issue 13): text carries no control characters (NUL is
+refused by PostgreSQL; a lone surrogate has no UTF-8), times carry a zone and lie where UTC can hold
+them, numbers are finite and exact in any JSON reader.
+"""
 
 from __future__ import annotations
 
+import math
+import re
 import uuid
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+# A pattern (not a validator) so /openapi.json says it and the fuzzer generates on both sides of it.
+# Rust's regex engine checks it, which also refuses lone surrogates (they are not Unicode scalars).
+ONE_LINE_PATTERN = r"^[^\x00-\x1f\x7f]*$"
+# Notes, transcripts and free answers may span lines: tab, line feed and carriage return are allowed.
+MULTILINE_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+PlainText = Annotated[str, Field(pattern=ONE_LINE_PATTERN)]
+MultilineText = Annotated[str, Field(pattern=MULTILINE_PATTERN)]
+
+# Events (a visit's start) happen now-ish; the bound keeps every offset's conversion to UTC in range.
+EVENT_YEARS = (2000, 2100)
+# Integers and floats past 2**53 lose digits in JavaScript and other readers of the stored JSON.
+JSON_SAFE = 2**53 - 1
+
+
+def _event_time(moment: datetime) -> datetime:
+    if not EVENT_YEARS[0] <= moment.year <= EVENT_YEARS[1]:
+        raise ValueError(f"year must be within {EVENT_YEARS[0]}–{EVENT_YEARS[1]}")
+    return moment.astimezone(UTC)
+
+
+def _event_date(day: date) -> date:
+    # A period's day: date arithmetic (a default 30 days back) must stay inside Python's dates.
+    if not EVENT_YEARS[0] <= day.year <= EVENT_YEARS[1]:
+        raise ValueError(f"year must be within {EVENT_YEARS[0]}–{EVENT_YEARS[1]}")
+    return day
+
+
+def _birth_date(day: date) -> date:
+    if not 1900 <= day.year <= EVENT_YEARS[1]:
+        raise ValueError("year must be within 1900–2100")
+    return day
+
+
+EventTime = Annotated[
+    AwareDatetime,
+    AfterValidator(_event_time),
+    Field(description="ISO 8601 with a time zone, years 2000–2100; stored in UTC"),
+]
+EventDate = Annotated[date, AfterValidator(_event_date), Field(description="YYYY-MM-DD, years 2000–2100")]
+BirthDate = Annotated[date, AfterValidator(_birth_date)]
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False, ge=-JSON_SAFE, le=JSON_SAFE)]
+SafeInt = Annotated[int, Field(ge=-JSON_SAFE, le=JSON_SAFE)]
 
 Hex64 = Annotated[str, Field(pattern="^[0-9a-f]{64}$")]
 LineCode = Annotated[
     str, Field(pattern="^[A-Z]$", description="service line, e.g. A (금융), B (채무), C (통합)")
 ]
-ShortText = Annotated[str, Field(max_length=200)]
+ShortText = Annotated[PlainText, Field(max_length=200)]
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def check_plain_json(value: Any, where: str = "value", depth: int = 0) -> None:
+    """What the declared fields check, for JSON a model lets through undeclared (extra fields)."""
+    if depth > 8:
+        raise ValueError(f"{where}: nested too deep")
+    if isinstance(value, str):
+        if len(value) > 2000 or _CONTROL.search(value):
+            raise ValueError(f"{where}: text too long or with control characters")
+    elif isinstance(value, bool) or value is None:
+        return
+    elif isinstance(value, int | float):
+        # abs() first: math.isfinite() of a huge int raises OverflowError, which pydantic lets out.
+        if abs(value) > JSON_SAFE or not math.isfinite(value):
+            raise ValueError(f"{where}: number not finite or too large")
+    elif isinstance(value, list):
+        for item in value:
+            check_plain_json(item, where, depth + 1)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_plain_json(key, where, depth + 1)
+            check_plain_json(item, where, depth + 1)
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # allow_inf_nan=False: NaN/Infinity (which Python's JSON reader accepts) never reach a float field.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 # --- auth and devices -------------------------------------------------------------------------------
 class LoginIn(Strict):
-    username: Annotated[str, Field(min_length=1, max_length=60)]
-    password: Annotated[str, Field(min_length=1, max_length=200)]
-    desk_device_token: Annotated[str | None, Field(max_length=100)] = None
+    username: Annotated[PlainText, Field(min_length=1, max_length=60)]
+    password: Annotated[PlainText, Field(min_length=1, max_length=200)]
+    desk_device_token: Annotated[PlainText | None, Field(max_length=100)] = None
 
 
 class CounselorOut(BaseModel):
@@ -43,8 +119,8 @@ class LoginOut(BaseModel):
 
 class CounselorIn(Strict):
     username: Annotated[str, Field(pattern="^[a-z0-9._-]{3,60}$")]
-    display_name: Annotated[str, Field(min_length=1, max_length=60)]
-    password: Annotated[str, Field(min_length=10, max_length=200)]
+    display_name: Annotated[PlainText, Field(min_length=1, max_length=60)]
+    password: Annotated[PlainText, Field(min_length=10, max_length=200)]
     role: Literal["counselor", "center_manager", "admin"] = "counselor"
 
 
@@ -59,7 +135,7 @@ class MeOut(BaseModel):
 
 class PairingCodeIn(Strict):
     kind: Literal["lobby", "counter", "desk", "display"]
-    label: Annotated[str, Field(max_length=80)] = ""
+    label: Annotated[PlainText, Field(max_length=80)] = ""
 
 
 class PairingCodeOut(BaseModel):
@@ -102,7 +178,7 @@ class DeviceOut(BaseModel):
 class HealthIn(Strict):
     component: Annotated[str, Field(pattern="^[a-z_]{1,30}$")]  # printer | id_reader | signature_pad | …
     status: Literal["ok", "warning", "error", "unknown"]
-    code: Annotated[str, Field(max_length=40)] = ""
+    code: Annotated[PlainText, Field(max_length=40)] = ""
     message_ko: ShortText = ""
 
 
@@ -128,13 +204,13 @@ class OkOut(BaseModel):
 # --- visits (what a lobby submits) --------------------------------------------------------------------
 class IdentityIn(Strict):
     method: Literal["image", "ic_chip", "mobile", "manual"]
-    document_kind: Annotated[str, Field(max_length=30)]
+    document_kind: Annotated[PlainText, Field(max_length=30)]
     result: Literal["verified", "unverified", "failed", "not_checked"]
-    verifier: Annotated[str, Field(max_length=40)] = ""
-    name: Annotated[str, Field(min_length=1, max_length=100)]
-    rrn: Annotated[str | None, Field(max_length=20)] = None
-    phone: Annotated[str | None, Field(max_length=20)] = None
-    birth_date: date | None = None
+    verifier: Annotated[PlainText, Field(max_length=40)] = ""
+    name: Annotated[PlainText, Field(min_length=1, max_length=100)]
+    rrn: Annotated[PlainText | None, Field(max_length=20)] = None
+    phone: Annotated[PlainText | None, Field(max_length=20)] = None
+    birth_date: BirthDate | None = None
 
 
 class SignaturePointIn(Strict):
@@ -147,12 +223,15 @@ class SignaturePointIn(Strict):
 
 class SignatureIn(Strict):
     points: Annotated[list[SignaturePointIn], Field(min_length=2, max_length=20000)]
-    device: Annotated[str, Field(max_length=40)]
-    resolution: dict[str, float] = {}
-    png_b64: Annotated[str | None, Field(max_length=600_000)] = None
+    device: Annotated[PlainText, Field(max_length=40)]
+    resolution: Annotated[dict[Annotated[PlainText, Field(max_length=40)], float], Field(max_length=10)] = {}
+    png_b64: Annotated[str | None, Field(max_length=600_000, pattern="^[A-Za-z0-9+/=]*$")] = None
     document_sha256: Hex64
-    consent_id: Annotated[str | None, Field(max_length=64)] = None
+    consent_id: Annotated[PlainText | None, Field(max_length=64)] = None
     record_sha256: Hex64
+
+
+ConsentItemId = Annotated[PlainText, Field(min_length=1, max_length=60)]
 
 
 class ConsentItemState(Strict):
@@ -161,40 +240,57 @@ class ConsentItemState(Strict):
 
 
 class ConsentIn(Strict):
-    items: Annotated[dict[str, ConsentItemState], Field(min_length=1, max_length=20)]
-    text_version: Annotated[str, Field(min_length=1, max_length=40)]
+    items: Annotated[dict[ConsentItemId, ConsentItemState], Field(min_length=1, max_length=20)]
+    text_version: Annotated[PlainText, Field(min_length=1, max_length=40)]
     text_sha256: Hex64
     method: Literal["signature", "sms"] = "signature"
     signature: SignatureIn | None = None
 
 
-AnswerValue = int | float | str | bool | list[str] | None
+# Free answers may span lines; choices are one-line. Numbers are finite and exact (see JSON_SAFE).
+AnswerValue = (
+    SafeInt
+    | FiniteFloat
+    | Annotated[MultilineText, Field(max_length=2000)]
+    | bool
+    | Annotated[list[Annotated[PlainText, Field(max_length=200)]], Field(max_length=100)]
+    | None
+)
+QuestionId = Annotated[PlainText, Field(min_length=1, max_length=60)]
 
 
 class IntakeIn(Strict):
-    questionnaire_version: Annotated[str, Field(max_length=40)] = ""
-    answers: Annotated[dict[str, AnswerValue], Field(max_length=60)]
+    questionnaire_version: Annotated[PlainText, Field(max_length=40)] = ""
+    answers: Annotated[dict[QuestionId, AnswerValue], Field(max_length=60)]
 
 
 class ReasonIn(BaseModel):
-    ko: Annotated[str, Field(max_length=500)]
-    en: Annotated[str, Field(max_length=500)] = ""
+    ko: Annotated[MultilineText, Field(max_length=500)]
+    en: Annotated[MultilineText, Field(max_length=500)] = ""
 
 
 class VerdictIn(BaseModel):
     model_config = ConfigDict(extra="allow")
 
-    id: Annotated[str, Field(max_length=60)]
+    id: Annotated[PlainText, Field(max_length=60)]
     # The program's name as the catalogue said it at matching time: what the desk and documents show.
-    name_ko: Annotated[str, Field(max_length=200)] = ""
-    name_en: Annotated[str, Field(max_length=200)] = ""
+    name_ko: Annotated[PlainText, Field(max_length=200)] = ""
+    name_en: Annotated[PlainText, Field(max_length=200)] = ""
     verdict: Literal["eligible", "maybe", "ineligible"]
     reasons: Annotated[list[ReasonIn], Field(max_length=40)] = []
 
+    @model_validator(mode="after")
+    def _extras_are_plain(self) -> VerdictIn:
+        # Newer engines may add fields; they are stored with the verdict, so they obey the same rules.
+        check_plain_json(self.model_extra or {}, "extra field")
+        if len(self.model_extra or {}) > 40:  # today's engine adds 16
+            raise ValueError("too many extra fields")
+        return self
+
 
 class MatchIn(Strict):
-    catalogue_version: Annotated[str, Field(max_length=40)]
-    engine_version: Annotated[str, Field(max_length=40)]
+    catalogue_version: Annotated[PlainText, Field(max_length=40)]
+    engine_version: Annotated[PlainText, Field(max_length=40)]
     verdicts: Annotated[list[VerdictIn], Field(max_length=300)]
 
 
@@ -204,13 +300,13 @@ class VisitSubmission(Strict):
     visit_id: uuid.UUID
     path: Literal["consult", "ticket_only"] = "consult"
     language: Literal["ko", "en"] = "ko"
-    started_at: datetime | None = None
+    started_at: EventTime | None = None
     identity: IdentityIn | None = None
     consent: ConsentIn | None = None
     intake: IntakeIn | None = None
     match: MatchIn | None = None
     # The chatbot conversation (masked on the kiosk) when the visitor asked for a person from the chat.
-    handoff_transcript: Annotated[str | None, Field(max_length=8000)] = None
+    handoff_transcript: Annotated[MultilineText | None, Field(max_length=8000)] = None
 
 
 class VisitReceipt(BaseModel):
@@ -251,12 +347,12 @@ class TicketOut(BaseModel):
 
 
 class CallNextIn(Strict):
-    desk: Annotated[str, Field(min_length=1, max_length=20)]
+    desk: Annotated[PlainText, Field(min_length=1, max_length=20)]
 
 
 class TransferIn(Strict):
     line: LineCode
-    note: Annotated[str, Field(max_length=500)] = ""
+    note: Annotated[MultilineText, Field(max_length=500)] = ""
 
 
 class QueueLine(BaseModel):
@@ -303,7 +399,7 @@ class ConsentOut(BaseModel):
 
 
 class NoteIn(Strict):
-    text: Annotated[str, Field(min_length=1, max_length=2000)]
+    text: Annotated[MultilineText, Field(min_length=1, max_length=2000)]
 
 
 class NoteOut(BaseModel):
@@ -324,7 +420,7 @@ class OutcomeIn(Strict):
         "information_only",
         "other",
     ]
-    referrals: Annotated[list[Annotated[str, Field(max_length=60)]], Field(max_length=20)] = []
+    referrals: Annotated[list[Annotated[PlainText, Field(max_length=60)]], Field(max_length=20)] = []
 
 
 class EarlierVisit(BaseModel):
@@ -359,7 +455,7 @@ class FollowUpOut(BaseModel):
 
 
 class AftercareIn(Strict):
-    outcome: Annotated[str | None, Field(max_length=40)] = None
+    outcome: Annotated[PlainText | None, Field(max_length=40)] = None
 
 
 class CaseView(BaseModel):
