@@ -2,27 +2,39 @@
 
 Tokens are random 256-bit strings; the database keeps only their SHA-256, so a copied database
 cannot be used to log in. Passwords are argon2id (argon2-cffi). Pairing codes are short, one-time,
-expire in minutes and are stored hashed too.
+expire in minutes and are stored hashed too; guessing them, and guessing passwords, is limited by
+kiosk.hub.throttle and by the per-account delay in `login`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 import threading
 import time
 import uuid
-from collections import deque
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from config import clock
+from db.audit import append_event
 from db.models import Counselor, Device, HubSession
 from kiosk.hub.errors import HubError
+from kiosk.hub.throttle import (
+    FORGET_FAILURES_AFTER,
+    LOGIN_BASE_DELAY_PER_ACCOUNT,
+    Guards,
+    audit_address,
+    delay_after,
+    login_throttled,
+)
 
 ROLES = ("counselor", "center_manager", "admin")
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
@@ -40,7 +52,11 @@ def new_token(prefix: str) -> str:
 
 
 def new_pairing_code() -> str:
-    """Eight digits, easy to type on a counter's keypad; one-time and short-lived."""
+    """Eight digits, easy to type on a counter's keypad; one-time and short-lived.
+
+    10^8 codes against at most ``throttle.CODE_MAX_WRONG`` (5) guesses per code before it dies: a
+    guesser wins a given code with a chance of at most 5 in 10^8, however many addresses it uses.
+    """
     return f"{secrets.randbelow(10**8):08d}"
 
 
@@ -86,9 +102,10 @@ UNAUTHENTICATED = HubError(
 
 
 class TokenCache:
-    """A few seconds of memory for token lookups, so busy lobbies don't cost a query per request.
+    """A few seconds of memory for device token lookups, so busy lobbies don't cost a query per request.
 
-    Revocation therefore takes effect within `ttl_s`; logout drops the entry at once.
+    Device revocation clears it (routes_devices). Counselor sessions are never cached: a password reset
+    from the console (another process) must end them at once, and counselors send few requests.
     """
 
     def __init__(self, ttl_s: float = 10.0) -> None:
@@ -121,7 +138,7 @@ def resolve_token(session: Session, token: str, cache: TokenCache) -> Principal:
     cached = cache.get(token_hash)
     if cached is not None:
         return cached
-    now = datetime.now(UTC)
+    now = clock.now()
     principal: Principal | None = None
     if token.startswith("c_"):
         row = session.execute(
@@ -143,38 +160,62 @@ def resolve_token(session: Session, token: str, cache: TokenCache) -> Principal:
             )
     if principal is None:
         raise UNAUTHENTICATED
-    cache.put(token_hash, principal)
+    if principal.kind == "device":
+        cache.put(token_hash, principal)
     return principal
 
 
-class LoginThrottle:
-    """Per-client-address limit on failed logins, on top of the per-account lockout in the database."""
+@dataclass(frozen=True)
+class LoginPolicy:
+    """Per-account delay: ``free_failures`` in a row cost nothing, then 10 s, 20 s, … up to ``cap``."""
 
-    def __init__(self, max_failures: int, window_s: float) -> None:
-        self.max_failures, self.window_s = max_failures, window_s
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
+    free_failures: int
+    cap: timedelta
+    session_lifetime: timedelta
+    base: timedelta = LOGIN_BASE_DELAY_PER_ACCOUNT
 
-    def _recent(self, client: str) -> deque[float]:
-        now = time.monotonic()
-        failures = self._failures.setdefault(client, deque())
-        while failures and failures[0] < now - self.window_s:
-            failures.popleft()
-        return failures
 
-    def check(self, client: str) -> None:
-        with self._lock:
-            if len(self._recent(client)) >= self.max_failures:
-                raise HubError(
-                    429,
-                    "login_throttled",
-                    "로그인 시도가 너무 많아요. 잠시 후 다시 시도해 주세요.",
-                    "Too many failed logins; try again later.",
-                )
+def username_digest(username: str, keys: Any) -> str:
+    """What the audit chain records for a typed username that matches no account.
 
-    def failed(self, client: str) -> None:
-        with self._lock:
-            self._recent(client).append(time.monotonic())
+    People type their name, their phone number or their password into the username field; none of
+    that may be stored in clear, nor as a plain hash a dictionary reverses. So: an HMAC under a key
+    derived from the hub's blind-index key (plain SHA-256 only where the hub has no key ring).
+    """
+    typed = username.encode("utf-8", "surrogatepass")
+    secret = getattr(keys, "blind_index_key", None)
+    if isinstance(secret, bytes):
+        derived = hmac.new(secret, b"audit username", hashlib.sha256).digest()
+        return hmac.new(derived, typed, hashlib.sha256).hexdigest()
+    return hashlib.sha256(typed).hexdigest()
+
+
+def _audit_failed_login(
+    session: Session, target: str, reason: str, address: str, failures: int, wait: timedelta
+) -> None:
+    append_event(
+        session,
+        "anonymous",
+        "auth.login_failed",
+        target,
+        {
+            "reason": reason,
+            "address": audit_address(address),
+            "failures_in_a_row": failures,
+            "delay_s": int(wait.total_seconds()),
+        },
+    )
+
+
+def audit_failed_desk(session: Session, address: str) -> None:
+    """A login with a desk token the hub does not know (or has revoked)."""
+    append_event(
+        session,
+        "anonymous",
+        "auth.login_failed",
+        "desk",
+        {"reason": "unknown_desk", "address": audit_address(address)},
+    )
 
 
 def login(
@@ -182,30 +223,63 @@ def login(
     username: str,
     password: str,
     *,
-    max_failures: int,
-    lockout: timedelta,
-    session_lifetime: timedelta,
+    policy: LoginPolicy,
+    guards: Guards,
+    address: str,
+    keys: Any,
     desk_device_id: uuid.UUID | None,
 ) -> tuple[str, HubSession, Counselor]:
-    """Check the password, count failures, lock after `max_failures`; return a new session token."""
-    now = datetime.now(UTC)
-    counselor = session.scalars(select(Counselor).where(Counselor.username == username)).first()
+    """Check the password and return a new session token, or refuse: 401 wrong, 429 wait.
+
+    No hard lock. Each account counts its failures in a row on its own row (``failed_logins``) and
+    keeps ``locked_until``, the instant before which it answers 429 without looking at the password;
+    both are in the database, so a restart does not reset them. After the free failures each further
+    one doubles the wait up to ``policy.cap``, so an account is never closed for longer than the cap
+    at a time, and the right password works as soon as the wait is over. Failures are forgotten an
+    hour after the last wait ended; a success forgets them at once. Attempts during a wait are not
+    checked and not counted, so hammering cannot push the wait further.
+
+    The per-address delay (the caller checks it first, ``Guards.login_addresses``) has a longer cap
+    than the account, so one guessing address can renew an account's wait at most once per address
+    cap: a counselor at another address is held up by that address for at most ``policy.cap`` at a
+    time. Usernames with no active account get the same delay, kept in memory, so the answers do not
+    tell a guesser which usernames exist. Every checked failure goes to the audit chain.
+    """
+    now = clock.now()
+    # FOR UPDATE: concurrent guesses at one account (PostgreSQL) take turns, so each sees the
+    # failures before it and none slips past a delay. SQLite requests take turns already.
+    counselor = session.scalars(
+        select(Counselor).where(Counselor.username == username).with_for_update()
+    ).first()
     bad = HubError(401, "login_failed", "아이디 또는 비밀번호가 맞지 않아요.", "Wrong username or password.")
     if counselor is None or not counselor.active:
+        digest = username_digest(username, keys)
+        unknown = guards.unknown_usernames(policy.free_failures, policy.cap)
+        wait = unknown.wait(digest)
+        if wait is not None:
+            raise login_throttled(wait)
         verify_password(_DUMMY_HASH, password)  # same cost as a real check: no username probing by timing
+        failures = unknown.failed(digest)
+        if counselor is None:
+            target, reason = f"username:{digest}", "unknown_username"
+        else:
+            target, reason = f"counselor:{counselor.id}", "inactive_account"
+        wait = delay_after(failures, policy.free_failures, policy.base, policy.cap)
+        _audit_failed_login(session, target, reason, address, failures, wait)
+        session.commit()
         raise bad
     if counselor.locked_until is not None and counselor.locked_until > now:
-        raise HubError(
-            423,
-            "account_locked",
-            "로그인 실패가 많아 잠시 잠겼어요. 몇 분 뒤 다시 시도해 주세요.",
-            "Account temporarily locked after failed logins.",
-        )
+        raise login_throttled(counselor.locked_until - now)
     if not verify_password(counselor.password_hash, password):
-        counselor.failed_logins += 1
-        if counselor.failed_logins >= max_failures:
-            counselor.locked_until = now + lockout
+        if counselor.locked_until is not None and now - counselor.locked_until > FORGET_FAILURES_AFTER:
             counselor.failed_logins = 0
+        counselor.failed_logins += 1
+        wait = delay_after(counselor.failed_logins, policy.free_failures, policy.base, policy.cap)
+        # Also set with no wait: then it marks the last failure, from which the count is forgotten.
+        counselor.locked_until = now + wait
+        _audit_failed_login(
+            session, f"counselor:{counselor.id}", "wrong_password", address, counselor.failed_logins, wait
+        )
         session.commit()
         raise bad
     counselor.failed_logins = 0
@@ -215,11 +289,21 @@ def login(
         token_hash=hash_token(token),
         counselor_id=counselor.id,
         desk_device_id=desk_device_id,
-        expires_at=now + session_lifetime,
+        expires_at=now + policy.session_lifetime,
     )
     session.add(hub_session)
     session.commit()
     return token, hub_session, counselor
+
+
+def end_sessions(session: Session, counselor_id: uuid.UUID) -> int:
+    """Delete every session of a counselor (after a password change); returns how many there were.
+
+    Takes effect at once, even from another process (`kiosk hub adduser`): counselor tokens are
+    looked up in the database on every request, never served from the token cache.
+    """
+    result = session.execute(delete(HubSession).where(HubSession.counselor_id == counselor_id))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(8))

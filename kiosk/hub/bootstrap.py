@@ -7,15 +7,16 @@ everything goes through the authenticated API.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from config import clock
 from config.centers import center_by_code
 from db.audit import append_event
 from db.models import Center, Counselor, Device
-from kiosk.hub.auth import ROLES, hash_password, hash_token, new_pairing_code
+from kiosk.hub.auth import ROLES, end_sessions, hash_password, hash_token, new_pairing_code
 
 
 def ensure_center(session: Session, code: str) -> Center:
@@ -33,11 +34,17 @@ def ensure_center(session: Session, code: str) -> Center:
 def add_counselor(
     session: Session, center: Center, username: str, password: str, role: str, display_name: str = ""
 ) -> Counselor:
+    """Create a counselor, or reset an existing one's password and role (`kiosk hub adduser`).
+
+    A reset ends every session of the account at once (a stolen token dies with the old password)
+    and clears its login delay: the reset is how a manager helps a counselor who forgot it.
+    """
     if role not in ROLES:
         raise ValueError(f"role must be one of {ROLES}")
     if len(password) < 10:
         raise ValueError("password must have at least 10 characters")
     row = session.scalars(select(Counselor).where(Counselor.username == username)).first()
+    existing = row is not None
     if row is None:
         row = Counselor(
             center_id=center.id,
@@ -50,8 +57,20 @@ def add_counselor(
     row.password_hash = hash_password(password)
     row.role = role
     row.active = True
+    row.failed_logins = 0
+    row.locked_until = None
     session.flush()
-    append_event(session, "console", "counselor.create", f"counselor:{row.id}", {"role": role})
+    if existing:
+        ended = end_sessions(session, row.id)
+        append_event(
+            session,
+            "console",
+            "counselor.password_reset",
+            f"counselor:{row.id}",
+            {"role": role, "sessions_ended": ended},
+        )
+    else:
+        append_event(session, "console", "counselor.create", f"counselor:{row.id}", {"role": role})
     return row
 
 
@@ -65,7 +84,7 @@ def issue_pairing_code(
         kind=kind,
         label=label,
         pairing_code_hash=hash_token(code),
-        pairing_expires_at=datetime.now(UTC) + timedelta(minutes=minutes),
+        pairing_expires_at=clock.now() + timedelta(minutes=minutes),
     )
     session.add(device)
     session.flush()

@@ -28,7 +28,6 @@ from config import Settings
 from db.models import IdempotencyRecord
 from kiosk.hub.auth import (
     UNAUTHENTICATED,
-    LoginThrottle,
     Principal,
     TokenCache,
     hash_token,
@@ -38,8 +37,9 @@ from kiosk.hub.errors import forbidden, idempotency_conflict, other_center
 from kiosk.hub.events import EventBus
 from kiosk.hub.group_commit import GroupCommit
 from kiosk.hub.schemas import TicketOut, VisitReceipt
-from kiosk.hub.ticket_store import TicketRequest, issue_batch
-from kiosk.hub.visit_store import PreparedVisit, write_batch
+from kiosk.hub.throttle import Guards
+from kiosk.hub.ticket_store import TicketRequest, stage_tickets
+from kiosk.hub.visit_store import PreparedVisit, stage_visits
 
 
 @dataclass
@@ -53,7 +53,7 @@ class HubState:
     document_signer: Any = None  # printers.documents PAdES signer; None: archive without PAdES
     bus: EventBus = field(default_factory=EventBus)
     tokens: TokenCache = field(default_factory=TokenCache)
-    throttle: LoginThrottle = field(default_factory=lambda: LoginThrottle(20, 300.0))
+    guards: Guards = field(default_factory=Guards)  # guessing limits on logins and pairing codes
     mirrors: dict[uuid.UUID, Any] = field(default_factory=dict)
     ticket_lock: threading.Lock = field(default_factory=threading.Lock)
     _turns: dict[asyncio.AbstractEventLoop, asyncio.Lock] = field(default_factory=dict)
@@ -62,8 +62,8 @@ class HubState:
     ticket_batches: GroupCommit[TicketRequest, TicketOut] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.visit_batches = GroupCommit(self, write_batch)
-        self.ticket_batches = GroupCommit(self, issue_batch)
+        self.visit_batches = GroupCommit(self, stage_visits)  # GroupCommit commits: off the loop
+        self.ticket_batches = GroupCommit(self, stage_tickets)
 
     @property
     def serialize_writes(self) -> bool:

@@ -9,10 +9,11 @@ from sqlalchemy import select
 
 from db.audit import append_event
 from db.models import Counselor, Device, HubSession
-from kiosk.hub.auth import hash_password, hash_token, login
+from kiosk.hub.auth import LoginPolicy, audit_failed_desk, hash_password, hash_token, login
 from kiosk.hub.deps import CallerDep, ManagerDep, SessionDep, StateDep
 from kiosk.hub.errors import HubError
 from kiosk.hub.schemas import CounselorIn, CounselorOut, LoginIn, LoginOut, MeOut, OkOut
+from kiosk.hub.throttle import client_address, login_throttled
 
 router = APIRouter(tags=["auth"])
 
@@ -23,11 +24,18 @@ def counselor_out(c: Counselor) -> CounselorOut:
     )
 
 
-@router.post("/auth/login", response_model=LoginOut, summary="Counselor login (argon2, throttled)")
+@router.post(
+    "/auth/login", response_model=LoginOut, summary="Counselor login (argon2; progressive delay, 429)"
+)
 def login_route(body: LoginIn, request: Request, state: StateDep, session: SessionDep) -> LoginOut:
-    client = request.client.host if request.client else "unknown"
-    state.throttle.check(client)
+    client = client_address(request)
+    guards = state.guards
+    # The address first: while it waits, nothing is looked up and nothing is written.
+    wait = guards.login_addresses.wait(client)
+    if wait is not None:
+        raise login_throttled(wait)
     desk_id = None
+    desk = None
     if body.desk_device_token:
         desk = session.scalars(
             select(Device).where(
@@ -35,24 +43,33 @@ def login_route(body: LoginIn, request: Request, state: StateDep, session: Sessi
             )
         ).first()
         if desk is None or desk.revoked:
-            state.throttle.failed(client)
+            guards.login_addresses.failed(client)
+            audit_failed_desk(session, client)
+            session.commit()
             raise HubError(401, "unknown_desk", "등록되지 않은 상담석이에요.", "Unknown desk device token.")
         desk_id = desk.id
     hub = state.settings.hub
+    policy = LoginPolicy(
+        free_failures=hub.login_max_failures,
+        cap=timedelta(minutes=hub.login_lockout_minutes),
+        session_lifetime=timedelta(minutes=hub.session_minutes),
+    )
     try:
         token, hub_session, who = login(
             session,
             body.username,
             body.password,
-            max_failures=hub.login_max_failures,
-            lockout=timedelta(minutes=hub.login_lockout_minutes),
-            session_lifetime=timedelta(minutes=hub.session_minutes),
+            policy=policy,
+            guards=guards,
+            address=client,
+            keys=state.keys,
             desk_device_id=desk_id,
         )
-    except HubError:
-        state.throttle.failed(client)
+    except HubError as exc:
+        if exc.status == 401:  # a checked, wrong guess (a 429 checked nothing)
+            guards.login_addresses.failed(client)
         raise
-    if desk_id is not None and desk is not None and desk.center_id != who.center_id:
+    if desk is not None and desk.center_id != who.center_id:
         raise HubError(403, "forbidden", "다른 센터의 상담석이에요.", "That desk belongs to another center.")
     append_event(session, f"counselor:{who.id}", "auth.login", f"counselor:{who.id}")
     session.commit()

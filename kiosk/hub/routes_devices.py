@@ -1,17 +1,31 @@
-"""Device enrollment (one-time codes from a manager), desk↔counter pairing, health and lobby mirror."""
+"""Device enrollment (one-time codes from a manager), desk↔counter pairing, health and lobby mirror.
+
+Wrong pairing codes are limited per address and hub-wide (429 with Retry-After), spend the pending
+codes they may have aimed at after a few tries, and go to the audit chain (kiosk.hub.throttle).
+"""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
-from fastapi import APIRouter
-from sqlalchemy import select
+from fastapi import APIRouter, Request
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
 
+from config import clock
 from db.audit import append_event
 from db.models import Device
 from kiosk.hub.auth import hash_token, new_pairing_code, new_token
-from kiosk.hub.deps import CallerDep, CounselorDep, ManagerDep, SessionDep, StateDep, check_center
+from kiosk.hub.deps import (
+    CallerDep,
+    CounselorDep,
+    HubState,
+    ManagerDep,
+    SessionDep,
+    StateDep,
+    check_center,
+)
 from kiosk.hub.errors import HubError, forbidden, not_found
 from kiosk.hub.schemas import (
     CounterCodeOut,
@@ -26,6 +40,7 @@ from kiosk.hub.schemas import (
     PairingCodeOut,
     PairOut,
 )
+from kiosk.hub.throttle import audit_address, client_address
 
 router = APIRouter(tags=["devices"])
 
@@ -42,7 +57,7 @@ def create_pairing_code(
     body: PairingCodeIn, principal: ManagerDep, state: StateDep, session: SessionDep
 ) -> PairingCodeOut:
     code = new_pairing_code()
-    expires = datetime.now(UTC) + timedelta(minutes=state.settings.hub.pairing_code_minutes)
+    expires = clock.now() + timedelta(minutes=state.settings.hub.pairing_code_minutes)
     row = Device(
         center_id=principal.center_id,
         kind=body.kind,
@@ -57,13 +72,26 @@ def create_pairing_code(
     return PairingCodeOut(device_id=row.id, code=code, expires_at=expires)
 
 
-@router.post("/devices/enroll", response_model=EnrollOut, summary="Enroll with a one-time code (no login)")
-def enroll(body: EnrollIn, session: SessionDep) -> EnrollOut:
-    now = datetime.now(UTC)
+@router.post(
+    "/devices/enroll",
+    response_model=EnrollOut,
+    summary="Enroll with a one-time code (no login; 429 after too many wrong codes)",
+)
+def enroll(body: EnrollIn, request: Request, state: StateDep, session: SessionDep) -> EnrollOut:
+    client = client_address(request)
+    state.guards.check_code_guess(client)
+    now = clock.now()
     row = session.scalars(
         select(Device).where(Device.pairing_code_hash == hash_token(body.code), Device.token_hash.is_(None))
     ).first()
     if row is None or row.revoked or row.pairing_expires_at is None or row.pairing_expires_at < now:
+        pending = select(Device).where(
+            Device.pairing_code_hash.is_not(None),
+            Device.token_hash.is_(None),
+            Device.revoked.is_(False),
+            Device.pairing_expires_at > now,
+        )
+        _wrong_code(session, state, client, pending, actor="anonymous", action="device.enroll_failed")
         raise _BAD_CODE
     token = new_token("d")
     row.token_hash = hash_token(token)
@@ -72,6 +100,32 @@ def enroll(body: EnrollIn, session: SessionDep) -> EnrollOut:
     append_event(session, f"device:{row.id}", "device.enroll", f"device:{row.id}", {"kind": row.kind})
     session.commit()
     return EnrollOut(device_id=row.id, token=token, kind=row.kind, label=row.label, center_id=row.center_id)
+
+
+def _wrong_code(
+    session: Session, state: HubState, client: str, pending: Select[Device], *, actor: str, action: str
+) -> None:
+    """A wrong pairing code: count it (address, hub, every code it may have aimed at), audit, commit.
+
+    Codes that reach their limit of wrong guesses are spent at once (kiosk.hub.throttle.CodeAttempts
+    says why every pending code counts the guess); the audit chain names each one.
+    """
+    state.guards.wrong_code(client)
+    candidates = {d.pairing_code_hash: d for d in session.scalars(pending).all() if d.pairing_code_hash}
+    spent = state.guards.codes.wrong_guess(candidates)
+    append_event(session, actor, action, "pairing_code", {"address": audit_address(client)})
+    for code_hash in spent:
+        device = candidates[code_hash]
+        device.pairing_code_hash = None
+        device.pairing_expires_at = None
+        append_event(
+            session,
+            "hub",
+            "device.pairing_code_spent",
+            f"device:{device.id}",
+            {"wrong_guesses": state.guards.codes.max_wrong},
+        )
+    session.commit()
 
 
 @router.get("/devices", response_model=list[DeviceOut])
@@ -104,7 +158,7 @@ def desk_counter_code(principal: CounselorDep, state: StateDep, session: Session
         raise not_found("상담석", "Desk")
     code = new_pairing_code()
     desk.pairing_code_hash = hash_token(code)
-    desk.pairing_expires_at = datetime.now(UTC) + timedelta(minutes=state.settings.hub.pairing_code_minutes)
+    desk.pairing_expires_at = clock.now() + timedelta(minutes=state.settings.hub.pairing_code_minutes)
     session.commit()
     return CounterCodeOut(code=code, expires_at=desk.pairing_expires_at)
 
@@ -112,10 +166,14 @@ def desk_counter_code(principal: CounselorDep, state: StateDep, session: Session
 @router.post(
     "/devices/pair", response_model=PairOut, summary="A counter pairs with the desk showing the code"
 )
-def pair_counter(body: EnrollIn, principal: CallerDep, state: StateDep, session: SessionDep) -> PairOut:
+def pair_counter(
+    body: EnrollIn, request: Request, principal: CallerDep, state: StateDep, session: SessionDep
+) -> PairOut:
     if not principal.is_device("counter"):
         raise forbidden("창구 화면만 상담석과 연결할 수 있어요.", "Only counter devices pair with a desk.")
-    now = datetime.now(UTC)
+    client = client_address(request)
+    state.guards.check_code_guess(client)
+    now = clock.now()
     desk = session.scalars(
         select(Device).where(
             Device.pairing_code_hash == hash_token(body.code),
@@ -124,6 +182,15 @@ def pair_counter(body: EnrollIn, principal: CallerDep, state: StateDep, session:
         )
     ).first()
     if desk is None or desk.pairing_expires_at is None or desk.pairing_expires_at < now:
+        # A counter can only mean a desk code of its own center.
+        pending = select(Device).where(
+            Device.pairing_code_hash.is_not(None),
+            Device.kind == "desk",
+            Device.token_hash.is_not(None),
+            Device.center_id == principal.center_id,
+            Device.pairing_expires_at > now,
+        )
+        _wrong_code(session, state, client, pending, actor=principal.actor, action="device.pair_failed")
         raise _BAD_CODE
     check_center(principal, desk.center_id)
     counter = session.get(Device, principal.id)
@@ -162,7 +229,7 @@ def lobby_mirror(body: MirrorIn, principal: CallerDep, state: StateDep, session:
         step=body.step,
         title_ko=body.title_ko,
         needs_help=body.needs_help,
-        at=datetime.now(UTC),
+        at=clock.now(),
     )
     state.mirrors[principal.id] = mirror
     kind = "lobby.help" if body.needs_help else "lobby.step"

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 
+import time_machine
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from db.models import AuditEvent, Counselor, Device, HubSession, Person, Visit
@@ -53,24 +56,36 @@ def test_garbage_and_expired_tokens_are_refused(hub_sqlite: Hub) -> None:
         assert r.status_code == 401
 
 
-def test_login_wrong_password_then_lockout(hub_sqlite: Hub) -> None:
-    for _ in range(5):
-        r = hub_sqlite.http.post("/auth/login", json={"username": "kim", "password": "wrong-password"})
-        assert r.status_code == 401
-        assert r.json()["error"]["code"] == "login_failed"
-    # Locked now: even the right password is refused for a while.
-    r = hub_sqlite.http.post("/auth/login", json={"username": "kim", "password": PASSWORD})
-    assert r.status_code == 423
-    assert "잠" in r.json()["error"]["message_ko"]
+def test_login_wrong_password_then_a_short_wait_not_a_lock(hub_sqlite: Hub) -> None:
+    with time_machine.travel(datetime(2026, 3, 2, 1, 0, tzinfo=UTC), tick=False) as traveller:
+        for _ in range(5):
+            r = hub_sqlite.http.post("/auth/login", json={"username": "kim", "password": "wrong-password"})
+            assert r.status_code == 401
+            assert r.json()["error"]["code"] == "login_failed"
+        # Five in a row: even the right password waits a little (429, told how long), never a lock.
+        r = hub_sqlite.http.post("/auth/login", json={"username": "kim", "password": PASSWORD})
+        assert r.status_code == 429 and r.headers["Retry-After"] == "10"
+        body = r.json()["error"]
+        assert body["code"] == "login_throttled" and "10초" in body["message_ko"] and body["message_en"]
+        traveller.shift(timedelta(seconds=10))
+        assert (
+            hub_sqlite.http.post("/auth/login", json={"username": "kim", "password": PASSWORD}).status_code
+            == 200
+        )
 
 
 def test_login_throttle_per_client(hub_sqlite: Hub) -> None:
-    codes = [
-        hub_sqlite.http.post("/auth/login", json={"username": f"nobody{i}", "password": "x"}).status_code
-        for i in range(22)
-    ]
-    assert codes[:20] == [401] * 20
-    assert codes[-1] == 429
+    with time_machine.travel(datetime(2026, 3, 2, 1, 0, tzinfo=UTC), tick=False):
+        codes = [
+            hub_sqlite.http.post("/auth/login", json={"username": f"nobody{i}", "password": "x"}).status_code
+            for i in range(12)
+        ]
+        assert codes == [401] * 10 + [429, 429]
+        # Another address is not held back by this one.
+        elsewhere = TestClient(hub_sqlite.app, client=("10.0.0.9", 40000))
+        assert (
+            elsewhere.post("/auth/login", json={"username": "kim", "password": PASSWORD}).status_code == 200
+        )
 
 
 def test_logout_revokes_the_session(hub_sqlite: Hub) -> None:
