@@ -20,10 +20,11 @@ from typing import Any
 
 import httpx
 
+from db.session import Synchronous
 from kiosk.hub.server import free_port, settle_heap
 
 
-def _serve(db_url: str, port: int, keys_json: str) -> None:
+def _serve(db_url: str, port: int, keys_json: str, synchronous: Synchronous = "FULL") -> None:
 
     import uvicorn
 
@@ -33,7 +34,8 @@ def _serve(db_url: str, port: int, keys_json: str) -> None:
     from kiosk.hub.app import create_app
 
     keys = parse_document(json.loads(keys_json), "bench")
-    app = create_app(load_settings(), make_sessionmaker(make_engine(db_url)), keys)
+    engine = make_engine(db_url, synchronous=synchronous)
+    app = create_app(load_settings(), make_sessionmaker(engine), keys)
     settle_heap()
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="error", access_log=False)
 
@@ -157,11 +159,13 @@ def _submission(index: int, n: int) -> dict[str, Any]:
     }
 
 
-def bench_engine(name: str, db_url: str, clients: int, requests: int) -> list[dict[str, Any]]:
+def bench_engine(
+    name: str, db_url: str, clients: int, requests: int, synchronous: Synchronous = "FULL"
+) -> list[dict[str, Any]]:
     code, keys_json = _prepare(db_url)
     port = free_port()
     ctx = multiprocessing.get_context("spawn")
-    proc = ctx.Process(target=_serve, args=(db_url, port, keys_json), daemon=True)
+    proc = ctx.Process(target=_serve, args=(db_url, port, keys_json, synchronous), daemon=True)
     proc.start()
     pid = proc.pid
     assert pid is not None
@@ -230,11 +234,20 @@ def _verify_audit(db_url: str) -> tuple[bool, int]:
     return report.ok, report.count
 
 
-def run_bench(clients: int = 20, requests: int = 600, postgres_url: str | None = None) -> dict[str, Any]:
+def run_bench(
+    clients: int = 20,
+    requests: int = 600,
+    postgres_url: str | None = None,
+    sqlite_synchronous: Synchronous = "FULL",
+) -> dict[str, Any]:
+    """`sqlite_synchronous`: the hub's SQLite mode (FULL as in production; NORMAL to see what FULL costs)."""
+    if sqlite_synchronous not in ("FULL", "NORMAL"):
+        raise ValueError(f"sqlite_synchronous must be FULL or NORMAL, not {sqlite_synchronous!r}")
     results: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
         os.environ.setdefault("KIOSK_APP__DATA_DIR", tmp)
-        results += bench_engine("sqlite", f"sqlite:///{Path(tmp) / 'bench.db'}", clients, requests)
+        database = f"sqlite:///{Path(tmp) / 'bench.db'}"
+        results += bench_engine("sqlite", database, clients, requests, sqlite_synchronous)
     notes = []
     if postgres_url:
         try:
@@ -246,6 +259,7 @@ def run_bench(clients: int = 20, requests: int = 600, postgres_url: str | None =
         "requests_per_operation": requests,
         "untimed_warmup_requests_per_client": WARMUP_PER_CLIENT,
         "cpu_count": os.cpu_count(),
+        "sqlite_synchronous": sqlite_synchronous,
         "targets": {"p95_ms": 50, "sqlite_throughput_rps": 300},
         "results": results,
         "notes": notes,

@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import statistics
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, select, text
+from sqlalchemy import Connection, bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from db.base import utcnow
-from db.models import IdempotencyRecord, Ticket, Visit
+from db.models import Device, IdempotencyRecord, Ticket, Visit
 from kiosk.hub.auth import Principal
 from kiosk.hub.errors import HubError, idempotency_conflict, not_found, other_center
 from kiosk.hub.schemas import TicketOut
@@ -87,6 +88,15 @@ def _replay(
 
 def issue_batch(session: Session, batch: list[TicketRequest]) -> list[TicketOut | HubError]:
     """Issue the new requests of `batch` in one transaction and commit; answer each in order."""
+    answered = stage_tickets(session, batch)
+    session.commit()
+    return answered()
+
+
+def stage_tickets(session: Session, batch: list[TicketRequest]) -> Callable[[], list[TicketOut | HubError]]:
+    """Run the statements that issue the new requests of `batch`, in one transaction left open; the
+    function returned answers each in order and must be called only once the caller has committed
+    (kiosk.hub.group_commit commits off the event loop)."""
     conn = session.connection()
     if conn.dialect.name == "sqlite":
         conn.execute(_SQLITE_WRITE_LOCK)
@@ -159,16 +169,19 @@ def issue_batch(session: Session, batch: list[TicketRequest]) -> list[TicketOut 
     if tickets:
         conn.execute(_INSERT_TICKETS, tickets)
         conn.execute(_INSERT_RECORDS, records)
-    session.commit()
-    for index, out in issued_out.items():
-        batch[index].issued = out
-    for index, request in enumerate(batch):
-        if index not in answers:  # a repeated key within the batch: the first request's answer
-            first = fresh[request.key]
-            answers[index] = _replay(
-                request, batch[first].principal.actor, batch[first].request_sha, issued_out[first]
-            )
-    return [answers[index] for index in range(len(batch))]
+
+    def answered() -> list[TicketOut | HubError]:
+        for index, out in issued_out.items():
+            batch[index].issued = out  # only now: a batch that fails to commit is issued again
+        for index, request in enumerate(batch):
+            if index not in answers:  # a repeated key within the batch: the first request's answer
+                first = fresh[request.key]
+                answers[index] = _replay(
+                    request, batch[first].principal.actor, batch[first].request_sha, issued_out[first]
+                )
+        return [answers[index] for index in range(len(batch))]
+
+    return answered
 
 
 def _by_center(batch: list[TicketRequest], indexes: Any) -> dict[uuid.UUID, list[int]]:
@@ -185,3 +198,76 @@ def median_service_minutes(conn: Connection, center_id: uuid.UUID, day: date, li
     rows = conn.execute(_RECENT_SERVICES, {"center_id": center_id, "service_date": day, "line": line})
     spans = [(done - called).total_seconds() / 60 for called, done in rows if done and called]
     return max(1, round(statistics.median(spans))) if spans else 5
+
+
+# --- a claim of a reserved number under the key of a direct issue (the lobby's outbox, issue 13) -------
+def reserved_for(session: Session, principal: Principal, note: str | None) -> bool:
+    """A reservation this lobby may claim: its own, or one of a revoked lobby of its center — a kiosk
+    enrolled again gets a new device id, and the people holding those numbers still need their place."""
+    prefix = "reserved by device:"
+    if note is None or not note.startswith(prefix):
+        return False
+    holder = note.removeprefix(prefix)
+    if holder == str(principal.id):
+        return True
+    try:
+        device = session.get(Device, uuid.UUID(holder))
+    except ValueError:
+        return False
+    return (
+        device is not None
+        and device.revoked
+        and device.kind == "lobby"
+        and principal.may_see_center(device.center_id)
+    )
+
+
+def settle_claim_key(
+    session: Session,
+    principal: Principal,
+    key: str,
+    claimed: Ticket,
+    issue_sha: str,
+    answer_for: Callable[[Ticket], TicketOut],
+) -> TicketOut:
+    """One ticket per key: the lobby claims a reserved number with the key of the direct request
+    (`POST /tickets`) it gave up on. If that request did reach the hub, its ticket — a number nobody
+    holds — is set aside (status `reserved`, noted as superseded: never called, never claimable), and
+    the key's stored answer becomes the claimed ticket. If it did not, the claim is stored under the key
+    too, so that request arriving late issues nothing. Call before committing the claim."""
+    conn = session.connection()
+    stored = conn.execute(_REPLAYS, {"keys": [key]}).first()
+    if stored is not None and stored.principal == principal.actor:
+        lost = session.get(Ticket, uuid.UUID(str(dict(stored.response)["id"])))
+        if (
+            lost is not None
+            and lost.id != claimed.id
+            and lost.status == WAITING
+            and lost.visit_id == claimed.visit_id
+        ):
+            lost.status, lost.transfer_note = "reserved", f"superseded by ticket:{claimed.id}"
+    session.flush()
+    out = answer_for(claimed)
+    answer = out.model_dump(mode="json")
+    if stored is None:
+        conn.execute(
+            _INSERT_RECORDS,
+            [
+                {
+                    "id": uuid.uuid4(),
+                    "scope": SCOPE,
+                    "key": key,
+                    "principal": principal.actor,
+                    "request_sha256": issue_sha,
+                    "status_code": 200,
+                    "response": answer,
+                }
+            ],
+        )
+    elif stored.principal == principal.actor:
+        conn.execute(
+            update(IdempotencyRecord)
+            .where(IdempotencyRecord.scope == SCOPE, IdempotencyRecord.key == key)
+            .values(response=answer)
+        )
+    return out

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -27,10 +28,11 @@ from sqlalchemy.orm import Session
 from db.audit import append_events
 from db.models import Case, Consent, IdentityCheck, Intake, MatchResult, Person, Signature, Visit
 from db.people import person_fields
-from db.pii import InvalidRRN, mask_pii_text
+from db.pii import InvalidRRN
 from kiosk.hub.auth import Principal
 from kiosk.hub.errors import HubError, other_center
 from kiosk.hub.schemas import SignatureIn, VisitReceipt, VisitSubmission
+from kiosk.hub.views import new_note, seal_notes
 
 _VISIT, _CASE, _PERSON = Visit.__table__, Case.__table__, Person.__table__
 _EXISTING = select(_VISIT.c.id, _VISIT.c.center_id, _VISIT.c.person_id, _VISIT.c.state).where(
@@ -199,15 +201,25 @@ def prepare(body: VisitSubmission, principal: Principal, keys: Any, digest: str)
         ]
     notes = []
     if body.handoff_transcript:
-        # The chat hand-off reaches the counselor as the case's first note (masked again: belt and braces).
-        text = "챗봇 대화 (chatbot transcript, masked)\n" + mask_pii_text(body.handoff_transcript)
-        notes.append({"at": datetime.now(UTC).isoformat(), "counselor_id": str(principal.id), "text": text})
-    rows[Case] = [{"id": uuid.uuid4(), "visit_id": visit_id, "notes": notes}]
+        # The chat hand-off reaches the counselor as the case's first note, masked again (the lobby
+        # masked it already: belt and braces) and sealed like every note (kiosk.hub.views).
+        text = "챗봇 대화 (chatbot transcript, masked)\n" + body.handoff_transcript
+        notes.append(new_note(principal.id, text))
+    rows[Case] = [{"id": uuid.uuid4(), "visit_id": visit_id, "notes_enc": seal_notes(keys, notes)}]
     return PreparedVisit(visit_id, digest, principal, person, verified, rows, step)
 
 
 def write_batch(session: Session, batch: list[PreparedVisit]) -> list[VisitReceipt | HubError]:
-    """Write the new visits of `batch` in one transaction and commit; answer each in order.
+    """Write the new visits of `batch` in one transaction and commit; answer each in order."""
+    answered = stage_visits(session, batch)
+    session.commit()
+    return answered()
+
+
+def stage_visits(session: Session, batch: list[PreparedVisit]) -> Callable[[], list[VisitReceipt | HubError]]:
+    """Run the statements that write the new visits of `batch`, in one transaction left open; the
+    function returned answers each in order and must be called only once the caller has committed
+    (kiosk.hub.group_commit commits off the event loop).
 
     A visit id already stored (an outbox replay) is answered from what is stored: the same receipt
     for the same content, 409 for other content, 403 for another center's visit; it writes nothing.
@@ -272,13 +284,16 @@ def write_batch(session: Session, batch: list[PreparedVisit]) -> list[VisitRecei
     append_events(session, events)
     replays = [item.visit_id for item in batch if item.visit_id in stored]
     cases = dict(conn.execute(_CASES, {"ids": replays}).all()) if replays else {}
-    session.commit()
-    for first, _receipt in written.values():
-        first.written = True
-    for index, item in enumerate(batch):
-        if index not in answers:
-            answers[index] = _replay(item, stored.get(item.visit_id), cases, written)
-    return [answers[index] for index in range(len(batch))]
+
+    def answered() -> list[VisitReceipt | HubError]:
+        for first, _receipt in written.values():
+            first.written = True  # only now: a batch that fails to commit is written again
+        for index, item in enumerate(batch):
+            if index not in answers:
+                answers[index] = _replay(item, stored.get(item.visit_id), cases, written)
+        return [answers[index] for index in range(len(batch))]
+
+    return answered
 
 
 def _verified(item: PreparedVisit) -> dict[str, Any]:

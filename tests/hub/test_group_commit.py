@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 import time
 import uuid
 from collections import Counter
@@ -12,10 +13,11 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from db.audit import append_events, verify_chain
 from db.models import AuditEvent, Person, Ticket, Visit
+from db.session import make_engine
 from kiosk.hub.group_commit import GroupCommit
 from kiosk.hub.schemas import VisitSubmission
 from kiosk.hub.ticket_store import TicketRequest, issue_batch
@@ -256,3 +258,90 @@ def test_a_database_locked_by_another_process_is_a_503_and_nothing_is_lost(hub_s
     assert again.status_code == 200
     with hub_sqlite.sessions() as s:
         assert s.scalar(select(func.count(Visit.id))) == 1
+
+
+def test_an_answered_visit_is_committed_for_every_other_connection(hub: Hub) -> None:
+    """The moment a lobby has its 200, the visit is in the database for anyone: a reader on a fresh
+    engine of its own (another process's view) finds it, however many submissions share the batch."""
+    lobby, _ = hub.enroll("lobby")
+    assert hub.http.get("/queue", headers=lobby).status_code == 200  # its token is known: all at once
+    bind = hub.sessions.kw["bind"]
+    reader = make_engine(bind.url.render_as_string(hide_password=False))
+    if bind.dialect.name == "sqlite":
+        with bind.connect() as conn:  # FULL: a commit is on disk before it returns (2 = FULL)
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+    missing: list[str] = []
+
+    async def submit_and_look(http: httpx.AsyncClient, body: dict[str, Any]) -> int:
+        answer = await http.post("/visits", json=body, headers=lobby)
+        # Right away, before the loop does anything else: a blocking read on another connection.
+        with reader.connect() as conn:
+            found = conn.execute(select(Visit.id).where(Visit.id == uuid.UUID(body["visit_id"]))).first()
+        if answer.status_code == 200 and found is None:
+            missing.append(body["visit_id"])
+        return answer.status_code
+
+    async def run() -> list[int]:
+        transport = httpx.ASGITransport(app=hub.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://hub") as http:
+            bodies = [submission(100 + i) for i in range(16)]
+            return list(await asyncio.gather(*(submit_and_look(http, b) for b in bodies)))
+
+    try:
+        codes = asyncio.run(run())
+    finally:
+        reader.dispose()
+    assert codes == [200] * 16
+    assert missing == []
+
+
+def test_submissions_arriving_during_a_slow_commit_form_the_next_batch(hub_sqlite: Hub) -> None:
+    """SQLite: the fsync runs off the event loop, so while one batch's COMMIT is held up, the hub
+    goes on taking submissions, and they are all written together as soon as it returns."""
+    lobby, _ = hub_sqlite.enroll("lobby")
+    assert hub_sqlite.http.get("/queue", headers=lobby).status_code == 200  # its token is known
+    state = hub_sqlite.app.state.hub
+    first, *others = [submission(200 + i) for i in range(20)]
+    first_held, all_arrived = threading.Event(), threading.Event()
+    arrivals = 0
+    submit = state.visit_batches.submit
+
+    async def counted(item: Any) -> Any:
+        nonlocal arrivals
+        arrivals += 1
+        if arrivals == 1 + len(others):
+            all_arrived.set()
+        return await submit(item)
+
+    held: list[bool] = []  # per COMMIT on the committer thread: had the others arrived meanwhile?
+
+    def on_commit(_conn: Any) -> None:
+        if not threading.current_thread().name.startswith("hub-sqlite-commit"):
+            return  # the hub's other commits (token lookups, the busy-timeout pragma)
+        # The first batch's COMMIT waits here until every other submission has reached the hub: only
+        # possible if the event loop is free meanwhile. Bounded: a blocked loop fails, never hangs.
+        first_held.set()
+        held.append(all_arrived.wait(timeout=20))
+
+    async def run() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=hub_sqlite.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://hub") as http:
+            alone = asyncio.ensure_future(http.post("/visits", json=first, headers=lobby))
+            assert await asyncio.to_thread(first_held.wait, 20)  # its commit has begun, and waits
+            rest = [http.post("/visits", json=body, headers=lobby) for body in others]
+            return list(await asyncio.gather(alone, *rest))
+
+    state.visit_batches.submit = counted
+    sizes = _record_batch_sizes(state.visit_batches)
+    bind = hub_sqlite.sessions.kw["bind"]
+    event.listen(bind, "commit", on_commit)
+    try:
+        answers = asyncio.run(run())
+    finally:
+        event.remove(bind, "commit", on_commit)
+    assert [r.status_code for r in answers] == [200] * 20
+    assert held == [True, True]  # two COMMITs for 20 submissions, each with all of them arrived
+    assert sizes == [1, 19]  # the one held up, then everything that arrived meanwhile, together
+    with hub_sqlite.sessions() as s:
+        assert s.scalar(select(func.count(Visit.id))) == 20
+        assert verify_chain(s).ok
