@@ -30,7 +30,10 @@ COMMAND_MODULES = (
     "kiosk.commands.match_cmd",
     "kiosk.commands.chat_cmd",
     "kiosk.commands.hub_cmd",
+    "kiosk.commands.outbox_cmd",
+    "kiosk.commands.faults_cmd",
     "ui.commands.lobby",
+    "ui.commands.soak",
     "ui.commands.center",
 )
 
@@ -82,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     from kiosk.logging_setup import configure_logging
 
+    os.umask(0o077)  # before any file is opened: databases, WAL, keys, logs, archives are ours alone
     parser = build_parser()
     args = parser.parse_args(argv)
     configure_logging(verbose=args.verbose)

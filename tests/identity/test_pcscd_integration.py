@@ -15,7 +15,7 @@ from devices.id.image.mrz import parse_td3
 from devices.id.model import CardPresent, CardRemoved, IdError, IdEvent, ReadError, Reading, ReadResult
 from devices.id.pcsc.emrtd import BacKey
 from devices.id.pcsc.reader import PcscIdReader, read_passport_on, wait_for_card
-from devices.id.pcsc.service import PcscdProcess, reader_names
+from devices.id.pcsc.service import PcscdProcess, pcscd_answers, reader_names
 
 pytestmark = [pytest.mark.pcscd, pytest.mark.xdist_group("pcscd")]
 
@@ -160,6 +160,105 @@ def test_cli_passport_with_a_typed_bac_key(pcscd: PcscdProcess, capsys: pytest.C
         assert (out["name"], out["birth_date"]) == ("PARK SEOYEON", "2001-12-31")
         assert main(["devices", "id", "--passport", "M31415926,011231,300102", "--reader", READER]) == 1
         assert "여권 정보가 맞지 않아요" in capsys.readouterr().err
+
+
+def _watching() -> tuple[PcscIdReader, queue.Queue[IdEvent]]:
+    events: queue.Queue[IdEvent] = queue.Queue()
+    reader = PcscIdReader(lambda: KEY, reader_filter=READER, poll_ms=100)
+    reader.subscribe(events.put)
+    reader.start()
+    return reader, events
+
+
+def _reads_a_fresh_card(reader: PcscIdReader, events: queue.Queue[IdEvent]) -> None:
+    """The visitor tries again: the same reader object (no process restart) reads the next card."""
+    with VpcdCard(VirtualPassport(HOLDER)):
+        result = _next(events, ReadResult, timeout=25)
+        assert isinstance(result, ReadResult) and result.document.name == "PARK SEOYEON"
+    _next(events, CardRemoved)
+    assert reader._thread is not None and reader._thread.is_alive()
+
+
+def test_monitor_card_pulled_mid_read_reports_then_reads_the_next(pcscd: PcscdProcess) -> None:
+    """Fault suite: a hand lifts the passport during BAC/reading. The kiosk says so (card_removed,
+    Korean message), the monitor thread survives, and the next placement reads normally."""
+    reader, events = _watching()
+    try:
+        card = RemovedMidRead(VirtualPassport(HOLDER), after=5)
+        card.insert()
+        try:
+            error = _next(events, ReadError)
+            assert isinstance(error, ReadError)
+            assert error.code == "card_removed" and error.message_ko
+            _next(events, CardRemoved)
+        finally:
+            card._sock = None
+            card.remove()
+        assert not any(isinstance(e, ReadResult) for e in list(events.queue))  # nothing half-read passed
+        _reads_a_fresh_card(reader, events)
+    finally:
+        reader.stop()
+
+
+def test_monitor_recovers_when_pcscd_is_killed_and_restarted(pcscd: PcscdProcess) -> None:
+    """Fault suite: pcscd dies (SIGKILL) while the lobby watches the reader, then is started again.
+    The reader reports pcscd_not_running once, then reads the next card without a process restart."""
+    import signal
+
+    if not pcscd.started or pcscd.process is None:
+        pytest.skip("a pcscd we did not start is running; we do not kill other people's daemons")
+    reader, events = _watching()
+    try:
+        _reads_a_fresh_card(reader, events)
+        pcscd.process.send_signal(signal.SIGKILL)
+        pcscd.process.wait(timeout=5)
+        pcscd.process = None
+        error = _next(events, ReadError)
+        assert isinstance(error, ReadError) and error.code == "pcscd_not_running"
+        pcscd.ensure_running(wait_for_reader="Virtual PCD", timeout=15)
+        _reads_a_fresh_card(reader, events)
+        later_errors = [e for e in list(events.queue) if isinstance(e, ReadError)]
+        assert later_errors == []  # reported once, not once per poll
+    finally:
+        reader.stop()
+        if not pcscd_answers():
+            pcscd.ensure_running()
+
+
+def test_a_card_placed_while_pcscd_restarts_is_read(pcscd: PcscdProcess) -> None:
+    """Fault suite: pcscd dies with one visitor's passport on the reader; the next visitor's passport
+    is on the reader when pcscd is back. The reader must read it, not take it for the old one."""
+    import signal
+
+    if not pcscd.started or pcscd.process is None:
+        pytest.skip("a pcscd we did not start is running; we do not kill other people's daemons")
+    other = PassportHolder(surname="CHOI", given_names="MINJUN", document_number="M27182818",
+                           birth="850704", sex="M", expiry="310101")  # fmt: skip
+    keys = [KEY]
+    events: queue.Queue[IdEvent] = queue.Queue()
+    reader = PcscIdReader(lambda: keys[-1], reader_filter=READER, poll_ms=100)
+    reader.subscribe(events.put)
+    reader.start()
+    first = VpcdCard(VirtualPassport(HOLDER))
+    try:
+        first.insert()
+        result = _next(events, ReadResult, timeout=25)
+        assert isinstance(result, ReadResult) and result.document.name == "PARK SEOYEON"
+        pcscd.process.send_signal(signal.SIGKILL)  # the first passport still lies on the reader
+        pcscd.process.wait(timeout=5)
+        pcscd.process = None
+        _next(events, ReadError)
+        first.remove()
+        keys.append(BacKey.from_td3(parse_td3(other.mrz)))
+        pcscd.ensure_running(wait_for_reader="Virtual PCD", timeout=15)
+        with VpcdCard(VirtualPassport(other)):
+            result = _next(events, ReadResult, timeout=25)
+            assert isinstance(result, ReadResult) and result.document.name == "CHOI MINJUN"
+    finally:
+        first.remove()
+        reader.stop()
+        if not pcscd_answers():
+            pcscd.ensure_running()
 
 
 def test_pcscd_not_running_is_reported(pcscd: PcscdProcess) -> None:

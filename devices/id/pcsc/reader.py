@@ -184,6 +184,12 @@ class PcscIdReader(ThreadedIdReader):
                 if exc.code != reported_error:
                     self.emit(ReadError.of(exc))
                     reported_error = exc.code
+                # Without the daemon we cannot see the cards: the one that lies on the reader when
+                # it returns may be another visitor's, so it counts as newly placed and is read.
+                for name, had_card in known.items():
+                    if had_card:
+                        self.emit(CardRemoved(name))
+                known = {}
                 self._stop.wait(1.0)
                 continue
             for name, has_card in present.items():
