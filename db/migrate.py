@@ -1,13 +1,14 @@
-"""Alembic, configured in code: upgrade a database, check it matches the models, regenerate the revision.
+"""Alembic, configured in code: upgrade a database, check it matches the models.
 
-python -m db.migrate regenerate   # replace db/migrations/versions/* with one initial revision
 python -m db.migrate check URL    # print differences between URL's schema and db.models
+
+Revisions are added one after another (db/migrations/README.md), never regenerated: a center's stored
+data has to be carried forward by each of them.
 """
 
 from __future__ import annotations
 
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -80,31 +81,8 @@ def drift(engine: Engine) -> list[Any]:
         return list(compare_metadata(context, db.models.Base.metadata))
 
 
-def regenerate(message: str = "initial schema") -> Path:
-    """Delete every revision and autogenerate one initial revision from the models (lead's one-liner)."""
-    versions = MIGRATIONS_DIR / "versions"
-    versions.mkdir(exist_ok=True)
-    for old in versions.glob("*.py"):
-        old.unlink()
-    with tempfile.TemporaryDirectory() as tmp:
-        engine = make_engine(f"sqlite:///{Path(tmp) / 'empty.db'}")
-        try:
-            with engine.begin() as conn:
-                script = command.revision(
-                    alembic_config(connection=conn), message=message, autogenerate=True, rev_id="0001"
-                )
-        finally:
-            engine.dispose()
-    scripts = script if isinstance(script, list) else [script]
-    path = Path(scripts[0].path) if scripts and scripts[0] is not None else versions
-    return path
-
-
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    if args[:1] == ["regenerate"]:
-        print(f"wrote {regenerate()}")
-        return 0
     if args[:1] == ["check"] and len(args) == 2:
         engine = make_engine(args[1])
         differences = drift(engine)

@@ -13,6 +13,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
+# Every file the run wrote is checked for RRNs and phone numbers in clear when the session ends.
+pytest_plugins = ["tests.privacy_sweep"]
+
 PG_ADMIN_URL = os.environ.get("KIOSK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 

@@ -11,10 +11,19 @@ from db.session import make_engine
 from kiosk.cli import main
 
 
-def test_there_is_one_initial_revision() -> None:
-    revisions = sorted(p.name for p in (MIGRATIONS_DIR / "versions").glob("*.py"))
-    assert len(revisions) == 1 and revisions[0].startswith("0001")
-    assert head_revision() == "0001"
+def test_revisions_form_one_line_from_the_initial_schema() -> None:
+    """Numbered files, each revising the one before: one head, so no upgrade has to choose."""
+    from alembic.script import ScriptDirectory
+
+    from db.migrate import alembic_config
+
+    files = sorted(p.name for p in (MIGRATIONS_DIR / "versions").glob("*.py"))
+    script = ScriptDirectory.from_config(alembic_config())
+    assert len(script.get_heads()) == 1
+    chain = [rev.revision for rev in reversed(list(script.walk_revisions()))]
+    assert chain == [f"{n:04d}" for n in range(1, len(files) + 1)]
+    assert [name[:4] for name in files] == chain
+    assert head_revision() == chain[-1]
 
 
 def test_upgrade_matches_the_models_and_is_repeatable(db_url: str) -> None:
@@ -46,9 +55,9 @@ def test_kiosk_db_upgrade_and_check_from_the_command_line(
     db_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["db", "upgrade", "--db", db_url]) == 0
-    assert "-> 0001" in capsys.readouterr().out
+    assert f"-> {head_revision()}" in capsys.readouterr().out
     assert main(["--db", db_url, "db", "upgrade"]) == 0
-    assert "already at 0001" in capsys.readouterr().out
+    assert f"already at {head_revision()}" in capsys.readouterr().out
     assert main(["db", "check", "--db", db_url]) == 0
     assert "in step" in capsys.readouterr().out
 
