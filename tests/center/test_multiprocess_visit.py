@@ -7,7 +7,6 @@ import os
 import random
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -19,6 +18,7 @@ from devices.id.emulators.identities import generate_identity
 from kiosk.client import HubClient
 from kiosk.hub.server import free_port
 from printers.documents.demo_cert import make_demo_credentials
+from tests.polling import wait_until
 
 KIOSK = str(Path(sys.executable).with_name("kiosk"))
 PASSWORD = "demo-password-1234"
@@ -69,14 +69,16 @@ def test_visit_across_four_processes(tmp_path: Path) -> None:
     )
     roles: list[subprocess.Popen[str]] = []
     try:
-        deadline = time.monotonic() + 60
-        while True:
+
+        def hub_answers() -> bool:
+            assert hub.poll() is None, "hub did not start"
             try:
                 httpx.get(f"{url}/openapi.json", timeout=1)
-                break
             except httpx.TransportError:
-                assert hub.poll() is None and time.monotonic() < deadline, "hub did not start"
-                time.sleep(0.1)
+                return False
+            return True
+
+        wait_until(hub_answers, 60, interval_s=0.1, message="hub did not start")
         tokens = {kind: HubClient(url).enroll(code).token for kind, code in codes.items()}
         # Staff pair the counter with the desk: the desk shows a code, the counter types it.
         desk = HubClient(url)

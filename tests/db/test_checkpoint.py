@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from sqlalchemy import Engine, text
 
 from db.checkpoint import checkpoint_in_background, checkpoint_once
 from db.session import make_engine
+from tests.polling import wait_until
 
 PAGE = 4096
-
-
-def _wait_until(condition: object, timeout_s: float = 15.0) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def _fill(engine: Engine, pages: int) -> None:
@@ -51,7 +42,7 @@ def test_the_thread_drains_the_log_into_the_database_file(tmp_path: Path) -> Non
     engine = make_engine(f"sqlite:///{db}")
     assert checkpoint_in_background(engine, interval_s=0.2)
     _fill(engine, 2_000)
-    assert _wait_until(lambda: db.stat().st_size > 1_900 * PAGE)
+    wait_until(lambda: db.stat().st_size > 1_900 * PAGE, 15.0, message="the log never reached the file")
     engine.dispose()
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import fcntl
 import random
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +13,7 @@ import pytest
 
 from devices.id.emulators.identities import SyntheticIdentity, generate_identity
 from devices.id.pcsc.service import PcscdProcess, pcscd_answers
+from tests.polling import wait_until
 
 LOCK_FILE = Path(tempfile.gettempdir()) / "paperless-kiosk-pcscd.lock"
 
@@ -23,15 +23,16 @@ def machine_lock(timeout: float = 240) -> Iterator[None]:
     """One pcscd and one vpcd port per machine: a file lock keeps two test sessions (say, a
     developer's run and a clean-clone CI run) from putting two virtual cards on one reader."""
     with LOCK_FILE.open("a") as handle:
-        deadline = time.monotonic() + timeout
-        while True:
+
+        def locked() -> bool:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
             except BlockingIOError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"{LOCK_FILE} held by another test session for {timeout}s")
-                time.sleep(0.1)  # waiting for another process's lock; there is no event to wait on
+                return False
+            return True
+
+        # another process's lock gives no event to wait on: poll it
+        wait_until(locked, timeout, interval_s=0.1, message=f"{LOCK_FILE} held by another test session")
         try:
             yield
         finally:

@@ -60,17 +60,3 @@ def pad_resolution(dpi: float = 410.0):
     from devices.signature.record import Resolution
 
     return Resolution(round(AREA_MM[0] * dpi / 25.4), round(AREA_MM[1] * dpi / 25.4), dpi, dpi)
-
-
-def wait_until(predicate, timeout: float = 5.0) -> bool:
-    """Poll ``predicate`` until it holds or ``timeout`` seconds pass (no fixed sleeps in tests)."""
-    import threading
-    import time
-
-    deadline = time.monotonic() + timeout
-    tick = threading.Event()
-    while not predicate():
-        if time.monotonic() > deadline:
-            return False
-        tick.wait(0.005)
-    return True

@@ -12,8 +12,9 @@ from devices.signature.emulator import EmulatedPad
 from devices.signature.measure import sample_rate_hz
 from devices.signature.pad import PAD_DISCONNECTED, PAD_NOT_FOUND, PAD_SILENT, SignaturePad
 from devices.signature.record import SignatureError, SignaturePoint, strokes_of, verify
+from tests.polling import wait_until
 
-from .conftest import CROSS, DOCUMENT, wait_until
+from .conftest import CROSS, DOCUMENT
 
 
 class Events:
@@ -79,7 +80,12 @@ def test_a_burst_of_random_bytes_on_the_line_breaks_nothing(rig, document_sha256
     emulator, pad, events = rig
     pad.start_capture(document_sha256, None)
     emulator.inject_noise(3000)  # ~1.7 s of line noise at 19200 8O1
-    assert wait_until(lambda: pad.decoder.dropped_bytes + 5 * pad.decoder.packets >= 2000)
+    wait_until(
+        lambda: pad.decoder.dropped_bytes + 5 * pad.decoder.packets >= 2000,
+        5.0,
+        interval_s=0.005,
+        message="the pad never read the burst of noise",
+    )
     res = pad.geometry.resolution
     assert all(0 <= p.x <= res.width and 0 <= p.y <= res.height for p in pad.points)
     assert events.errors == []
@@ -93,7 +99,7 @@ def test_silence_mid_signature_discards_it_and_capture_restarts(rig, document_sh
     emulator, pad, events = rig
     pad.start_capture(document_sha256, None)
     emulator.play(CROSS, block=False)
-    assert wait_until(lambda: len(pad.points) >= 20)  # the pen is mid-stroke
+    wait_until(lambda: len(pad.points) >= 20, 5.0, interval_s=0.005, message="no pen points")  # mid-stroke
     emulator.go_silent()
     assert events.error_seen.wait(5.0)
     code, message = events.errors[0]
@@ -111,7 +117,7 @@ def test_unplugged_pad_reports_and_discards_the_partial_signature(rig, document_
     emulator, pad, events = rig
     pad.start_capture(document_sha256, None)
     emulator.play(CROSS, block=False)
-    assert wait_until(lambda: len(pad.points) >= 10)
+    wait_until(lambda: len(pad.points) >= 10, 5.0, interval_s=0.005, message="no pen points")
     emulator.disconnect()
     assert events.error_seen.wait(5.0)
     assert events.errors[0][0] == PAD_DISCONNECTED and "서명 패드 연결이 끊겼어요" in events.errors[0][1]
