@@ -22,7 +22,27 @@ def test_contracts_cover_the_boundaries_of_the_architecture() -> None:
     import tomllib
 
     contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
-    forbidden = {(tuple(c["source_modules"]), tuple(c["forbidden_modules"])) for c in contracts}
+    forbidden = {
+        (tuple(c["source_modules"]), tuple(c["forbidden_modules"]))
+        for c in contracts
+        if c["type"] == "forbidden"
+    }
     assert any("PySide6" in f and "db" in s and "devices" in s for s, f in forbidden)
     assert (("devices", "printers", "db"), ("kiosk", "ui")) in forbidden
     assert any(s == ("config",) and {"kiosk", "db", "ui"} <= set(f) for s, f in forbidden)
+
+
+def test_contracts_keep_the_wire_contract_outside_the_server() -> None:
+    import tomllib
+
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+    forbidden = {
+        (tuple(c["source_modules"]), tuple(c["forbidden_modules"]))
+        for c in contracts
+        if c["type"] == "forbidden"
+    }
+    assert (("kiosk.client",), ("kiosk.hub",)) in forbidden
+    assert (("ui",), ("kiosk.hub",)) in forbidden
+    routes = {m.stem for m in (ROOT / "kiosk" / "hub").glob("routes_*.py")}
+    independent = [c for c in contracts if c["type"] == "independence"]
+    assert any({m.rpartition(".")[2] for m in c["modules"]} == routes for c in independent), routes

@@ -1,7 +1,7 @@
 """Typed, thread-safe REST calls to the hub (httpx). No Qt: `ui.adapters.hub_adapter` bridges it.
 
-Responses are parsed into the hub's own pydantic models (kiosk.hub.schemas), so client and server
-cannot drift apart silently.
+Responses are parsed into the wire contract's pydantic models (kiosk.api), the same ones the hub
+answers with, so client and server cannot drift apart silently.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ import httpx
 from cryptography import x509
 from pydantic import BaseModel
 
-from kiosk.client.errors import HubRefused, HubUnavailable
-from kiosk.hub.schemas import (
+from kiosk.api import (
     CaseView,
     CounterCodeOut,
     DocumentOut,
     EnrollOut,
+    ErrorBody,
     FollowUpOut,
     LoginOut,
     MeOut,
@@ -35,7 +35,9 @@ from kiosk.hub.schemas import (
     VisitReceipt,
     VisitSubmission,
 )
-from kiosk.hub.tls import der_fingerprint, parse_enrollment
+from kiosk.api.errors import HTTP_ERROR, HUB_NOT_TRUSTED
+from kiosk.api.trust import der_fingerprint, parse_enrollment
+from kiosk.client.errors import HubRefused, HubUnavailable
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -44,7 +46,7 @@ class HubNotTrusted(HubRefused):
     """The hub's certificate is not the center's pinned CA (or no pin was given): nothing was sent."""
 
     def __init__(self, message_ko: str, message_en: str) -> None:
-        super().__init__(0, "hub_not_trusted", message_ko, message_en)
+        super().__init__(0, HUB_NOT_TRUSTED, message_ko, message_en)
 
 
 def pinned_context(ca_pem: bytes) -> ssl.SSLContext:
@@ -182,12 +184,12 @@ class HubClient:
             raise HubUnavailable(f"{method} {path}: hub answered {response.status_code}")
         if response.status_code >= 400:
             try:
-                err = response.json()["error"]
-                raise HubRefused(response.status_code, err["code"], err["message_ko"], err["message_en"])
-            except (ValueError, KeyError, TypeError):
+                err = ErrorBody.model_validate(response.json()).error
+            except ValueError:  # not JSON, or not the hub's error shape (pydantic's error is a ValueError)
                 raise HubRefused(
-                    response.status_code, "http_error", "요청이 거절됐어요.", response.text[:200]
+                    response.status_code, HTTP_ERROR, "요청이 거절됐어요.", response.text[:200]
                 ) from None
+            raise HubRefused(response.status_code, err.code, err.message_ko, err.message_en)
         return response
 
     def _call(self, model: type[M], method: str, path: str, **kwargs: Any) -> M:

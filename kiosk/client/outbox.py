@@ -55,9 +55,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from config import clock
 from db.crypto import DecryptionError, KeyRing
 from db.models import OutboxEntry, TicketReservation
+from kiosk.api import TicketOut, VisitSubmission
 from kiosk.client.errors import HubRefused, HubUnavailable
 from kiosk.client.hub_client import HubClient
-from kiosk.hub.schemas import TicketOut, VisitSubmission
 
 log = logging.getLogger("kiosk.client")
 

@@ -89,7 +89,7 @@ def load_keys(ctx: AppContext) -> Any:
 def hub_tls(ctx: AppContext) -> Any:
     """The hub's TLS files as settings name them (default <data dir>/tls/)."""
     from db.session import data_dir
-    from kiosk.hub.tls import tls_files
+    from kiosk.api.trust import tls_files
 
     return tls_files(ctx.settings.hub, data_dir(ctx.settings.app.data_dir))
 
@@ -99,7 +99,8 @@ def choose_tls(args: argparse.Namespace, ctx: AppContext, host: str) -> tuple[An
 
     Decided before anything binds: a hub reachable from the LAN never speaks plain HTTP by accident.
     """
-    from kiosk.hub.tls import TlsFiles, TlsSetupError, check_server_files, is_loopback
+    from kiosk.api.trust import TlsFiles, TlsSetupError
+    from kiosk.hub.tls import check_server_files, is_loopback
 
     if bool(args.tls_cert) != bool(args.tls_key):
         print("--tls-cert 와 --tls-key 는 함께 주세요 (give both --tls-cert and --tls-key)", file=sys.stderr)
@@ -184,7 +185,8 @@ def run_hub(args: argparse.Namespace, ctx: AppContext) -> int:
 def tls_init(args: argparse.Namespace, ctx: AppContext) -> int:
     from urllib.parse import urlsplit
 
-    from kiosk.hub.tls import TlsSetupError, init_center_tls
+    from kiosk.api.trust import TlsSetupError
+    from kiosk.hub.tls import init_center_tls
 
     files = hub_tls(ctx)
     hub = ctx.settings.hub
@@ -247,7 +249,7 @@ def pairing_code(args: argparse.Namespace, ctx: AppContext) -> int:
         print(code)
         print("TLS 없음: 루프백 전용 코드예요 (no TLS: plain code, loopback only)", file=sys.stderr)
         return 0
-    from kiosk.hub.tls import enrollment_string, fingerprint
+    from kiosk.api.trust import enrollment_string, fingerprint
 
     ca_fingerprint = fingerprint(files.ca.read_bytes())
     # stdout: the one string a device types or scans (QR); stderr: its two parts, for a person.

@@ -19,11 +19,11 @@ from config import Settings
 from db.base import Base
 from db.crypto import KeyRing
 from db.session import make_engine, make_sessionmaker
+from kiosk.api.trust import TlsFiles, enrollment_string, fingerprint
 from kiosk.client import HubClient
 from kiosk.hub.app import create_app
 from kiosk.hub.bootstrap import add_counselor, ensure_center, issue_pairing_code
 from kiosk.hub.server import RunningHub, serve_in_thread
-from kiosk.hub.tls import TlsFiles, enrollment_string, fingerprint
 from printers.documents.demo_cert import make_demo_credentials
 from printers.documents.pades import DocumentSigner
 

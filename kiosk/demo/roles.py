@@ -22,10 +22,10 @@ from typing import Any
 from config import clock as center_clock
 from config.consent import consent_items, consent_text_sha256, consent_version
 from devices.id.emulators.identities import SyntheticIdentity
+from kiosk.api import DocumentOut, VisitSubmission
 from kiosk.client import EventStream, HubClient, HubRefused, HubUnavailable, LobbyOutbox
 from kiosk.client.signatures import signature_payload
 from kiosk.demo.devices import DemoPad, DemoPrinter, DemoScanner
-from kiosk.hub.schemas import DocumentOut, VisitSubmission
 from kiosk.matching import match
 from kiosk.queue.lines import service_lines
 

@@ -7,8 +7,6 @@ route sees them.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +16,19 @@ from sqlalchemy.orm import Session, sessionmaker
 from config import Settings
 from db.checkpoint import checkpoint_in_background
 from db.session import data_dir
-from kiosk.hub import routes_auth, routes_devices, routes_visits, ws
+from kiosk.api import ErrorBody
+from kiosk.hub import (
+    routes_aftercare,
+    routes_auth,
+    routes_chat,
+    routes_devices,
+    routes_documents,
+    routes_tickets,
+    routes_visits,
+    ws,
+)
 from kiosk.hub.deps import HubState
-from kiosk.hub.errors import ErrorBody, install_error_handlers
+from kiosk.hub.errors import install_error_handlers
 from kiosk.hub.limits import BodySizeLimit, RequireBearer
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -51,14 +59,19 @@ def create_app(
         # Lobby submissions are committed on the event loop: no commit may stop to checkpoint.
         checkpoint_in_background(bind)
     install_error_handlers(app)
-    for module in (routes_auth, routes_devices, routes_visits, ws):
+    # Every router, always: a broken route module fails the hub's start instead of leaving routes out.
+    # The public chatbot (routes_chat) needs no login and has its own size limit and rate limit.
+    for module in (
+        routes_auth,
+        routes_devices,
+        routes_visits,
+        ws,
+        routes_tickets,
+        routes_documents,
+        routes_aftercare,
+        routes_chat,
+    ):
         app.include_router(module.router)
-    for optional in ("kiosk.hub.routes_tickets", "kiosk.hub.routes_documents", "kiosk.hub.routes_aftercare"):
-        if importlib.util.find_spec(optional) is not None:
-            app.include_router(importlib.import_module(optional).router)
-    if importlib.util.find_spec("kiosk.hub.chat_routes") is not None:
-        # The public chatbot (another area): no login, its own size limit and rate limit.
-        app.include_router(importlib.import_module("kiosk.hub.chat_routes").router)
     app.add_middleware(RequireBearer)
     # Added last, so it runs first: an oversized body is refused before anything reads it.
     app.add_middleware(BodySizeLimit, max_bytes=settings.hub.max_body_bytes)

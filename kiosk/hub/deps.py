@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from config import Settings
 from db.models import IdempotencyRecord
+from kiosk.api import TicketOut, VisitReceipt
 from kiosk.hub.auth import (
     UNAUTHENTICATED,
     Principal,
@@ -36,7 +37,6 @@ from kiosk.hub.auth import (
 from kiosk.hub.errors import forbidden, idempotency_conflict, other_center
 from kiosk.hub.events import EventBus
 from kiosk.hub.group_commit import GroupCommit
-from kiosk.hub.schemas import TicketOut, VisitReceipt
 from kiosk.hub.throttle import Guards
 from kiosk.hub.ticket_store import TicketRequest, stage_tickets
 from kiosk.hub.visit_store import PreparedVisit, stage_visits

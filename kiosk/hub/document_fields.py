@@ -13,13 +13,9 @@ from sqlalchemy.orm import Session
 
 from config import clock
 from db.models import Case, Center, Consent, FollowUp, Intake, MatchResult, Person, Visit
+from db.pii import mask_name
+from kiosk.hub.views import open_notes
 
-TITLES: dict[str, tuple[str, str]] = {
-    "consent": ("개인(신용)정보 동의서", "Consent form"),
-    "intake_summary": ("상담 신청 및 지원 확인 결과", "Intake and matching summary"),
-    "counseling_record": ("상담 기록", "Counseling record"),
-    "aftercare_plan": ("사후관리 계획", "After-care plan"),
-}
 OUTCOME_KO = {
     "debt_adjustment_applied": "채무조정 신청",
     "loan_approved": "대출 승인",
@@ -49,9 +45,6 @@ def _verdicts(match: MatchResult | None) -> list[dict[str, Any]]:
 def document_fields(
     session: Session, visit: Visit, template: str, counselor_name: str, keys: Any
 ) -> dict[str, Any]:
-    from kiosk.hub.routes_visits import mask_name
-    from kiosk.hub.views import open_notes
-
     center = session.get(Center, visit.center_id) if visit.center_id else None
     person = session.get(Person, visit.person_id) if visit.person_id else None
     consent = session.scalars(select(Consent).where(Consent.visit_id == visit.id)).first()

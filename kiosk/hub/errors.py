@@ -1,5 +1,8 @@
 """Errors the hub returns: a stable code plus a Korean and an English message, never a stack trace.
 
+The shape and the shared codes are the wire contract's (kiosk.api.errors); this module raises and
+renders them.
+
 Validation details name the field and the problem but never echo the submitted value, because a
 rejected body may contain an RRN or a phone number.
 """
@@ -12,21 +15,12 @@ import re
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from kiosk.api import errors as codes
+from kiosk.api.errors import ErrorBody, ErrorDetail
+
 log = logging.getLogger("kiosk.hub")
-
-
-class ErrorDetail(BaseModel):
-    code: str
-    message_ko: str
-    message_en: str
-    fields: list[str] = []
-
-
-class ErrorBody(BaseModel):
-    error: ErrorDetail
 
 
 class HubError(Exception):
@@ -53,22 +47,22 @@ def error_response(
 
 # Plain-language messages for the HTTP statuses the framework raises itself (routing, methods).
 _STATUS_TEXT: dict[int, tuple[str, str, str]] = {
-    401: ("unauthenticated", "로그인이 필요해요. 다시 로그인해 주세요.", "Authentication required."),
-    403: ("forbidden", "이 작업을 할 권한이 없어요.", "You are not allowed to do this."),
-    404: ("not_found", "찾는 항목이 없어요.", "Not found."),
-    405: ("method_not_allowed", "지원하지 않는 요청 방식이에요.", "Method not allowed."),
-    413: ("body_too_large", "보낸 내용이 너무 커요.", "Request body too large."),
+    401: (codes.UNAUTHENTICATED, "로그인이 필요해요. 다시 로그인해 주세요.", "Authentication required."),
+    403: (codes.FORBIDDEN, "이 작업을 할 권한이 없어요.", "You are not allowed to do this."),
+    404: (codes.NOT_FOUND, "찾는 항목이 없어요.", "Not found."),
+    405: (codes.METHOD_NOT_ALLOWED, "지원하지 않는 요청 방식이에요.", "Method not allowed."),
+    413: (codes.BODY_TOO_LARGE, "보낸 내용이 너무 커요.", "Request body too large."),
 }
 
 
 def not_found(what_ko: str, what_en: str) -> HubError:
-    return HubError(404, "not_found", f"{what_ko}을(를) 찾을 수 없어요.", f"{what_en} not found.")
+    return HubError(404, codes.NOT_FOUND, f"{what_ko}을(를) 찾을 수 없어요.", f"{what_en} not found.")
 
 
 def forbidden(
     ko: str = "이 작업을 할 권한이 없어요.", en: str = "You are not allowed to do this."
 ) -> HubError:
-    return HubError(403, "forbidden", ko, en)
+    return HubError(403, codes.FORBIDDEN, ko, en)
 
 
 def other_center() -> HubError:
@@ -78,7 +72,7 @@ def other_center() -> HubError:
 def idempotency_conflict() -> HubError:
     return HubError(
         409,
-        "idempotency_conflict",
+        codes.IDEMPOTENCY_CONFLICT,
         "같은 요청 번호로 다른 내용이 왔어요. 새 요청으로 다시 보내 주세요.",
         "Idempotency key reused with a different request.",
     )
@@ -105,12 +99,15 @@ def install_error_handlers(app: FastAPI) -> None:
         errors = exc.errors()
         if any(e.get("type") == "json_invalid" for e in errors):
             return error_response(
-                400, "malformed_json", "요청 내용을 읽을 수 없어요(JSON 형식 오류).", "Malformed JSON body."
+                400,
+                codes.MALFORMED_JSON,
+                "요청 내용을 읽을 수 없어요(JSON 형식 오류).",
+                "Malformed JSON body.",
             )
         fields = sorted({field_name(e.get("loc", ())) for e in errors})
         return error_response(
             422,
-            "invalid_request",
+            codes.INVALID_REQUEST,
             "요청 내용이 올바르지 않아요. 항목을 확인해 주세요.",
             "Invalid request: check the listed fields.",
             fields=fields,
@@ -119,7 +116,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code, ko, en = _STATUS_TEXT.get(
-            exc.status_code, ("http_error", "요청을 처리할 수 없어요.", str(exc.detail))
+            exc.status_code, (codes.HTTP_ERROR, "요청을 처리할 수 없어요.", str(exc.detail))
         )
         return error_response(exc.status_code, code, ko, en)
 
@@ -128,7 +125,7 @@ def install_error_handlers(app: FastAPI) -> None:
         log.error("unexpected hub error: %s", type(exc).__name__, exc_info=exc)
         return error_response(
             500,
-            "internal_error",
+            codes.INTERNAL_ERROR,
             "잠시 문제가 생겼어요. 다시 시도해 주세요.",
             "Internal error; please retry.",
         )

@@ -38,6 +38,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from kiosk.api.errors import HUB_BUSY
 from kiosk.hub.errors import HubError
 
 T = TypeVar("T")
@@ -57,7 +58,7 @@ _COMMITTER = futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="hub-s
 def _hub_busy() -> HubError:
     return HubError(
         503,
-        "hub_busy",
+        HUB_BUSY,
         "센터 서버가 잠시 바빠요. 잠시 후 자동으로 다시 보내요.",
         "The hub's database is busy; the request will be sent again shortly.",
     )

@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 from config import clock
 from db.audit import append_event
 from db.models import Case, Counselor, Document, FollowUp, Ticket, Visit
+from kiosk.api import AftercareIn, EventDate, FollowUpOut, StatisticsOut
 from kiosk.hub.deps import CounselorDep, SessionDep
 from kiosk.hub.errors import HubError
-from kiosk.hub.routes_visits import load_case, load_visit
-from kiosk.hub.schemas import AftercareIn, EventDate, FollowUpOut, StatisticsOut
+from kiosk.hub.records import load_case, load_visit
 from kiosk.hub.views import followup_out
 
 router = APIRouter(tags=["aftercare"])

@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from db.audit import append_event
 from db.models import Counselor, Device, HubSession
+from kiosk.api import CounselorIn, CounselorOut, LoginIn, LoginOut, MeOut, OkOut
 from kiosk.hub.auth import LoginPolicy, audit_failed_desk, hash_password, hash_token, login
 from kiosk.hub.deps import CallerDep, ManagerDep, SessionDep, StateDep
 from kiosk.hub.errors import HubError
-from kiosk.hub.schemas import CounselorIn, CounselorOut, LoginIn, LoginOut, MeOut, OkOut
 from kiosk.hub.throttle import client_address, login_throttled
 
 router = APIRouter(tags=["auth"])

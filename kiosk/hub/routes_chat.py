@@ -19,43 +19,16 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, ConfigDict, Field
 
 from config import load_settings
 from config.sections.assistant import AssistantSection
 from db.session import data_dir
+from kiosk.api.chat import ChatRequest, ChatResponse
 from kiosk.assistant import Assistant
 from kiosk.hub.errors import error_response
 
 log = logging.getLogger(__name__)
 MAX_CLIENTS = 10_000  # remembered client addresses; the oldest are forgotten first
-
-
-class ChatRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    question: str = Field(max_length=5000, description="the question, Korean or English; cut at 300 chars")
-
-
-class Alternative(BaseModel):
-    id: str
-    question: str
-
-
-class ChatResponse(BaseModel):
-    abstained: bool
-    reason: str = Field(description="answered | low_confidence | empty")
-    answer_ko: str
-    answer_en: str
-    confidence: float
-    entry_id: str | None = None
-    question: str | None = Field(None, description="the FAQ's canonical question that was answered")
-    source: str | None = None
-    effective: str | None = None
-    programs: list[str] = []
-    line: str = Field("integrated", description="service line for a hand-off: finance | debt | integrated")
-    handoff_offered: bool = False
-    alternatives: list[Alternative] = []
 
 
 class RateLimiter:

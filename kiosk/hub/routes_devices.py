@@ -16,18 +16,7 @@ from sqlalchemy.orm import Session
 from config import clock
 from db.audit import append_event
 from db.models import Device
-from kiosk.hub.auth import hash_token, new_pairing_code, new_token
-from kiosk.hub.deps import (
-    CallerDep,
-    CounselorDep,
-    HubState,
-    ManagerDep,
-    SessionDep,
-    StateDep,
-    check_center,
-)
-from kiosk.hub.errors import HubError, forbidden, not_found
-from kiosk.hub.schemas import (
+from kiosk.api import (
     CounterCodeOut,
     DeviceOut,
     EnrollIn,
@@ -40,6 +29,17 @@ from kiosk.hub.schemas import (
     PairingCodeOut,
     PairOut,
 )
+from kiosk.hub.auth import hash_token, new_pairing_code, new_token
+from kiosk.hub.deps import (
+    CallerDep,
+    CounselorDep,
+    HubState,
+    ManagerDep,
+    SessionDep,
+    StateDep,
+    check_center,
+)
+from kiosk.hub.errors import HubError, forbidden, not_found
 from kiosk.hub.throttle import audit_address, client_address
 
 router = APIRouter(tags=["devices"])

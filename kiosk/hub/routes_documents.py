@@ -12,9 +12,9 @@ import base64
 import hashlib
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter
 from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from config import clock
 from db.audit import append_event
 from db.models import Counselor, Device, Document, Visit
+from kiosk.api import DOCUMENT_TITLES, DocumentIn, DocumentOut, IdemKey, SignatureIn
 from kiosk.hub.auth import Principal
 from kiosk.hub.deps import (
     CallerDep,
@@ -34,18 +35,14 @@ from kiosk.hub.deps import (
     commit_or_replay,
     replayed,
 )
-from kiosk.hub.document_fields import TITLES, document_fields
+from kiosk.hub.document_fields import document_fields
 from kiosk.hub.errors import HubError, forbidden, not_found
-from kiosk.hub.routes_visits import load_visit, store_signature
-from kiosk.hub.schemas import DocumentIn, DocumentOut, SignatureIn
+from kiosk.hub.records import load_visit, store_signature
 from kiosk.hub.signature_check import verify_signature_record
 from kiosk.hub.views import document_out
 from printers.documents.archive import write_archive_pdf
 
 router = APIRouter(tags=["documents"])
-IdemKey = Annotated[
-    str, Header(alias="Idempotency-Key", min_length=8, max_length=80, pattern="^[A-Za-z0-9_.:-]+$")
-]
 
 
 def _render(
@@ -133,8 +130,8 @@ def push(
         {
             "document_id": str(doc.id),
             "template": doc.template,
-            "title_ko": TITLES[doc.template][0],
-            "title_en": TITLES[doc.template][1],
+            "title_ko": DOCUMENT_TITLES[doc.template][0],
+            "title_en": DOCUMENT_TITLES[doc.template][1],
             "sha256": doc.sha256,
             "counter_id": str(counter_id),
         },

@@ -15,9 +15,8 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Annotated
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter
 from fastapi.responses import Response
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
@@ -25,6 +24,17 @@ from sqlalchemy.orm import Session
 from config import clock
 from db.audit import append_event
 from db.models import Ticket, Visit
+from kiosk.api import (
+    CallNextIn,
+    ClaimIn,
+    IdemKey,
+    QueueLine,
+    QueueOut,
+    ReserveIn,
+    TicketIssueIn,
+    TicketOut,
+    TransferIn,
+)
 from kiosk.hub.auth import Principal
 from kiosk.hub.deps import (
     CallerDep,
@@ -38,24 +48,11 @@ from kiosk.hub.deps import (
     replayed,
 )
 from kiosk.hub.errors import HubError, forbidden, not_found
-from kiosk.hub.schemas import (
-    CallNextIn,
-    ClaimIn,
-    QueueLine,
-    QueueOut,
-    ReserveIn,
-    TicketIssueIn,
-    TicketOut,
-    TransferIn,
-)
 from kiosk.hub.ticket_store import TicketRequest, median_service_minutes, reserved_for, settle_claim_key
 from kiosk.hub.views import ticket_out
 from kiosk.queue.tickets import IssuedTicket, service_line
 
 router = APIRouter(tags=["tickets"])
-IdemKey = Annotated[
-    str, Header(alias="Idempotency-Key", min_length=8, max_length=80, pattern="^[A-Za-z0-9_.:-]+$")
-]
 
 
 def _service_date() -> date:

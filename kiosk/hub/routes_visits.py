@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any
 
 from fastapi import APIRouter
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from db.audit import append_event
 from db.models import (
@@ -20,21 +18,12 @@ from db.models import (
     Intake,
     MatchResult,
     Person,
-    Signature,
     Ticket,
     Visit,
 )
 from db.people import read_person
-from kiosk.hub.deps import (
-    CounselorDep,
-    LobbyDep,
-    SessionDep,
-    StateDep,
-    body_sha256,
-    check_center,
-)
-from kiosk.hub.errors import not_found
-from kiosk.hub.schemas import (
+from db.pii import mask_name
+from kiosk.api import (
     CaseView,
     ConsentOut,
     EarlierVisit,
@@ -45,10 +34,18 @@ from kiosk.hub.schemas import (
     OutcomeIn,
     PersonMasked,
     PersonRevealed,
-    SignatureIn,
     VisitReceipt,
     VisitSubmission,
 )
+from kiosk.hub.deps import (
+    CounselorDep,
+    LobbyDep,
+    SessionDep,
+    StateDep,
+    body_sha256,
+)
+from kiosk.hub.errors import not_found
+from kiosk.hub.records import load_case, load_visit
 from kiosk.hub.views import (
     document_out,
     followup_out,
@@ -58,25 +55,9 @@ from kiosk.hub.views import (
     seal_notes,
     ticket_out,
 )
-from kiosk.hub.visit_store import prepare, signature_values
+from kiosk.hub.visit_store import prepare
 
 router = APIRouter(tags=["visits"])
-
-
-def mask_name(name: str | None) -> str:
-    """홍길동 → 홍*동, 김철 → 김*: enough for a counselor to confirm, not to identify from a glance."""
-    if not name:
-        return ""
-    if len(name) <= 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
-
-
-def store_signature(session: Session, visit_id: uuid.UUID, sig: SignatureIn) -> Signature:
-    row = Signature(**signature_values(visit_id, sig))
-    session.add(row)
-    session.flush()
-    return row
 
 
 @router.post(
@@ -92,23 +73,6 @@ async def submit_visit(body: VisitSubmission, principal: LobbyDep, state: StateD
             str(principal.center_id), "visit.updated", {"visit_id": str(body.visit_id), "step": item.step}
         )
     return receipt
-
-
-def load_visit(session: Session, principal: Any, visit_id: uuid.UUID) -> Visit:
-    visit = session.get(Visit, visit_id)
-    if visit is None:
-        raise not_found("방문 기록", "Visit")
-    check_center(principal, visit.center_id)
-    return visit
-
-
-def load_case(session: Session, visit: Visit) -> Case:
-    case = session.scalars(select(Case).where(Case.visit_id == visit.id)).first()
-    if case is None:
-        case = Case(visit_id=visit.id)
-        session.add(case)
-        session.flush()
-    return case
 
 
 @router.get("/visits/{visit_id}/case", response_model=CaseView, summary="The case view (audited read)")

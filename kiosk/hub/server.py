@@ -12,7 +12,7 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI
 
-from kiosk.hub.tls import TlsFiles
+from kiosk.api.trust import TlsFiles
 from kiosk.logging_setup import uvicorn_log_config
 
 

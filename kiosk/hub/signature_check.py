@@ -12,8 +12,8 @@ import hashlib
 import hmac
 
 from devices.signature.record import Resolution, SignaturePoint, canonical_bytes
+from kiosk.api import SignatureIn
 from kiosk.hub.errors import HubError
-from kiosk.hub.schemas import SignatureIn
 
 RECORD_MISMATCH = HubError(
     422,

@@ -13,42 +13,38 @@ from __future__ import annotations
 import statistics
 import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, select, text, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from db.base import utcnow
 from db.models import Device, IdempotencyRecord, Ticket, Visit
+from kiosk.api import TicketOut
 from kiosk.hub.auth import Principal
 from kiosk.hub.errors import HubError, idempotency_conflict, not_found, other_center
-from kiosk.hub.schemas import TicketOut
 from kiosk.hub.views import ticket_out
 from kiosk.queue.lines import ServiceLine
-from kiosk.queue.tickets import WAITING, IssuedTicket, QueueClock, lock_numbering, lookup_code
+from kiosk.queue.tickets import (
+    WAITING,
+    IssuedTicket,
+    QueueClock,
+    begin_numbering,
+    insert_tickets,
+    line_counts,
+    lock_numbering,
+    lookup_code,
+)
 
 SCOPE = "ticket.issue"
 _TICKET, _VISIT, _IDEM = Ticket.__table__, Visit.__table__, IdempotencyRecord.__table__
-_LINE_OF_DAY = (
-    _TICKET.c.center_id == bindparam("center_id"),
-    _TICKET.c.service_date == bindparam("service_date"),
-)
-# Last number and waiting count per line of one center's day, in one read.
-_LINES = (
-    select(
-        _TICKET.c.line,
-        func.max(_TICKET.c.number),
-        func.count(_TICKET.c.id).filter(_TICKET.c.status == WAITING),
-    )
-    .where(*_LINE_OF_DAY, _TICKET.c.line.in_(bindparam("lines", expanding=True)))
-    .group_by(_TICKET.c.line)
-)
 _RECENT_SERVICES = (
     select(_TICKET.c.called_at, _TICKET.c.done_at)
     .where(
-        *_LINE_OF_DAY,
+        _TICKET.c.center_id == bindparam("center_id"),
+        _TICKET.c.service_date == bindparam("service_date"),
         _TICKET.c.line == bindparam("line"),
         _TICKET.c.done_at.is_not(None),
         _TICKET.c.called_at.is_not(None),
@@ -60,11 +56,7 @@ _VISITS = select(_VISIT.c.id, _VISIT.c.center_id).where(_VISIT.c.id.in_(bindpara
 _REPLAYS = select(_IDEM.c.key, _IDEM.c.principal, _IDEM.c.request_sha256, _IDEM.c.response).where(
     _IDEM.c.scope == SCOPE, _IDEM.c.key.in_(bindparam("keys", expanding=True))
 )
-_INSERT_TICKETS = insert(Ticket)
 _INSERT_RECORDS = insert(IdempotencyRecord)
-# SQLite: a write statement (matching no row) first, so the batch holds the write lock — and sees the
-# latest numbers — before it reads them. PostgreSQL takes an advisory lock per line instead.
-_SQLITE_WRITE_LOCK = text("UPDATE ticket SET line = line WHERE id IS NULL")
 
 
 @dataclass
@@ -98,8 +90,7 @@ def stage_tickets(session: Session, batch: list[TicketRequest]) -> Callable[[], 
     function returned answers each in order and must be called only once the caller has committed
     (kiosk.hub.group_commit commits off the event loop)."""
     conn = session.connection()
-    if conn.dialect.name == "sqlite":
-        conn.execute(_SQLITE_WRITE_LOCK)
+    begin_numbering(session)  # SQLite: before the stored answers are read, so none is added meanwhile
     stored = {row.key: row for row in conn.execute(_REPLAYS, {"keys": list({r.key for r in batch})})}
     visit_ids = list({r.visit_id for r in batch if r.visit_id is not None})
     visit_centers = dict(conn.execute(_VISITS, {"ids": visit_ids}).all()) if visit_ids else {}
@@ -122,38 +113,34 @@ def stage_tickets(session: Session, batch: list[TicketRequest]) -> Callable[[], 
             fresh[request.key] = index
     now = utcnow()
     service_date = QueueClock().service_date(now)
-    tickets, records = [], []
+    tickets: list[IssuedTicket] = []
+    records: list[dict[str, Any]] = []
     for center_id, indexes in _by_center(batch, fresh.values()).items():
         lines = sorted({batch[i].line.code for i in indexes})
-        if conn.dialect.name == "postgresql":
-            for line in lines:  # in a fixed order, so two batches never wait for each other in a circle
-                lock_numbering(session, center_id, service_date, line)
-        day = {"center_id": center_id, "service_date": service_date}
-        counts = {
-            line: [last or 0, waiting or 0]
-            for line, last, waiting in conn.execute(_LINES, {**day, "lines": lines})
-        }
+        for line in lines:  # in a fixed order, so two batches never wait for each other in a circle
+            lock_numbering(session, center_id, service_date, line)
+        counts = line_counts(session, center_id, service_date, lines)
         medians: dict[str, int] = {}
         for index in indexes:
             request = batch[index]
             code = request.line.code
-            last, waiting = counts.setdefault(code, [0, 0])
+            waiting = counts[code].waiting
             if waiting and code not in medians:
                 medians[code] = median_service_minutes(conn, center_id, service_date, code)
+            number = counts[code].take()
             issued = IssuedTicket(
                 id=uuid.uuid4(),
                 center_id=center_id,
                 visit_id=request.visit_id,
                 service_date=service_date,
                 line=code,
-                number=last + 1,
-                display=request.line.display(last + 1),
+                number=number,
+                display=request.line.display(number),
                 lookup_code=lookup_code(),
                 created_at=now,
             )
-            counts[code] = [last + 1, waiting + 1]
             out = ticket_out(issued, waiting * medians.get(code, 0))
-            tickets.append({**asdict(issued), "idempotency_key": None})  # keyed by its record instead
+            tickets.append(issued)  # keyed by its idempotency record, not a key on the ticket
             records.append(
                 {
                     "id": uuid.uuid4(),
@@ -167,7 +154,7 @@ def stage_tickets(session: Session, batch: list[TicketRequest]) -> Callable[[], 
             )
             answers[index] = issued_out[index] = out
     if tickets:
-        conn.execute(_INSERT_TICKETS, tickets)
+        insert_tickets(session, tickets)
         conn.execute(_INSERT_RECORDS, records)
 
     def answered() -> list[TicketOut | HubError]:

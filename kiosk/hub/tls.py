@@ -1,22 +1,17 @@
-"""TLS on the center LAN: the center's own CA, the hub's server certificate, and CA fingerprints.
+"""TLS on the center LAN: the center's own CA and the hub's server certificate.
 
-Devices do not trust the operating system's CAs for the hub: at enrollment they are handed the SHA-256
-fingerprint of the center CA (beside the one-time code, `<code>@sha256:<hex>`), fetch the CA once from
-the hub's TLS handshake (the hub's certificate file carries the chain up to the CA), check it against
-the fingerprint, and from then on verify every connection against that CA alone.
+Devices pin the CA by its fingerprint at enrollment (kiosk.api.trust says the format; kiosk.client
+fetches and keeps it), so the hub's certificate file carries the chain up to the CA.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import ipaddress
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -24,37 +19,10 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from config import clock
+from kiosk.api.trust import TlsFiles, TlsSetupError, fingerprint, write_public
 
 CA_YEARS = 10
 SERVER_DAYS = 825  # the longest server lifetime common TLS clients still accept
-_FINGERPRINT = re.compile(r"[0-9a-f]{64}")
-
-
-class TlsSetupError(ValueError):
-    """Files or names that cannot make a working TLS setup; the message is for the operator."""
-
-
-@dataclass(frozen=True)
-class TlsFiles:
-    cert: Path  # the hub's certificate followed by the CA (the chain a device is shown)
-    key: Path
-    ca: Path
-
-    def exist(self) -> bool:
-        return self.cert.is_file() and self.key.is_file()
-
-
-def tls_files(hub: object, data_dir: Path) -> TlsFiles:
-    """Where the hub section says the files are, defaulting to <data dir>/tls/."""
-    base = data_dir / "tls"
-
-    def pick(name: str, default: str) -> Path:
-        configured = str(getattr(hub, name, "") or "")
-        return Path(configured).expanduser() if configured else base / default
-
-    return TlsFiles(
-        pick("tls_cert_file", "hub.pem"), pick("tls_key_file", "hub-key.pem"), pick("tls_ca_file", "ca.pem")
-    )
 
 
 def is_loopback(host: str) -> bool:
@@ -65,35 +33,6 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False  # a host name: it may resolve to anything, so it counts as the LAN
-
-
-def fingerprint(cert_pem: bytes) -> str:
-    """SHA-256 of the certificate's DER, lower-case hex (what devices pin)."""
-    return hashlib.sha256(
-        x509.load_pem_x509_certificate(cert_pem).public_bytes(serialization.Encoding.DER)
-    ).hexdigest()
-
-
-def der_fingerprint(der: bytes) -> str:
-    return hashlib.sha256(der).hexdigest()
-
-
-def normalize_fingerprint(text: str) -> str:
-    """`sha256:AB:CD…`, `abcd…` → 64 lower-case hex digits; TlsSetupError when it is not one."""
-    cleaned = text.strip().lower().removeprefix("sha256:").replace(":", "").replace(" ", "")
-    if not _FINGERPRINT.fullmatch(cleaned):
-        raise TlsSetupError("인증서 지문은 SHA-256 16진수 64자리예요 (fingerprint must be 64 hex digits)")
-    return cleaned
-
-
-def enrollment_string(code: str, ca_fingerprint: str) -> str:
-    return f"{code}@sha256:{ca_fingerprint}"
-
-
-def parse_enrollment(text: str) -> tuple[str, str | None]:
-    """`<code>@sha256:<hex>` → (code, fingerprint); a bare code → (code, None)."""
-    code, sep, pin = text.strip().partition("@")
-    return code, (normalize_fingerprint(pin) if sep else None)
 
 
 def _private_key(kind: str) -> ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey:
@@ -129,12 +68,6 @@ def _write_private(path: Path, data: bytes) -> None:
     with os.fdopen(fd, "wb") as out:
         out.write(data)
     os.chmod(path, 0o600)  # also when the file was already there with looser bits
-
-
-def _write_public(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path.write_bytes(data)
-    os.chmod(path, 0o644)
 
 
 def init_center_tls(
@@ -216,8 +149,8 @@ def init_center_tls(
         files.ca.with_name(files.ca.stem + "-key.pem"), ca_key.private_bytes(pem, key_format, plain)
     )
     _write_private(files.key, server_key.private_bytes(pem, key_format, plain))
-    _write_public(files.cert, server_cert.public_bytes(pem) + ca_pem)
-    _write_public(files.ca, ca_pem)
+    write_public(files.cert, server_cert.public_bytes(pem) + ca_pem)
+    write_public(files.ca, ca_pem)
     return fingerprint(ca_pem)
 
 
@@ -238,32 +171,3 @@ def check_server_files(files: TlsFiles) -> str:
             "so devices can fetch and pin it)"
         )
     return fingerprint(ca_pem)
-
-
-# --- on a device: the center CA pinned at enrollment, kept where hub.tls_ca_file says -------------------
-def pinned_ca_file(settings: Any) -> Path:
-    """hub.tls_ca_file, or <data dir>/tls/ca.pem: beside the device's token and database."""
-    from db.session import data_dir
-
-    return tls_files(settings.hub, data_dir(settings.app.data_dir)).ca
-
-
-def read_pinned_ca(settings: Any) -> bytes | None:
-    path = pinned_ca_file(settings)
-    return path.read_bytes() if path.is_file() else None
-
-
-def keep_pinned_ca(settings: Any, ca_pem: bytes) -> Path:
-    """Store the CA a device just pinned (public data; 0644 in a 0700 folder)."""
-    path = pinned_ca_file(settings)
-    _write_public(path, ca_pem)
-    return path
-
-
-def remember_pinned_ca(settings: Any, pinned: bytes | None, known: bytes | None) -> bytes | None:
-    """After an enrollment: keep a newly pinned CA and say where (stdout); the CA to use from now."""
-    if pinned is None or pinned == known:
-        return known
-    path = keep_pinned_ca(settings, pinned)
-    print(f"센터 CA 를 고정했어요 (pinned the center CA): {path}")
-    return pinned

@@ -10,7 +10,7 @@ from config import clock
 from db.crypto import KeyRing
 from db.models import Document, FollowUp, Ticket
 from db.pii import mask_free_text
-from kiosk.hub.schemas import DocumentOut, FollowUpOut, NoteOut, TicketOut
+from kiosk.api import DocumentOut, FollowUpOut, NoteOut, TicketOut
 from kiosk.queue.tickets import IssuedTicket
 
 # db.rotation finds Case.notes_enc by its name and re-encrypts it under this context.

@@ -29,9 +29,9 @@ from db.audit import append_events
 from db.models import Case, Consent, IdentityCheck, Intake, MatchResult, Person, Signature, Visit
 from db.people import person_fields
 from db.pii import InvalidRRN
+from kiosk.api import SignatureIn, VisitReceipt, VisitSubmission
 from kiosk.hub.auth import Principal
 from kiosk.hub.errors import HubError, other_center
-from kiosk.hub.schemas import SignatureIn, VisitReceipt, VisitSubmission
 from kiosk.hub.views import new_note, seal_notes
 
 _VISIT, _CASE, _PERSON = Visit.__table__, Case.__table__, Person.__table__

@@ -9,8 +9,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from kiosk.assistant import Assistant
-from kiosk.hub import chat_routes
-from kiosk.hub.chat_routes import make_chat_router
+from kiosk.hub import routes_chat
+from kiosk.hub.routes_chat import make_chat_router
 
 
 class FakeClock:
@@ -101,7 +101,7 @@ def test_openapi_documents_the_models(client: TestClient) -> None:
 def test_shared_router_loads_the_assistant_on_first_use() -> None:
     """The hub includes the module's `router`; it loads the assistant lazily with default settings."""
     app = FastAPI()
-    app.include_router(chat_routes.router)
+    app.include_router(routes_chat.router)
     body = TestClient(app).post("/chat", json={"question": "햇살론 금리 얼마예요?"}).json()
     assert body["entry_id"] == "loan.sunshine15"
 

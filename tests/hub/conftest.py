@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from config import load_settings
 from db.crypto import KeyRing
 from db.session import make_sessionmaker
+from kiosk.api.trust import TlsFiles
 from kiosk.hub.app import create_app
 from kiosk.hub.bootstrap import add_counselor, ensure_center, issue_pairing_code
-from kiosk.hub.tls import TlsFiles, init_center_tls
+from kiosk.hub.tls import init_center_tls
 
 PASSWORD = "correct-horse-42"
 

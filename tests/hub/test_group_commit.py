@@ -18,8 +18,8 @@ from sqlalchemy import event, func, select
 from db.audit import append_events, verify_chain
 from db.models import AuditEvent, Person, Ticket, Visit
 from db.session import make_engine
+from kiosk.api import VisitSubmission
 from kiosk.hub.group_commit import GroupCommit
-from kiosk.hub.schemas import VisitSubmission
 from kiosk.hub.ticket_store import TicketRequest, issue_batch
 from kiosk.hub.visit_store import prepare, write_batch
 from kiosk.queue.lines import service_lines

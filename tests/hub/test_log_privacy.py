@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import logging
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,13 +18,14 @@ import pytest
 from fastapi import Request
 
 from config import load_settings
+from kiosk.api import VisitSubmission
 from kiosk.hub.app import create_app
 from kiosk.hub.deps import hub_state
-from kiosk.hub.schemas import VisitSubmission
 from kiosk.hub.server import serve_in_thread
 from kiosk.logging_setup import configure_logging
 from tests.hub.conftest import Hub
 from tests.hub.factories import submission
+from tests.polling import wait_until
 
 RRN = "900101-1234567"
 PHONE = "010-2468-1357"
@@ -47,9 +47,8 @@ def hub_log() -> Iterator[io.StringIO]:
 
 
 def _wait_for(stream: io.StringIO, needle: str, timeout_s: float = 10.0) -> str:
-    deadline = time.monotonic() + timeout_s
-    while needle not in stream.getvalue() and time.monotonic() < deadline:
-        time.sleep(0.02)  # uvicorn logs from its own thread, just after the 500 went out
+    # uvicorn logs from its own thread, just after the 500 went out
+    wait_until(lambda: needle in stream.getvalue(), timeout_s, interval_s=0.02, message=f"no {needle!r}")
     return stream.getvalue()
 
 

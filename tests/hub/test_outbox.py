@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 from pathlib import Path
 
@@ -14,20 +13,13 @@ from config import load_settings
 from db.base import Base
 from db.models import OutboxEntry, Ticket, TicketReservation, Visit
 from db.session import make_engine, make_sessionmaker
+from kiosk.api import VisitSubmission
 from kiosk.client import EventStream, HubClient, HubUnavailable, LobbyOutbox
 from kiosk.hub.app import create_app
-from kiosk.hub.schemas import VisitSubmission
 from kiosk.hub.server import free_port, serve_in_thread
 from tests.hub.conftest import Hub
 from tests.hub.factories import submission
-
-
-def _wait(predicate: object, timeout_s: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not predicate():  # type: ignore[operator]
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.05)
+from tests.polling import wait_until
 
 
 @pytest.fixture
@@ -115,15 +107,15 @@ def test_event_stream_reconnects_by_itself(hub_sqlite: Hub) -> None:
     stream.subscribe(events.append)
     stream.start()
     try:
-        _wait(stream.connected.is_set)
+        wait_until(stream.connected.is_set, 15.0, message="the event stream did not connect")
         lobby.report_step("consent", "동의")
-        _wait(lambda: any(e.get("type") == "lobby.step" for e in events))
+        wait_until(lambda: any(e.get("type") == "lobby.step" for e in events), 15.0, message="no lobby.step")
         server.stop()
-        _wait(lambda: not stream.connected.is_set())
+        wait_until(lambda: not stream.connected.is_set(), 15.0, message="the stream missed the hub going")
         server = serve_in_thread(app, port=port)
-        _wait(stream.connected.is_set)
+        wait_until(stream.connected.is_set, 15.0, message="the event stream did not reconnect")
         lobby.report_step("needs", "질문", needs_help=True)
-        _wait(lambda: any(e.get("type") == "lobby.help" for e in events))
+        wait_until(lambda: any(e.get("type") == "lobby.help" for e in events), 15.0, message="no lobby.help")
     finally:
         stream.stop()
         server.stop()

@@ -35,11 +35,11 @@ from db.base import Base
 from db.crypto import KeyRing
 from db.models import OutboxEntry, Ticket
 from db.session import make_engine, make_sessionmaker
+from kiosk.api import VisitSubmission
 from kiosk.client import HubClient, HubUnavailable, LobbyOutbox
 from kiosk.client.outbox import PAYLOAD_CONTEXT, list_entries, retry_entry
 from kiosk.hub.app import create_app
 from kiosk.hub.bootstrap import ensure_center, issue_pairing_code
-from kiosk.hub.schemas import VisitSubmission
 from kiosk.hub.server import RunningHub, serve_in_thread
 from tests.hub.conftest import Hub
 from tests.hub.factories import submission

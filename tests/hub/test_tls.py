@@ -20,24 +20,24 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from config import load_settings
+from kiosk.api import VisitSubmission
+from kiosk.api.trust import (
+    TlsFiles,
+    TlsSetupError,
+    enrollment_string,
+    fingerprint,
+    parse_enrollment,
+    tls_files,
+)
 from kiosk.client import HubClient, HubUnavailable
 from kiosk.client.hub_client import HubNotTrusted
 from kiosk.hub.app import create_app
 from kiosk.hub.bootstrap import ensure_center, issue_pairing_code
-from kiosk.hub.schemas import VisitSubmission
 from kiosk.hub.server import RunningHub, free_port, serve_in_thread
-from kiosk.hub.tls import (
-    TlsFiles,
-    TlsSetupError,
-    check_server_files,
-    enrollment_string,
-    fingerprint,
-    is_loopback,
-    parse_enrollment,
-    tls_files,
-)
+from kiosk.hub.tls import check_server_files, is_loopback
 from tests.hub.conftest import CenterTls, Hub, make_center_tls
 from tests.hub.factories import submission
+from tests.polling import wait_until
 
 KIOSK = str(Path(sys.executable).with_name("kiosk"))
 
@@ -130,14 +130,16 @@ def test_tls_init_makes_a_ca_and_a_server_certificate_then_the_hub_serves_https(
     url = f"https://127.0.0.1:{port}"
     try:
         client = HubClient(url, timeout_s=2)
-        enrolled = None
-        deadline = _deadline(60)
-        while enrolled is None:
+
+        def enrolls():  # the enrollment, or None while the hub is still starting
+            assert hub.poll() is None, "hub did not start"
             try:
-                enrolled = client.enroll(enroll_with)
+                return client.enroll(enroll_with)
             except HubUnavailable:
-                assert hub.poll() is None and not deadline(), "hub did not start"
-        assert enrolled.kind == "lobby" and client.ca_pem == files.ca.read_bytes()
+                return None
+
+        enrolled = wait_until(enrolls, 60, interval_s=0.1, message="hub did not start")
+        assert enrolled is not None and enrolled.kind == "lobby" and client.ca_pem == files.ca.read_bytes()
         with pytest.raises(httpx.TransportError):  # plain HTTP to the TLS port gets no answer
             httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=3)
         client.close()
@@ -145,18 +147,6 @@ def test_tls_init_makes_a_ca_and_a_server_certificate_then_the_hub_serves_https(
         hub.terminate()
         out, _err = hub.communicate(timeout=20)
     assert f"https://127.0.0.1:{port}" in out
-
-
-def _deadline(seconds: float):  # type: ignore[no-untyped-def]
-    import time
-
-    end = time.monotonic() + seconds
-
-    def passed() -> bool:
-        time.sleep(0.1)  # between connection attempts, not a wait for a result
-        return time.monotonic() > end
-
-    return passed
 
 
 def test_a_pinned_device_enrolls_over_tls_submits_a_visit_and_takes_a_ticket(

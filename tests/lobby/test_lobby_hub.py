@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from config import load_settings
 from tests.lobby.helpers import all_texts
+from tests.polling import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("lobby-hub")]
 
@@ -54,21 +55,9 @@ def events(center: Any, desk: Any) -> Iterator[list[dict[str, Any]]]:
     stream.subscribe(keep)
     stream.on_status(up.append)
     stream.start()
-    deadline_ok = _poll(lambda: any(up), 10.0)
-    assert deadline_ok, "the desk's event stream did not connect"
+    wait_until(lambda: any(up), 10.0, message="the desk's event stream did not connect")
     yield seen
     stream.stop()
-
-
-def _poll(predicate: Any, timeout_s: float) -> bool:
-    import time
-
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        threading.Event().wait(0.05)
-    return bool(predicate())
 
 
 def _linked(emulated: Any, center: Any) -> Any:

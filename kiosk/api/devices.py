@@ -1,0 +1,75 @@
+"""Devices: enrollment with a one-time code, desk↔counter pairing, health reports and the lobby mirror."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
+
+from kiosk.api.common import PlainText, ShortText, Strict
+
+
+class PairingCodeIn(Strict):
+    kind: Literal["lobby", "counter", "desk", "display"]
+    label: Annotated[PlainText, Field(max_length=80)] = ""
+
+
+class PairingCodeOut(BaseModel):
+    device_id: uuid.UUID
+    code: str
+    expires_at: datetime
+
+
+class EnrollIn(Strict):
+    code: Annotated[str, Field(pattern="^[0-9]{8}$")]
+
+
+class EnrollOut(BaseModel):
+    device_id: uuid.UUID
+    token: str
+    kind: str
+    label: str
+    center_id: uuid.UUID
+
+
+class CounterCodeOut(BaseModel):
+    code: str
+    expires_at: datetime
+
+
+class PairOut(BaseModel):
+    desk_device_id: uuid.UUID
+    desk_label: str
+
+
+class DeviceOut(BaseModel):
+    id: uuid.UUID
+    kind: str
+    label: str
+    enrolled: bool
+    revoked: bool
+    paired_device_id: uuid.UUID | None
+
+
+class HealthIn(Strict):
+    component: Annotated[str, Field(pattern="^[a-z_]{1,30}$")]  # printer | id_reader | signature_pad | …
+    status: Literal["ok", "warning", "error", "unknown"]
+    code: Annotated[PlainText, Field(max_length=40)] = ""
+    message_ko: ShortText = ""
+
+
+class MirrorIn(Strict):
+    step: Annotated[str, Field(pattern="^[a-z_]{1,20}$")]
+    title_ko: ShortText = ""
+    needs_help: bool = False
+
+
+class MirrorOut(BaseModel):
+    device_id: uuid.UUID
+    label: str
+    step: str
+    title_ko: str
+    needs_help: bool
+    at: datetime

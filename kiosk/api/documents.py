@@ -1,0 +1,41 @@
+"""Documents a desk makes from a case, pushes to its counter, and the counter signs.
+
+The templates and their titles are part of the contract: the hub renders them
+(printers.documents.templates) and names them in its `document.pushed` event; the counter shows the
+title above the pages it asks a visitor to sign.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel
+
+from kiosk.api.common import Strict
+
+TemplateName = Literal["consent", "intake_summary", "counseling_record", "aftercare_plan"]
+# (Korean, English) per template: what the hub's push event and the counter's caption call it.
+DOCUMENT_TITLES: dict[str, tuple[str, str]] = {
+    "consent": ("개인(신용)정보 동의서", "Consent form"),
+    "intake_summary": ("상담 신청 및 지원 확인 결과", "Intake and matching summary"),
+    "counseling_record": ("상담 기록", "Counseling record"),
+    "aftercare_plan": ("사후관리 계획", "After-care plan"),
+}
+
+
+class DocumentIn(Strict):
+    template: TemplateName
+
+
+class DocumentOut(BaseModel):
+    id: uuid.UUID
+    visit_id: uuid.UUID | None
+    template: str
+    template_version: str
+    sha256: str
+    status: str
+    pushed_to_device_id: uuid.UUID | None
+    signed_at: datetime | None
+    size_bytes: int
