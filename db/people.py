@@ -63,10 +63,6 @@ class PersonView:
         return f"PersonView(id={self.id}, rrn={self.rrn_masked!r}, phone={self.phone_masked!r})"
 
 
-def _formatted_rrn(digits: str) -> str:
-    return f"{digits[:6]}-{digits[6:]}"
-
-
 def person_fields(
     keys: KeyRing,
     *,
@@ -85,7 +81,7 @@ def person_fields(
     fields: dict[str, Any] = {"name": name}
     if rrn is not None:
         parsed = parse_rrn(rrn)
-        fields["rrn_enc"] = keys.encrypt_text(_formatted_rrn(parsed.digits), RRN_CONTEXT)
+        fields["rrn_enc"] = keys.encrypt_text(parsed.hyphenated, RRN_CONTEXT)
         fields["rrn_blind_index"] = keys.blind_index(parsed.digits)
         fields["rrn_masked"] = mask_rrn(parsed.digits, keep_gender_digit)
         fields["birth_date"] = birth_date or parsed.birth_date

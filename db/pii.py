@@ -1,4 +1,5 @@
-"""Resident registration numbers and phone numbers: parse, validate, mask, and keep them out of logs.
+"""Personal data rules, in one place every layer may import: parse, validate, format and mask resident
+registration numbers, mask names, phone and account numbers, compute age, and keep them out of logs.
 
 RRN format: YYMMDD-GNNNNNN. G (the 7th digit) gives sex and century: 1,2,5,6 → 1900s; 3,4,7,8 → 2000s
 (5–8 are foreign residents' registration numbers). Numbers issued since October 2020 are random after
@@ -53,6 +54,11 @@ class RRN:
         century = _CENTURY[self.gender_digit]
         return date(century + int(self.front[:2]), int(self.front[2:4]), int(self.front[4:6]))
 
+    @property
+    def hyphenated(self) -> str:
+        """``YYMMDD-GNNNNNN`` in clear: the one written form, for encryption and the in-memory ID only."""
+        return f"{self.front}-{self.back}"
+
     def masked(self, keep_gender_digit: bool = True) -> str:
         return mask_rrn(self.digits, keep_gender_digit)
 
@@ -96,6 +102,20 @@ def mask_rrn(text: str, keep_gender_digit: bool = True) -> str:
     if len(cleaned) != 13:
         return "******-*******"
     return f"{cleaned[:6]}-{cleaned[6] if keep_gender_digit else '*'}******"
+
+
+def mask_name(name: str | None) -> str:
+    """홍길동 → 홍*동, 김수 → 김*, 김 → 김*: enough for the visitor to recognise, not for a passer-by.
+
+    A one-character name is shown like a two-character one (김*): shown whole it would be the only
+    name masking hides nothing of, and shown as "*" it would tell that the name is one character.
+    """
+    name = (name or "").strip()
+    if not name:
+        return ""
+    if len(name) <= 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
 def mask_phone(text: str) -> str:

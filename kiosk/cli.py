@@ -1,24 +1,26 @@
 """The `kiosk` command: the composition root.
 
-Each area registers its subcommands from its own module (``register(registry)``), so areas never edit
-one shared file. Only this module and ``ui`` may import PySide6; Qt commands live in ``ui.commands``.
+Each area registers its subcommands from its own module (``register(registry)``); the modules are
+listed once, below, and every one is imported on every run, so a broken command module stops
+``kiosk --help`` with its name instead of quietly taking its commands away. Only this module and ``ui``
+may import PySide6; Qt commands live in ``ui.commands``.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import logging
 import os
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from config import ConfigError
 from kiosk.context import AppContext
 
-# Areas in the order their help appears. A module that does not exist yet is skipped.
+# Every command module, in the order their help appears. Each must import; none is optional.
 COMMAND_MODULES = (
     "kiosk.commands.config_cmd",
     "kiosk.commands.db_cmd",
@@ -38,6 +40,14 @@ COMMAND_MODULES = (
 )
 
 Handler = Callable[[argparse.Namespace, AppContext], int | None]
+
+
+class CommandModuleError(Exception):
+    """A command module that failed to import or register: a broken install or a bug, never optional."""
+
+    def __init__(self, module_name: str) -> None:
+        self.module_name = module_name
+        super().__init__(f"명령 모듈을 불러오지 못했어요 (command module failed to load): {module_name}")
 
 
 class CommandRegistry:
@@ -76,9 +86,10 @@ def build_parser() -> argparse.ArgumentParser:
     registry.group("bench", "benchmarks; print figures, --json for machines")
     registry.group("devices", "device drivers and their emulators")
     for module_name in COMMAND_MODULES:
-        if importlib.util.find_spec(module_name) is None:
-            continue
-        importlib.import_module(module_name).register(registry)
+        try:
+            importlib.import_module(module_name).register(registry)
+        except Exception as exc:  # re-raised with the module's name: argparse has no say yet
+            raise CommandModuleError(module_name) from exc
     return parser
 
 
@@ -86,7 +97,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from kiosk.logging_setup import configure_logging
 
     os.umask(0o077)  # before any file is opened: databases, WAL, keys, logs, archives are ours alone
-    parser = build_parser()
+    try:
+        parser = build_parser()
+    except CommandModuleError as exc:
+        # First line: which module; then its traceback, so the fix starts from the right file.
+        cause = exc.__cause__ or exc
+        print(f"kiosk: {exc}: {type(cause).__name__}: {cause}", file=sys.stderr)
+        traceback.print_exception(cause, file=sys.stderr)
+        return 1
     args = parser.parse_args(argv)
     configure_logging(verbose=args.verbose)
     handler = getattr(args, "handler", None)

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from db.pii import InvalidRRN, PiiMaskingFilter, find_rrn, mask_phone, mask_pii_text, mask_rrn, parse_rrn
+from db.pii import (
+    InvalidRRN,
+    PiiMaskingFilter,
+    find_rrn,
+    mask_name,
+    mask_phone,
+    mask_pii_text,
+    mask_rrn,
+    parse_rrn,
+)
 
 
 def test_parse_rrn_gives_birth_date_and_century() -> None:
@@ -145,3 +155,76 @@ def test_a_uuid_with_a_phone_shaped_middle_stays_whole_but_a_real_number_beside_
     assert mask_pii_text(f"visit {row_id}") == f"visit {row_id}"
     assert mask_pii_text(f"visit {row_id} 010-1234-5678") == f"visit {row_id} 010-****-5678"
     assert mask_pii_text("12345678901234567890123456789012 900101-1234567").endswith("900101-1******")
+
+
+# --- names (one rule for the lobby's identify screen and the hub's views) -----------------------------
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("홍길동", "홍*동"),
+        ("남궁민수", "남**수"),
+        ("김수", "김*"),
+        ("김", "김*"),
+        ("  김수  ", "김*"),  # OCR and typed names carry stray spaces
+        ("Kim Su", "K****u"),
+        ("", ""),
+        ("   ", ""),
+        (None, ""),
+    ],
+)
+def test_names_are_masked_to_a_first_and_last_letter(name: str | None, shown: str) -> None:
+    assert mask_name(name) == shown
+
+
+def test_a_one_letter_name_shows_no_more_than_a_two_letter_name() -> None:
+    # Shown whole ("김") it would be the only name masking hides nothing of; shown as "*" it would tell
+    # a passer-by the name is one letter long. "김*" is what every 김 with a two-letter name shows.
+    assert mask_name("김") == mask_name("김수") == mask_name("김철") == "김*"
+    assert mask_name("김") != "김"
+
+
+@given(st.text(alphabet=st.characters(categories=["Lo", "Lu", "Ll"]), min_size=1, max_size=12))
+def test_a_masked_name_never_shows_more_than_its_first_and_last_letter(name: str) -> None:
+    shown = mask_name(name)
+    assert len(shown) == max(2, len(name))
+    assert shown[0] == name[0]
+    assert set(shown[1:-1]) <= {"*"}
+    if len(name) <= 2:
+        assert shown[1:] == "*"
+
+
+def test_the_lobby_and_the_hub_mask_names_with_the_one_rule() -> None:
+    from kiosk.hub import document_fields, routes_visits
+
+    assert routes_visits.mask_name is mask_name
+    assert document_fields.mask_name is mask_name
+    pytest.importorskip("PySide6")
+    from ui.lobby.screens import identify
+
+    assert identify.mask_name is mask_name
+
+
+# --- the written form of an RRN (db.people encrypts it, the ID readers hand it on) ---------------------
+@pytest.mark.parametrize("typed", ["9001011234567", "900101-1234567", "900101 - 1234567", "900101–1234567"])
+def test_an_rrn_is_written_one_way_whatever_was_typed(typed: str) -> None:
+    rrn = parse_rrn(typed)
+    assert rrn.hyphenated == "900101-1234567"
+    assert mask_rrn(rrn.hyphenated) == rrn.masked() == "900101-1******"
+    assert "1234567" not in f"{rrn} {rrn!r}"  # the clear form only on request, never by accident
+
+
+def test_a_person_stored_with_a_bare_rrn_reads_back_in_the_written_form(tmp_path: Path) -> None:
+    from db.base import Base
+    from db.crypto import load_keyring
+    from db.people import read_person, store_person
+    from db.session import make_engine, make_sessionmaker
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'people.db'}")
+    Base.metadata.create_all(engine)
+    keys = load_keyring(tmp_path / "keys.json", environ={})
+    with make_sessionmaker(engine)() as session:
+        person = store_person(session, keys, name="김", rrn="9001011234567")
+        session.commit()
+        view = read_person(session, keys, person.id, actor="test", purpose="written form")
+    engine.dispose()
+    assert view.rrn == "900101-1234567" and view.rrn_masked == "900101-1******"

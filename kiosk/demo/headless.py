@@ -17,8 +17,9 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from config import Settings
+from config import Settings, clock
 from db.base import Base
+from db.pii import full_age
 from db.session import make_engine, make_sessionmaker
 from devices.id.emulators.identities import generate_identity
 from kiosk.client import HubClient, LobbyOutbox
@@ -27,16 +28,6 @@ from kiosk.demo.devices import DemoPad, DemoPrinter, DemoScanner
 from kiosk.demo.roles import CounterRole, DeskRole, LobbyRole, line_for
 
 log = logging.getLogger("kiosk.demo")
-
-
-# After-care rules come from kiosk.aftercare (another area); until it exists the summary says
-# "not planned" for that step instead of inventing follow-ups here.
-def aftercare_installed() -> bool:
-    try:
-        from kiosk.aftercare import plan_followups  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 # Scripted needs (amounts in won). Synthetic people; each profile exercises a different route.
@@ -134,7 +125,8 @@ def run_headless(
         outbox.replenish()  # numbers in reserve in case the hub drops out mid-demo
         for index in range(walk_ins):
             identity = generate_identity(rng)
-            age = max(19, min(80, 2026 - identity.birth_date.year))
+            # The age the lobby pre-fills from the card (만 나이 today), so the script answers the same.
+            age = max(19, min(80, full_age(identity.birth_date, clock.today())))
             answers = answers_for(index, age)
             visit: dict[str, Any] = {"index": index + 1, "status": "failed"}
             try:
@@ -159,7 +151,7 @@ def run_headless(
                 ]
                 docs = visit["desk"]["documents"]
                 complete = all(d["status"] == "archived" and d.get("pades_valid", False) for d in docs)
-                planned = isinstance(visit["desk"]["aftercare"], list) or not aftercare_installed()
+                planned = isinstance(visit["desk"]["aftercare"], list)
                 visit["status"] = "completed" if complete and len(docs) == 2 and planned else "failed"
             except Exception as exc:
                 visit["error"] = f"{type(exc).__name__}: {exc}"

@@ -1,11 +1,13 @@
 """Queue tickets: per-center daily numbering, calling, serving, no-shows and transfers.
 
 No number is issued twice, even with several kiosks and a hub writing at once: the database's unique
-constraint (center, service date, line, number) is the judge. The next number is computed inside the
-INSERT itself (one statement, so SQLite takes its write lock before reading). On PostgreSQL, issuers of
-the same center/day/line first take a transaction-scoped advisory lock, so processes with their own
-connections take turns instead of racing for one number; a clash that still slips through (a writer
-that skips the lock) is retried inside a savepoint, leaving the caller's transaction intact.
+constraint (center, service date, line, number) is the judge. The numbering rule lives here once, for
+``issue_ticket`` and for the hub's batches (kiosk.hub.ticket_store): take the numbering lock
+(``begin_numbering`` — SQLite's one write lock, taken before anything is read — then ``lock_numbering``
+per line — PostgreSQL's transaction-scoped advisory lock, so processes with their own connections take
+turns instead of racing for one number), read where each line stands (``line_counts``), and give each
+new ticket its line's next number (``LineCount.take``). A clash that still slips through (a writer that
+skips the lock) is retried inside a savepoint, leaving the caller's transaction intact.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from collections.abc import Iterable
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
@@ -91,6 +93,18 @@ def _by_key(session: Session, key: str) -> Ticket | None:
 _PG_LOCK_CLASS = 0x6B51_4E6F  # "kQNo"
 
 
+# SQLite: a write statement that matches no row, so the transaction holds the database's one write lock
+# before it reads the numbers: no other writer can add a ticket between that read and the INSERT.
+_SQLITE_WRITE_LOCK = text("UPDATE ticket SET line = line WHERE id IS NULL")
+
+
+def begin_numbering(session: Session) -> None:
+    """SQLite: take the write lock now (waiting for it), before the numbers are read; PostgreSQL:
+    nothing, lock_numbering locks per line."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(_SQLITE_WRITE_LOCK)
+
+
 def lock_numbering(session: Session, center_id: uuid.UUID, service_date: date, line: str) -> None:
     """PostgreSQL: serialise issuers of one center/day/line until the caller's transaction ends.
 
@@ -99,7 +113,7 @@ def lock_numbering(session: Session, center_id: uuid.UUID, service_date: date, l
     centers never wait for each other (a hash collision only makes two of them take turns).
     """
     if session.get_bind().dialect.name != "postgresql":
-        return  # SQLite: the single INSERT … SELECT already runs under the database's one write lock
+        return  # SQLite: begin_numbering's write lock already serialises every issuer
     digest = hashlib.sha256(f"{center_id}|{service_date.isoformat()}|{line}".encode()).digest()
     session.execute(
         text("SELECT pg_advisory_xact_lock(:cls, :key)"),
@@ -126,42 +140,55 @@ class IssuedTicket:
     called_at: datetime | None = None
 
 
-# Built once (statement construction cost more than the SQL): the next number is computed inside the
-# INSERT, so on SQLite reading the maximum and writing the row are one step under the write lock.
+@dataclass
+class LineCount:
+    """Where one line of one center's day stands: its last number and how many wait."""
+
+    last: int = 0
+    waiting: int = 0
+
+    def take(self) -> int:
+        """The next number of the line (numbers restart at 1 every service date), now taken."""
+        self.last += 1
+        self.waiting += 1
+        return self.last
+
+
+# Built once (statement construction costs more than the SQL).
 _TICKET = Ticket.__table__
-_COLUMNS = (
-    "id",
-    "center_id",
-    "visit_id",
-    "service_date",
-    "line",
-    "display",
-    "status",
-    "transfer_note",
-    "lookup_code",
-    "idempotency_key",
-    "created_at",
-)
-_NEXT_NUMBER = (
-    select(func.coalesce(func.max(_TICKET.c.number), 0) + 1)
+# Last number and waiting count per line of one center's day, in one read.
+_LINE_COUNTS = (
+    select(
+        _TICKET.c.line,
+        func.max(_TICKET.c.number),
+        func.count(_TICKET.c.id).filter(_TICKET.c.status == WAITING),
+    )
     .where(
         _TICKET.c.center_id == bindparam("center_id"),
         _TICKET.c.service_date == bindparam("service_date"),
-        _TICKET.c.line == bindparam("line"),
+        _TICKET.c.line.in_(bindparam("lines", expanding=True)),
     )
-    .scalar_subquery()
+    .group_by(_TICKET.c.line)
 )
-_ISSUE = (
-    insert(Ticket)
-    .from_select(
-        [*_COLUMNS, "number"],
-        select(*(bindparam(name, type_=_TICKET.c[name].type) for name in _COLUMNS), _NEXT_NUMBER),
-    )
-    .returning(_TICKET.c.number)
-)
-_SET_DISPLAY = (
-    update(Ticket).where(_TICKET.c.id == bindparam("ticket_id")).values(display=bindparam("display"))
-)
+_INSERT_TICKETS = insert(Ticket)
+
+
+def line_counts(
+    session: Session, center_id: uuid.UUID, service_date: date, lines: Iterable[str]
+) -> dict[str, LineCount]:
+    """Each line's standing on the center's service date; read it under the numbering lock
+    (begin_numbering, then lock_numbering per line) so that no other issuer moves it meanwhile."""
+    counts = {line: LineCount() for line in lines}
+    params = {"center_id": center_id, "service_date": service_date, "lines": sorted(counts)}
+    for line, last, waiting in session.connection().execute(_LINE_COUNTS, params):
+        counts[line] = LineCount(last or 0, waiting or 0)
+    return counts
+
+
+def insert_tickets(session: Session, tickets: list[IssuedTicket], idempotency_key: str | None = None) -> None:
+    """Write just-numbered tickets in one statement (the key only for a single ticket)."""
+    rows = [{**asdict(ticket), "idempotency_key": idempotency_key} for ticket in tickets]
+    session.connection().execute(_INSERT_TICKETS, rows)
 
 
 def issue_ticket(
@@ -178,7 +205,7 @@ def issue_ticket(
 ) -> Ticket:
     """Issue the next number of ``line`` today. The same ``idempotency_key`` returns the same ticket.
 
-    Runs in the caller's transaction (the caller commits), in prebuilt Core statements.
+    Runs in the caller's transaction (the caller commits), which holds the numbering lock until then.
     """
     spec = service_line(line, lines)
     if idempotency_key:
@@ -189,38 +216,36 @@ def issue_ticket(
     service_date = (clock or QueueClock()).service_date(now)
     conn = session.connection()
     postgres = conn.dialect.name == "postgresql"
-    if postgres:
-        lock_numbering(session, center_id, service_date, line)
+    begin_numbering(session)
+    lock_numbering(session, center_id, service_date, line)
     # A savepoint keeps the caller's transaction usable after a clash: PostgreSQL aborts a transaction
     # on any error. SQLite only undoes the failed statement, and under its write lock the number
     # cannot clash, so a keyless request skips the two extra statements.
     guarded = postgres or idempotency_key is not None
     for _ in range(MAX_ATTEMPTS):
-        ticket_id = uuid.uuid4()
-        values: dict[str, Any] = {
-            "id": ticket_id,
-            "center_id": center_id,
-            "visit_id": visit_id,
-            "service_date": service_date,
-            "line": line,
-            "display": spec.code,  # completed below, once the number is known
-            "status": WAITING,
-            "transfer_note": transfer_note,
-            "lookup_code": lookup_code(),
-            "idempotency_key": idempotency_key,
-            "created_at": now,
-        }
+        number = line_counts(session, center_id, service_date, [line])[line].take()
+        issued = IssuedTicket(
+            id=uuid.uuid4(),
+            center_id=center_id,
+            visit_id=visit_id,
+            service_date=service_date,
+            line=line,
+            number=number,
+            display=spec.display(number),
+            lookup_code=lookup_code(),
+            created_at=now,
+            transfer_note=transfer_note,
+        )
         try:
             with conn.begin_nested() if guarded else nullcontext():
-                number = conn.execute(_ISSUE, values).scalar_one()
+                insert_tickets(session, [issued], idempotency_key)
         except IntegrityError:
             if idempotency_key:
                 twin = _by_key(session, idempotency_key)
                 if twin is not None:
                     return twin  # a concurrent request with the same key won
-            continue  # another kiosk took this number first: compute the next one again
-        conn.execute(_SET_DISPLAY, {"ticket_id": ticket_id, "display": spec.display(number)})
-        ticket = session.get(Ticket, ticket_id)
+            continue  # a writer that skipped the lock took this number first: read the line again
+        ticket = session.get(Ticket, issued.id)
         assert ticket is not None
         return ticket
     raise QueueError(

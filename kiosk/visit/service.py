@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from config import Settings, resource_path
+from config.consent import consent_set
 from config.loader import read_toml
 from db.base import utcnow
 from db.models import Center, Intake, Visit
@@ -34,11 +35,7 @@ from kiosk.visit.steps import ABANDONED, OPEN, PATHS, WELCOME, InterruptedVisit,
 
 
 def _consent_items() -> dict[str, bool]:
-    """{item id: required} from the consent texts (config.consent); empty if none are packaged."""
-    try:
-        from config.consent import consent_set
-    except ImportError:  # pragma: no cover - the consent texts ship with the product
-        return {}
+    """{item id: required} from the consent texts (config.consent), which ship with the product."""
     return {item.id: item.required for item in consent_set().items}
 
 

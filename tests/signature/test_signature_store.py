@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from config.sections.signature import SignatureSection
 from db.models import Signature
 from devices.signature.record import make_record, verify
-from devices.signature.store import load_signature, save_signature
+from kiosk.signatures import load_signature, save_signature
 
 from .conftest import CROSS, DOCUMENT, OTHER_DOCUMENT, pad_resolution, points_from
 

@@ -239,7 +239,7 @@ class CardImagePipeline:
         return IdDocument(
             kind=kind,
             name=name,
-            rrn=rrn.digits[:6] + "-" + rrn.digits[6:],
+            rrn=rrn.hyphenated,
             rrn_masked=rrn.masked(keep),
             birth_date=rrn.birth_date,
             masked_image=masked,

@@ -1,7 +1,9 @@
-"""Keep a SignatureRecord in the database (``db.models.Signature``) and read it back intact.
+"""Keep a pad's SignatureRecord in the database (``db.models.Signature``) and read it back intact.
 
 The row holds exactly what ``record_sha256`` covers (points, device, resolution, document hash, consent
 id) plus the PNG, so ``verify(load_signature(...), document_bytes)`` works on a record read back.
+It joins a device's record to a data-layer row, so it sits above both (devices import nothing of db
+but db.pii; an import-linter contract holds that).
 """
 
 from __future__ import annotations
