@@ -31,20 +31,14 @@ $(BIN)/kiosk: setup.py requirements.txt requirements-dev.txt constraints.txt
 
 venv: $(BIN)/kiosk
 
-# Until `kiosk demo` exists, run the most complete thing that does, and say so.
 demo: system venv
-	@if $(BIN)/kiosk demo --help >/dev/null 2>&1; then \
-	  $(BIN)/kiosk demo; \
-	else \
-	  echo "'kiosk demo' is not there yet; running what exists: config check, db upgrade, bench db"; \
-	  $(BIN)/kiosk config check && $(BIN)/kiosk db upgrade && $(BIN)/kiosk bench db; \
-	fi
+	$(BIN)/kiosk demo
 
 lint: venv
 	$(BIN)/ruff check .
 
 typecheck: venv
-	$(BIN)/mypy kiosk db config devices printers
+	$(BIN)/mypy kiosk db config devices printers ui
 
 contracts: venv
 	$(BIN)/lint-imports

@@ -17,7 +17,7 @@ from typing import Any, Literal, TypeVar, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from config import clock
+from config.clock import use_timezone
 from config.settings import Settings
 
 DataModel = TypeVar("DataModel", bound=BaseModel)
@@ -213,5 +213,5 @@ def load_settings(site_file: str | Path | None = None, environ: Mapping[str, str
             _value_source(key_path, layers), ".".join(key_path), first.get("input"), _allowed(first)
         ) from None
     # Whoever loads the settings runs in that center: its clock follows app.timezone from here on.
-    clock.use_timezone(settings.app.timezone)
+    use_timezone(settings.app.timezone)
     return settings

@@ -18,7 +18,6 @@ import hashlib
 import hmac
 import itertools
 import json
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,35 +25,11 @@ from typing import Any
 
 from config.sections.signature import SignatureSection
 
+# The sample types live in points.py (the renderer needs them too); callers may still name them from here.
+from devices.signature.points import Resolution, SignaturePoint, strokes_of
+from devices.signature.render import render_png
+
 _HEX = set("0123456789abcdef")
-
-
-@dataclass(frozen=True, slots=True)
-class SignaturePoint:
-    """One sample in capture-device units (origin top-left, y down); t in ms since the first sample."""
-
-    x: int
-    y: int
-    pressure: float | None  # 0..1, None when the device has no pressure sensor
-    t_ms: int
-    pen_down: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Resolution:
-    """Size of the signing area in device units and how many units make an inch."""
-
-    width: int
-    height: int
-    x_dpi: float
-    y_dpi: float
-
-    def mm(self, dx: float, dy: float) -> float:
-        """Length in millimetres of a device-unit displacement."""
-        return math.hypot(dx / self.x_dpi * 25.4, dy / self.y_dpi * 25.4)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"width": self.width, "height": self.height, "x_dpi": self.x_dpi, "y_dpi": self.y_dpi}
 
 
 class SignatureRefused(Exception):
@@ -76,21 +51,6 @@ class SignatureError(Exception):
     def __init__(self, code: str, message_ko: str) -> None:
         self.code, self.message_ko = code, message_ko
         super().__init__(f"{code}: {message_ko}")
-
-
-def strokes_of(points: Sequence[SignaturePoint]) -> list[list[SignaturePoint]]:
-    """The pen-down runs of a time series."""
-    strokes: list[list[SignaturePoint]] = []
-    current: list[SignaturePoint] = []
-    for point in points:
-        if point.pen_down:
-            current.append(point)
-        elif current:
-            strokes.append(current)
-            current = []
-    if current:
-        strokes.append(current)
-    return strokes
 
 
 @dataclass(frozen=True)
@@ -217,8 +177,6 @@ def make_record(
     rules: SignatureSection,
 ) -> SignatureRecord:
     """Check acceptance, render the PNG and seal the record; raises SignatureRefused."""
-    from devices.signature.render import render_png
-
     document_sha256 = check_sha256_hex(document_sha256)
     check_acceptable(points, resolution, rules)
     pts = tuple(points)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from PIL import Image, ImageDraw
 
 from config.sections.signature import SignatureSection
-from devices.signature.record import Resolution, SignaturePoint, strokes_of
+from devices.signature.points import Resolution, SignaturePoint, strokes_of
 
 SUPERSAMPLE = 4
 MARGIN_MM = 2.0

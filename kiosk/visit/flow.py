@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -18,6 +18,7 @@ from db.models import Consent, IdentityCheck, Intake, MatchResult, Visit
 from kiosk.matching.answers import validate_answers
 from kiosk.matching.engine import MatchReport, evaluate
 from kiosk.queue import estimate_wait, issue_ticket
+from kiosk.visit.backend import VisitBackend
 from kiosk.visit.questionnaire import Question
 from kiosk.visit.steps import (
     ABANDONED,
@@ -38,9 +39,6 @@ from kiosk.visit.steps import (
     previous_step,
 )  # fmt: skip
 
-if TYPE_CHECKING:
-    from kiosk.visit.service import VisitService
-
 _ROUTE_LINE = {"debt_relief": "B"}  # what the results suggest; the person may choose another line
 
 
@@ -48,7 +46,7 @@ class VisitFlow:
     """The driver's handle on one visit. ``step`` is the screen to show now."""
 
     def __init__(
-        self, service: VisitService, visit: Visit, intake_answers: dict[str, Any] | None = None
+        self, service: VisitBackend, visit: Visit, intake_answers: dict[str, Any] | None = None
     ) -> None:
         self._svc = service
         self.visit_id: uuid.UUID = visit.id

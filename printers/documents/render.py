@@ -12,27 +12,16 @@ import io
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, SimpleDocTemplate
 
-from printers.escpos.hangul import NANUM_BOLD, NANUM_REGULAR
-
-FONT, FONT_BOLD = "NanumGothic", "NanumGothic-Bold"
-
-
-@lru_cache(maxsize=1)
-def register_fonts() -> None:
-    """TrueType fonts are embedded as subsets (only the glyphs used), so Korean renders anywhere."""
-    pdfmetrics.registerFont(TTFont(FONT, str(NANUM_REGULAR)))
-    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(NANUM_BOLD)))
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
+# The fonts live in fonts.py: the templates name them too, and must not import the renderer for that.
+from printers.documents.fonts import FONT, register_fonts
+from printers.documents.templates import TEMPLATES, signature_block
 
 
 class DocumentFieldError(ValueError):
@@ -115,8 +104,6 @@ def render_document(
     doc_id: str | None = None,
 ) -> RenderedDocument:
     """One document from a template (see ``printers.documents.templates.TEMPLATES``)."""
-    from printers.documents.templates import TEMPLATES
-
     if template not in TEMPLATES:
         raise KeyError(f"unknown document template {template!r}; known: {sorted(TEMPLATES)}")
     spec = TEMPLATES[template]
@@ -129,8 +116,6 @@ def render_document(
     doc_id = doc_id or str(uuid.uuid4())  # the same id becomes the archived Document row's key
     story = spec.build(fields, doc_id)
     if signature_png is not None and signature_hash is not None:
-        from printers.documents.templates import signature_block
-
         story += signature_block(signature_png, signature_hash)
     pdf, pages = build_pdf(story, title=spec.title, doc_id=doc_id, template=template, version=spec.version)
     return RenderedDocument(pdf, hashlib.sha256(pdf).hexdigest(), doc_id, spec.version, template, pages)

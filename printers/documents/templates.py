@@ -27,7 +27,7 @@ from reportlab.platypus import (
 )
 
 from config.consent import consent_set, consent_text_sha256
-from printers.documents.render import FONT, FONT_BOLD
+from printers.documents.fonts import FONT, FONT_BOLD
 
 BODY = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=15)
 SMALL = ParagraphStyle("small", parent=BODY, fontSize=8, leading=11, textColor=colors.HexColor("#444444"))

@@ -5,9 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
+
+if TYPE_CHECKING:
+    from devices.id.mobile import MobileIdReader
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +96,9 @@ class IdReaderAdapter(QObject):
             self.readFailed.emit(event.code, event.message_ko)
 
 
-def mobile_id_reader(frames: Callable[[], Any], verifier: Any = None, *, interval_s: float = 0.2) -> Any:
+def mobile_id_reader(
+    frames: Callable[[], Any], verifier: Any = None, *, interval_s: float = 0.2
+) -> MobileIdReader:
     """A ``devices.id`` reader that looks for a mobile-ID QR on the camera/scanner frames; its events go
     through ``IdReaderAdapter`` like every other reader's."""
     from devices.id.mobile import MobileIdReader

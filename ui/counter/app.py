@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication
 from config import Settings
 from kiosk.client import HubClient
 from kiosk.client.hub_client import HubNotTrusted
-from kiosk.hub.tls import read_pinned_ca, remember_pinned_ca
+from kiosk.client.pinned_ca import read_pinned_ca, remember_pinned_ca
 from ui.adapters.hub_adapter import HubAdapter
 from ui.counter.window import CounterWindow
 

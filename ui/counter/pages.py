@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
+
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtPdf import QPdfDocument
@@ -25,7 +28,8 @@ def _open(pdf: bytes) -> tuple[QPdfDocument, QBuffer]:
 def _png(image: QImage) -> bytes:
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
+    # PySide6 6.x stubs type `format` as bytes, but the binding refuses bytes and takes only str.
+    image.save(buffer, "PNG")  # type: ignore[call-overload]
     return bytes(buffer.data().data())
 
 
@@ -48,8 +52,10 @@ def read_document(pdf: bytes, dpi: int = 110) -> tuple[list[bytes], str]:
     return pages, "\n".join(texts)
 
 
-def load_document(fetch_pdf: object, document_id: object) -> tuple[bytes, list[bytes], str]:
+def load_document(
+    fetch_pdf: Callable[[uuid.UUID], bytes], document_id: uuid.UUID
+) -> tuple[bytes, list[bytes], str]:
     """Worker job: fetch the PDF from the hub, render its pages and extract its text."""
-    pdf: bytes = fetch_pdf(document_id)  # type: ignore[operator]
+    pdf = fetch_pdf(document_id)
     pages, text = read_document(pdf)
     return pdf, pages, text

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from config import Settings
+from kiosk.api import DOCUMENT_TITLES
 from kiosk.client.signatures import signature_payload
 from ui.adapters.hub_adapter import HubAdapter
 from ui.counter.pages import load_document
@@ -178,9 +179,7 @@ class CounterWindow(QWidget):
         if hashlib.sha256(pdf).hexdigest() != self.document.sha256:
             self.progress.setText("문서가 바뀌었어요. 상담사에게 알려 주세요. (document hash mismatch)")
             return
-        from kiosk.hub.document_fields import TITLES
-
-        title_ko, title_en = TITLES.get(self.document.template, (self.document.template, ""))
+        title_ko, title_en = DOCUMENT_TITLES.get(self.document.template, (self.document.template, ""))
         self.title.setText(f"{title_ko} · {title_en} — {len(pages)}쪽")
         self._clear_pages()
         for index, png in enumerate(pages, start=1):

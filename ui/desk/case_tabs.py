@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from config import clock
-from kiosk.hub.schemas import CaseView, PersonRevealed
+from kiosk.api import CaseView, PersonRevealed
 
 VERDICT_WORDS = {"eligible": "✔ 신청 가능", "maybe": "△ 서류 확인 필요", "ineligible": "✖ 지금은 어려움"}
 DOC_STATUS = {

@@ -93,7 +93,7 @@ class CenterDemo:
     def _device_windows(self) -> None:
         from ui.desk.device_windows import PadWindow, PrinterPaperWindow, ScannerWindow
 
-        emulators = getattr(self.lobby_services, "emulators", {})
+        emulators = self.lobby_services.emulators
         if "printer" in emulators:
             self.windows["printer"] = PrinterPaperWindow(emulators["printer"])
         pads = {"창구 패드 counter pad": self.counter_pad}

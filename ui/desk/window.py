@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.hub.schemas import CaseView, QueueOut, TicketOut
+from kiosk.api import CaseView, QueueOut, TicketOut
 from ui.adapters.hub_adapter import HubAdapter
 from ui.desk.case_tabs import CaseTabs
 

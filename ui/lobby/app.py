@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import gc
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 
 from config import Settings
-from ui.lobby.idle import IdleWatcher
 from ui.lobby.screens.consent import ConsentScreen
 from ui.lobby.screens.goodbye import GoodbyeScreen
 from ui.lobby.screens.identify import IdentifyScreen
@@ -21,15 +21,16 @@ from ui.lobby.screens.welcome import WelcomeScreen
 from ui.lobby.services import LobbyServices
 from ui.lobby.window import LobbyWindow
 
+if TYPE_CHECKING:
+    from ui.chat import ChatPanel
+
 log = logging.getLogger(__name__)
 VISIT_SCREENS = ("welcome", "identify", "consent", "needs", "results", "ticket", "goodbye")
 
 
-def _chat_panel(window: LobbyWindow) -> object | None:
-    try:
-        from ui.chat import ChatPanel
-    except ImportError:
-        return None
+def _chat_panel(window: LobbyWindow) -> ChatPanel | None:
+    from ui.chat import ChatPanel  # loaded only for a lobby with the assistant
+
     try:
         return ChatPanel(text_px=window.sizes.body)
     except Exception:  # the assistant is optional for the kiosk: log and go on without it
@@ -54,16 +55,13 @@ def _warm_up(settings: Settings) -> None:
         "qrcode",
         "kiosk.visit",
         "kiosk.matching.engine",
-        "devices.signature.store",
+        "kiosk.signatures",
         "devices.id.image.pipeline",
         "printers.escpos.receipt",
         "printers.escpos.spool",
         "PySide6.QtGui",
     ):
-        try:
-            importlib.import_module(name)
-        except ImportError:  # an optional part not installed: its screen says so when used
-            log.info("warm-up: %s not available", name)
+        importlib.import_module(name)  # all hard dependencies: a failure here is a broken install
     for step in (_warm_receipt, _warm_id_pipeline, _warm_catalogue):
         try:
             step(settings)
@@ -106,7 +104,7 @@ def _settle(window: LobbyWindow) -> None:
         screen.grab()
     gc.collect()
     gc.freeze()
-    window.warmed_up = True  # type: ignore[attr-defined]
+    window.warmed_up = True
 
 
 def build_lobby(
@@ -135,8 +133,7 @@ def build_lobby(
         from ui.lobby.screens.chat import ChatScreen
 
         window.add_screen("chat", ChatScreen(window, panel))
-    window.idle_watcher = IdleWatcher(  # type: ignore[attr-defined]
-        window,
+    window.watch_idle(
         idle_ms=idle_ms if idle_ms is not None else cfg.idle_seconds * 1000,
         warning_s=warning_s if warning_s is not None else cfg.warning_seconds,
         tick_ms=tick_ms,

@@ -15,7 +15,10 @@ from typing import Any
 
 from PySide6.QtCore import QElapsedTimer, QTimer
 
-from ui.lobby.driving import settle, spin, wait_until
+from ui.lobby.driving import screen_of, settle, spin, wait_until
+from ui.lobby.screens.identify import IdentifyScreen
+from ui.lobby.screens.ticket import TicketScreen
+from ui.lobby.screens.welcome import WelcomeScreen
 from ui.lobby.window import LobbyWindow
 
 HEARTBEAT_MS = 5
@@ -107,10 +110,10 @@ def stall_during_devices(window: LobbyWindow) -> dict[str, Any]:
     steps: list[str] = []
     # A kiosk idles on the welcome screen long before its first visitor: start when the start-up
     # warm-up has finished (its cost is the first-frame figure's business, not a visitor's).
-    wait_until(lambda: getattr(window, "warmed_up", False), 60, "the start-up warm-up")
+    wait_until(lambda: window.warmed_up, 60, "the start-up warm-up")
     settle(window)
     beat.start()
-    identify: Any = window.screens["identify"]
+    identify = screen_of(window, "identify", IdentifyScreen)
     window.primary.click()  # 상담 접수 시작 → identify
     if window.services.id_reader is not None and window.services.present_card is not None:
         identify.scan.click()
@@ -119,8 +122,8 @@ def stall_during_devices(window: LobbyWindow) -> dict[str, Any]:
     window.home_button.click()
     settle(window)
     if window.services.visits is not None and window.services.spool is not None:
-        window.screens["welcome"].ticket_only.click()  # type: ignore[attr-defined]
-        ticket: Any = window.screens["ticket"]
+        screen_of(window, "welcome", WelcomeScreen).ticket_only.click()
+        ticket = screen_of(window, "ticket", TicketScreen)
         if ticket.mode == "choose":
             ticket.line_buttons["A"].click()
         wait_until(lambda: window.draft.printed in ("done", "failed"), 60, "the ticket print")

@@ -9,14 +9,26 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 
+from ui.lobby.screens.base import LobbyScreen
 from ui.lobby.window import LobbyWindow
+
+ScreenT = TypeVar("ScreenT", bound=LobbyScreen)
 
 
 class DriveTimeout(RuntimeError):
     pass
+
+
+def screen_of(window: LobbyWindow, name: str, kind: type[ScreenT]) -> ScreenT:
+    """The screen ``name`` as its own class, so a driver presses only buttons that screen has."""
+    screen = window.screens[name]
+    if not isinstance(screen, kind):
+        raise TypeError(f"screen {name!r} is a {type(screen).__name__}, not a {kind.__name__}")
+    return screen
 
 
 def _run_loop(ms: int) -> None:

@@ -2,8 +2,8 @@
 
 Emulated: the receipt printer emulator and the signature pad emulator each on a pty (real bytes, real
 baud rate), the virtual ID scanner feeding synthetic cards to the image reader, the visit workflow on
-the configured database. Each piece is optional: a module that is missing or a device that does not
-open leaves its member ``None`` and the screens offer their fallback (and staff mode shows it).
+the configured database. A device that does not open leaves its member ``None`` and the screens offer
+their fallback (and staff mode shows it); a module of ours that fails to import is a bug and raises.
 """
 
 from __future__ import annotations
@@ -28,20 +28,17 @@ def _sessions(ctx: Any, create_tables: bool) -> Any:
 
 
 def _workflow(services: LobbyServices) -> None:
-    try:
-        from kiosk.visit.questionnaire import load_questionnaire
+    # Imported when the services are built, like the device modules, so importing this module stays
+    # cheap; a broken kiosk.visit raises here instead of leaving a lobby that stores no visits.
+    from kiosk.visit import VisitService, load_questionnaire
 
-        services.questionnaire = load_questionnaire()
-    except ImportError:
-        log.warning("kiosk.visit.questionnaire is not available: the needs screen cannot ask")
-    try:
-        from kiosk.visit import VisitService  # type: ignore[attr-defined]
-    except ImportError:
-        log.warning("kiosk.visit.VisitService is not available: visits are not stored")
-        return
+    services.questionnaire = load_questionnaire()
     settings = services.settings
+    sessions = services.sessions
+    if sessions is None:  # emulated_services opens the database before it builds anything on it
+        raise RuntimeError("emulated lobby without a database")
     services.visits = VisitService(
-        services.sessions,
+        sessions,
         center_code=settings.app.center_code,
         keys=_keys(settings),
         questions=services.questionnaire,
@@ -50,9 +47,9 @@ def _workflow(services: LobbyServices) -> None:
 
 def _keys(settings: Settings) -> Any:
     """The field-encryption key ring, so identified persons are stored encrypted (None: not stored)."""
-    try:
-        from db.crypto import keyring_for
+    from db.crypto import keyring_for
 
+    try:
         return keyring_for(settings)
     except Exception as exc:  # no key ring configured: visits keep only masked data and ids
         log.warning("no key ring for person records: %s", exc)
@@ -65,7 +62,10 @@ def _printer(services: LobbyServices, port: str, model: str) -> None:
 
     printer = ReceiptPrinter.open(port, model)
     give_up = services.settings.printer.give_up_after_s
-    spool = PrintSpool(services.sessions, printer, give_up_after_s=give_up).start()
+    sessions = services.sessions
+    if sessions is None:  # emulated_services opens the database before it builds anything on it
+        raise RuntimeError("emulated lobby without a database")
+    spool = PrintSpool(sessions, printer, give_up_after_s=give_up).start()
     spool.health.start()
     services.spool = spool
     services.printer_status = lambda: str(spool.health.current.state)
@@ -98,11 +98,12 @@ def emulated_services(
     """Every device emulated on this machine; ``services.emulators`` keeps them for tests and the demo."""
     services = LobbyServices(settings=settings, sessions=_sessions(ctx, create_tables=True))
     services.reload_settings = lambda: load_settings(ctx.config_file)
-    emulators: dict[str, Any] = {}
-    services.emulators = emulators  # type: ignore[attr-defined]
-    try:
-        from printers.escpos.emulator import EmulatedPrinter
+    emulators = services.emulators
+    from devices.signature.emulator import EmulatedPad
+    from devices.signature.pad import SignaturePad
+    from printers.escpos.emulator import EmulatedPrinter
 
+    try:  # a pty that does not open leaves the printer None; the ticket screen offers QR instead
         printer = EmulatedPrinter(printer_model).start()
         emulators["printer"] = printer
         services.closers.append(printer.stop)
@@ -110,9 +111,6 @@ def emulated_services(
     except Exception:
         log.exception("printer emulator unavailable")
     try:
-        from devices.signature.emulator import EmulatedPad
-        from devices.signature.pad import SignaturePad
-
         pad_emulator = EmulatedPad(settings=settings.signature)
         emulators["pad"] = pad_emulator
         services.closers.append(pad_emulator.disconnect)
@@ -182,11 +180,8 @@ class ScannerGlass:
 
 
 def _scanner(services: LobbyServices, emulators: dict[str, Any]) -> None:
-    try:
-        from devices.id.image.reader import ImageIdReader
-    except ImportError:
-        log.warning("image ID reader not available: identify offers manual entry")
-        return
+    from devices.id.image.reader import ImageIdReader  # OpenCV loads only when a scanner is emulated
+
     glass = ScannerGlass()
     emulators["scanner"] = glass
     services.id_reader = ImageIdReader(glass)
@@ -237,7 +232,7 @@ def real_services(settings: Settings, ctx: Any) -> LobbyServices:
         services.pad = SignaturePad(pad_port, settings.signature)
     _workflow(services)
     if settings.lobby.hub_url:
-        from kiosk.hub.tls import read_pinned_ca
+        from kiosk.client.pinned_ca import read_pinned_ca
 
         token = read_device_token(settings.lobby.device_token_file)
         attach_hub(services, settings.lobby.hub_url, token, ca_pem=read_pinned_ca(settings))

@@ -7,71 +7,40 @@ queued for the old visitor never touches the next visitor's visit.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication
 
+from ui.lobby.screens.host import LobbyHost
+
 if TYPE_CHECKING:
-    from ui.lobby.window import LobbyWindow
+    from kiosk.visit.flow import VisitFlow
+    from ui.lobby.hub_link import HubVisitFlow
 
 log = logging.getLogger(__name__)
 
 
-class FlowHolder:
-    """The current VisitFlow and its generation, shared with the worker thread."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.flow: Any = None
-        self.generation = 0
-
-    def next_generation(self) -> int:
-        with self._lock:
-            self.generation += 1
-            self.flow = None
-            return self.generation
-
-    def set(self, generation: int, flow: Any) -> bool:
-        with self._lock:
-            if generation != self.generation:
-                return False
-            self.flow = flow
-            return True
-
-    def get(self, generation: int) -> Any:
-        with self._lock:
-            return self.flow if generation == self.generation else None
-
-
-def holder(window: LobbyWindow) -> FlowHolder:
-    existing = getattr(window, "_flow_holder", None)
-    if existing is None:
-        existing = FlowHolder()
-        window._flow_holder = existing  # type: ignore[attr-defined]
-        window.wiped.connect(lambda _reason: existing.next_generation())
-    return existing
-
-
-def start_visit(window: LobbyWindow, path: str, *, handoff_transcript: str = "") -> None:
+def start_visit(window: LobbyHost, path: str, *, handoff_transcript: str = "") -> None:
     """상담 접수 / 번호표만: open a visit in the workflow (off the GUI thread) and show the first step.
 
     ``handoff_transcript``: the masked chat conversation that travels with the visit to the hub.
     """
     window.draft.path = path
-    flows = holder(window)
+    flows = window.flows
     generation = flows.next_generation()
     visits = window.services.visits
     if visits is not None:
         language = window.language.language
         hub, sessions = window.services.hub, window.services.sessions
 
-        def open_visit() -> Any:
-            flow = visits.start(path=path, language=language)
-            if hub is not None:  # the visit also goes to the center hub (ui.lobby.hub_link)
-                flow = hub.wrap(flow, sessions)
-                flow.handoff_transcript = handoff_transcript
+        def open_visit() -> VisitFlow | HubVisitFlow:
+            local = visits.start(path=path, language=language)
+            if hub is None:
+                flows.set(generation, local)
+                return local
+            flow = hub.wrap(local, sessions)  # the visit also goes to the center hub (ui.lobby.hub_link)
+            flow.handoff_transcript = handoff_transcript
             flows.set(generation, flow)
             return flow
 
@@ -84,7 +53,7 @@ def start_visit(window: LobbyWindow, path: str, *, handoff_transcript: str = "")
 
 
 def run_step(
-    window: LobbyWindow,
+    window: LobbyHost,
     step: Callable[[Any], Any],
     on_done: Callable[[Any], None] | None = None,
     on_error: Callable[[Exception], None] | None = None,
@@ -92,7 +61,7 @@ def run_step(
     name: str = "step",
 ) -> None:
     """Run ``step(flow)`` on the worker for the current visit; skipped if the visit was wiped meanwhile."""
-    flows = holder(window)
+    flows = window.flows
     generation = flows.generation
     if window.services.visits is None:
         if on_done is not None:
@@ -108,7 +77,7 @@ def run_step(
     window.worker.submit(job, on_done, on_error or (lambda e: _failed(window, name, e)))
 
 
-def _failed(window: LobbyWindow, what: str, error: Exception) -> None:
+def _failed(window: LobbyHost, what: str, error: Exception) -> None:
     # The visitor sees a calm sentence; the code and the exception go to the log for staff.
     log.warning("lobby %s failed: %s: %s", what, error.__class__.__name__, error)
     text = QCoreApplication.translate(

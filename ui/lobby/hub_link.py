@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from kiosk.api import VisitSubmission
 from kiosk.client import HubClient, HubRefused, HubUnavailable, LobbyOutbox
-from kiosk.hub.schemas import VisitSubmission
 
 log = logging.getLogger(__name__)
 

@@ -6,12 +6,11 @@ default look has nothing to forget, so the clock does not run there.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 
-if TYPE_CHECKING:
-    from ui.lobby.window import LobbyWindow
+from ui.widgets.idle_overlay import IdleOverlay
 
 _ACTIVITY = {
     QEvent.Type.MouseButtonPress,
@@ -22,12 +21,33 @@ _ACTIVITY = {
 
 
 class IdleWatcher(QObject):
+    """Knows the overlay it shows and three things the window tells it, not the window itself (the
+    window owns the watcher; a watcher holding the window would tie the two modules into a knot).
+
+    ``has_something_to_forget``: whether the clock should run at all; ``say``: speak the question;
+    ``forget``: the wipe, when the countdown reaches zero. The window calls ``restart`` on every screen
+    change.
+    """
+
     warningShown = Signal(int)
     extended = Signal()
 
-    def __init__(self, window: LobbyWindow, *, idle_ms: int, warning_s: int, tick_ms: int = 1000) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(
+        self,
+        overlay: IdleOverlay,
+        *,
+        has_something_to_forget: Callable[[], bool],
+        say: Callable[[str], None],
+        forget: Callable[[], None],
+        idle_ms: int,
+        warning_s: int,
+        tick_ms: int = 1000,
+    ) -> None:
+        super().__init__(overlay)
+        self.overlay = overlay
+        self._has_something_to_forget = has_something_to_forget
+        self._say = say
+        self._forget = forget
         self.warning_s = warning_s
         self.left = warning_s
         self._idle = QTimer(self)
@@ -37,8 +57,7 @@ class IdleWatcher(QObject):
         self._tick = QTimer(self)
         self._tick.setInterval(tick_ms)
         self._tick.timeout.connect(self._count_down)
-        window.idle_overlay.extendRequested.connect(self.extend)
-        window.screenChanged.connect(lambda _name: self.restart())
+        overlay.extendRequested.connect(self.extend)
         app = QCoreApplication.instance()
         if app is not None:
             app.installEventFilter(self)
@@ -47,16 +66,6 @@ class IdleWatcher(QObject):
     @property
     def warning(self) -> bool:
         return self._tick.isActive()
-
-    def _has_something_to_forget(self) -> bool:
-        w = self.window
-        default_look = (
-            w.theme_name == "default"
-            and w.text_size == "normal"
-            and w.language.language == w.services.settings.lobby.default_language
-            and w.voice.enabled == w.services.settings.lobby.voice_enabled
-        )
-        return w.current not in ("welcome", "") or not default_look
 
     def restart(self) -> None:
         if self._stopped or self.warning:
@@ -69,27 +78,25 @@ class IdleWatcher(QObject):
     def extend(self) -> None:
         """시간 연장: hide the warning, start the idle clock again."""
         self._tick.stop()
-        self.window.idle_overlay.hide()
+        self.overlay.hide()
         self.extended.emit()
         self.restart()
 
     def _warn(self) -> None:
         self.left = self.warning_s
-        self.window.idle_overlay.show_countdown(self.left)
-        self.window.voice.say(self.window.idle_overlay.question.text())
+        self.overlay.show_countdown(self.left)
+        self._say(self.overlay.question.text())
         self._tick.start()
         self.warningShown.emit(self.left)
 
     def _count_down(self) -> None:
         self.left -= 1
         if self.left > 0:
-            self.window.idle_overlay.tick(self.left)
+            self.overlay.tick(self.left)
             return
         self._tick.stop()
-        self.window.idle_overlay.hide()
-        from ui.lobby.wipe import wipe_visit
-
-        wipe_visit(self.window, reason="idle")
+        self.overlay.hide()
+        self._forget()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # During the warning only the "시간 연장" button counts: a stray touch must not hide the question.

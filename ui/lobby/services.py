@@ -14,9 +14,21 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from config import Settings
+from db.audit import append_event
+
+if TYPE_CHECKING:  # the types of the members only; building them is the CLI's and emulated.py's job
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from devices.id.model import IdReader
+    from devices.signature.pad import SignaturePad
+    from kiosk.visit.questionnaire import Questionnaire
+    from kiosk.visit.service import VisitService
+    from printers.escpos.spool import PrintSpool
+    from ui.adapters.id_reader_adapter import BacKeySlot
+    from ui.lobby.hub_link import HubLink
 
 log = logging.getLogger(__name__)
 
@@ -24,19 +36,19 @@ log = logging.getLogger(__name__)
 @dataclass
 class LobbyServices:
     settings: Settings
-    sessions: Any = None  # sqlalchemy sessionmaker for audit events and the visit workflow
-    visits: Any = None  # kiosk.visit VisitService
-    questionnaire: Any = None  # kiosk.visit questionnaire (next_question(answers))
-    id_reader: Any = None  # devices.id IdReader (image scanner / chip / QR)
+    sessions: sessionmaker[Session] | None = None  # audit events and the visit workflow
+    visits: VisitService | None = None
+    questionnaire: Questionnaire | None = None
+    id_reader: IdReader | None = None  # the image scanner
     present_card: Callable[[], None] | None = None  # emulated scanner: lay a synthetic card on the glass
     remove_card: Callable[[], None] | None = None  # emulated scanner: take the card away again
-    chip_reader: Any = None  # devices.id.pcsc PcscIdReader (passport IC chip); None: button says so
-    qr_reader: Any = None  # mobile-ID QR reader on the camera/scanner frames
+    chip_reader: IdReader | None = None  # devices.id.pcsc PcscIdReader (passport IC chip); None: says so
+    qr_reader: IdReader | None = None  # devices.id.mobile MobileIdReader on the camera/scanner frames
     present_mobile_id: Callable[[], None] | None = None  # emulated: hold a phone's mobile-ID QR up
-    chip_key: Any = None  # ui.adapters.id_reader_adapter.BacKeySlot the chip reader takes its key from
+    chip_key: BacKeySlot | None = None  # where the chip reader takes its BAC key from
     chip_unavailable: str = ""  # why the chip reader is missing (shown calmly), e.g. pcscd did not start
-    pad: Any = None  # devices.signature SignaturePad
-    spool: Any = None  # printers PrintSpool
+    pad: SignaturePad | None = None
+    spool: PrintSpool | None = None
     printer_status: Callable[[], str] | None = None  # "ok" | "paper_out" | "offline" | "unknown"
     test_print: Callable[[], None] | None = None
     staff_alert: Callable[[str, str], None] | None = None  # (kiosk_id, step): rings the desks
@@ -46,9 +58,12 @@ class LobbyServices:
     closers: list[Callable[[], None]] = field(default_factory=list)
     staff_calls: list[tuple[str, str]] = field(default_factory=list)
     voice_record_dir: Path | None = None  # write utterances as WAV files instead of playing them
-    hub: Any = None  # ui.lobby.hub_link.HubLink: the visit goes to the center hub (None: local only)
+    hub: HubLink | None = None  # the visit goes to the center hub (None: local only)
+    # The emulated devices by name ("printer", "pad", ...) for tests, the tour and the demo; empty with
+    # real devices.
+    emulators: dict[str, Any] = field(default_factory=dict)
 
-    def attach_hub(self, hub: Any) -> None:
+    def attach_hub(self, hub: HubLink) -> None:
         """Send visits, steps and 직원 호출 to the center hub through ``hub`` (a started HubLink)."""
         self.hub = hub
         self.staff_alert = hub.call_help
@@ -69,10 +84,6 @@ class LobbyServices:
     def audit(self, action: str, detail: dict[str, Any]) -> None:
         """An audit event with ids only (runs on the worker thread)."""
         if self.sessions is None:
-            return
-        try:
-            from db.audit import append_event
-        except ImportError:  # pragma: no cover - the audit module is part of the data layer
             return
         with self.sessions() as session:
             append_event(session, f"kiosk:{self.settings.lobby.kiosk_id}", action, "lobby", detail)

@@ -19,7 +19,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ui.lobby.driving import settle, wait_until
+from ui.lobby.driving import screen_of, settle, wait_until
+from ui.lobby.screens.consent import ConsentScreen
+from ui.lobby.screens.identify import IdentifyScreen
+from ui.lobby.screens.needs import NeedsScreen
+from ui.lobby.screens.results import ResultsScreen
+from ui.lobby.screens.ticket import TicketScreen
 from ui.lobby.tour import _enter_answer, answer_for, sign_on_canvas, type_hangul
 from ui.lobby.window import LobbyWindow
 
@@ -79,7 +84,7 @@ def sample() -> dict[str, Any]:
 
 
 def _identify(window: LobbyWindow, scan: bool) -> str:
-    screen: Any = window.screens["identify"]
+    screen = screen_of(window, "identify", IdentifyScreen)
     services = window.services
     if scan and services.id_reader is not None and services.present_card is not None:
         screen.scan.click()
@@ -98,7 +103,7 @@ def drive_visit(window: LobbyWindow, *, scan: bool = False) -> dict[str, str]:
     window.primary.click()  # 상담 접수 시작
     identity = _identify(window, scan)
     window.primary.click()
-    consent: Any = window.screens["consent"]
+    consent = screen_of(window, "consent", ConsentScreen)
     for card in consent.cards:
         (card.agree if card.item.required else card.refuse).click()
     window.primary.click()
@@ -107,7 +112,7 @@ def drive_visit(window: LobbyWindow, *, scan: bool = False) -> dict[str, str]:
     sign_on_canvas(consent.canvas)
     window.primary.click()
     settle(window)
-    needs: Any = window.screens["needs"]
+    needs = screen_of(window, "needs", NeedsScreen)
     for _ in range(40):
         if window.current != "needs" or needs.question is None:
             break
@@ -116,10 +121,10 @@ def drive_visit(window: LobbyWindow, *, scan: bool = False) -> dict[str, str]:
         settle(window)
     if window.current == "needs":
         raise RuntimeError("the needs screen could not go on (no questionnaire or matching)")
-    results: Any = window.screens["results"]
+    results = screen_of(window, "results", ResultsScreen)
     wait_until(lambda: not results.loading, 30, "matching results")
     window.primary.click()
-    ticket: Any = window.screens["ticket"]
+    ticket = screen_of(window, "ticket", TicketScreen)
     if ticket.mode == "choose":
         ticket.line_buttons["B"].click()
     wait_until(lambda: ticket.mode in ("shown", "unavailable"), 30, "the ticket")
@@ -128,7 +133,7 @@ def drive_visit(window: LobbyWindow, *, scan: bool = False) -> dict[str, str]:
         wait_until(lambda: window.draft.printed in ("done", "failed"), 30, "the ticket to print")
         printed = str(window.draft.printed)
     window.primary.click()  # → goodbye
-    window.screens["goodbye"].on_primary()  # type: ignore[attr-defined]
+    window.screens["goodbye"].on_primary()
     settle(window)
     wait_until(lambda: window.current == "welcome", 15, "the wipe back to the welcome screen")
     return {"identity": identity, "ticket": ticket_mode, "printed": printed}
@@ -144,7 +149,7 @@ def run_soak(
     progress_every: int = 50,
 ) -> dict[str, Any]:
     """``warmup`` visits, a sample, ``visits`` visits, a sample; the growth between the samples."""
-    wait_until(lambda: getattr(window, "warmed_up", True), 60, "the start-up warm-up")
+    wait_until(lambda: window.warmed_up, 60, "the start-up warm-up")
     settle(window)
     for n in range(warmup):
         drive_visit(window, scan=scan_every > 0 and n % scan_every == 0)

@@ -15,7 +15,15 @@ from typing import Any
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-from ui.lobby.driving import settle, shoot, spin, wait_until
+from ui.lobby.driving import screen_of, settle, shoot, spin, wait_until
+from ui.lobby.screens.chat import ChatScreen
+from ui.lobby.screens.consent import ConsentScreen
+from ui.lobby.screens.identify import IdentifyScreen
+from ui.lobby.screens.needs import NeedsScreen
+from ui.lobby.screens.results import ResultsScreen
+from ui.lobby.screens.staff import StaffPinScreen
+from ui.lobby.screens.ticket import TicketScreen
+from ui.lobby.screens.welcome import WelcomeScreen
 from ui.lobby.window import LobbyWindow
 
 log = logging.getLogger(__name__)
@@ -85,7 +93,7 @@ def answer_for(question: Any) -> Any:
 
 
 def identify(window: LobbyWindow) -> None:
-    screen: Any = window.screens["identify"]
+    screen = screen_of(window, "identify", IdentifyScreen)
     if window.services.id_reader is not None and window.services.present_card is not None:
         screen.scan.click()
         wait_until(lambda: screen.mode in ("confirm", "choose"), 60, "the ID scanner to read the card")
@@ -100,7 +108,7 @@ def identify(window: LobbyWindow) -> None:
 def choose_language(window: LobbyWindow, language: str) -> None:
     """Press 한국어 / English on the welcome screen (every wipe puts the kiosk back to Korean)."""
     if window.language.language != language:
-        welcome: Any = window.screens["welcome"]
+        welcome = screen_of(window, "welcome", WelcomeScreen)
         (welcome.lang_en if language == "en" else welcome.lang_ko).click()
         spin(80)  # LanguageChange arrives as posted events
 
@@ -115,7 +123,7 @@ def run_tour(window: LobbyWindow, out: Path, *, language: str, variants: bool) -
 
     choose_language(window, language)
     shot("01-welcome")
-    welcome: Any = window.screens["welcome"]
+    welcome = screen_of(window, "welcome", WelcomeScreen)
     if variants:  # pressed like a visitor would
         for size in ("large", "extra_large"):
             welcome.size_buttons[size].click()
@@ -128,7 +136,7 @@ def run_tour(window: LobbyWindow, out: Path, *, language: str, variants: bool) -
         welcome.contrast.click()
         welcome.size_buttons["normal"].click()
     if "chat" in window.screens:
-        chat: Any = window.screens["chat"]
+        chat = screen_of(window, "chat", ChatScreen)
         welcome.chat.click()
         wait_until(lambda: chat.ready, 60, "the chatbot to load")
         answers: list[object] = []
@@ -146,11 +154,11 @@ def run_tour(window: LobbyWindow, out: Path, *, language: str, variants: bool) -
     window.primary.click()
     shot("02-identify")
     identify(window)
-    identify_screen: Any = window.screens["identify"]
+    identify_screen = screen_of(window, "identify", IdentifyScreen)
     shot("03-identify-" + ("confirm" if identify_screen.mode == "confirm" else "manual"))
     window.primary.click()
 
-    consent: Any = window.screens["consent"]
+    consent = screen_of(window, "consent", ConsentScreen)
     shot("04-consent")
     for card in consent.cards:
         (card.agree if card.item.required else card.refuse).click()
@@ -162,7 +170,7 @@ def run_tour(window: LobbyWindow, out: Path, *, language: str, variants: bool) -
     window.primary.click()
     settle(window)
 
-    needs: Any = window.screens["needs"]
+    needs = screen_of(window, "needs", NeedsScreen)
     seen_kinds: set[str] = set()
     for _ in range(40):
         if window.current != "needs" or needs.question is None:
@@ -181,7 +189,7 @@ def run_tour(window: LobbyWindow, out: Path, *, language: str, variants: bool) -
         shot("06-needs-unavailable")
         return shots
 
-    results: Any = window.screens["results"]
+    results = screen_of(window, "results", ResultsScreen)
     wait_until(lambda: not results.loading, 30, "matching results")
     shot("07-results")
     if variants:
@@ -192,7 +200,7 @@ def run_tour(window: LobbyWindow, out: Path, *, language: str, variants: bool) -
         shot("07-results-high-contrast")
         window.set_theme("default")
     window.primary.click()
-    ticket: Any = window.screens["ticket"]
+    ticket = screen_of(window, "ticket", TicketScreen)
     if ticket.mode == "choose":
         shot("08-ticket-choose-line")
         ticket.line_buttons["B"].click()
@@ -236,12 +244,12 @@ def extra_screens(window: LobbyWindow, out: Path, language: str) -> list[Path]:
     window.home_button.click()
     settle(window)
     choose_language(window, language)
-    emulators = getattr(window.services, "emulators", {})
+    emulators = window.services.emulators
     printer = emulators.get("printer")
     if printer is not None and window.services.visits is not None:
         printer.paper_out()
-        window.screens["welcome"].ticket_only.click()  # type: ignore[attr-defined]
-        ticket: Any = window.screens["ticket"]
+        screen_of(window, "welcome", WelcomeScreen).ticket_only.click()
+        ticket = screen_of(window, "ticket", TicketScreen)
         if ticket.mode == "choose":
             ticket.line_buttons["A"].click()
         wait_until(lambda: window.draft.printed == "failed", 60, "the printer failure to be reported")
@@ -255,7 +263,7 @@ def extra_screens(window: LobbyWindow, out: Path, language: str) -> list[Path]:
     shots.append(shoot(window, out, prefix + "12-staff-pin"))
     pin = window.services.settings.lobby.staff_pin
     if pin:
-        pin_screen: Any = window.screens["staff_pin"]
+        pin_screen = screen_of(window, "staff_pin", StaffPinScreen)
         for digit in pin:
             pin_screen.keypad.keys[digit].click()
         window.primary.click()

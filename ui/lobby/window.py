@@ -2,26 +2,29 @@
 
 Top: the centre's name and the step title; progress dots. Bottom, always in the same places: the one
 primary action (full width), then 이전 · 처음으로 · 다시 듣기 · 직원 호출. Navigation, look (theme, text
-size, language, voice) and the visit draft live here; each screen is its own module.
+size, language, voice), the visit draft and the wipe live here; each screen is its own module and sees
+the window only through `ui.lobby.screens.host.LobbyHost`.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from ui.adapters.workflow_worker import WorkflowWorker
 from ui.i18n import LanguageSwitch
+from ui.lobby.flow_holder import FlowHolder
+from ui.lobby.idle import IdleWatcher
 from ui.lobby.screens.base import LobbyScreen
 from ui.lobby.services import LobbyServices
 from ui.lobby.state import VisitDraft
 from ui.theme import ICON_COLOURS, ScreenMetrics, Sizes, stylesheet
 from ui.voice import VoiceGuide
 from ui.widgets.buttons import set_label, touch_button
+from ui.widgets.idle_overlay import IdleOverlay
 from ui.widgets.progress_dots import ProgressDots
 
 log = logging.getLogger(__name__)
@@ -54,6 +57,10 @@ class LobbyWindow(QWidget):
         )
         self.worker = WorkflowWorker(self)
         self.draft = VisitDraft()
+        self.flows = FlowHolder()
+        self.idle_watcher: IdleWatcher | None = None  # watch_idle() starts it
+        self.warmed_up = False  # set once the first visit's one-time costs are paid (ui.lobby.app)
+        self._closing_allowed = False  # allow_closing(): staff mode may quit a kiosk-mode window
         self.screens: dict[str, LobbyScreen] = {}
         self.history: list[str] = []
         self.current = ""
@@ -113,8 +120,6 @@ class LobbyWindow(QWidget):
         for button in (self.back_button, self.home_button, self.replay_button, self.staff_button):
             nav.addWidget(button)
         outer.addLayout(nav)
-        from ui.widgets.idle_overlay import IdleOverlay
-
         self.idle_overlay = IdleOverlay(self)
 
     def add_screen(self, name: str, screen: LobbyScreen) -> None:
@@ -123,6 +128,9 @@ class LobbyWindow(QWidget):
         screen.chromeChanged.connect(
             lambda s=screen: self._refresh_chrome() if s is self.current_screen else None
         )
+
+    def has_screen(self, name: str) -> bool:
+        return name in self.screens
 
     @property
     def current_screen(self) -> LobbyScreen:
@@ -191,16 +199,53 @@ class LobbyWindow(QWidget):
         if not self.history:
             return
         previous = self.history.pop()
-        if self.draft.flow is not None and hasattr(self.draft.flow, "back"):
+        if self.draft.flow is not None:
             flow = self.draft.flow
             self.worker.submit(flow.back, on_error=lambda e: log.warning("workflow back failed: %s", e))
         self.go(previous, remember=False)
 
     def start_over(self) -> None:
         """처음으로: the visit is abandoned and wiped, like an idle timeout but at the visitor's request."""
-        from ui.lobby.wipe import wipe_visit
+        self.wipe_visit(reason="start_over")
 
-        wipe_visit(self, reason="start_over")
+    def wipe_visit(self, *, reason: str) -> None:
+        """After a visit, an idle timeout, "처음으로" or staff mode the kiosk forgets the visitor completely.
+
+        Order matters: pending results are dropped first (so a late answer cannot refill a screen), then
+        every screen clears its widgets and models, the draft drops its references, temporary files go,
+        the look and voice return to defaults, and an audit event (ids and counts only) records it.
+        """
+        self.worker.cancel_all()
+        self.flows.next_generation()  # a job queued for this visitor finds no flow any more
+        flow = self.draft.flow
+        visit_id = str(flow.visit_id or "") if flow is not None else ""
+        if flow is not None and reason != "completed":
+            close = flow.timeout if reason == "idle" else flow.start_over
+            self.worker.submit(close, on_error=lambda e: log.warning("closing the visit failed: %s", e))
+        for screen in self.screens.values():
+            screen.wipe()
+        self.draft.forget()
+        removed = self.services.clear_temp()
+        clipboard = QGuiApplication.clipboard()
+        if clipboard is not None:
+            clipboard.clear()
+        self.reset_accessibility()
+        self.idle_overlay.hide()
+        self.history.clear()
+        detail: dict[str, str | int] = {
+            "reason": reason,
+            "temp_files_removed": removed,
+            "kiosk": self.services.settings.lobby.kiosk_id,
+        }
+        if visit_id:
+            detail["visit_id"] = visit_id
+        services = self.services
+        self.worker.submit(
+            lambda: services.audit("lobby.wipe", detail),
+            on_error=lambda e: log.warning("audit of the wipe failed: %s", e),
+        )
+        self.go("welcome", remember=False)
+        self.wiped.emit(reason)
 
     def call_staff(self) -> None:
         step = self.current or "welcome"
@@ -260,6 +305,34 @@ class LobbyWindow(QWidget):
                 screen.retranslate()  # icons back in the default colours
         self.voice.reset()
 
+    # -- idle watch -------------------------------------------------------------------------------------
+    def watch_idle(self, *, idle_ms: int, warning_s: int, tick_ms: int = 1000) -> IdleWatcher:
+        """No touch for ``idle_ms`` → a ``warning_s`` countdown → the wipe; a screen change restarts it."""
+        self.idle_watcher_stop()
+        watcher = IdleWatcher(
+            self.idle_overlay,
+            has_something_to_forget=self.has_something_to_forget,
+            say=self.voice.say,
+            forget=lambda: self.wipe_visit(reason="idle"),
+            idle_ms=idle_ms,
+            warning_s=warning_s,
+            tick_ms=tick_ms,
+        )
+        self.screenChanged.connect(watcher.restart)
+        self.idle_watcher = watcher
+        return watcher
+
+    def has_something_to_forget(self) -> bool:
+        """The welcome screen with the default look holds nothing of a visitor: no clock runs there."""
+        cfg = self.services.settings.lobby
+        default_look = (
+            self.theme_name == "default"
+            and self.text_size == "normal"
+            and self.language.language == cfg.default_language
+            and self.voice.enabled == cfg.voice_enabled
+        )
+        return self.current not in ("welcome", "") or not default_look
+
     # -- staff gesture ------------------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.centre_label and event.type() == QEvent.Type.MouseButtonPress:
@@ -281,9 +354,7 @@ class LobbyWindow(QWidget):
         self.idle_watcher_stop()
         self.voice.stop()
         for screen in self.screens.values():
-            stop = getattr(screen, "shutdown", None)
-            if callable(stop):
-                stop()
+            screen.shutdown()
         self.worker.stop()
         # Deliver what device threads queued before they stopped: a queued signal carrying a Python
         # object that is only destroyed at interpreter exit crashes PySide 6.12 (none_dealloc).
@@ -293,17 +364,19 @@ class LobbyWindow(QWidget):
         QCoreApplication.processEvents()
 
     def idle_watcher_stop(self) -> None:
-        watcher: Any = getattr(self, "idle_watcher", None)
-        if watcher is not None:
-            watcher.stop()
+        if self.idle_watcher is not None:
+            self.idle_watcher.stop()
+
+    def allow_closing(self) -> None:
+        self._closing_allowed = True
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self._kiosk_mode and not getattr(self, "_closing_allowed", False):
+        if self._kiosk_mode and not self._closing_allowed:
             event.ignore()  # no window-manager escape in kiosk mode; staff mode may quit
             return
         super().closeEvent(event)
 
-    def resizeEvent(self, event: Any) -> None:
+    def resizeEvent(self, event: QResizeEvent) -> None:
         if self.idle_overlay.isVisible():
             self.idle_overlay.setGeometry(self.rect())
         super().resizeEvent(event)

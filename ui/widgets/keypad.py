@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import QButtonGroup, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui.widgets.buttons import set_label, touch_button
 
@@ -51,7 +59,7 @@ class AmountKeypad(QWidget):
         outer.addLayout(self.unit_row)
 
         grid = QGridLayout()
-        self.keys: dict[str, object] = {}
+        self.keys: dict[str, QPushButton] = {}
         layout = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "back"]
         for index, key in enumerate(layout):
             button = touch_button(key if key.isdigit() else "", role="key", name=f"Key_{key}")
@@ -121,10 +129,10 @@ class AmountKeypad(QWidget):
     def retranslate(self) -> None:
         set_label(self.unit_manwon, self.tr("만원 단위"))
         set_label(self.unit_cheonwon, self.tr("천원 단위"))
-        set_label(self.keys["clear"], self.tr("모두 지우기"))  # type: ignore[arg-type]
-        set_label(self.keys["back"], self.tr("한 칸 지우기"))  # type: ignore[arg-type]
+        set_label(self.keys["clear"], self.tr("모두 지우기"))
+        set_label(self.keys["back"], self.tr("한 칸 지우기"))
         for digit in "0123456789":
-            self.keys[digit].setAccessibleName(digit)  # type: ignore[attr-defined]
+            self.keys[digit].setAccessibleName(digit)
         self._refresh()
 
     def changeEvent(self, event: QEvent) -> None:

@@ -8,7 +8,7 @@ from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
-    from ui.lobby.window import LobbyWindow
+    from ui.lobby.screens.host import LobbyHost
 
 
 class LobbyScreen(QWidget):
@@ -17,7 +17,7 @@ class LobbyScreen(QWidget):
     chromeChanged = Signal()  # title / primary text / enabled changed: the window re-reads them
     step = ""  # progress step key (identify, consent, needs, results, ticket) or "" for none
 
-    def __init__(self, lobby: LobbyWindow) -> None:
+    def __init__(self, lobby: LobbyHost) -> None:
         super().__init__()
         self.lobby = lobby
         self.body = QVBoxLayout(self)
@@ -53,6 +53,9 @@ class LobbyScreen(QWidget):
 
     def retranslate(self) -> None:
         """Re-read every string (language changed)."""
+
+    def shutdown(self) -> None:
+        """Stop this screen's threads and devices (the window is closing)."""
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

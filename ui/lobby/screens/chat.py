@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ui.lobby.screens.base import LobbyScreen
 
-if TYPE_CHECKING:
-    from ui.lobby.window import LobbyWindow
+if TYPE_CHECKING:  # ui.chat is imported only by a lobby built with the assistant (ui.lobby.app)
+    from ui.chat import ChatPanel
+    from ui.lobby.screens.host import LobbyHost
 
 
 class ChatScreen(LobbyScreen):
-    def __init__(self, lobby: LobbyWindow, panel: Any) -> None:
+    def __init__(self, lobby: LobbyHost, panel: ChatPanel) -> None:
         super().__init__(lobby)
         self.panel = panel
         self.ready = False
-        ready = getattr(panel, "assistantReady", None)
-        if ready is not None:
-            ready.connect(lambda: setattr(self, "ready", True))
+        panel.assistantReady.connect(self._assistant_ready)
         self.body.addWidget(panel, 1)
-        speak = getattr(panel, "speakRequested", None)
-        if speak is not None:
-            speak.connect(lobby.voice.say)
-        handoff = getattr(panel, "handoffRequested", None)
-        if handoff is not None:
-            handoff.connect(self._handoff)
+        panel.speakRequested.connect(lobby.voice.say)
+        panel.handoffRequested.connect(self._handoff)
+
+    def _assistant_ready(self) -> None:
+        self.ready = True
 
     def _handoff(self, line: str, transcript_masked: str) -> None:
         # The assistant suggests a person: take a ticket for the suggested line.
@@ -47,13 +45,7 @@ class ChatScreen(LobbyScreen):
         start_visit(self.lobby, "ticket_only")
 
     def wipe(self) -> None:
-        for name in ("reset", "clear", "wipe"):
-            method = getattr(self.panel, name, None)
-            if callable(method):
-                method()
-                return
+        self.panel.reset()
 
     def shutdown(self) -> None:
-        stop = getattr(self.panel, "shutdown", None) or getattr(self.panel, "stop", None)
-        if callable(stop):
-            stop()
+        self.panel.shutdown()

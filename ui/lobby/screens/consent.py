@@ -23,7 +23,7 @@ from ui.lobby.screens.base import LobbyScreen
 from ui.widgets.buttons import set_label, touch_button
 
 if TYPE_CHECKING:
-    from ui.lobby.window import LobbyWindow
+    from ui.lobby.screens.host import LobbyHost
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ class ConsentItemCard(QFrame):
 class ConsentScreen(LobbyScreen):
     step = "consent"
 
-    def __init__(self, lobby: LobbyWindow) -> None:
+    def __init__(self, lobby: LobbyHost) -> None:
         super().__init__(lobby)
         from config.consent import consent_set
 
@@ -199,6 +199,8 @@ class ConsentScreen(LobbyScreen):
 
     def _mirror_pad(self) -> None:
         pad = self.lobby.services.pad
+        if pad is None:  # the mirror timer only runs when a pad is configured
+            return
         points = pad.points  # a copy, taken under the pad's lock
         if len(points) < self._mirrored:  # cleared meanwhile
             self.pad_canvas.surface.reset()
@@ -261,7 +263,7 @@ class ConsentScreen(LobbyScreen):
         def complete(flow: Any) -> Any:
             signature_id = None
             if sessions is not None:
-                from devices.signature.store import save_signature
+                from kiosk.signatures import save_signature
 
                 with sessions.begin() as session:
                     signature_id = save_signature(session, record, flow.visit_id)

@@ -10,13 +10,13 @@ from PySide6.QtWidgets import QLabel
 from ui.lobby.screens.base import LobbyScreen
 
 if TYPE_CHECKING:
-    from ui.lobby.window import LobbyWindow
+    from ui.lobby.screens.host import LobbyHost
 
 
 class GoodbyeScreen(LobbyScreen):
     step = ""
 
-    def __init__(self, lobby: LobbyWindow) -> None:
+    def __init__(self, lobby: LobbyHost) -> None:
         super().__init__(lobby)
         self.body.addStretch(1)
         self.message = QLabel()
@@ -32,9 +32,7 @@ class GoodbyeScreen(LobbyScreen):
         self.retranslate()
 
     def _done(self) -> None:
-        from ui.lobby.wipe import wipe_visit
-
-        wipe_visit(self.lobby, reason="completed")
+        self.lobby.wipe_visit(reason="completed")
 
     def title(self) -> str:
         return self.tr("고맙습니다")

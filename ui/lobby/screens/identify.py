@@ -13,30 +13,20 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
 
 from config import clock
-from db.pii import full_age, mask_phone
+from db.pii import full_age, mask_name, mask_phone
 from ui.adapters.id_reader_adapter import IdReaderAdapter
 from ui.lobby.flow import run_step
 from ui.lobby.screens.base import LobbyScreen
 from ui.widgets.buttons import set_icon, set_label, touch_button
 
 if TYPE_CHECKING:
-    from ui.lobby.window import LobbyWindow
-
-
-def mask_name(name: str) -> str:
-    """홍길동 → 홍*동, 김수 → 김*: enough for the visitor to recognise, not for a passer-by to read."""
-    name = name.strip()
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
+    from ui.lobby.screens.host import LobbyHost
 
 
 class IdentifyScreen(LobbyScreen):
     step = "identify"
 
-    def __init__(self, lobby: LobbyWindow) -> None:
+    def __init__(self, lobby: LobbyHost) -> None:
         super().__init__(lobby)
         # One adapter per way in (scanner, passport chip, mobile-ID QR); ``adapter`` is the one in use.
         self.adapters: dict[str, IdReaderAdapter] = {}
@@ -309,7 +299,9 @@ class IdentifyScreen(LobbyScreen):
         if self.mode == "chip_key":
             from devices.id.pcsc.emrtd import BacKey
 
-            self.lobby.services.chip_key.set(BacKey(*self._chip_key_fields()))
+            slot = self.lobby.services.chip_key
+            if slot is not None:  # the chip_key page is only shown when there is a slot (see _chip)
+                slot.set(BacKey(*self._chip_key_fields()))
             self._start_read("chip")
             return
         if self.mode == "manual":
@@ -465,9 +457,9 @@ def _png(image: Any) -> bytes | None:
 
 
 def _english(code: str, fallback: str) -> str:
-    try:
-        from devices.id.model import message_en
+    """The reader's English text for its code; a code of the screen's own (e.g. "reading") keeps the
+    screen's message, which `tr()` has already translated, rather than "Unexpected error"."""
+    from devices.id.model import MESSAGES
 
-        return message_en(code)
-    except Exception:  # an unknown code: the Korean message is better than nothing
-        return fallback
+    known = MESSAGES.get(code)
+    return known[1] if known else fallback

@@ -18,7 +18,7 @@ from ui.widgets.buttons import set_label, touch_button, wrap_text
 from ui.widgets.keypad import AmountKeypad
 
 if TYPE_CHECKING:
-    from ui.lobby.window import LobbyWindow
+    from ui.lobby.screens.host import LobbyHost
 
 log = logging.getLogger(__name__)
 _KEYPAD_KINDS = {"amount_manwon": "amount", "count": "count", "days": "count"}
@@ -80,7 +80,7 @@ def view_of(question: Any) -> QuestionView:
 class NeedsScreen(LobbyScreen):
     step = "needs"
 
-    def __init__(self, lobby: LobbyWindow) -> None:
+    def __init__(self, lobby: LobbyHost) -> None:
         super().__init__(lobby)
         self.questionnaire = lobby.services.questionnaire
         self.question: QuestionView | None = None

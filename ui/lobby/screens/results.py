@@ -19,7 +19,7 @@ from ui.lobby.screens.base import LobbyScreen
 from ui.widgets.verdict_card import VerdictCard
 
 if TYPE_CHECKING:
-    from ui.lobby.window import LobbyWindow
+    from ui.lobby.screens.host import LobbyHost
 
 log = logging.getLogger(__name__)
 ORDER = {"eligible": 0, "maybe": 1, "ineligible": 2}
@@ -74,7 +74,7 @@ def verdicts_of(report: Any) -> list[VerdictView]:
 class ResultsScreen(LobbyScreen):
     step = "results"
 
-    def __init__(self, lobby: LobbyWindow) -> None:
+    def __init__(self, lobby: LobbyHost) -> None:
         super().__init__(lobby)
         self.status = QLabel()
         self.status.setWordWrap(True)

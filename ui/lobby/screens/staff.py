@@ -14,7 +14,7 @@ from ui.widgets.buttons import set_label, touch_button
 from ui.widgets.keypad import AmountKeypad
 
 if TYPE_CHECKING:
-    from ui.lobby.window import LobbyWindow
+    from ui.lobby.screens.host import LobbyHost
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ def pin_matches(entered: str, *, pin: str, pin_hash: str) -> bool:
 
 
 class StaffPinScreen(LobbyScreen):
-    def __init__(self, lobby: LobbyWindow) -> None:
+    def __init__(self, lobby: LobbyHost) -> None:
         super().__init__(lobby)
         self.hint = QLabel()
         self.hint.setWordWrap(True)
@@ -91,7 +91,7 @@ class StaffPinScreen(LobbyScreen):
 
 
 class StaffScreen(LobbyScreen):
-    def __init__(self, lobby: LobbyWindow) -> None:
+    def __init__(self, lobby: LobbyHost) -> None:
         super().__init__(lobby)
         self.health = QPlainTextEdit()
         self.health.setObjectName("DeviceHealth")
@@ -163,7 +163,7 @@ class StaffScreen(LobbyScreen):
         )
 
     def _quit(self) -> None:
-        self.lobby._closing_allowed = True  # type: ignore[attr-defined]
+        self.lobby.allow_closing()
         app = QApplication.instance()
         if app is not None:
             app.quit()
@@ -175,9 +175,7 @@ class StaffScreen(LobbyScreen):
         return self.tr("키오스크로 돌아가기")
 
     def on_primary(self) -> None:
-        from ui.lobby.wipe import wipe_visit
-
-        wipe_visit(self.lobby, reason="staff_exit")
+        self.lobby.wipe_visit(reason="staff_exit")
 
     def enter(self) -> None:
         self.update_health()

@@ -22,7 +22,7 @@ from ui.lobby.screens.base import LobbyScreen
 from ui.widgets.buttons import set_label, touch_button
 
 if TYPE_CHECKING:
-    from ui.lobby.window import LobbyWindow
+    from ui.lobby.screens.host import LobbyHost
 
 log = logging.getLogger(__name__)
 LINES = ("A", "B", "C")  # config/service_lines.toml: 금융상담, 채무조정, 통합상담
@@ -39,7 +39,7 @@ def _get(obj: Any, *names: str, default: Any = None) -> Any:
 class TicketScreen(LobbyScreen):
     step = "ticket"
 
-    def __init__(self, lobby: LobbyWindow) -> None:
+    def __init__(self, lobby: LobbyHost) -> None:
         super().__init__(lobby)
         self.mode = "choose"  # choose | issuing | shown | unavailable
         self.printer = PrintAdapter(lobby.services.spool, self) if lobby.services.spool is not None else None

@@ -10,14 +10,14 @@ from PySide6.QtWidgets import QButtonGroup, QFrame, QGridLayout, QLabel, QVBoxLa
 from ui.lobby.screens.base import LobbyScreen
 
 if TYPE_CHECKING:
-    from ui.lobby.window import LobbyWindow
+    from ui.lobby.screens.host import LobbyHost
 from ui.widgets.buttons import set_icon, set_label, touch_button
 
 
 class WelcomeScreen(LobbyScreen):
     step = ""
 
-    def __init__(self, lobby: LobbyWindow) -> None:
+    def __init__(self, lobby: LobbyHost) -> None:
         super().__init__(lobby)
         self.greeting = QLabel()
         self.greeting.setWordWrap(True)
@@ -128,7 +128,7 @@ class WelcomeScreen(LobbyScreen):
             button.setChecked(on)
             button.blockSignals(False)
         self.size_buttons[lobby.text_size].setChecked(True)
-        self.chat.setVisible("chat" in lobby.screens)
+        self.chat.setVisible(lobby.has_screen("chat"))
 
     def wipe(self) -> None:
         self.enter()
@@ -160,6 +160,6 @@ class WelcomeScreen(LobbyScreen):
         set_label(self.slower, self.tr("천천히 말하기"))
         self.lang_ko.setAccessibleName("한국어 (Korean)")
         self.lang_en.setAccessibleName("English (영어)")
-        px = self.lobby.sizes.body if hasattr(self.lobby, "sizes") else 24
+        px = self.lobby.sizes.body
         set_icon(self.ticket_only, "mdi6.ticket-outline", self.lobby.icon_colour(), px * 2)
         set_icon(self.chat, "mdi6.chat-question-outline", self.lobby.icon_colour(), px * 2)
