@@ -10,7 +10,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from config import ConfigError, load_settings
-from tests.identity.conftest import machine_lock, pcscd  # noqa: F401 - the shared pcscd fixture and its lock
+from tests.devices.id.conftest import machine_lock, pcscd  # noqa: F401 - the shared pcscd fixture and its lock
 
 
 @pytest.fixture
@@ -166,7 +166,7 @@ def test_real_services_link_to_the_hub_when_set(center: Any, tmp_path: Path) -> 
 @pytest.fixture(scope="module")
 def pcscd_daemon() -> Iterator[Any]:
     """The daemon behind the shared ``pcscd`` fixture, stopped when this module ends if we launched it:
-    so tests/identity's own session daemon later launches (and owns) a fresh one, in either order."""
+    so tests/devices/id's own session daemon later launches (and owns) a fresh one, in either order."""
     from devices.id.pcsc.service import PcscdProcess
 
     daemon = PcscdProcess()

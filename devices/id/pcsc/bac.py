@@ -1,6 +1,6 @@
 """ICAO 9303-11 Basic Access Control: key derivation from the MRZ, 3DES, retail MAC, mutual auth.
 
-Checked byte for byte against the standard's worked example (tests/identity/test_bac_vectors.py).
+Checked byte for byte against the standard's worked example (tests/devices/id/test_bac_vectors.py).
 """
 
 from __future__ import annotations
