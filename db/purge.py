@@ -38,8 +38,10 @@ from db.models import (
     Intake,
     MatchResult,
     OutboxEntry,
+    OutboxStatus,
     Person,
     PrintJob,
+    PrintJobStatus,
     Signature,
     Ticket,
     Visit,
@@ -187,11 +189,11 @@ def _purge_people(session: Session, expired: set[uuid.UUID], cutoff: datetime, r
 def _purge_operations(session: Session, cutoff: datetime, report: PurgeReport) -> None:
     """Spool, outbox and replay records older than the cutoff: their bodies may quote a visit."""
     for job in session.scalars(
-        select(PrintJob).where(PrintJob.created_at < cutoff, PrintJob.status != "pending")
+        select(PrintJob).where(PrintJob.created_at < cutoff, PrintJob.status != PrintJobStatus.PENDING)
     ):
         _erase(job, report, "print_payloads", payload=b"")
     for entry in session.scalars(
-        select(OutboxEntry).where(OutboxEntry.created_at < cutoff, OutboxEntry.status != "pending")
+        select(OutboxEntry).where(OutboxEntry.created_at < cutoff, OutboxEntry.status != OutboxStatus.PENDING)
     ):
         _erase(entry, report, "outbox_bodies", body={}, payload_enc=None)
     for record in session.scalars(select(IdempotencyRecord).where(IdempotencyRecord.created_at < cutoff)):

@@ -13,6 +13,7 @@ from sqlalchemy import Connection
 
 import db.models
 from db.base import UTCDateTime
+from db.models.enums import EnumString
 from db.session import make_engine
 
 target_metadata = db.models.Base.metadata
@@ -22,6 +23,9 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[Fal
     # Our TypeDecorator stores as DateTime(timezone=True); migrations need no import of db.base.
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
+    # An enum column is the plain VARCHAR it stores; a migration needs no import of the enum either.
+    if type_ == "type" and isinstance(obj, EnumString):
+        return f"sa.String(length={obj.length})"
     return False
 
 

@@ -3,6 +3,16 @@
 from db.base import Base
 from db.models.center import Center, Counselor, Device, HubSession
 from db.models.documents import Document, Signature
+from db.models.enums import (
+    CounselorRole,
+    DeviceKind,
+    DocumentStatus,
+    FollowUpStatus,
+    OutboxKind,
+    OutboxStatus,
+    PrintJobStatus,
+    TicketStatus,
+)
 from db.models.operations import AuditEvent, IdempotencyRecord, OutboxEntry, PrintJob, TicketReservation
 from db.models.person import Person
 from db.models.visit import Case, Consent, FollowUp, IdentityCheck, Intake, MatchResult, Ticket, Visit
@@ -14,19 +24,27 @@ __all__ = [
     "Center",
     "Consent",
     "Counselor",
+    "CounselorRole",
     "Device",
+    "DeviceKind",
     "Document",
+    "DocumentStatus",
     "FollowUp",
+    "FollowUpStatus",
     "HubSession",
     "IdempotencyRecord",
     "IdentityCheck",
     "Intake",
     "MatchResult",
     "OutboxEntry",
+    "OutboxKind",
+    "OutboxStatus",
     "Person",
     "PrintJob",
+    "PrintJobStatus",
     "Signature",
     "Ticket",
     "TicketReservation",
+    "TicketStatus",
     "Visit",
 ]

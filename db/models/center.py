@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, Timestamps, UUIDPk
+from db.models.enums import CounselorRole, DeviceKind, EnumString
 
 
 class Center(UUIDPk, Timestamps, Base):
@@ -25,7 +26,7 @@ class Device(UUIDPk, Timestamps, Base):
     __tablename__ = "device"
 
     center_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("center.id"))
-    kind: Mapped[str] = mapped_column(String(20))  # lobby | counter | desk | display
+    kind: Mapped[DeviceKind] = mapped_column(EnumString(DeviceKind, 20))
     label: Mapped[str] = mapped_column(String(80), default="")
     token_hash: Mapped[str | None] = mapped_column(String(128), unique=True)
     pairing_code_hash: Mapped[str | None] = mapped_column(String(128))
@@ -41,7 +42,7 @@ class Counselor(UUIDPk, Timestamps, Base):
     username: Mapped[str] = mapped_column(String(60), unique=True)
     display_name: Mapped[str] = mapped_column(String(60))
     password_hash: Mapped[str] = mapped_column(String(200))  # argon2id
-    role: Mapped[str] = mapped_column(String(20))  # counselor | center_manager | admin
+    role: Mapped[CounselorRole] = mapped_column(EnumString(CounselorRole, 20))
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
     active: Mapped[bool] = mapped_column(default=True)

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, BigInteger, Date, Index, Integer, LargeBinary, Stri
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, Timestamps, UUIDPk, utcnow
+from db.models.enums import EnumString, OutboxStatus, PrintJobStatus
 
 
 class AuditEvent(Base):
@@ -33,7 +34,9 @@ class PrintJob(UUIDPk, Timestamps, Base):
     printer: Mapped[str] = mapped_column(String(60))
     template: Mapped[str] = mapped_column(String(40))
     payload: Mapped[bytes] = mapped_column(LargeBinary)
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|sending|done|failed
+    status: Mapped[PrintJobStatus] = mapped_column(
+        EnumString(PrintJobStatus, 20), default=PrintJobStatus.PENDING
+    )
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None]
@@ -52,13 +55,15 @@ class OutboxEntry(UUIDPk, Timestamps, Base):
 
     __tablename__ = "outbox"
 
-    kind: Mapped[str] = mapped_column(String(40))  # visit | claim
+    # An OutboxKind, kept a plain string: an entry of a kind this lobby does not know (written by another
+    # version) must still load, so the outbox can quarantine it instead of failing the whole pass.
+    kind: Mapped[str] = mapped_column(String(40))
     idempotency_key: Mapped[str] = mapped_column(String(80), unique=True)
     visit_id: Mapped[str | None] = mapped_column(String(36))  # a claim waits for its visit's entry
     payload_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     payload_sha256: Mapped[str | None] = mapped_column(String(64))
     body: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # legacy rows only (see above)
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|sent|held_auth|quarantined
+    status: Mapped[OutboxStatus] = mapped_column(EnumString(OutboxStatus, 20), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None]  # backoff: not tried again before this instant
     last_error: Mapped[str | None] = mapped_column(String(60))  # a code (http_500, unreachable), never a body

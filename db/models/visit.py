@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, Timestamps, UUIDPk, utcnow
+from db.models.enums import EnumString, FollowUpStatus, TicketStatus
+
+if TYPE_CHECKING:
+    from db.models.center import Center
+    from db.models.person import Person
 
 
 class Visit(UUIDPk, Timestamps, Base):
@@ -26,6 +31,11 @@ class Visit(UUIDPk, Timestamps, Base):
     state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     ended_at: Mapped[datetime | None]
+
+    # Many-to-one walks, loaded on first touch (one SELECT, or the identity map, as session.get); they add
+    # no cascade: the foreign keys' ON DELETE rules stay the only ones. The same holds below.
+    center: Mapped[Center | None] = relationship()
+    person: Mapped[Person | None] = relationship()
 
 
 class IdentityCheck(UUIDPk, Timestamps, Base):
@@ -88,7 +98,7 @@ class Ticket(UUIDPk, Timestamps, Base):
     line: Mapped[str] = mapped_column(String(10))
     number: Mapped[int]
     display: Mapped[str] = mapped_column(String(12))  # e.g. "B-017"
-    status: Mapped[str] = mapped_column(String(20), default="waiting")
+    status: Mapped[TicketStatus] = mapped_column(EnumString(TicketStatus, 20), default=TicketStatus.WAITING)
     desk: Mapped[str | None] = mapped_column(String(20))
     counselor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("counselor.id"))
     called_at: Mapped[datetime | None]
@@ -97,6 +107,8 @@ class Ticket(UUIDPk, Timestamps, Base):
     transfer_note: Mapped[str | None] = mapped_column(Text)
     lookup_code: Mapped[str] = mapped_column(String(16), default="")
     idempotency_key: Mapped[str | None] = mapped_column(String(80), unique=True)
+
+    visit: Mapped[Visit | None] = relationship()
 
 
 class Case(UUIDPk, Timestamps, Base):
@@ -111,6 +123,8 @@ class Case(UUIDPk, Timestamps, Base):
     referrals: Mapped[list[str]] = mapped_column(JSON, default=list)
     ended_at: Mapped[datetime | None]
 
+    visit: Mapped[Visit] = relationship()
+
 
 class FollowUp(UUIDPk, Timestamps, Base):
     __tablename__ = "follow_up"
@@ -119,5 +133,9 @@ class FollowUp(UUIDPk, Timestamps, Base):
     counselor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("counselor.id"))
     due_date: Mapped[date]
     kind: Mapped[str] = mapped_column(String(40))
-    status: Mapped[str] = mapped_column(String(20), default="planned")  # planned | done | missed
+    status: Mapped[FollowUpStatus] = mapped_column(
+        EnumString(FollowUpStatus, 20), default=FollowUpStatus.PLANNED
+    )
     note: Mapped[str | None] = mapped_column(Text)
+
+    case: Mapped[Case] = relationship()

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from config import ConfigError, resource_path
 from config.loader import read_toml
-from db.models import Case, FollowUp
+from db.models import Case, FollowUp, FollowUpStatus
 
-PLANNED, DONE, MISSED = "planned", "done", "missed"
+PLANNED, DONE, MISSED = FollowUpStatus.PLANNED, FollowUpStatus.DONE, FollowUpStatus.MISSED
 _KIND = re.compile(r"^[a-z][a-z_]{1,39}$")
 
 
@@ -155,7 +155,7 @@ def record_followup(session: Session, followup_id: uuid.UUID, *, status: str, no
         raise AftercareError(
             "AFTERCARE_NOT_PLANNED", "이미 처리된 사후관리예요", f"follow-up {followup_id} is not planned"
         )
-    followup.status = status
+    followup.status = FollowUpStatus(status)
     if note:
         followup.note = f"{followup.note or ''}\n{note}".strip()
     session.flush()

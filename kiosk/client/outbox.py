@@ -54,7 +54,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from config import clock
 from db.crypto import DecryptionError, KeyRing
-from db.models import OutboxEntry, TicketReservation
+from db.models import OutboxEntry, OutboxKind, OutboxStatus, TicketReservation
 from kiosk.api import TicketOut, VisitSubmission
 from kiosk.client.errors import HubRefused, HubUnavailable
 from kiosk.client.hub_client import HubClient
@@ -63,8 +63,13 @@ log = logging.getLogger("kiosk.client")
 
 PAYLOAD_CONTEXT = "outbox.payload"
 QUARANTINE_AFTER = 8  # tries: with the default backoff, about four minutes of a hub failing this entry
-PENDING, SENT, HELD_AUTH, QUARANTINED = "pending", "sent", "held_auth", "quarantined"
-VISIT, CLAIM = "visit", "claim"
+PENDING, SENT, HELD_AUTH, QUARANTINED = (
+    OutboxStatus.PENDING,
+    OutboxStatus.SENT,
+    OutboxStatus.HELD_AUTH,
+    OutboxStatus.QUARANTINED,
+)
+VISIT, CLAIM = OutboxKind.VISIT, OutboxKind.CLAIM
 
 
 @dataclass(frozen=True)
@@ -431,7 +436,7 @@ class LobbyOutbox:
             raise _Unexpected("decrypt_failed") from None
         return payload
 
-    def _new_entry(self, kind: str, key: str, visit_id: str, payload: dict[str, Any]) -> OutboxEntry:
+    def _new_entry(self, kind: OutboxKind, key: str, visit_id: str, payload: dict[str, Any]) -> OutboxEntry:
         sealed, digest = self._seal(payload)
         return OutboxEntry(
             kind=kind,
@@ -443,7 +448,7 @@ class LobbyOutbox:
             status=HELD_AUTH if self.auth_refused() else PENDING,
         )
 
-    def _enqueue(self, kind: str, key: str, visit_id: str, payload: dict[str, Any]) -> None:
+    def _enqueue(self, kind: OutboxKind, key: str, visit_id: str, payload: dict[str, Any]) -> None:
         with self.sessions() as session:
             if (
                 session.scalars(select(OutboxEntry.id).where(OutboxEntry.idempotency_key == key)).first()

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from config import clock
 from db.audit import append_event
-from db.models import Counselor, Device, HubSession
+from db.models import Counselor, CounselorRole, Device, DeviceKind, HubSession
 from kiosk.hub.errors import HubError
 from kiosk.hub.throttle import (
     FORGET_FAILURES_AFTER,
@@ -36,9 +36,9 @@ from kiosk.hub.throttle import (
     login_throttled,
 )
 
-ROLES = ("counselor", "center_manager", "admin")
-ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
-DEVICE_KINDS = ("lobby", "counter", "desk", "display")
+ROLES = tuple(CounselorRole)  # least to most rights: the rank is the order
+ROLE_RANK: dict[str, int] = {role: rank for rank, role in enumerate(ROLES)}
+DEVICE_KINDS = tuple(DeviceKind)
 _hasher = PasswordHasher()
 
 

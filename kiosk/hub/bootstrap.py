@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from config import clock
 from config.centers import center_by_code
 from db.audit import append_event
-from db.models import Center, Counselor, Device
+from db.models import Center, Counselor, CounselorRole, Device, DeviceKind
 from kiosk.hub.auth import ROLES, end_sessions, hash_password, hash_token, new_pairing_code
 
 
@@ -51,11 +51,11 @@ def add_counselor(
             username=username,
             display_name=display_name or username,
             password_hash="",
-            role=role,
+            role=CounselorRole(role),
         )
         session.add(row)
     row.password_hash = hash_password(password)
-    row.role = role
+    row.role = CounselorRole(role)
     row.active = True
     row.failed_logins = 0
     row.locked_until = None
@@ -81,7 +81,7 @@ def issue_pairing_code(
     code = new_pairing_code()
     device = Device(
         center_id=center.id,
-        kind=kind,
+        kind=DeviceKind(kind),
         label=label,
         pairing_code_hash=hash_token(code),
         pairing_expires_at=clock.now() + timedelta(minutes=minutes),

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from config import clock
 from db.audit import append_event
-from db.models import Case, Counselor, Document, FollowUp, Ticket, Visit
+from db.models import Case, Counselor, Document, DocumentStatus, FollowUp, FollowUpStatus, Ticket, Visit
 from kiosk.api import AftercareIn, EventDate, FollowUpOut, StatisticsOut
 from kiosk.hub.deps import CounselorDep, SessionDep
 from kiosk.hub.errors import HubError
@@ -69,10 +69,12 @@ def due(
     until = clock.today() + timedelta(days=within_days)
     query = (
         select(FollowUp)
-        .join(Case, Case.id == FollowUp.case_id)
-        .join(Visit, Visit.id == Case.visit_id)
+        .join(FollowUp.case)
+        .join(Case.visit)
         .where(
-            Visit.center_id == principal.center_id, FollowUp.status == "planned", FollowUp.due_date <= until
+            Visit.center_id == principal.center_id,
+            FollowUp.status == FollowUpStatus.PLANNED,
+            FollowUp.due_date <= until,
         )
         .order_by(FollowUp.due_date)
     )
@@ -123,10 +125,10 @@ def center_statistics(
     signed = (
         session.scalar(
             select(func.count(Document.id))
-            .join(Visit, Visit.id == Document.visit_id)
+            .join(Document.visit)
             .where(
                 Visit.center_id == center,
-                Document.status.in_(("signed", "archived")),
+                Document.status.in_((DocumentStatus.SIGNED, DocumentStatus.ARCHIVED)),
                 Document.signed_at >= period_start,
                 Document.signed_at < period_end,
             )
@@ -136,9 +138,9 @@ def center_statistics(
     due_count = (
         session.scalar(
             select(func.count(FollowUp.id))
-            .join(Case, Case.id == FollowUp.case_id)
-            .join(Visit, Visit.id == Case.visit_id)
-            .where(Visit.center_id == center, FollowUp.status == "planned")
+            .join(FollowUp.case)
+            .join(Case.visit)
+            .where(Visit.center_id == center, FollowUp.status == FollowUpStatus.PLANNED)
         )
         or 0
     )

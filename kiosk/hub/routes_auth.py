@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from sqlalchemy import select
 
 from db.audit import append_event
-from db.models import Counselor, Device, HubSession
+from db.models import Counselor, Device, DeviceKind, HubSession
 from kiosk.api import CounselorIn, CounselorOut, LoginIn, LoginOut, MeOut, OkOut
 from kiosk.hub.auth import LoginPolicy, audit_failed_desk, hash_password, hash_token, login
 from kiosk.hub.deps import CallerDep, ManagerDep, SessionDep, StateDep
@@ -39,7 +39,7 @@ def login_route(body: LoginIn, request: Request, state: StateDep, session: Sessi
     if body.desk_device_token:
         desk = session.scalars(
             select(Device).where(
-                Device.token_hash == hash_token(body.desk_device_token), Device.kind == "desk"
+                Device.token_hash == hash_token(body.desk_device_token), Device.kind == DeviceKind.DESK
             )
         ).first()
         if desk is None or desk.revoked:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from config import clock
 from db.audit import append_event
-from db.models import Device
+from db.models import Device, DeviceKind
 from kiosk.api import (
     CounterCodeOut,
     DeviceOut,
@@ -177,7 +177,7 @@ def pair_counter(
     desk = session.scalars(
         select(Device).where(
             Device.pairing_code_hash == hash_token(body.code),
-            Device.kind == "desk",
+            Device.kind == DeviceKind.DESK,
             Device.token_hash.is_not(None),
         )
     ).first()
@@ -185,7 +185,7 @@ def pair_counter(
         # A counter can only mean a desk code of its own center.
         pending = select(Device).where(
             Device.pairing_code_hash.is_not(None),
-            Device.kind == "desk",
+            Device.kind == DeviceKind.DESK,
             Device.token_hash.is_not(None),
             Device.center_id == principal.center_id,
             Device.pairing_expires_at > now,

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from config import clock
 from db.audit import append_event
-from db.models import Counselor, Device, Document, Visit
+from db.models import Counselor, Device, Document, DocumentStatus, Visit
 from kiosk.api import DOCUMENT_TITLES, DocumentIn, DocumentOut, IdemKey, SignatureIn
 from kiosk.hub.auth import Principal
 from kiosk.hub.deps import (
@@ -74,7 +74,7 @@ def generate(
         template_version=str(rendered.version),
         sha256=rendered.sha256,
         pdf=rendered.pdf,
-        status="generated",
+        status=DocumentStatus.GENERATED,
         render_fields=fields,
     )
     session.add(doc)
@@ -90,7 +90,7 @@ def _load_doc(session: Session, principal: Principal, document_id: uuid.UUID) ->
     doc = session.get(Document, document_id)
     if doc is None or doc.visit_id is None:
         raise not_found("문서", "Document")
-    visit = session.get(Visit, doc.visit_id)
+    visit = doc.visit
     assert visit is not None
     check_center(principal, visit.center_id)
     return doc, visit
@@ -115,11 +115,11 @@ def push(
     document_id: uuid.UUID, principal: CounselorDep, state: StateDep, session: SessionDep
 ) -> DocumentOut:
     doc, visit = _load_doc(session, principal, document_id)
-    if doc.status not in ("generated", "pushed"):
+    if doc.status not in (DocumentStatus.GENERATED, DocumentStatus.PUSHED):
         raise HubError(409, "document_already_signed", "이미 서명된 문서예요.", "Document is already signed.")
     counter_id = _paired_counter(session, principal)
     doc.pushed_to_device_id = counter_id
-    doc.status = "pushed"
+    doc.status = DocumentStatus.PUSHED
     append_event(
         session, principal.actor, "document.push", f"document:{doc.id}", {"counter": str(counter_id)}
     )
@@ -146,7 +146,7 @@ def push(
 def counter_documents(principal: CounterDep, session: SessionDep) -> list[DocumentOut]:
     rows = session.scalars(
         select(Document)
-        .where(Document.pushed_to_device_id == principal.id, Document.status == "pushed")
+        .where(Document.pushed_to_device_id == principal.id, Document.status == DocumentStatus.PUSHED)
         .order_by(Document.created_at)
     ).all()
     return [document_out(d) for d in rows]
@@ -214,7 +214,7 @@ def sign(
             "이 창구로 보낸 문서가 아니라서 서명할 수 없어요.",
             "This document was not pushed to your counter.",
         )
-    if doc.status != "pushed":
+    if doc.status != DocumentStatus.PUSHED:
         raise HubError(
             409,
             "document_not_pushed",
@@ -247,7 +247,7 @@ def sign(
     doc.pdf = pdf
     doc.sha256 = hashlib.sha256(pdf).hexdigest()
     doc.signature_id = signature.id
-    doc.status = "signed"
+    doc.status = DocumentStatus.SIGNED
     doc.signed_at = datetime.now(UTC)
     append_event(
         session,
@@ -280,7 +280,7 @@ def archive(
     document_id: uuid.UUID, principal: CounselorDep, state: StateDep, session: SessionDep
 ) -> DocumentOut:
     doc, visit = _load_doc(session, principal, document_id)
-    if doc.status not in ("signed", "archived"):
+    if doc.status not in (DocumentStatus.SIGNED, DocumentStatus.ARCHIVED):
         raise HubError(
             409,
             "document_not_signed",
@@ -290,7 +290,7 @@ def archive(
     # The month folder is the center's month: a document made at 08:30 KST on the 1st is in that month.
     folder = state.archive_dir / str(visit.center_id) / clock.local(doc.created_at).strftime("%Y-%m")
     write_archive_pdf(state.archive_dir, folder / f"{doc.id}.pdf", doc.pdf or b"")
-    doc.status = "archived"
+    doc.status = DocumentStatus.ARCHIVED
     append_event(session, principal.actor, "document.archive", f"document:{doc.id}", {"sha256": doc.sha256})
     session.commit()
     state.bus.publish(str(visit.center_id), "document.archived", {"document_id": str(doc.id)})

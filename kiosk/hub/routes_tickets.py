@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from config import clock
 from db.audit import append_event
-from db.models import Ticket, Visit
+from db.models import Ticket, TicketStatus, Visit
 from kiosk.api import (
     CallNextIn,
     ClaimIn,
@@ -68,7 +68,7 @@ _SAME_LINE = (
     _TICKET.c.line == bindparam("line"),
 )
 _AHEAD = select(func.count(_TICKET.c.id)).where(
-    *_SAME_LINE, _TICKET.c.status == "waiting", _TICKET.c.number < bindparam("number")
+    *_SAME_LINE, _TICKET.c.status == TicketStatus.WAITING, _TICKET.c.number < bindparam("number")
 )
 
 
@@ -134,7 +134,7 @@ def reserve(body: ReserveIn, principal: LobbyDep, state: StateDep, session: Sess
     with state.ticket_lock:
         for _ in range(body.count):
             ticket = _issue(session, principal, body.line, None, None)
-            ticket.status = "reserved"
+            ticket.status = TicketStatus.RESERVED
             ticket.transfer_note = f"reserved by device:{principal.id}"
             tickets.append(ticket)
         append_event(session, principal.actor, "ticket.reserve", f"line:{body.line}", {"count": body.count})
@@ -159,7 +159,7 @@ def claim(
     if ticket is None:
         raise not_found("번호표", "Ticket")
     check_center(principal, ticket.center_id)
-    if ticket.status != "reserved" or not reserved_for(session, principal, ticket.transfer_note):
+    if ticket.status != TicketStatus.RESERVED or not reserved_for(session, principal, ticket.transfer_note):
         raise HubError(
             409,
             "ticket_not_reserved",
@@ -167,7 +167,7 @@ def claim(
             "Ticket is not reserved for this device.",
         )
     _check_visit(session, principal, body.visit_id)
-    ticket.status = "waiting"
+    ticket.status = TicketStatus.WAITING
     ticket.visit_id = body.visit_id
     ticket.transfer_note = None
     issue_sha = body_sha256({"line": ticket.line, "visit_id": str(body.visit_id)})  # as POST /tickets
@@ -198,7 +198,7 @@ def queue(principal: CallerDep, session: SessionDep) -> QueueOut:
         .where(
             Ticket.center_id == principal.center_id,
             Ticket.service_date == day,
-            Ticket.status.in_(("waiting", "called", "serving")),
+            Ticket.status.in_((TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING)),
         )
         .order_by(Ticket.line, Ticket.number)
     ).all()
@@ -211,7 +211,7 @@ def queue(principal: CallerDep, session: SessionDep) -> QueueOut:
         entry = lines.setdefault(
             t.line, QueueLine(line=t.line, waiting=[], called=[], estimated_wait_minutes=0)
         )
-        if t.status == "waiting":
+        if t.status == TicketStatus.WAITING:
             entry.waiting.append(ticket_out(t, len(entry.waiting) * median))
             entry.estimated_wait_minutes = len(entry.waiting) * median
         else:
@@ -269,7 +269,7 @@ def _load_ticket(session: Session, principal: Principal, ticket_id: uuid.UUID) -
 )
 def recall(ticket_id: uuid.UUID, principal: CounselorDep, state: StateDep, session: SessionDep) -> TicketOut:
     ticket = _load_ticket(session, principal, ticket_id)
-    if ticket.status not in ("called", "serving"):
+    if ticket.status not in (TicketStatus.CALLED, TicketStatus.SERVING):
         raise HubError(409, "ticket_not_called", "호출된 번호표가 아니에요.", "Ticket has not been called.")
     out = ticket_out(ticket)
     state.bus.publish(str(principal.center_id), "ticket.called", {**_public(out), "recall": True})
@@ -316,7 +316,7 @@ def done(ticket_id: uuid.UUID, principal: CounselorDep, state: StateDep, session
 
     ticket = _load_ticket(session, principal, ticket_id)
     with queue_errors():
-        if ticket.status == "called":
+        if ticket.status == TicketStatus.CALLED:
             start_serving(session, ticket.id)
         finish(session, ticket.id)
     session.commit()

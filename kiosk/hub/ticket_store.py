@@ -21,7 +21,7 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from db.base import utcnow
-from db.models import Device, IdempotencyRecord, Ticket, Visit
+from db.models import Device, DeviceKind, IdempotencyRecord, Ticket, TicketStatus, Visit
 from kiosk.api import TicketOut
 from kiosk.hub.auth import Principal
 from kiosk.hub.errors import HubError, idempotency_conflict, not_found, other_center
@@ -204,7 +204,7 @@ def reserved_for(session: Session, principal: Principal, note: str | None) -> bo
     return (
         device is not None
         and device.revoked
-        and device.kind == "lobby"
+        and device.kind == DeviceKind.LOBBY
         and principal.may_see_center(device.center_id)
     )
 
@@ -232,7 +232,7 @@ def settle_claim_key(
             and lost.status == WAITING
             and lost.visit_id == claimed.visit_id
         ):
-            lost.status, lost.transfer_note = "reserved", f"superseded by ticket:{claimed.id}"
+            lost.status, lost.transfer_note = TicketStatus.RESERVED, f"superseded by ticket:{claimed.id}"
     session.flush()
     out = answer_for(claimed)
     answer = out.model_dump(mode="json")

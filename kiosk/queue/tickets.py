@@ -26,20 +26,21 @@ from sqlalchemy.orm import Session
 
 from config import clock
 from db.base import utcnow
-from db.models import Ticket
+from db.models import Ticket, TicketStatus
 from kiosk.queue.lines import ServiceLine, service_lines
 
+# Short names for the statuses a desk moves a ticket through (the enum lives in db.models.enums).
 WAITING, CALLED, SERVING, DONE, NO_SHOW, TRANSFERRED = (
-    "waiting",
-    "called",
-    "serving",
-    "done",
-    "no_show",
-    "transferred",
+    TicketStatus.WAITING,
+    TicketStatus.CALLED,
+    TicketStatus.SERVING,
+    TicketStatus.DONE,
+    TicketStatus.NO_SHOW,
+    TicketStatus.TRANSFERRED,
 )
 STATUSES = (WAITING, CALLED, SERVING, DONE, NO_SHOW, TRANSFERRED)
 # Which status may follow which. A no-show may come back and be called again (it is put back to waiting).
-_ALLOWED = {
+_ALLOWED: dict[TicketStatus, set[TicketStatus]] = {
     WAITING: {CALLED, NO_SHOW, TRANSFERRED},
     CALLED: {SERVING, NO_SHOW, TRANSFERRED, WAITING},
     SERVING: {DONE, TRANSFERRED},
@@ -135,7 +136,7 @@ class IssuedTicket:
     lookup_code: str
     created_at: datetime
     transfer_note: str | None = None
-    status: str = WAITING
+    status: TicketStatus = WAITING
     desk: str | None = None
     called_at: datetime | None = None
 
@@ -255,7 +256,7 @@ def issue_ticket(
     )
 
 
-def _transition(session: Session, ticket: Ticket, to: str) -> None:
+def _transition(session: Session, ticket: Ticket, to: TicketStatus) -> None:
     if to not in _ALLOWED[ticket.status]:
         raise QueueError(
             "QUEUE_BAD_TRANSITION",

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models.documents import Document
+from db.models.enums import DocumentStatus
 from db.session import PRIVATE_FILE, private_dir
 from printers.documents.render import RenderedDocument
 
@@ -69,7 +70,7 @@ def archive_document(
         template_version=rendered.version,
         sha256=hashlib.sha256(data).hexdigest(),
         pdf=data,
-        status="signed" if signature_id is not None else "generated",
+        status=DocumentStatus.SIGNED if signature_id is not None else DocumentStatus.GENERATED,
         signature_id=signature_id,
         signed_at=datetime.now(UTC) if signature_id is not None else None,
     )

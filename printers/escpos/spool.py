@@ -23,12 +23,21 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.sections.printer import PrinterSection
+from db.models.enums import PrintJobStatus
 from db.models.operations import PrintJob
 from printers.escpos.health import Event, HealthMonitor
 from printers.escpos.status import HealthState, PrinterHealth
 from printers.escpos.transport import PrinterLinkError, ReceiptPrinter
 
 log = logging.getLogger(__name__)
+
+# A job's life, in the spool's own short words (the enum lives in db.models.enums).
+PENDING, SENDING, DONE, FAILED = (
+    PrintJobStatus.PENDING,
+    PrintJobStatus.SENDING,
+    PrintJobStatus.DONE,
+    PrintJobStatus.FAILED,
+)
 
 FAIL_MESSAGES = {
     "PRN-TIMEOUT": "번호표를 인쇄하지 못했어요. 화면의 QR 코드나 문자로 받아 주세요.",
@@ -97,9 +106,7 @@ class PrintSpool:
     def submit(self, template: str, fields: Mapping[str, Any]) -> uuid.UUID:
         """Render (template errors raise here, to the caller) and store the job; the worker prints it."""
         rendered = self.printer.render(template, fields)
-        job = PrintJob(
-            printer=self.printer_name, template=template, payload=rendered.payload, status="pending"
-        )
+        job = PrintJob(printer=self.printer_name, template=template, payload=rendered.payload, status=PENDING)
         with self.sessions.begin() as session:
             session.add(job)
             session.flush()
@@ -143,20 +150,20 @@ class PrintSpool:
     def _recover_interrupted(self) -> None:
         with self.sessions.begin() as session:
             stuck = session.scalars(
-                select(PrintJob).where(PrintJob.printer == self.printer_name, PrintJob.status == "sending")
+                select(PrintJob).where(PrintJob.printer == self.printer_name, PrintJob.status == SENDING)
             ).all()
             for job in stuck:
-                job.status, job.last_error = "failed", "PRN-INTERRUPTED"
+                job.status, job.last_error = FAILED, "PRN-INTERRUPTED"
         for job in stuck:
             self._report(
-                job.id, job.template, "failed", "PRN-INTERRUPTED", "was sending when the spool stopped"
+                job.id, job.template, FAILED, "PRN-INTERRUPTED", "was sending when the spool stopped"
             )
 
     def _next_pending(self) -> tuple[uuid.UUID, str, bytes, datetime] | None:
         with self.sessions() as session:
             job = session.scalars(
                 select(PrintJob)
-                .where(PrintJob.printer == self.printer_name, PrintJob.status == "pending")
+                .where(PrintJob.printer == self.printer_name, PrintJob.status == PENDING)
                 .order_by(PrintJob.created_at)
                 .limit(1)
             ).first()
@@ -177,7 +184,7 @@ class PrintSpool:
                 self._print(*job)
             except Exception:
                 log.exception("print job %s failed unexpectedly", job[0])
-                self._finish(job[0], job[1], "failed", "PRN-LINK", "unexpected error")
+                self._finish(job[0], job[1], FAILED, "PRN-LINK", "unexpected error")
 
     def _wait_until_ready(self, deadline: datetime) -> PrinterHealth | None:
         while not self._stop.is_set():
@@ -195,20 +202,20 @@ class PrintSpool:
         if health is None:
             return  # stopping: the job stays pending and resumes on the next start
         if not health.can_print:
-            self._finish(job_id, template, "failed", "PRN-TIMEOUT", f"printer {health.state} (not sent)")
+            self._finish(job_id, template, FAILED, "PRN-TIMEOUT", f"printer {health.state} (not sent)")
             return
         if not self._claim(job_id):
             return  # another worker has it
         try:
             self.printer.send(payload)
         except PrinterLinkError as exc:
-            self._finish(job_id, template, "failed", "PRN-LINK", str(exc))
+            self._finish(job_id, template, FAILED, "PRN-LINK", str(exc))
             return
         # Sent: the printer keeps the data through paper-out or an open cover; wait for it to finish.
         while True:
             health = self.health.poll_once()
             if health.can_print:
-                self._finish(job_id, template, "done")
+                self._finish(job_id, template, DONE)
                 return
             if self._stop.is_set():
                 return  # stays "sending": the next start reports it as interrupted, never resends it
@@ -216,7 +223,7 @@ class PrintSpool:
                 detail = f"sent, printer reports {health.state}"
                 if health.state is HealthState.UNKNOWN:
                     detail = "sent, printer gave no status"
-                self._finish(job_id, template, "failed", "PRN-TIMEOUT", detail)
+                self._finish(job_id, template, FAILED, "PRN-TIMEOUT", detail)
                 return
             self._stop.wait(self.retry_interval_s)
 
@@ -224,24 +231,26 @@ class PrintSpool:
         with self.sessions.begin() as session:
             result = session.execute(
                 update(PrintJob)
-                .where(PrintJob.id == job_id, PrintJob.status == "pending")
-                .values(status="sending", attempts=PrintJob.attempts + 1, sent_at=datetime.now(UTC))
+                .where(PrintJob.id == job_id, PrintJob.status == PENDING)
+                .values(status=SENDING, attempts=PrintJob.attempts + 1, sent_at=datetime.now(UTC))
             )
             return bool(getattr(result, "rowcount", 0) == 1)
 
     def _finish(
-        self, job_id: uuid.UUID, template: str, status: str, code: str = "", detail: str = ""
+        self, job_id: uuid.UUID, template: str, status: PrintJobStatus, code: str = "", detail: str = ""
     ) -> None:
         with self.sessions.begin() as session:
             job = session.get(PrintJob, job_id)
             if job is not None:
                 job.status = status
                 job.last_error = f"{code}: {detail}" if code else None
-                if status == "done":
+                if status == DONE:
                     job.done_at = datetime.now(UTC)
         self._report(job_id, template, status, code, detail)
 
-    def _report(self, job_id: uuid.UUID, template: str, status: str, code: str, detail: str) -> None:
+    def _report(
+        self, job_id: uuid.UUID, template: str, status: PrintJobStatus, code: str, detail: str
+    ) -> None:
         outcome = JobOutcome(job_id, template, status, code, FAIL_MESSAGES.get(code, ""), detail)
         log.info("print job %s %s %s %s", job_id, status, code, detail)
-        (self.on_done if status == "done" else self.on_failed).emit(outcome)
+        (self.on_done if status == DONE else self.on_failed).emit(outcome)
