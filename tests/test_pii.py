@@ -87,7 +87,8 @@ def test_every_real_birth_date_and_century_digit_parses(
     rrn = parse_rrn(text, today=date(2026, 1, 1))
     assert rrn.birth_date == born and rrn.gender_digit == str(digit)
     assert rrn.masked() == f"{born:%y%m%d}-{digit}******"
-    assert str(serial).zfill(6) not in rrn.masked()
+    # The serial may equal the birth-date digits by chance (000301-3000301): look only behind the hyphen.
+    assert f"{serial:06d}" not in rrn.masked().split("-", 1)[1]
 
 
 @given(st.text(max_size=30))
