@@ -24,8 +24,10 @@ from db.pii import InvalidRRN, mask_pii_text, parse_rrn
 
 _MAX_BYTES = 64 * 1024 * 1024
 # Candidates: 13 digits (RRN, hyphen optional) or a mobile number, not glued to other digits.
-_RRN = re.compile(rb"(?<![0-9])([0-9]{6})-?([1-8][0-9]{6})(?![0-9])")
-_PHONE = re.compile(rb"(?<![0-9])01[016789][ .-]?[0-9]{3,4}[ .-]?[0-9]{4}(?![0-9])")
+# Not after "N." either: SQLite lays a timestamp's microseconds (…:54.011659) right before the next
+# column's digits (2026-12-01), which would read as 011-6592-0261.
+_RRN = re.compile(rb"(?<![0-9])(?<![0-9]\.)([0-9]{6})-?([1-8][0-9]{6})(?![0-9])")
+_PHONE = re.compile(rb"(?<![0-9])(?<![0-9]\.)01[016789][ .-]?[0-9]{3,4}[ .-]?[0-9]{4}(?![0-9])")
 _HEX = b"0123456789abcdefABCDEF"
 
 

@@ -24,6 +24,8 @@ def test_masked_forms_ids_and_digests_are_not_personal() -> None:
     # A UUID stored as 32 hex digits right before a timestamp column, as SQLite lays out a row.
     assert clear_pii_in(b"9b1f0c2aa2e779337747" + b"2026-12-01 12:00:00") == []
     assert clear_pii_in(b"991399-1234567") == []  # month 13 is no birth date
+    # A timestamp's microseconds run into the next column's year.
+    assert clear_pii_in(b"2026-12-01 21:46:54.011659" + b"2026-12-01 21:46:54") == []
 
 
 @given(st.binary(max_size=512))
