@@ -6,6 +6,7 @@ Its id is made by the kiosk, so a replay from the outbox is harmless.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -49,6 +50,19 @@ class ConsentIn(Strict):
     text_sha256: Hex64
     method: Literal["signature", "sms"] = "signature"
     signature: SignatureIn | None = None
+
+
+def consent_items(granted: Mapping[str, bool], known: Mapping[str, bool]) -> dict[str, ConsentItemState]:
+    """Each legally separate item as granted or refused, with whether it was required.
+
+    ``known`` is {item id: required} from the consent texts; when the kiosk knows none, the items the
+    person was shown are recorded as optional. The one place a consent record is built: the kiosk's
+    Consent row and the hub's are both this.
+    """
+    return {
+        item: ConsentItemState(granted=bool(granted.get(item, False)), required=bool(known.get(item, False)))
+        for item in (known or granted)
+    }
 
 
 # Free answers may span lines; choices are one-line. Numbers are finite and exact (see JSON_SAFE).
@@ -111,6 +125,26 @@ class VisitSubmission(Strict):
     match: MatchIn | None = None
     # The chatbot conversation (masked on the kiosk) when the visitor asked for a person from the chat.
     handoff_transcript: Annotated[MultilineText | None, Field(max_length=8000)] = None
+
+
+class VisitRecord(VisitSubmission):
+    """The visit as the lobby fills it, step by step: the submission itself, plus the line chosen.
+
+    Each part is checked as it is set (``validate_assignment``), so a part the hub would refuse fails at
+    its own step, not at the hand-off. The line travels in the ticket request, not in the submission.
+    """
+
+    model_config = ConfigDict(validate_assignment=True)
+
+    line: Annotated[PlainText | None, Field(max_length=10)] = None
+
+    def to_submission(self) -> VisitSubmission:
+        return VisitSubmission.model_validate(self.model_dump(exclude={"line"}))
+
+    def forget_person(self) -> None:
+        """Drop every part that came from the person (an abandoned visit, or one handed over)."""
+        self.identity = self.consent = self.intake = self.match = None
+        self.handoff_transcript = None
 
 
 class VisitReceipt(BaseModel):

@@ -23,6 +23,7 @@ from config import clock as center_clock
 from config.consent import consent_items, consent_text_sha256, consent_version
 from devices.id.emulators.identities import SyntheticIdentity
 from kiosk.api import DocumentOut, VisitSubmission
+from kiosk.api.visits import consent_items as consent_record
 from kiosk.client import EventStream, HubClient, HubRefused, HubUnavailable, LobbyOutbox
 from kiosk.client.signatures import signature_payload
 from kiosk.demo.devices import DemoPad, DemoPrinter, DemoScanner
@@ -91,6 +92,7 @@ class LobbyRole:
             {**p, "name_ko": p["name"]["ko"], "name_en": p["name"]["en"], "reasons": p.get("reasons", [])}
             for p in report["programs"]
         ]
+        required = {item.id: item.required for item in consent_items()}
         submission = VisitSubmission.model_validate(
             {
                 "visit_id": str(visit_id),
@@ -106,10 +108,8 @@ class LobbyRole:
                     "birth_date": document.birth_date.isoformat() if document.birth_date else None,
                 },
                 "consent": {
-                    "items": {
-                        item.id: {"granted": item.required, "required": item.required}
-                        for item in consent_items()
-                    },
+                    # The demo visitor grants what is required and refuses the rest (the one consent builder).
+                    "items": consent_record(required, required),
                     "text_version": consent_version(),
                     "text_sha256": consent_sha,
                     "method": "signature",

@@ -33,6 +33,7 @@ from kiosk.api import SignatureIn, VisitReceipt, VisitSubmission
 from kiosk.hub.auth import Principal
 from kiosk.hub.errors import HubError, other_center
 from kiosk.hub.views import new_note, seal_notes
+from kiosk.visit.state import VisitState
 
 _VISIT, _CASE, _PERSON = Visit.__table__, Case.__table__, Person.__table__
 _EXISTING = select(_VISIT.c.id, _VISIT.c.center_id, _VISIT.c.person_id, _VISIT.c.state).where(
@@ -260,7 +261,8 @@ def stage_visits(session: Session, batch: list[PreparedVisit]) -> Callable[[], l
                 # A returning visitor keeps what this visit did not read; verified is never undone.
                 person_updates.append({"id": person_id, **item.person, **_verified(item)})
         item.rows[Visit][0].update(
-            person_id=person_id, state={"submission_sha256": item.digest, "returning_visitor": returning}
+            person_id=person_id,
+            state=VisitState(submission_sha256=item.digest, returning_visitor=returning).to_json(),
         )
         for model, rows in item.rows.items():
             table_rows[model].extend(rows)
@@ -314,12 +316,12 @@ def _replay(
         return receipt if first.digest == item.digest else _conflict()
     if not item.principal.may_see_center(row.center_id):
         return other_center()
-    state = dict(row.state or {})
-    if state.get("submission_sha256") != item.digest:
+    state = VisitState.read(row.state)
+    if state.submission_sha256 != item.digest:
         return _conflict()
     return VisitReceipt(
         visit_id=item.visit_id,
         person_id=row.person_id,
-        returning_visitor=bool(state.get("returning_visitor")),
+        returning_visitor=bool(state.returning_visitor),
         case_id=cases[item.visit_id],
     )

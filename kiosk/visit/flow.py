@@ -3,23 +3,34 @@
 Each completed step is one transaction: a compare-and-set on ``Visit.step`` (so two drivers — the
 lobby screen and the hub — cannot both complete the same step) plus that step's own rows. A crash
 between steps therefore leaves the visit at its last completed step, never half-written.
+
+Each step also fills the flow's one typed record (``record``, a ``kiosk.api.visits.VisitRecord``): the
+identity, the consent with its signature, the intake answers, the match verdicts and the chosen line,
+exactly as they go over the wire. The kiosk's own rows are one sink of the visit (always written, so a
+lobby works without a hub); a ``VisitSink`` given at start (the hub, ``kiosk.client.HubVisitSink``) is
+the other, and then numbers the ticket itself: no local ticket is issued beside the hub's.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Consent, IdentityCheck, Intake, MatchResult, Visit
+from kiosk.api.signatures import SignatureIn
+from kiosk.api.visits import ConsentIn, IntakeIn, VisitRecord, consent_items
 from kiosk.matching.answers import validate_answers
 from kiosk.matching.engine import MatchReport, evaluate
 from kiosk.queue import estimate_wait, issue_ticket
 from kiosk.visit.backend import VisitBackend
 from kiosk.visit.questionnaire import Question
+from kiosk.visit.record import identity_part, match_part
+from kiosk.visit.sink import IssuedTicket, VisitSink
+from kiosk.visit.state import IdentityMark, VisitState
 from kiosk.visit.steps import (
     ABANDONED,
     COMPLETED,
@@ -46,22 +57,44 @@ class VisitFlow:
     """The driver's handle on one visit. ``step`` is the screen to show now."""
 
     def __init__(
-        self, service: VisitBackend, visit: Visit, intake_answers: dict[str, Any] | None = None
+        self,
+        service: VisitBackend,
+        visit: Visit,
+        intake_answers: dict[str, Any] | None = None,
+        *,
+        sink: VisitSink | None = None,
+        handoff_transcript: str = "",
     ) -> None:
+        """``sink``: where the finished record goes and who numbers its ticket (None: this kiosk).
+        ``handoff_transcript``: the masked chat conversation that travels with the visit."""
         self._svc = service
+        self._sink = sink
         self.visit_id: uuid.UUID = visit.id
-        self.path: str = visit.path
-        self.language: str = visit.language
         self.status: str = visit.status
         self._completed: str = visit.step
-        state = dict(visit.state or {})
-        self._draft: dict[str, Any] = dict(state.get("draft", {}))
-        self._asked: list[str] = list(state.get("asked", []))
-        self._prefill: dict[str, Any] = dict(state.get("prefill", {}))
-        self._state: dict[str, Any] = state
+        state = VisitState.read(visit.state)
+        self._draft: dict[str, Any] = dict(state.draft)
+        self._asked: list[str] = list(state.asked)
+        self._prefill: dict[str, Any] = dict(state.prefill)
+        self._state = state
         self._intake_answers = intake_answers
         self._report: MatchReport | None = None
-        self.ticket: TicketInfo | None = None
+        self.ticket: IssuedTicket | None = None
+        self.record = VisitRecord(
+            visit_id=visit.id,
+            path=visit.path,
+            language=visit.language,
+            started_at=visit.created_at,
+            handoff_transcript=handoff_transcript or None,
+        )
+
+    @property
+    def path(self) -> str:
+        return self.record.path
+
+    @property
+    def language(self) -> str:
+        return self.record.language
 
     # -- where we are --------------------------------------------------------------------------------
     @property
@@ -117,15 +150,14 @@ class VisitFlow:
         rows: Callable[[Session], None] | None = None,
         *,
         status: str = OPEN,
-        state: dict[str, Any] | None = None,
+        state: VisitState | None = None,
     ) -> None:
         """Complete a step atomically: CAS on (step, status) + the step's rows, in one transaction."""
         now = self._svc.now()
-        if state is None:
-            new_state = {**self._state, "draft": self._draft, "asked": self._asked, "prefill": self._prefill}
-        else:
-            new_state = dict(state)
-        values: dict[str, Any] = {"step": completed, "status": status, "state": new_state, "updated_at": now}
+        new_state = self._progress() if state is None else state
+        values: dict[str, Any] = {
+            "step": completed, "status": status, "state": new_state.to_json(), "updated_at": now,
+        }  # fmt: skip
         if status != OPEN:
             values["ended_at"] = now
         with self._svc.sessions.begin() as session:
@@ -144,14 +176,19 @@ class VisitFlow:
                 rows(session)
         self._completed, self.status, self._state = completed, status, new_state
 
+    def _progress(self, **changes: Any) -> VisitState:
+        """The open visit's state now: the answers so far, plus ``changes``."""
+        answers = {"draft": dict(self._draft), "asked": list(self._asked), "prefill": dict(self._prefill)}
+        return self._state.model_copy(update={**answers, **changes})
+
     def _save_draft(self) -> None:
         """Keep answers given so far (one question at a time) without completing the step."""
-        state = {**self._state, "draft": self._draft, "asked": self._asked, "prefill": self._prefill}
+        state = self._progress()
         with self._svc.sessions.begin() as session:
             session.execute(
                 update(Visit)
                 .where(Visit.id == self.visit_id, Visit.step == self._completed, Visit.status == OPEN)
-                .values(state=state, updated_at=self._svc.now())
+                .values(state=state.to_json(), updated_at=self._svc.now())
             )
         self._state = state
 
@@ -193,16 +230,12 @@ class VisitFlow:
                 )
             )
 
+        wire = identity_part(identity)  # checked before anything is stored
         age = identity.age_on(self._svc.today())
         self._prefill = {"age": age} if age is not None else {}
-        state = {
-            **self._state,
-            "identity": {"method": identity.method, "result": identity.result, "check_id": str(check_id)},
-            "prefill": self._prefill,
-            "draft": self._draft,
-            "asked": self._asked,
-        }
-        self._save(IDENTIFY, rows, state=state)
+        mark = IdentityMark(method=identity.method, result=identity.result, check_id=check_id)
+        self._save(IDENTIFY, rows, state=self._progress(identity=mark))
+        self.record.identity = wire
 
     # -- consent -------------------------------------------------------------------------------------
     def complete_consent(
@@ -213,8 +246,13 @@ class VisitFlow:
         signature_id: uuid.UUID | None = None,
         *,
         method: str = "signature",
+        signature: SignatureIn | Mapping[str, Any] | None = None,
     ) -> None:
-        """Record each legally separate item as granted or refused; every required item must be granted."""
+        """Record each legally separate item as granted or refused; every required item must be granted.
+
+        ``signature_id``: the kiosk's Signature row; ``signature``: the same signature as it goes to the
+        hub (``kiosk.client.signatures.signature_payload``), kept in the record, never read back.
+        """
         self._expect(CONSENT)
         known = self._svc.consent_items()
         unknown = [item for item in items if known and item not in known]
@@ -235,10 +273,20 @@ class VisitFlow:
                 "동의서 정보가 없어요. 직원에게 알려 주세요",
                 "text version and sha256 needed",
             )
-        record = {
-            item: {"granted": bool(items.get(item, False)), "required": bool(known.get(item, False))}
-            for item in (known or items)
-        }
+        granted = consent_items(items, known)
+        record = {item: state.model_dump() for item, state in granted.items()}
+        # A consent with no items (a center without consent texts) has nothing for the hub to keep.
+        wire = (
+            ConsentIn(
+                items=granted,
+                text_version=text_version,
+                text_sha256=text_sha256,
+                method=method,  # type: ignore[arg-type]  # checked by the model
+                signature=SignatureIn.model_validate(signature) if signature is not None else None,
+            )
+            if granted
+            else None
+        )
         consent_id = uuid.uuid4()
 
         def rows(session: Session) -> None:
@@ -255,8 +303,8 @@ class VisitFlow:
                 )
             )
 
-        self._state["consent_id"] = str(consent_id)
-        self._save(CONSENT, rows)
+        self._save(CONSENT, rows, state=self._progress(consent_id=consent_id))
+        self.record.consent = wire
 
     # -- needs ---------------------------------------------------------------------------------------
     def next_question(self) -> Question | None:
@@ -283,6 +331,7 @@ class VisitFlow:
         self._expect(NEEDS)
         merged = {**self.answers, **(answers or {})}
         validated = validate_answers(merged)  # raises InvalidAnswers with ko/en messages
+        wire = IntakeIn(questionnaire_version=str(self._svc.questionnaire.version), answers=merged)
         intake_id = uuid.uuid4()
         version_holder: dict[str, int] = {}
 
@@ -300,9 +349,9 @@ class VisitFlow:
                 )
             )
 
-        self._state["intake_id"] = str(intake_id)
-        self._save(NEEDS, rows)
-        self._state["intake_version"] = version_holder["v"]
+        self._save(NEEDS, rows, state=self._progress(intake_id=intake_id))
+        self._state = self._state.model_copy(update={"intake_version": version_holder["v"]})
+        self.record.intake = wire
         self._intake_answers = validated
         self._report = None
 
@@ -324,7 +373,7 @@ class VisitFlow:
 
     def complete_results(self) -> None:
         report = self.results()
-        intake_id = self._state.get("intake_id")
+        intake_id = self._state.intake_id
         compact = [
             {
                 "id": v.id,
@@ -341,7 +390,7 @@ class VisitFlow:
             session.add(
                 MatchResult(
                     visit_id=self.visit_id,
-                    intake_id=uuid.UUID(intake_id) if intake_id else None,
+                    intake_id=intake_id,
                     catalogue_version=report.catalogue_version,
                     engine_version=report.engine_version,
                     verdicts=compact,
@@ -349,18 +398,33 @@ class VisitFlow:
                 )
             )
 
-        self._state["triage_route"] = report.triage.route if report.triage else None
-        self._state["suggested_line"] = self.suggested_line()
-        self._save(RESULTS, rows)
+        wire = match_part(report)
+        route = report.triage.route if report.triage else None
+        state = self._progress(triage_route=route, suggested_line=self.suggested_line())
+        self._save(RESULTS, rows, state=state)
+        self.record.match = wire
 
     # -- ticket --------------------------------------------------------------------------------------
-    def take_ticket(self, line: str | None = None) -> TicketInfo:
-        """Issue the queue ticket and close the visit as completed, in one transaction."""
+    def take_ticket(self, line: str | None = None) -> IssuedTicket:
+        """Close the visit as completed and number it: by the sink (the hub) when one is attached,
+        otherwise with a local ticket issued in the same transaction as the close."""
         self._expect(TICKET)
-        line = line or self._state.get("suggested_line") or "A"
+        line = line or self._state.suggested_line or "A"
         spec = self._svc.lines.get(line)
         if spec is None:
             raise VisitError("VISIT_UNKNOWN_LINE", "없는 상담 창구예요", f"unknown service line {line!r}")
+        closed = VisitState(ticket_line=line, path=self.path)  # nothing personal is kept on a closed visit
+        if self._sink is not None:
+            self._save(TICKET, status=COMPLETED, state=closed)
+            self.record.line = line
+            try:
+                self.ticket = self._sink.take_ticket(self.record, line)
+            finally:
+                self._wipe()
+            return self.ticket
+        return self._take_local_ticket(line, spec.name_ko, spec.name_en, closed)
+
+    def _take_local_ticket(self, line: str, name_ko: str, name_en: str, closed: VisitState) -> TicketInfo:
         now = self._svc.now()
         info: dict[str, TicketInfo] = {}
 
@@ -385,15 +449,14 @@ class VisitFlow:
                 lines=self._svc.lines,
             )
             info["t"] = TicketInfo(
-                ticket.id, ticket.display, line, spec.name_ko, spec.name_en, wait.people_ahead, wait.minutes,
+                ticket.id, ticket.display, line, name_ko, name_en, wait.people_ahead, wait.minutes,
                 wait.text_ko(), wait.text_en(), ticket.lookup_code, now,
             )  # fmt: skip
 
-        state = {"ticket_line": line, "path": self.path}  # nothing personal is kept on a closed visit
-        self._save(TICKET, rows, status=COMPLETED, state=state)
+        self._save(TICKET, rows, status=COMPLETED, state=closed)
         self.ticket = info["t"]
         self._wipe()
-        return self.ticket
+        return info["t"]
 
     # -- back, start over, timeout -------------------------------------------------------------------
     def back(self) -> str:
@@ -420,15 +483,18 @@ class VisitFlow:
         """No touch for the idle time: close as abandoned, wipe everything personal from memory."""
         self._close("timeout")
 
-    def _close(self, reason: str) -> None:
+    def _close(self, reason: Literal["start_over", "timeout"]) -> None:
         if self.status == OPEN:
-            self._save(self._completed, status=ABANDONED, state={"closed_reason": reason, "path": self.path})
+            closed = VisitState(closed_reason=reason, path=self.path)
+            self._save(self._completed, status=ABANDONED, state=closed)
         self._wipe()
 
     def _wipe(self) -> None:
+        # An abandoned or handed-over visit keeps nothing of the person in memory (the RRN first).
         self._draft, self._asked, self._prefill = {}, [], {}
-        self._state = {}
+        self._state = VisitState()
         self._intake_answers, self._report = None, None
+        self.record.forget_person()
 
 
 __all__ = ["CONSULT", "VisitFlow"]

@@ -25,12 +25,15 @@ from config import Settings, resource_path
 from config.consent import consent_set
 from config.loader import read_toml
 from db.base import utcnow
+from db.crypto import KeyRing
 from db.models import Center, Intake, Visit
 from kiosk.matching.answers import validate_answers
 from kiosk.matching.catalogue import Catalogue, shipped_catalogue
 from kiosk.queue import QueueClock, ServiceLine, service_lines
 from kiosk.visit.flow import VisitFlow
 from kiosk.visit.questionnaire import Questionnaire, questionnaire
+from kiosk.visit.sink import VisitSink
+from kiosk.visit.state import VisitState
 from kiosk.visit.steps import ABANDONED, OPEN, PATHS, WELCOME, InterruptedVisit, VisitError
 
 
@@ -47,14 +50,14 @@ class VisitService:
         center_code: str,
         clock: Callable[[], datetime] = utcnow,
         device_id: uuid.UUID | None = None,
-        keys: Any = None,
+        keys: KeyRing | None = None,
         catalogue: Catalogue | None = None,
         questions: Questionnaire | None = None,
         lines: dict[str, ServiceLine] | None = None,
         consent_items: Callable[[], dict[str, bool]] = _consent_items,
         idle_timeout_seconds: int = 90,
     ) -> None:
-        """``keys``: a db.crypto.KeyRing to store identified persons encrypted (optional)."""
+        """``keys``: the key ring to store identified persons encrypted (optional)."""
         self.sessions = sessions
         self.center_code = center_code
         self.now = clock
@@ -107,8 +110,18 @@ class VisitService:
                 self._center_id = center.id
         return self._center_id
 
-    def start(self, path: str = "consult", language: str = "ko") -> VisitFlow:
-        """A new visit; the welcome choice (path, language) is its first completed step."""
+    def start(
+        self,
+        path: str = "consult",
+        language: str = "ko",
+        *,
+        sink: VisitSink | None = None,
+        handoff_transcript: str = "",
+    ) -> VisitFlow:
+        """A new visit; the welcome choice (path, language) is its first completed step.
+
+        ``sink``: where the finished visit goes and who numbers it (the hub); None numbers it here.
+        """
         if path not in PATHS:
             raise VisitError(
                 "VISIT_UNKNOWN_PATH", "알 수 없는 선택이에요", f"path must be one of {list(PATHS)}"
@@ -124,13 +137,13 @@ class VisitService:
             status=OPEN,
             path=path,
             language=language,
-            state={},
+            state=VisitState().to_json(),
             created_at=now,
             updated_at=now,
         )
         with self.sessions.begin() as session:
             session.add(visit)
-        return VisitFlow(self, visit)
+        return VisitFlow(self, visit, sink=sink, handoff_transcript=handoff_transcript)
 
     def resume(self, visit_id: uuid.UUID) -> VisitFlow:
         """Continue an open visit at the step after its last completed one."""
@@ -166,7 +179,7 @@ class VisitService:
             for visit in session.scalars(query.order_by(Visit.updated_at)):
                 if visit.updated_at < cutoff:
                     visit.status = ABANDONED
-                    visit.state = {"closed_reason": "interrupted", "path": visit.path}
+                    visit.state = VisitState(closed_reason="interrupted", path=visit.path).to_json()
                     visit.ended_at = visit.updated_at = self.now()
                     found.append(InterruptedVisit(visit.id, visit.step, "abandoned"))
                 else:

@@ -204,7 +204,7 @@ def test_timeout_and_start_over_wipe_the_visit(
     with sessions() as s:
         visit = s.get(Visit, flow.visit_id)
         assert visit is not None and visit.status == "abandoned" and visit.ended_at is not None
-        assert visit.state == {"closed_reason": how, "path": "consult"}
+        assert visit.state == {"version": 1, "closed_reason": how, "path": "consult"}
     with pytest.raises(VisitError) as caught:
         service.resume(flow.visit_id)
     assert caught.value.code == "VISIT_CLOSED"

@@ -16,7 +16,6 @@ from ui.lobby.screens.host import LobbyHost
 
 if TYPE_CHECKING:
     from kiosk.visit.flow import VisitFlow
-    from ui.lobby.hub_link import HubVisitFlow
 
 log = logging.getLogger(__name__)
 
@@ -32,19 +31,16 @@ def start_visit(window: LobbyHost, path: str, *, handoff_transcript: str = "") -
     visits = window.services.visits
     if visits is not None:
         language = window.language.language
-        hub, sessions = window.services.hub, window.services.sessions
+        hub = window.services.hub
 
-        def open_visit() -> VisitFlow | HubVisitFlow:
-            local = visits.start(path=path, language=language)
-            if hub is None:
-                flows.set(generation, local)
-                return local
-            flow = hub.wrap(local, sessions)  # the visit also goes to the center hub (ui.lobby.hub_link)
-            flow.handoff_transcript = handoff_transcript
+        def open_visit() -> VisitFlow:
+            # With a hub the finished visit goes to it and it numbers the ticket (ui.lobby.hub_link).
+            sink = hub.visit_sink(visits.lines) if hub is not None else None
+            flow = visits.start(path, language, sink=sink, handoff_transcript=handoff_transcript)
             flows.set(generation, flow)
             return flow
 
-        def opened(flow: Any) -> None:
+        def opened(flow: VisitFlow) -> None:
             if flows.get(generation) is flow:
                 window.draft.flow = flow
 
@@ -54,7 +50,7 @@ def start_visit(window: LobbyHost, path: str, *, handoff_transcript: str = "") -
 
 def run_step(
     window: LobbyHost,
-    step: Callable[[Any], Any],
+    step: Callable[[VisitFlow], Any],
     on_done: Callable[[Any], None] | None = None,
     on_error: Callable[[Exception], None] | None = None,
     *,

@@ -7,7 +7,10 @@ Its own module because the window owns one (and moves the generation on at every
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiosk.visit.flow import VisitFlow
 
 
 class FlowHolder:
@@ -15,8 +18,8 @@ class FlowHolder:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        # kiosk.visit VisitFlow, or ui.lobby.hub_link HubVisitFlow when a hub is attached.
-        self.flow: Any = None
+        # With a hub attached the flow hands its record to the hub's sink; it is the same class.
+        self.flow: VisitFlow | None = None
         self.generation = 0
 
     def next_generation(self) -> int:
@@ -25,13 +28,13 @@ class FlowHolder:
             self.flow = None
             return self.generation
 
-    def set(self, generation: int, flow: Any) -> bool:
+    def set(self, generation: int, flow: VisitFlow) -> bool:
         with self._lock:
             if generation != self.generation:
                 return False
             self.flow = flow
             return True
 
-    def get(self, generation: int) -> Any:
+    def get(self, generation: int) -> VisitFlow | None:
         with self._lock:
             return self.flow if generation == self.generation else None

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kiosk.visit.flow import VisitFlow
 
 
 @dataclass
@@ -11,7 +14,7 @@ class VisitDraft:
     """The visitor's data while they are at the kiosk. Only masked values are ever shown on screen."""
 
     path: str = "consult"  # consult | ticket_only
-    flow: Any = None  # kiosk.visit VisitFlow when the workflow service is wired
+    flow: VisitFlow | None = None  # when the workflow service is wired
     document: Any = None  # devices.id IdDocument (holds the RRN in memory only until the step completes)
     identity_display: dict[str, str] = field(default_factory=dict)  # masked values for the screen
     manual: dict[str, str] = field(default_factory=dict)

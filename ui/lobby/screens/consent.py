@@ -18,11 +18,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.client.signatures import signature_payload
 from ui.lobby.flow import run_step
 from ui.lobby.screens.base import LobbyScreen
 from ui.widgets.buttons import set_label, touch_button
 
 if TYPE_CHECKING:
+    from kiosk.visit.flow import VisitFlow
     from ui.lobby.screens.host import LobbyHost
 
 log = logging.getLogger(__name__)
@@ -260,14 +262,16 @@ class ConsentScreen(LobbyScreen):
 
         sessions = self.lobby.services.sessions
 
-        def complete(flow: Any) -> Any:
+        def complete(flow: VisitFlow) -> None:
             signature_id = None
             if sessions is not None:
                 from kiosk.signatures import save_signature
 
                 with sessions.begin() as session:
                     signature_id = save_signature(session, record, flow.visit_id)
-            return flow.complete_consent(granted, version, sha, signature_id)
+            # The signature as it goes to the hub, made once from the captured record (never read back).
+            signature = signature_payload(record) if signature_id is not None else None
+            return flow.complete_consent(granted, version, sha, signature_id, signature=signature)
 
         run_step(self.lobby, complete, name="consent")
         self.lobby.go("needs")
