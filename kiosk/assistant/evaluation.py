@@ -18,7 +18,7 @@ from config.loader import read_toml
 from kiosk.assistant.engine import Assistant
 from kiosk.assistant.language import clean_text
 
-DEFAULT_SET = Path(__file__).resolve().parents[2] / "tests" / "assistant" / "eval" / "labelled.toml"
+DEFAULT_SET = Path(__file__).resolve().parents[2] / "tests" / "kiosk" / "assistant" / "eval" / "labelled.toml"
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ def register(registry: Any) -> None:
 
     bench = registry.subcommand("bench", "chat", "챗봇 정확도·속도 (accuracy, abstention, latency)", _bench)
     bench.add_argument("--json", action="store_true", help="print figures as JSON")
-    bench.add_argument("--eval", default="", help="labelled set (TOML); default tests/assistant/eval")
+    bench.add_argument("--eval", default="", help="labelled set (TOML); default tests/kiosk/assistant/eval")
     bench.add_argument(
         "--calibrate", action="store_true", help="use the threshold calibrated on the calibration half"
     )

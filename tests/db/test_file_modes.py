@@ -18,9 +18,9 @@ from db.base import Base
 from db.models import Center
 from db.session import data_dir, make_engine, make_sessionmaker
 from printers.documents.archive import write_archive_pdf
-from tests.hub.conftest import make_hub
-from tests.hub.factories import submission
-from tests.hub.test_tickets_documents import _desk_and_counter, _signature
+from tests.kiosk.hub.conftest import make_hub
+from tests.kiosk.hub.factories import submission
+from tests.kiosk.hub.test_tickets_documents import _desk_and_counter, _signature
 
 KIOSK = str(Path(sys.executable).parent / "kiosk")
 

@@ -35,7 +35,7 @@ Run = Callable[..., subprocess.CompletedProcess[str]]
 
 @pytest.fixture
 def kiosk(capsys: pytest.CaptureFixture[str]) -> Run:
-    """The CLI entry point in this process, as tests/test_cli_foundation.py runs it."""
+    """The CLI entry point in this process, as tests/kiosk/test_cli_foundation.py runs it."""
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         capsys.readouterr()

@@ -1,3 +1,3 @@
-"""The hub fixtures of tests/hub, shared with the demo tests."""
+"""The hub fixtures of tests/kiosk/hub, shared with the demo tests."""
 
-from tests.hub.conftest import center_tls, hub, hub_sqlite  # noqa: F401
+from tests.kiosk.hub.conftest import center_tls, hub, hub_sqlite  # noqa: F401

@@ -1,3 +1,3 @@
-"""The hub fixtures of tests/hub, shared with the desk and counter UI tests."""
+"""The hub fixtures of tests/kiosk/hub, shared with the desk and counter UI tests."""
 
-from tests.hub.conftest import center_tls, hub, hub_sqlite  # noqa: F401
+from tests.kiosk.hub.conftest import center_tls, hub, hub_sqlite  # noqa: F401

@@ -12,8 +12,8 @@ from config import load_settings
 from kiosk.client import HubClient
 from kiosk.hub.app import create_app
 from kiosk.hub.server import serve_in_thread
-from tests.hub.conftest import CenterTls, Hub
-from tests.hub.factories import submission
+from tests.kiosk.hub.conftest import CenterTls, Hub
+from tests.kiosk.hub.factories import submission
 from ui.adapters.hub_adapter import HubAdapter
 from ui.counter.window import CounterWindow
 from ui.desk.window import DeskWindow

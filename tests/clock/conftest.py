@@ -1,3 +1,0 @@
-"""The hub fixtures (SQLite and PostgreSQL) for the pinned-clock tests."""
-
-from tests.hub.conftest import hub, hub_sqlite  # noqa: F401 - fixtures

@@ -1,0 +1,127 @@
+"""A whole visit through the real widgets with every device emulated: the ID card read from the
+virtual scanner (OCR), consent signed on the serial pad emulator (pty), the questionnaire answered on
+the keypad, the verdicts from the matching engine, the ticket printed on the ESC/POS printer emulator
+(pty). The test reads the ticket back from the printer and the visit back from the database, and saves
+a screenshot of every screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from tests.ui.lobby.helpers import all_texts
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("lobby-e2e")]
+
+
+def test_a_whole_visit_with_emulated_devices(
+    make_lobby: Any, emulated: Any, qtbot: QtBot, tmp_path: Path
+) -> None:
+    from db.models.documents import Signature
+    from db.models.visit import Consent, IdentityCheck, Intake, MatchResult, Ticket, Visit
+    from ui.lobby.tour import _enter_answer, answer_for
+
+    services, ctx = emulated
+    printer, pad = services.emulators["printer"], services.emulators["pad"]
+    lobby = make_lobby(services)
+    shots = tmp_path / "screens"
+    shots.mkdir()
+
+    def shot(name: str) -> None:
+        qtbot.wait(20)
+        assert lobby.grab().save(str(shots / f"{name}.png"))
+
+    shot("01-welcome")
+    lobby.primary.click()
+    identify = lobby.screens["identify"]
+    shot("02-identify")
+    identify.scan.click()  # the virtual scanner lays a synthetic card on the glass; OCR reads it
+    qtbot.waitUntil(lambda: identify.mode == "confirm", timeout=60000)
+    shot("03-identify-confirm")
+    document = lobby.draft.document
+    assert document.rrn and identify.rrn_value.text() == document.rrn_masked
+    assert document.rrn not in "\n".join(all_texts(lobby))  # the full RRN is never on screen
+    rrn = document.rrn
+    lobby.primary.click()
+
+    consent = lobby.screens["consent"]
+    assert lobby.current == "consent"
+    for card in consent.cards:
+        (card.agree if card.item.required else card.refuse).click()
+    shot("04-consent")
+    started: list[bool] = []
+    consent.pad_adapter.started.connect(lambda: started.append(True))
+    lobby.primary.click()
+    assert consent.method == "pad"
+    qtbot.waitUntil(lambda: bool(started), timeout=10000)
+    pad.replay(None, block=False)  # a shipped signature, at the pad's real sample rate and baud
+    qtbot.waitUntil(lambda: not pad.replaying and consent._pad_points > 20, timeout=30000)
+    shot("05-consent-signed-on-pad")
+    lobby.primary.click()
+    qtbot.waitUntil(lambda: lobby.current == "needs", timeout=20000)
+
+    needs = lobby.screens["needs"]
+    asked: list[str] = []
+    while lobby.current == "needs":
+        question = needs.question
+        assert question is not None
+        assert question.id != "age"  # the card told us the age: never asked
+        asked.append(question.id)
+        _enter_answer(needs, answer_for(question))
+        shot(f"06-needs-{len(asked):02d}-{question.id}")
+        lobby.primary.click()
+    assert {"purpose", "delinquency"} <= set(asked)
+
+    results = lobby.screens["results"]
+    qtbot.waitUntil(lambda: not results.loading and bool(results.cards), timeout=30000)
+    shot("07-results")
+    verdicts = {row.program_id: row.verdict for row in results.rows}
+    # 45 days overdue: pre-workout fits, individual workout (≥ 90 days) does not.
+    assert verdicts["ccrs.pre_workout"] == "eligible"
+    assert verdicts["ccrs.individual_workout"] == "ineligible"
+    lobby.primary.click()
+
+    ticket = lobby.screens["ticket"]
+    qtbot.waitUntil(lambda: lobby.draft.printed == "done", timeout=60000)
+    shot("08-ticket")
+    number = ticket.ticket_number()
+    assert number.startswith("B-")  # debt trouble → 채무조정 line
+    assert ticket.number.text() == number
+
+    # The printed ticket, read back from the printer emulator.
+    assert printer.wait_for_jobs(1, timeout=10)
+    paper = printer.jobs[-1]
+    assert number in paper.text and "채무조정" in paper.text
+    assert paper.qr_payloads == [ticket.qr_payload()]  # the same QR the screen offers on failure
+    assert rrn not in paper.text and document.name not in paper.text  # a ticket never names anyone
+    printer.save_job_png(len(printer.jobs) - 1, shots / "08-ticket-paper.png")
+
+    lobby.primary.click()
+    shot("09-goodbye")
+
+    # The stored visit.
+    with ctx.sessions() as session:
+        visit = session.scalars(select(Visit)).one()
+        assert visit.status == "completed"
+        stored_ticket = session.scalars(select(Ticket).where(Ticket.visit_id == visit.id)).one()
+        assert stored_ticket.display == number
+        check = session.scalars(select(IdentityCheck).where(IdentityCheck.visit_id == visit.id)).one()
+        assert check.method == "image"
+        consent_row = session.scalars(select(Consent).where(Consent.visit_id == visit.id)).one()
+        signature = session.get(Signature, consent_row.signature_id)
+        assert signature is not None and signature.device != "screen"
+        assert (
+            session.scalars(select(Intake).where(Intake.visit_id == visit.id))
+            .one()
+            .answers["delinquency_days"]
+            == 45
+        )
+        assert session.scalars(select(MatchResult).where(MatchResult.visit_id == visit.id)).one().verdicts
+    ctx.engine.dispose()
+    raw = (tmp_path / "lobby.db").read_bytes()
+    assert rrn.encode() not in raw and rrn.replace("-", "").encode() not in raw  # encrypted at rest
+    assert len(list(shots.glob("*.png"))) >= 12
