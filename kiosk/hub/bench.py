@@ -15,6 +15,8 @@ import statistics
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -266,24 +268,29 @@ def run_bench(
     }
 
 
-def _bench_postgres(admin_url: str, clients: int, requests: int) -> list[dict[str, Any]]:
-    """In a schema of its own, dropped afterwards: the bench never touches anyone's tables."""
+@contextmanager
+def scratch_schema(admin_url: str, prefix: str) -> Iterator[str]:
+    """A PostgreSQL URL on a schema of its own, dropped afterwards: a bench never touches anyone's
+    tables (the hub bench and the fault bench both run in one)."""
     from sqlalchemy import text
 
     from db.session import make_engine
 
-    schema = f"bench_hub_{uuid.uuid4().hex[:8]}"
+    schema = f"{prefix}_{uuid.uuid4().hex[:8]}"
     admin = make_engine(admin_url)
     with admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
         conn.commit()
     sep = "&" if "?" in admin_url else "?"
     try:
-        return bench_engine(
-            "postgres", f"{admin_url}{sep}options=-csearch_path%3D{schema}", clients, requests
-        )
+        yield f"{admin_url}{sep}options=-csearch_path%3D{schema}"
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
             conn.commit()
         admin.dispose()
+
+
+def _bench_postgres(admin_url: str, clients: int, requests: int) -> list[dict[str, Any]]:
+    with scratch_schema(admin_url, "bench_hub") as url:
+        return bench_engine("postgres", url, clients, requests)

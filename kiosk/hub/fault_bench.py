@@ -27,7 +27,7 @@ from typing import Any
 
 import httpx
 
-from kiosk.hub.bench import _submission
+from kiosk.hub.bench import _submission, scratch_schema
 from kiosk.hub.server import free_port
 
 CENTER = "seoul-central"
@@ -323,29 +323,6 @@ def run_bench(
 def _postgres(
     admin_url: str, data: Path, kills: int, clients: int, seed: int, timeout: float
 ) -> dict[str, Any]:
-    """In a schema of its own, dropped afterwards: the bench never touches anyone's tables."""
-    from sqlalchemy import text
-
-    from db.session import make_engine
-
-    schema = f"faults_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(admin_url)
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        conn.commit()
-    sep = "&" if "?" in admin_url else "?"
     data.mkdir()
-    try:
-        return run_kills(
-            f"{admin_url}{sep}options=-csearch_path%3D{schema}",
-            data,
-            kills=kills,
-            clients=clients,
-            seed=seed,
-            timeout_s=timeout,
-        )
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            conn.commit()
-        admin.dispose()
+    with scratch_schema(admin_url, "faults") as url:
+        return run_kills(url, data, kills=kills, clients=clients, seed=seed, timeout_s=timeout)
