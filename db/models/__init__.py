@@ -4,14 +4,20 @@ from db.base import Base
 from db.models.center import Center, Counselor, Device, HubSession
 from db.models.documents import Document, Signature
 from db.models.enums import (
+    ConsentMethod,
     CounselorRole,
     DeviceKind,
     DocumentStatus,
     FollowUpStatus,
+    IdentityMethod,
+    IdentityResult,
     OutboxKind,
     OutboxStatus,
     PrintJobStatus,
     TicketStatus,
+    VisitPath,
+    VisitStatus,
+    VisitStep,
 )
 from db.models.operations import AuditEvent, IdempotencyRecord, OutboxEntry, PrintJob, TicketReservation
 from db.models.person import Person
@@ -23,6 +29,7 @@ __all__ = [
     "Case",
     "Center",
     "Consent",
+    "ConsentMethod",
     "Counselor",
     "CounselorRole",
     "Device",
@@ -34,6 +41,8 @@ __all__ = [
     "HubSession",
     "IdempotencyRecord",
     "IdentityCheck",
+    "IdentityMethod",
+    "IdentityResult",
     "Intake",
     "MatchResult",
     "OutboxEntry",
@@ -47,4 +56,7 @@ __all__ = [
     "TicketReservation",
     "TicketStatus",
     "Visit",
+    "VisitPath",
+    "VisitStatus",
+    "VisitStep",
 ]

@@ -76,6 +76,51 @@ class DeviceKind(StrEnum):
     DISPLAY = "display"
 
 
+class VisitStep(StrEnum):
+    """A visit's steps in walking order; ``Visit.step`` holds the last one completed (kiosk.visit.steps
+    says which path walks which)."""
+
+    WELCOME = "welcome"
+    IDENTIFY = "identify"
+    CONSENT = "consent"
+    NEEDS = "needs"
+    RESULTS = "results"
+    TICKET = "ticket"
+    DONE = "done"
+
+
+class VisitStatus(StrEnum):
+    OPEN = "open"
+    COMPLETED = "completed"
+    ABANDONED = "abandoned"
+
+
+class VisitPath(StrEnum):
+    CONSULT = "consult"  # identify, consent, needs and results before the ticket
+    TICKET_ONLY = "ticket_only"  # straight to a ticket
+
+
+class IdentityMethod(StrEnum):
+    """How the identify step read the person (kiosk.api.visits.IdentityIn says the same values)."""
+
+    IMAGE = "image"  # a photo of the ID card
+    IC_CHIP = "ic_chip"
+    MOBILE = "mobile"  # a mobile ID's QR
+    MANUAL = "manual"  # typed in by the person
+
+
+class IdentityResult(StrEnum):
+    VERIFIED = "verified"
+    UNVERIFIED = "unverified"
+    FAILED = "failed"
+    NOT_CHECKED = "not_checked"
+
+
+class ConsentMethod(StrEnum):
+    SIGNATURE = "signature"
+    SMS = "sms"
+
+
 class EnumString(TypeDecorator[E]):
     """A ``StrEnum`` stored as its value in a plain VARCHAR: the schema is the one ``String(length)``
     gives, and a value outside the enum fails at write (and at read) instead of being stored."""

@@ -10,7 +10,17 @@ from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, Timestamps, UUIDPk, utcnow
-from db.models.enums import EnumString, FollowUpStatus, TicketStatus
+from db.models.enums import (
+    ConsentMethod,
+    EnumString,
+    FollowUpStatus,
+    IdentityMethod,
+    IdentityResult,
+    TicketStatus,
+    VisitPath,
+    VisitStatus,
+    VisitStep,
+)
 
 if TYPE_CHECKING:
     from db.models.center import Center
@@ -24,9 +34,9 @@ class Visit(UUIDPk, Timestamps, Base):
     person_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     device_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("device.id"))
     # Last completed workflow step; a crash resumes from here.
-    step: Mapped[str] = mapped_column(String(20), default="welcome")
-    status: Mapped[str] = mapped_column(String(20), default="open")  # open | completed | abandoned
-    path: Mapped[str] = mapped_column(String(20), default="consult")  # consult | ticket_only
+    step: Mapped[VisitStep] = mapped_column(EnumString(VisitStep, 20), default=VisitStep.WELCOME)
+    status: Mapped[VisitStatus] = mapped_column(EnumString(VisitStatus, 20), default=VisitStatus.OPEN)
+    path: Mapped[VisitPath] = mapped_column(EnumString(VisitPath, 20), default=VisitPath.CONSULT)
     language: Mapped[str] = mapped_column(String(5), default="ko")
     state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -42,9 +52,9 @@ class IdentityCheck(UUIDPk, Timestamps, Base):
     __tablename__ = "identity_check"
 
     visit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"))
-    method: Mapped[str] = mapped_column(String(20))  # image | ic_chip | mobile | manual
+    method: Mapped[IdentityMethod] = mapped_column(EnumString(IdentityMethod, 20))
     document_kind: Mapped[str] = mapped_column(String(30))
-    result: Mapped[str] = mapped_column(String(20))  # verified | unverified | failed | not_checked
+    result: Mapped[IdentityResult] = mapped_column(EnumString(IdentityResult, 20))
     verifier: Mapped[str] = mapped_column(String(40), default="")
     masked_image_png: Mapped[bytes | None] = mapped_column(LargeBinary)
     confidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -58,7 +68,9 @@ class Consent(UUIDPk, Timestamps, Base):
     items: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     text_version: Mapped[str] = mapped_column(String(40))
     text_sha256: Mapped[str] = mapped_column(String(64))
-    method: Mapped[str] = mapped_column(String(20), default="signature")  # signature | sms
+    method: Mapped[ConsentMethod] = mapped_column(
+        EnumString(ConsentMethod, 20), default=ConsentMethod.SIGNATURE
+    )
     signature_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("signature.id"))
     withdrawn_at: Mapped[datetime | None]
 

@@ -20,6 +20,8 @@ from db.models import (
     Person,
     Ticket,
     Visit,
+    VisitStatus,
+    VisitStep,
 )
 from db.people import read_person
 from db.pii import mask_name
@@ -186,10 +188,12 @@ def set_outcome(
     case.referrals = list(body.referrals)
     case.counselor_id = case.counselor_id or principal.id
     case.ended_at = datetime.now(UTC)
-    visit.status = "completed"
-    visit.step = "done"
+    visit.status = VisitStatus.COMPLETED
+    visit.step = VisitStep.DONE
     visit.ended_at = case.ended_at
     append_event(session, principal.actor, "case.outcome", f"case:{case.id}", {"outcome": body.outcome})
     session.commit()
-    state.bus.publish(str(principal.center_id), "visit.updated", {"visit_id": str(visit.id), "step": "done"})
+    state.bus.publish(
+        str(principal.center_id), "visit.updated", {"visit_id": str(visit.id), "step": VisitStep.DONE}
+    )
     return OkOut()

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from db.audit import append_events
 from db.models import Case, Consent, IdentityCheck, Intake, MatchResult, Person, Signature, Visit
+from db.models.enums import IdentityResult, VisitPath, VisitStatus, VisitStep
 from db.people import person_fields
 from db.pii import InvalidRRN
 from kiosk.api import SignatureIn, VisitReceipt, VisitSubmission
@@ -110,7 +111,7 @@ class PreparedVisit:
     person: dict[str, Any] | None  # db.people.person_fields: encrypted, blind-indexed, masked
     verified: bool
     rows: dict[Any, list[dict[str, Any]]] = field(default_factory=dict)  # model → rows, no person yet
-    step: str = "results"
+    step: VisitStep = VisitStep.RESULTS
     written: bool = False  # set once its rows are committed (a replay writes nothing)
 
     @property
@@ -136,14 +137,14 @@ def prepare(body: VisitSubmission, principal: Principal, keys: Any, digest: str)
                 "주민등록번호가 올바르지 않아요.",
                 "The resident registration number is invalid.",
             ) from None
-        verified = bool(ident.rrn) and ident.result == "verified"
-    step = "results" if body.path == "consult" else "welcome"
+        verified = bool(ident.rrn) and ident.result == IdentityResult.VERIFIED
+    step = VisitStep.RESULTS if body.path == VisitPath.CONSULT else VisitStep.WELCOME
     visit: dict[str, Any] = {
         "id": visit_id,
         "center_id": principal.center_id,
         "device_id": principal.id,
         "step": step,
-        "status": "open",
+        "status": VisitStatus.OPEN,
         "path": body.path,
         "language": body.language,
         "created_at": body.started_at or datetime.now(UTC),

@@ -21,6 +21,8 @@ from kiosk.visit.steps import (
     TICKET,
     TICKET_ONLY,
     WELCOME,
+    IdentityMethod,
+    IdentityResult,
     IdentitySummary,
     InterruptedVisit,
     TicketInfo,
@@ -29,6 +31,7 @@ from kiosk.visit.steps import (
 
 __all__ = [
     "ABANDONED", "COMPLETED", "CONSENT", "CONSULT", "DONE", "IDENTIFY", "NEEDS", "OPEN", "PATHS", "RESULTS",
-    "TICKET", "TICKET_ONLY", "WELCOME", "IdentitySummary", "InterruptedVisit", "Question", "Questionnaire",
-    "TicketInfo", "VisitError", "VisitFlow", "VisitService", "load_questionnaire", "questionnaire",
+    "TICKET", "TICKET_ONLY", "WELCOME", "IdentityMethod", "IdentityResult", "IdentitySummary",
+    "InterruptedVisit", "Question", "Questionnaire", "TicketInfo", "VisitError", "VisitFlow", "VisitService",
+    "load_questionnaire", "questionnaire",
 ]  # fmt: skip

@@ -21,6 +21,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Consent, IdentityCheck, Intake, MatchResult, Visit
+from db.models.enums import ConsentMethod, IdentityResult, VisitPath, VisitStatus, VisitStep
 from kiosk.api.signatures import SignatureIn
 from kiosk.api.visits import ConsentIn, IntakeIn, VisitRecord, consent_items
 from kiosk.matching.answers import validate_answers
@@ -70,8 +71,8 @@ class VisitFlow:
         self._svc = service
         self._sink = sink
         self.visit_id: uuid.UUID = visit.id
-        self.status: str = visit.status
-        self._completed: str = visit.step
+        self.status: VisitStatus = visit.status
+        self._completed: VisitStep = visit.step
         state = VisitState.read(visit.state)
         self._draft: dict[str, Any] = dict(state.draft)
         self._asked: list[str] = list(state.asked)
@@ -89,8 +90,8 @@ class VisitFlow:
         )
 
     @property
-    def path(self) -> str:
-        return self.record.path
+    def path(self) -> VisitPath:
+        return VisitPath(self.record.path)
 
     @property
     def language(self) -> str:
@@ -98,13 +99,13 @@ class VisitFlow:
 
     # -- where we are --------------------------------------------------------------------------------
     @property
-    def step(self) -> str:
+    def step(self) -> VisitStep:
         if self.status != OPEN:
             return DONE if self.status == COMPLETED else WELCOME
         return next_step(self.path, self._completed)
 
     @property
-    def completed_step(self) -> str:
+    def completed_step(self) -> VisitStep:
         return self._completed
 
     @property
@@ -131,7 +132,7 @@ class VisitFlow:
             else {"display": self.ticket.display, "line": self.ticket.line},
         }
 
-    def _expect(self, step: str) -> None:
+    def _expect(self, step: VisitStep) -> None:
         if self.status != OPEN:
             raise VisitError(
                 "VISIT_CLOSED", "이 방문은 이미 끝났어요. 처음부터 다시 시작해 주세요", "this visit is closed"
@@ -140,16 +141,16 @@ class VisitFlow:
             raise VisitError(
                 "VISIT_WRONG_STEP",
                 "지금 화면에서는 할 수 없는 일이에요",
-                f"visit is at step {self.step!r}, not {step!r}",
+                f"visit is at step {self.step.value!r}, not {step.value!r}",
             )
 
     # -- persistence ---------------------------------------------------------------------------------
     def _save(
         self,
-        completed: str,
+        completed: VisitStep,
         rows: Callable[[Session], None] | None = None,
         *,
-        status: str = OPEN,
+        status: VisitStatus = OPEN,
         state: VisitState | None = None,
     ) -> None:
         """Complete a step atomically: CAS on (step, status) + the step's rows, in one transaction."""
@@ -210,7 +211,7 @@ class VisitFlow:
                     rrn=identity.rrn,
                     phone=identity.phone,
                     birth_date=identity.birth_date,
-                    verified=identity.result == "verified",
+                    verified=identity.result == IdentityResult.VERIFIED,
                 )
                 session.flush()
                 person_id = person.id
@@ -245,7 +246,7 @@ class VisitFlow:
         text_sha256: str,
         signature_id: uuid.UUID | None = None,
         *,
-        method: str = "signature",
+        method: ConsentMethod = ConsentMethod.SIGNATURE,
         signature: SignatureIn | Mapping[str, Any] | None = None,
     ) -> None:
         """Record each legally separate item as granted or refused; every required item must be granted.
@@ -281,7 +282,7 @@ class VisitFlow:
                 items=granted,
                 text_version=text_version,
                 text_sha256=text_sha256,
-                method=method,  # type: ignore[arg-type]  # checked by the model
+                method=method,
                 signature=SignatureIn.model_validate(signature) if signature is not None else None,
             )
             if granted
@@ -459,7 +460,7 @@ class VisitFlow:
         return info["t"]
 
     # -- back, start over, timeout -------------------------------------------------------------------
-    def back(self) -> str:
+    def back(self) -> VisitStep:
         """Go one screen back; inside the needs step, one question back. Returns the new step."""
         if self.status != OPEN:
             raise VisitError("VISIT_CLOSED", "이 방문은 이미 끝났어요", "this visit is closed")

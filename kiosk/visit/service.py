@@ -26,7 +26,7 @@ from config.consent import consent_set
 from config.loader import read_toml
 from db.base import utcnow
 from db.crypto import KeyRing
-from db.models import Center, Intake, Visit
+from db.models import Center, Intake, Visit, VisitPath
 from kiosk.matching.answers import validate_answers
 from kiosk.matching.catalogue import Catalogue, shipped_catalogue
 from kiosk.queue import QueueClock, ServiceLine, service_lines
@@ -112,7 +112,7 @@ class VisitService:
 
     def start(
         self,
-        path: str = "consult",
+        path: str = VisitPath.CONSULT,
         language: str = "ko",
         *,
         sink: VisitSink | None = None,
@@ -124,7 +124,9 @@ class VisitService:
         """
         if path not in PATHS:
             raise VisitError(
-                "VISIT_UNKNOWN_PATH", "알 수 없는 선택이에요", f"path must be one of {list(PATHS)}"
+                "VISIT_UNKNOWN_PATH",
+                "알 수 없는 선택이에요",
+                f"path must be one of {[p.value for p in PATHS]}",
             )
         if language not in ("ko", "en"):
             raise VisitError("VISIT_UNKNOWN_LANGUAGE", "지원하지 않는 언어예요", "language must be ko or en")
@@ -135,7 +137,7 @@ class VisitService:
             device_id=self.device_id,
             step=WELCOME,
             status=OPEN,
-            path=path,
+            path=VisitPath(path),
             language=language,
             state=VisitState().to_json(),
             created_at=now,

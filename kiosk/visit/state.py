@@ -15,14 +15,16 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError
 
+from db.models.enums import IdentityMethod, IdentityResult, VisitPath
+
 
 class IdentityMark(BaseModel):
     """Which identity check the identify step stored (the check's row holds the rest)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    method: str
-    result: str
+    method: IdentityMethod
+    result: IdentityResult
     check_id: uuid.UUID
 
 
@@ -41,7 +43,7 @@ class VisitState(BaseModel):
     triage_route: str | None = None
     suggested_line: str | None = None
     # -- a closed visit: how it ended ----------------------------------------------------------------
-    path: str | None = None
+    path: VisitPath | None = None
     ticket_line: str | None = None
     closed_reason: Literal["start_over", "timeout", "interrupted"] | None = None
     # -- a visit the hub made from a lobby submission -------------------------------------------------

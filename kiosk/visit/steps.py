@@ -5,28 +5,31 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
+from db.models.enums import IdentityMethod, IdentityResult, VisitPath, VisitStatus, VisitStep
 from db.pii import full_age
 
+# Short names for the steps, paths and statuses (the enums, the one definition, live in db.models.enums).
 WELCOME, IDENTIFY, CONSENT, NEEDS, RESULTS, TICKET, DONE = (
-    "welcome", "identify", "consent", "needs", "results", "ticket", "done",
+    VisitStep.WELCOME, VisitStep.IDENTIFY, VisitStep.CONSENT, VisitStep.NEEDS, VisitStep.RESULTS,
+    VisitStep.TICKET, VisitStep.DONE,
 )  # fmt: skip
-CONSULT, TICKET_ONLY = "consult", "ticket_only"
-PATHS: dict[str, tuple[str, ...]] = {
+CONSULT, TICKET_ONLY = VisitPath.CONSULT, VisitPath.TICKET_ONLY
+PATHS: dict[VisitPath, tuple[VisitStep, ...]] = {
     CONSULT: (WELCOME, IDENTIFY, CONSENT, NEEDS, RESULTS, TICKET, DONE),
     TICKET_ONLY: (WELCOME, TICKET, DONE),
 }
-OPEN, COMPLETED, ABANDONED = "open", "completed", "abandoned"
+OPEN, COMPLETED, ABANDONED = VisitStatus.OPEN, VisitStatus.COMPLETED, VisitStatus.ABANDONED
 
 
-def next_step(path: str, completed: str) -> str:
+def next_step(path: VisitPath, completed: VisitStep) -> VisitStep:
     """The screen after the last completed step."""
     steps = PATHS[path]
     return steps[min(steps.index(completed) + 1, len(steps) - 1)]
 
 
-def previous_step(path: str, completed: str) -> str | None:
+def previous_step(path: VisitPath, completed: VisitStep) -> VisitStep | None:
     """The step before ``completed`` (None when ``completed`` is the first)."""
     steps = PATHS[path]
     index = steps.index(completed)
@@ -49,9 +52,9 @@ class IdentitySummary:
     encrypted through ``db.people.store_person`` when the service has a key ring.
     """
 
-    method: str  # image | ic_chip | mobile | manual
+    method: IdentityMethod
     document_kind: str  # resident_card | driver_license | passport | manual
-    result: str  # verified | unverified | failed | not_checked
+    result: IdentityResult
     verifier: str = ""
     confidence: dict[str, Any] = field(default_factory=dict)
     person_id: uuid.UUID | None = None
@@ -61,6 +64,10 @@ class IdentitySummary:
     birth_date: date | None = None
     masked_image_png: bytes | None = None
 
+    def __post_init__(self) -> None:
+        # A value outside the sets fails here, at the identify step, not when its row is written.
+        self.method, self.result = IdentityMethod(self.method), IdentityResult(self.result)
+
     def age_on(self, day: date) -> int | None:
         """만 나이 on ``day`` (so the questionnaire does not ask what the ID card told us)."""
         if self.birth_date is None:
@@ -68,7 +75,8 @@ class IdentitySummary:
         return full_age(self.birth_date, day)
 
     def __repr__(self) -> str:  # never print the person's data
-        return f"IdentitySummary(method={self.method!r}, result={self.result!r}, person_id={self.person_id})"
+        method, result = self.method.value, self.result.value
+        return f"IdentitySummary(method={method!r}, result={result!r}, person_id={self.person_id})"
 
 
 @dataclass(frozen=True)
@@ -89,6 +97,6 @@ class TicketInfo:
 @dataclass(frozen=True)
 class InterruptedVisit:
     visit_id: uuid.UUID
-    step: str  # last completed step
-    outcome: str  # resumable | abandoned
+    step: VisitStep  # last completed step
+    outcome: Literal["resumable", "abandoned"]
     flow: Any = None  # VisitFlow when resumable

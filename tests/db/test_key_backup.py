@@ -278,7 +278,7 @@ def test_lose_the_key_file_then_restore_it_and_read_the_visit_again(
     keys = open_keyring(engine, key_file, environ={})
     with make_sessionmaker(engine)() as session:
         person = store_person(session, keys, name="김하나", rrn=RRN, phone="010-2345-6789")
-        session.add(Visit(person_id=person.id, status="waiting", state={}))
+        session.add(Visit(person_id=person.id, status="open", state={}))
         session.commit()
         person_id: uuid.UUID = person.id
     engine.dispose()

@@ -49,7 +49,7 @@ def kiosk(capsys: pytest.CaptureFixture[str]) -> Run:
 def _store_visit(sessions: sessionmaker[Session], keys: KeyRing) -> uuid.UUID:
     with sessions() as session:
         person = store_person(session, keys, name="김하나", rrn=RRN, phone="010-2345-6789")
-        session.add(Visit(person_id=person.id, status="waiting", state={}))
+        session.add(Visit(person_id=person.id, status="open", state={}))
         session.commit()
         return person.id
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.models import Ticket, Visit
 from db.session import make_sessionmaker
 from kiosk.api.visits import VisitRecord, VisitSubmission
-from kiosk.visit import IdentitySummary, VisitService
+from kiosk.visit import IdentityMethod, IdentityResult, IdentitySummary, VisitService
 from kiosk.visit.state import VisitState
 from tests.kiosk.visit.walk import advance
 
@@ -135,3 +135,19 @@ def test_a_record_part_the_hub_would_refuse_fails_at_its_own_step():
     record = VisitRecord(visit_id=uuid.uuid4())
     with pytest.raises(ValueError):
         record.language = "fr"  # type: ignore[assignment]
+
+
+@pytest.mark.parametrize(
+    ("method", "result"), [("fingerprint", "verified"), ("manual", "ok"), ("IMAGE", "verified")]
+)
+def test_an_identity_read_outside_the_known_methods_and_results_is_refused_at_the_identify_step(
+    method: str, result: str
+) -> None:
+    with pytest.raises(ValueError, match="is not a valid Identity"):
+        IdentitySummary(method=method, document_kind="manual", result=result)  # type: ignore[arg-type]
+
+
+def test_an_identity_given_as_plain_values_holds_the_members_and_prints_no_person() -> None:
+    identity = _named()
+    assert identity.method is IdentityMethod.MANUAL and identity.result is IdentityResult.NOT_CHECKED
+    assert repr(identity) == "IdentitySummary(method='manual', result='not_checked', person_id=None)"

@@ -412,19 +412,22 @@ def age_from_birth(draft: Any, today: date | None = None) -> int | None:
     return age if 14 <= age <= 120 else None
 
 
+# The reader's source → how the identify step read the person (kiosk.visit.IdentityMethod's values).
 _METHODS = {"image": "image", "chip": "ic_chip", "qr": "mobile", "manual": "manual"}
 
 
 def identity_summary(draft: Any) -> Any:
     """The workflow's IdentitySummary: the document (RRN in memory only) or the typed fields."""
-    from kiosk.visit import IdentitySummary
+    from kiosk.visit import IdentityMethod, IdentityResult, IdentitySummary
 
     document = draft.document
     if document is not None:
         return IdentitySummary(
-            method=_METHODS.get(getattr(document, "source", "") or "image", "image"),
+            method=IdentityMethod(_METHODS.get(getattr(document, "source", "") or "image", "image")),
             document_kind=str(getattr(document.kind, "value", document.kind)),
-            result="verified" if getattr(document, "verified", False) else "not_checked",
+            result=IdentityResult.VERIFIED
+            if getattr(document, "verified", False)
+            else IdentityResult.NOT_CHECKED,
             confidence={k: round(float(v), 3) for k, v in getattr(document, "confidence", {}).items()},
             name=document.name or None,
             rrn=document.rrn,
@@ -437,9 +440,9 @@ def identity_summary(draft: Any) -> Any:
     except ValueError:
         born = None
     return IdentitySummary(
-        method="manual",
+        method=IdentityMethod.MANUAL,
         document_kind="manual",
-        result="unverified",
+        result=IdentityResult.UNVERIFIED,
         name=draft.manual.get("name") or None,
         phone=draft.manual.get("phone") or None,
         birth_date=born,
