@@ -20,6 +20,9 @@ class PairingCodeOut(BaseModel):
     device_id: uuid.UUID
     code: str
     expires_at: datetime
+    # What the device is enrolled with: `<code>@sha256:<center CA>` on a hub serving TLS (the device
+    # pins that CA before it sends the code), the bare code on a loopback hub without TLS.
+    enrollment: str = ""
 
 
 class EnrollIn(Strict):

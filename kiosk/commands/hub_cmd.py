@@ -173,7 +173,10 @@ def run_hub(args: argparse.Namespace, ctx: AppContext) -> int:
             "Warning: no center certificate; archived PDFs carry no PAdES signature.",
             file=sys.stderr,
         )
-    app = create_app(ctx.settings, ctx.sessions, keys, document_signer=signer)
+    from kiosk.api.trust import fingerprint
+
+    ca_fingerprint = fingerprint(tls.ca.read_bytes()) if tls is not None and tls.ca.exists() else None
+    app = create_app(ctx.settings, ctx.sessions, keys, document_signer=signer, ca_fingerprint=ca_fingerprint)
     settle_heap()  # the same start-up the bench measures
     scheme = "https" if tls else "http"
     print(f"허브 시작 (hub listening): {scheme}://{host}:{port}", flush=True)

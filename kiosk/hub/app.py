@@ -37,9 +37,15 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 def create_app(
-    settings: Settings, sessions: sessionmaker[Session], keys: Any, *, document_signer: Any = None
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    keys: Any,
+    *,
+    document_signer: Any = None,
+    ca_fingerprint: str | None = None,
 ) -> FastAPI:
-    """Build the hub. `keys` is a db.crypto.KeyRing; `document_signer` a PAdES signer (or None)."""
+    """Build the hub. `keys` is a db.crypto.KeyRing; `document_signer` a PAdES signer (or None);
+    `ca_fingerprint` the center CA's when the hub serves TLS (new pairing codes carry it)."""
     archive = (
         Path(settings.hub.archive_dir)
         if settings.hub.archive_dir
@@ -52,7 +58,12 @@ def create_app(
         responses=_ERRORS,
     )
     app.state.hub = HubState(
-        settings=settings, sessions=sessions, keys=keys, archive_dir=archive, document_signer=document_signer
+        settings=settings,
+        sessions=sessions,
+        keys=keys,
+        archive_dir=archive,
+        document_signer=document_signer,
+        ca_fingerprint=ca_fingerprint,
     )
     bind = sessions.kw.get("bind")
     if bind is not None:

@@ -29,6 +29,7 @@ from kiosk.api import (
     PairingCodeOut,
     PairOut,
 )
+from kiosk.api.trust import enrollment_string
 from kiosk.hub.auth import hash_token, new_pairing_code, new_token
 from kiosk.hub.deps import (
     CallerDep,
@@ -69,7 +70,8 @@ def create_pairing_code(
     session.flush()
     append_event(session, principal.actor, "device.pairing_code", f"device:{row.id}", {"kind": body.kind})
     session.commit()
-    return PairingCodeOut(device_id=row.id, code=code, expires_at=expires)
+    enrollment = enrollment_string(code, state.ca_fingerprint) if state.ca_fingerprint else code
+    return PairingCodeOut(device_id=row.id, code=code, expires_at=expires, enrollment=enrollment)
 
 
 @router.post(

@@ -35,7 +35,7 @@ from kiosk.hub.app import create_app
 from kiosk.hub.bootstrap import ensure_center, issue_pairing_code
 from kiosk.hub.server import RunningHub, free_port, serve_in_thread
 from kiosk.hub.tls import check_server_files, is_loopback
-from tests.kiosk.hub.conftest import CenterTls, Hub, make_center_tls
+from tests.kiosk.hub.conftest import PASSWORD, CenterTls, Hub, make_center_tls
 from tests.kiosk.hub.factories import submission
 from tests.polling import wait_until
 
@@ -168,6 +168,34 @@ def test_a_pinned_device_enrolls_over_tls_submits_a_visit_and_takes_a_ticket(
         receipt.visit_id
     )
     again.close()
+
+
+def test_a_code_a_manager_makes_through_the_api_carries_the_ca_and_enrolls_a_pinned_device(
+    hub_sqlite: Hub, center_tls: CenterTls
+) -> None:
+    """The desk's manager path (POST /devices/pairing-codes), not only the CLI, hands out the CA pin."""
+    app = create_app(
+        load_settings(), hub_sqlite.sessions, hub_sqlite.keys, ca_fingerprint=center_tls.fingerprint
+    )
+    server = serve_in_thread(app, tls=center_tls.files)
+    try:
+        manager = HubClient(server.url, ca_pem=center_tls.ca_pem)
+        manager.login("boss", PASSWORD)
+        made = manager.create_pairing_code("counter", "창구 3")
+        assert made.enrollment == enrollment_string(made.code, center_tls.fingerprint)
+        device = HubClient(server.url)
+        assert device.enroll(made.enrollment).kind == "counter"
+        assert device.ca_pem == center_tls.ca_pem
+        manager.close()
+        device.close()
+    finally:
+        server.stop()
+
+
+def test_without_tls_the_api_code_is_the_bare_code(hub_sqlite: Hub) -> None:
+    boss = hub_sqlite.login("boss")
+    made = hub_sqlite.http.post("/devices/pairing-codes", json={"kind": "lobby"}, headers=boss).json()
+    assert made["enrollment"] == made["code"] and "@" not in made["enrollment"]
 
 
 def test_a_wrong_fingerprint_is_refused_and_the_code_is_not_spent(
