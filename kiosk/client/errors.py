@@ -4,9 +4,16 @@ from __future__ import annotations
 
 
 class HubUnavailable(Exception):
-    """The hub could not be reached (network, timeout, hub down): worth retrying later."""
+    """The hub could not be reached (network, timeout, hub down): worth retrying later.
+
+    ``status`` is the hub's 5xx when it answered one, None when no answer came at all.
+    """
 
     message_ko = "허브에 연결할 수 없어요. 잠시 후 다시 시도해요."
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class HubRefused(Exception):

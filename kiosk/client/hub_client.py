@@ -181,7 +181,8 @@ class HubClient:
         except httpx.TransportError as exc:
             raise HubUnavailable(f"{method} {path}: {type(exc).__name__}") from exc
         if response.status_code >= 500:
-            raise HubUnavailable(f"{method} {path}: hub answered {response.status_code}")
+            status = response.status_code
+            raise HubUnavailable(f"{method} {path}: hub answered {status}", status)
         if response.status_code >= 400:
             try:
                 err = ErrorBody.model_validate(response.json()).error

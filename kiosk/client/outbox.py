@@ -41,7 +41,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
 import threading
 import uuid
 from dataclasses import dataclass
@@ -173,12 +172,9 @@ def _classify(exc: Exception) -> tuple[str, str]:
             return "stop", "timeout"
         if isinstance(exc.__cause__, httpx.TransportError):
             return "stop", "unreachable"
-        # kiosk.client.hub_client raises HubUnavailable("… hub answered 500") for a 5xx answer.
-        answered = re.search(r"answered (\d{3})", str(exc))
-        if answered is None:
+        if exc.status is None:
             return "stop", "unavailable"
-        status = int(answered.group(1))
-        return ("stop" if status == 503 else "retry"), f"http_{status}"
+        return ("stop" if exc.status == 503 else "retry"), f"http_{exc.status}"
     if isinstance(exc, _Unexpected):
         return "retry", exc.code
     return "retry", f"error_{type(exc).__name__}"[:60]

@@ -10,7 +10,6 @@ import subprocess
 import sys
 import unicodedata
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +35,7 @@ from db.key_guard import open_keyring
 from db.models import Visit
 from db.people import read_person, store_person
 from db.session import make_engine, make_sessionmaker
-from kiosk.cli import main
+from tests.db.conftest import Run
 
 KIOSK = str(Path(sys.executable).parent / "kiosk")
 CHEAP = ScryptCost(n=2**14, r=8, p=1)  # the lowest cost a backup may have: keeps the tests quick
@@ -46,7 +45,6 @@ RING = KeyRing.generate()
 SEALED = seal(RING, PASSPHRASE, CHEAP)
 SEALED_TEXT = json.dumps(SEALED.to_document())
 
-Run = Callable[..., subprocess.CompletedProcess[str]]
 
 
 def _same_ring(a: KeyRing, b: KeyRing) -> bool:
@@ -253,16 +251,6 @@ def test_same_key_id_with_other_bytes_is_refused_even_with_force(tmp_path: Path)
 
 # --- the acceptance story, as an operator runs it ---------------------------------------------------
 
-
-@pytest.fixture
-def kiosk(capsys: pytest.CaptureFixture[str]) -> Run:
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        capsys.readouterr()
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return subprocess.CompletedProcess(list(args), code, out, err)
-
-    return run
 
 
 def test_lose_the_key_file_then_restore_it_and_read_the_visit_again(

@@ -10,7 +10,6 @@ import subprocess
 import sys
 import threading
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,25 +24,12 @@ from db.models import Person, Visit
 from db.people import read_person, store_person
 from db.rotation import key_ids_in_use
 from db.session import make_engine
-from kiosk.cli import main
+from tests.db.conftest import Run
 
 KIOSK = str(Path(sys.executable).parent / "kiosk")
 RRN = synthetic_rrns(1, seed=13)[0]
 
-Run = Callable[..., subprocess.CompletedProcess[str]]
 
-
-@pytest.fixture
-def kiosk(capsys: pytest.CaptureFixture[str]) -> Run:
-    """The CLI entry point in this process, as tests/kiosk/test_cli_foundation.py runs it."""
-
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        capsys.readouterr()
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return subprocess.CompletedProcess(list(args), code, out, err)
-
-    return run
 
 
 def _store_visit(sessions: sessionmaker[Session], keys: KeyRing) -> uuid.UUID:
