@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from config import clock
 from db.base import utcnow
 from db.models import Device, DeviceKind, IdempotencyRecord, Ticket, TicketStatus, Visit
 from kiosk.api import TicketOut
@@ -30,7 +31,6 @@ from kiosk.queue.lines import ServiceLine
 from kiosk.queue.tickets import (
     WAITING,
     IssuedTicket,
-    QueueClock,
     begin_numbering,
     insert_tickets,
     line_counts,
@@ -112,7 +112,7 @@ def stage_tickets(session: Session, batch: list[TicketRequest]) -> Callable[[], 
         else:
             fresh[request.key] = index
     now = utcnow()
-    service_date = QueueClock().service_date(now)
+    service_date = clock.local_date(now)
     tickets: list[IssuedTicket] = []
     records: list[dict[str, Any]] = []
     for center_id, indexes in _by_center(batch, fresh.values()).items():

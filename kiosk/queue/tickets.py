@@ -60,15 +60,6 @@ class QueueError(Exception):
         super().__init__(f"[{code}] {en}")
 
 
-@dataclass(frozen=True)
-class QueueClock:
-    """Turns 'now' into the center's service date (tickets restart at 1 every local day), on the
-    center clock (``config.clock``, whose zone is ``app.timezone``)."""
-
-    def service_date(self, now: datetime) -> date:
-        return clock.local_date(now)
-
-
 def service_line(line: str, lines: dict[str, ServiceLine] | None = None) -> ServiceLine:
     known = lines or service_lines()
     if line not in known:
@@ -201,7 +192,6 @@ def issue_ticket(
     idempotency_key: str | None = None,
     transfer_note: str | None = None,
     now: datetime | None = None,
-    clock: QueueClock | None = None,
     lines: dict[str, ServiceLine] | None = None,
 ) -> Ticket:
     """Issue the next number of ``line`` today. The same ``idempotency_key`` returns the same ticket.
@@ -214,7 +204,7 @@ def issue_ticket(
         if existing is not None:
             return existing
     now = now or utcnow()
-    service_date = (clock or QueueClock()).service_date(now)
+    service_date = clock.local_date(now)  # tickets restart at 1 each center day
     conn = session.connection()
     postgres = conn.dialect.name == "postgresql"
     begin_numbering(session)
@@ -308,11 +298,10 @@ def call_next(
     counselor_id: uuid.UUID | None,
     *,
     now: datetime | None = None,
-    clock: QueueClock | None = None,
 ) -> Ticket | None:
     """Call the next waiting ticket of ``line`` to ``desk``; None when nobody is waiting."""
     now = now or utcnow()
-    service_date = (clock or QueueClock()).service_date(now)
+    service_date = clock.local_date(now)  # tickets restart at 1 each center day
     for _ in range(MAX_ATTEMPTS):
         queue = waiting_order(session, center_id, line, service_date)
         if not queue:
@@ -370,7 +359,6 @@ def transfer(
     note: str,
     *,
     now: datetime | None = None,
-    clock: QueueClock | None = None,
     lines: dict[str, ServiceLine] | None = None,
 ) -> Ticket:
     """Send a called or served person to another line; the note (and earlier notes) travel along.
@@ -395,6 +383,5 @@ def transfer(
         visit_id=ticket.visit_id,
         transfer_note=ticket.transfer_note,
         now=now,
-        clock=clock,
         lines=lines,
     )

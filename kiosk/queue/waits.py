@@ -10,10 +10,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from config import clock
 from db.base import utcnow
 from db.models import Ticket
 from kiosk.queue.lines import ServiceLine, service_lines
-from kiosk.queue.tickets import DONE, QueueClock, waiting_order
+from kiosk.queue.tickets import DONE, waiting_order
 
 MIN_SAMPLES = 3  # fewer finished tickets than this: use the line's configured default
 LOOKBACK = timedelta(days=14)
@@ -73,12 +74,11 @@ def estimate_wait(
     now: datetime | None = None,
     sample: int = 20,
     default_minutes: float | None = None,
-    clock: QueueClock | None = None,
     lines: dict[str, ServiceLine] | None = None,
 ) -> WaitEstimate:
     """People ahead of ``ticket`` (or of a new ticket) × the recent median service time of the line."""
     now = now or utcnow()
-    service_date = (clock or QueueClock()).service_date(now)
+    service_date = clock.local_date(now)
     queue = waiting_order(session, center_id, line, service_date)
     ids = [t.id for t in queue]
     ahead = ids.index(ticket.id) if ticket is not None and ticket.id in ids else len(queue)

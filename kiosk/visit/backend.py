@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.crypto import KeyRing
 from kiosk.matching.catalogue import Catalogue
-from kiosk.queue import QueueClock, ServiceLine
+from kiosk.queue import ServiceLine
 from kiosk.visit.questionnaire import Questionnaire
 
 
@@ -41,9 +41,6 @@ class VisitBackend(Protocol):
 
     @property
     def lines(self) -> dict[str, ServiceLine]: ...
-
-    @property
-    def queue_clock(self) -> QueueClock: ...
 
     @property
     def consent_items(self) -> Callable[[], dict[str, bool]]: ...

@@ -437,7 +437,6 @@ class VisitFlow:
                 visit_id=self.visit_id,
                 idempotency_key=f"visit:{self.visit_id}",
                 now=now,
-                clock=self._svc.queue_clock,
                 lines=self._svc.lines,
             )
             wait = estimate_wait(
@@ -446,7 +445,6 @@ class VisitFlow:
                 line,
                 ticket=ticket,
                 now=now,
-                clock=self._svc.queue_clock,
                 lines=self._svc.lines,
             )
             info["t"] = TicketInfo(

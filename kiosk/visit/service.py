@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from config import Settings, resource_path
+from config import clock as center_clock
 from config.consent import consent_set
 from config.loader import read_toml
 from db.base import utcnow
@@ -29,7 +30,7 @@ from db.crypto import KeyRing
 from db.models import Center, Intake, Visit, VisitPath
 from kiosk.matching.answers import validate_answers
 from kiosk.matching.catalogue import Catalogue, shipped_catalogue
-from kiosk.queue import QueueClock, ServiceLine, service_lines
+from kiosk.queue import ServiceLine, service_lines
 from kiosk.visit.flow import VisitFlow
 from kiosk.visit.questionnaire import Questionnaire, questionnaire
 from kiosk.visit.sink import VisitSink
@@ -61,7 +62,6 @@ class VisitService:
         self.sessions = sessions
         self.center_code = center_code
         self.now = clock
-        self.queue_clock = QueueClock()
         self.device_id = device_id
         self.keys = keys
         self.catalogue = catalogue or shipped_catalogue()
@@ -89,7 +89,7 @@ class VisitService:
         )
 
     def today(self) -> date:
-        return self.queue_clock.service_date(self.now())
+        return center_clock.local_date(self.now())
 
     @property
     def center_id(self) -> uuid.UUID:
