@@ -30,8 +30,6 @@ KIOSK = str(Path(sys.executable).parent / "kiosk")
 RRN = synthetic_rrns(1, seed=13)[0]
 
 
-
-
 def _store_visit(sessions: sessionmaker[Session], keys: KeyRing) -> uuid.UUID:
     with sessions() as session:
         person = store_person(session, keys, name="김하나", rrn=RRN, phone="010-2345-6789")
@@ -227,7 +225,7 @@ def test_rotate_ends_in_messages_not_tracebacks(
         raise KeyboardInterrupt
 
     with monkeypatch.context() as patch:
-        patch.setattr("db.crypto.write_private_json", read_only)  # as on a read-only data folder
+        patch.setattr("db.crypto.private_file.write_private_json", read_only)  # as on a read-only data folder
         denied = kiosk("keys", "rotate", "-q", "--db", url)
     assert denied.returncode == 2 and "cannot write the key file" in denied.stderr
     assert "nothing lost" in denied.stderr and "Traceback" not in denied.stderr
@@ -285,3 +283,28 @@ def test_lobby_process_exits_2_before_opening_any_screen(
     assert done.returncode == 2, done.stdout + done.stderr
     assert keys.current_key_id in done.stderr and "kiosk keys restore" in done.stderr
     assert not (isolated_data_dir / "keys.json").exists()
+
+
+def test_every_process_opens_the_key_file_its_settings_name_the_one_safe_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hub, lobby and `kiosk keys` all start through AppContext.keyring (db.key_guard.open_site_keyring)."""
+    import db.models  # noqa: F401 - every table on the metadata
+    from db.base import Base
+    from kiosk.context import AppContext
+
+    key_file = tmp_path / "elsewhere" / "site-keys.json"
+    monkeypatch.delenv("KIOSK_KEYS", raising=False)
+    monkeypatch.setenv("KIOSK_PRIVACY__KEY_FILE", str(key_file))
+    ctx = AppContext(db_url_option=f"sqlite:///{tmp_path / 'site.db'}")
+    try:
+        Base.metadata.create_all(ctx.engine)
+        keys = ctx.keyring()
+        assert keys.source == key_file and key_file.exists()  # privacy.key_file, not <data dir>/keys.json
+        _store_visit(ctx.sessions, keys)
+        key_file.rename(tmp_path / "moved.json")
+        with pytest.raises(MissingKeyError) as caught:
+            ctx.keyring()
+        assert str(key_file) in str(caught.value) and not key_file.exists()
+    finally:
+        ctx.engine.dispose()
