@@ -17,10 +17,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError, StatementError
 
-from config import ConfigError
-from db.crypto import ENV_VAR, KeyRing, create_key_file, read_keyring
+from config import ConfigError, Settings
+from db.crypto import ENV_VAR, KeyRing, create_key_file, key_file_for, read_keyring
 
 RESTORE_HINT = "kiosk keys restore FILE"
 
@@ -73,7 +73,8 @@ def _key_ids_in_use(engine: Engine) -> set[str]:
     try:
         return key_ids_in_use(engine)
     except SQLAlchemyError as exc:
-        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        driver_error = exc.orig if isinstance(exc, StatementError) else None  # the driver's own words
+        detail = str(driver_error or exc).strip().splitlines()
         raise KeyCheckError(detail[0] if detail else type(exc).__name__) from None
 
 
@@ -118,3 +119,11 @@ def ensure_keyring(
 def open_keyring(engine: Engine, key_file: Path, environ: Mapping[str, str] | None = None) -> KeyRing:
     """What every process calls at start-up (hub, lobby, `kiosk keys ...`): see the module docstring."""
     return ensure_keyring(engine, key_file, environ)[0]
+
+
+def open_site_keyring(
+    settings: Settings, engine: Engine, environ: Mapping[str, str] | None = None
+) -> KeyRing:
+    """open_keyring on the key file these settings name (``privacy.key_file`` or <data dir>/keys.json):
+    the one start-up call of the hub, the lobby and `kiosk keys` (kiosk.context.AppContext.keyring)."""
+    return open_keyring(engine, key_file_for(settings), environ)

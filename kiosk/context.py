@@ -9,6 +9,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from config import Settings, load_settings
+from db.crypto import KeyRing
+from db.key_guard import open_site_keyring
 from db.session import default_url, make_engine, make_sessionmaker
 
 
@@ -33,3 +35,8 @@ class AppContext:
     @cached_property
     def sessions(self) -> sessionmaker[Session]:
         return make_sessionmaker(self.engine)
+
+    def keyring(self) -> KeyRing:
+        """The site's key ring, opened the one safe way (db.key_guard): MissingKeyError (exit 2) rather
+        than a new key when stored data needs another. Not cached: a rotation may change the file."""
+        return open_site_keyring(self.settings, self.engine)

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from db.crypto import KeyRing
 from kiosk.context import AppContext
 
 
@@ -65,7 +66,7 @@ def register(registry: Any) -> None:
     )
 
 
-def prepare(ctx: AppContext) -> Any:
+def prepare(ctx: AppContext) -> KeyRing:
     """Tables and the center row exist; the key ring is loaded."""
     import db.models  # noqa: F401
     from db.base import Base
@@ -78,12 +79,9 @@ def prepare(ctx: AppContext) -> Any:
     return load_keys(ctx)
 
 
-def load_keys(ctx: AppContext) -> Any:
+def load_keys(ctx: AppContext) -> KeyRing:
     """The key ring; MissingKeyError (exit 2) rather than a new key when stored data needs another."""
-    from db.crypto import key_file_for
-    from db.key_guard import open_keyring
-
-    return open_keyring(ctx.engine, key_file_for(ctx.settings))
+    return ctx.keyring()
 
 
 def hub_tls(ctx: AppContext) -> Any:

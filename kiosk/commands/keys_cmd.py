@@ -89,12 +89,11 @@ def _init(args: argparse.Namespace, ctx: AppContext) -> int:
 
 
 def _rotate(args: argparse.Namespace, ctx: AppContext) -> int:
-    from db.key_guard import open_keyring
     from db.rotation import rotate_keys
 
     if not require_schema(ctx):
         return 2
-    keys = open_keyring(ctx.engine, key_file_for(ctx.settings))
+    keys = ctx.keyring()
     if keys.source is None:
         print("[KEYS_READ_ONLY] 키가 환경 변수(KIOSK_KEYS)에서 와서 여기서 바꿀 수 없어요. 키 파일을 쓰세요.")
         print("keys come from KIOSK_KEYS and cannot be rotated here: use a key file (privacy.key_file)")

@@ -7,13 +7,23 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QCoreApplication
+
+    from config import Settings
+    from kiosk.cli import CommandRegistry
+    from kiosk.context import AppContext
+    from ui.lobby.services import LobbyServices
+    from ui.lobby.window import LobbyWindow
 
 log = logging.getLogger(__name__)
 
 
-def register(registry: Any) -> None:
+def register(registry: CommandRegistry) -> None:
     lobby = registry.command("lobby", "the lobby kiosk (touch UI for walk-ins)", run_lobby)
     lobby.add_argument(
         "--emulated", action="store_true", help="use the device emulators instead of real ports"
@@ -31,7 +41,7 @@ def register(registry: Any) -> None:
     bench.add_argument("--json", action="store_true", help="print one JSON object")
 
 
-def _app(offscreen: bool) -> Any:
+def _app(offscreen: bool) -> QCoreApplication:
     # Device threads (OCR, spool, pad) run Python too; hand the interpreter back to the GUI thread
     # every millisecond instead of every 5 ms so a touch is answered while they work.
     sys.setswitchinterval(0.001)
@@ -58,7 +68,7 @@ def _hash_pin() -> int:
     return 0
 
 
-def run_lobby(args: argparse.Namespace, ctx: Any) -> int:
+def run_lobby(args: argparse.Namespace, ctx: AppContext) -> int:
     if args.hash_pin:
         return _hash_pin()
     tour_dir = Path(args.screenshot_tour) if args.screenshot_tour else None
@@ -71,12 +81,9 @@ def run_lobby(args: argparse.Namespace, ctx: Any) -> int:
     if tour_dir is not None:
         # A scripted visit must not land in the kiosk's real database or key file.
         settings, ctx = _scratch(settings, ctx, tour_dir / ".tour-data")
-    from db.crypto import key_file_for
-    from db.key_guard import open_keyring
-
     # Before any service loads keys: stored data under a key that is gone stops here (exit 2), and a
     # new key is made only on a database without encrypted data.
-    open_keyring(ctx.engine, key_file_for(settings))
+    ctx.keyring()
     services = emulated_services(settings, ctx) if emulated else real_services(settings, ctx)
     try:
         if tour_dir is not None:
@@ -91,7 +98,7 @@ def run_lobby(args: argparse.Namespace, ctx: Any) -> int:
         services.close()
 
 
-def _scratch(settings: Any, ctx: Any, folder: Path) -> tuple[Any, Any]:
+def _scratch(settings: Settings, ctx: AppContext, folder: Path) -> tuple[Settings, AppContext]:
     """Settings and context whose data directory and database live in ``folder`` (fresh each run)."""
     import shutil
 
@@ -106,7 +113,7 @@ def _scratch(settings: Any, ctx: Any, folder: Path) -> tuple[Any, Any]:
     return scratch, scratch_ctx
 
 
-def _tour(build_lobby: Any, services: Any, out: Path) -> int:
+def _tour(build_lobby: Callable[..., LobbyWindow], services: LobbyServices, out: Path) -> int:
     from ui.lobby.tour import extra_screens, run_tour
 
     out.mkdir(parents=True, exist_ok=True)
@@ -126,7 +133,7 @@ def _tour(build_lobby: Any, services: Any, out: Path) -> int:
     return 0
 
 
-def run_bench(args: argparse.Namespace, ctx: Any) -> int:
+def run_bench(args: argparse.Namespace, ctx: AppContext) -> int:
     _app(offscreen=True)
     import tempfile
 
