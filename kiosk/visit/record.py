@@ -6,7 +6,11 @@ made, so a value the hub would refuse fails at its own step, not at the hand-off
 
 from __future__ import annotations
 
-from kiosk.api.visits import IdentityIn, MatchIn, VerdictIn
+from collections.abc import Mapping
+
+from db.models.enums import ConsentMethod
+from kiosk.api.signatures import SignatureIn
+from kiosk.api.visits import ConsentIn, ConsentItemState, IdentityIn, MatchIn, VerdictIn
 from kiosk.matching.engine import MatchReport
 from kiosk.visit.steps import IdentitySummary
 
@@ -47,3 +51,20 @@ def match_part(report: MatchReport) -> MatchIn:
             for v in report.programs
         ],
     )
+
+
+def consent_part(
+    granted: Mapping[str, ConsentItemState],
+    text_version: str,
+    text_sha256: str,
+    method: ConsentMethod,
+    signature: SignatureIn | None,
+) -> ConsentIn | None:
+    """The consent as it goes over the wire; a consent with no items (a center without consent texts)
+    has nothing for the hub to keep."""
+    if not granted:
+        return None
+    return ConsentIn(
+        items=dict(granted), text_version=text_version, text_sha256=text_sha256, method=method,
+        signature=signature,
+    )  # fmt: skip

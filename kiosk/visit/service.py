@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -28,14 +29,26 @@ from config.loader import read_toml
 from db.base import utcnow
 from db.crypto import KeyRing
 from db.models import Center, Intake, Visit, VisitPath
+from db.models.enums import VisitStep
 from kiosk.matching.answers import validate_answers
 from kiosk.matching.catalogue import Catalogue, shipped_catalogue
 from kiosk.queue import ServiceLine, service_lines
 from kiosk.visit.flow import VisitFlow
+from kiosk.visit.live import LiveVisit
 from kiosk.visit.questionnaire import Questionnaire, questionnaire
 from kiosk.visit.sink import VisitSink
 from kiosk.visit.state import VisitState
-from kiosk.visit.steps import ABANDONED, OPEN, PATHS, WELCOME, InterruptedVisit, VisitError
+from kiosk.visit.steps import ABANDONED, OPEN, PATHS, WELCOME, VisitError
+
+
+@dataclass(frozen=True)
+class InterruptedVisit:
+    """An open visit found after a restart: resumed (with its flow) or closed as abandoned."""
+
+    visit_id: uuid.UUID
+    step: VisitStep  # last completed step
+    outcome: Literal["resumable", "abandoned"]
+    flow: VisitFlow | None = None  # when resumable
 
 
 def _consent_items() -> dict[str, bool]:
@@ -117,10 +130,12 @@ class VisitService:
         *,
         sink: VisitSink | None = None,
         handoff_transcript: str = "",
+        live: LiveVisit | None = None,
     ) -> VisitFlow:
         """A new visit; the welcome choice (path, language) is its first completed step.
 
         ``sink``: where the finished visit goes and who numbers it (the hub); None numbers it here.
+        ``live``: the visitor's in-memory copy the lobby's screens already write to (None: a new one).
         """
         if path not in PATHS:
             raise VisitError(
@@ -145,7 +160,7 @@ class VisitService:
         )
         with self.sessions.begin() as session:
             session.add(visit)
-        return VisitFlow(self, visit, sink=sink, handoff_transcript=handoff_transcript)
+        return VisitFlow(self, visit, sink=sink, handoff_transcript=handoff_transcript, live=live)
 
     def resume(self, visit_id: uuid.UUID) -> VisitFlow:
         """Continue an open visit at the step after its last completed one."""

@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError
 
 from db.models.enums import IdentityMethod, IdentityResult, VisitPath
+from kiosk.api.visits import AnswerValue
 
 
 class IdentityMark(BaseModel):
@@ -34,8 +35,8 @@ class VisitState(BaseModel):
     version: Literal[1] = 1
     # -- an open visit on the kiosk: where the person is inside the steps --------------------------------
     identity: IdentityMark | None = None
-    prefill: dict[str, JsonValue] = Field(default_factory=dict)  # what the ID card told us (age)
-    draft: dict[str, JsonValue] = Field(default_factory=dict)  # needs answers given so far
+    prefill: dict[str, AnswerValue] = Field(default_factory=dict)  # what the ID card told us (age)
+    draft: dict[str, AnswerValue] = Field(default_factory=dict)  # needs answers given so far
     asked: list[str] = Field(default_factory=list)  # the order they were given in (for 이전)
     consent_id: uuid.UUID | None = None
     intake_id: uuid.UUID | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any
 
 from db.models.enums import IdentityMethod, IdentityResult, VisitPath, VisitStatus, VisitStep
 from db.pii import full_age
@@ -92,11 +92,3 @@ class TicketInfo:
     wait_text_en: str
     lookup_code: str
     issued_at: datetime
-
-
-@dataclass(frozen=True)
-class InterruptedVisit:
-    visit_id: uuid.UUID
-    step: VisitStep  # last completed step
-    outcome: Literal["resumable", "abandoned"]
-    flow: Any = None  # VisitFlow when resumable

@@ -7,7 +7,7 @@ import gc
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QTimer
 
 from config import Settings
 from ui.lobby.screens.consent import ConsentScreen
@@ -107,6 +107,27 @@ def _settle(window: LobbyWindow) -> None:
     window.warmed_up = True
 
 
+class _WarmUp(QObject):
+    """The warm-up job, a child of the window: a window closed before the timer fires takes it along,
+    which cancels the timer (slots, not lambdas, so nothing outlives the window)."""
+
+    def __init__(self, window: LobbyWindow, settings: Settings) -> None:
+        super().__init__(window)
+        self._window, self._settings = window, settings
+
+    def start(self) -> None:
+        self._window.worker.submit(self._run, self._done, self._failed)
+
+    def _run(self) -> None:
+        _warm_up(self._settings)
+
+    def _done(self, _result: object) -> None:
+        _settle(self._window)
+
+    def _failed(self, error: Exception) -> None:
+        log.warning("warm-up failed: %s", error)
+
+
 def build_lobby(
     services: LobbyServices,
     *,
@@ -142,15 +163,7 @@ def build_lobby(
     # Load what the first visit will need on the worker thread, so that visitor meets no hitch.
     # (after the first frame: the import would otherwise compete with start-up for the interpreter)
     # (the window is the timer's context: a window closed before then cancels it)
-    QTimer.singleShot(
-        WARM_UP_DELAY_MS,
-        window,
-        lambda: window.worker.submit(
-            lambda: _warm_up(services.settings),
-            on_done=lambda _: _settle(window),
-            on_error=lambda e: log.warning("warm-up failed: %s", e),
-        ),
-    )
+    QTimer.singleShot(WARM_UP_DELAY_MS, _WarmUp(window, services.settings).start)
     window.retranslate()
     window.go("welcome", remember=False)
     return window

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QCoreApplication
 
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from kiosk.visit.flow import VisitFlow
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def start_visit(window: LobbyHost, path: str, *, handoff_transcript: str = "") -> None:
@@ -26,6 +27,7 @@ def start_visit(window: LobbyHost, path: str, *, handoff_transcript: str = "") -
     ``handoff_transcript``: the masked chat conversation that travels with the visit to the hub.
     """
     window.draft.path = path
+    live = window.draft.live  # the one copy: the screens write it now, the flow once it is open
     flows = window.flows
     generation = flows.next_generation()
     visits = window.services.visits
@@ -36,7 +38,7 @@ def start_visit(window: LobbyHost, path: str, *, handoff_transcript: str = "") -
         def open_visit() -> VisitFlow:
             # With a hub the finished visit goes to it and it numbers the ticket (ui.lobby.hub_link).
             sink = hub.visit_sink(visits.lines) if hub is not None else None
-            flow = visits.start(path, language, sink=sink, handoff_transcript=handoff_transcript)
+            flow = visits.start(path, language, sink=sink, handoff_transcript=handoff_transcript, live=live)
             flows.set(generation, flow)
             return flow
 
@@ -44,14 +46,14 @@ def start_visit(window: LobbyHost, path: str, *, handoff_transcript: str = "") -
             if flows.get(generation) is flow:
                 window.draft.flow = flow
 
-        window.worker.submit(open_visit, opened, lambda e: _failed(window, "visit_start", e))
+        window.worker.submit(open_visit, opened, _Failed(window, "visit_start"))
     window.go("identify" if path == "consult" else "ticket")
 
 
 def run_step(
     window: LobbyHost,
-    step: Callable[[VisitFlow], Any],
-    on_done: Callable[[Any], None] | None = None,
+    step: Callable[[VisitFlow], T],
+    on_done: Callable[[T | None], None] | None = None,
     on_error: Callable[[Exception], None] | None = None,
     *,
     name: str = "step",
@@ -64,19 +66,24 @@ def run_step(
             on_done(None)
         return
 
-    def job() -> Any:
+    def job() -> T:
         flow = flows.get(generation)
         if flow is None:
             raise RuntimeError("no open visit (wiped or failed to start)")
         return step(flow)
 
-    window.worker.submit(job, on_done, on_error or (lambda e: _failed(window, name, e)))
+    window.worker.submit(job, on_done, on_error or _Failed(window, name))
 
 
-def _failed(window: LobbyHost, what: str, error: Exception) -> None:
-    # The visitor sees a calm sentence; the code and the exception go to the log for staff.
-    log.warning("lobby %s failed: %s: %s", what, error.__class__.__name__, error)
-    text = QCoreApplication.translate(
-        "LobbyWindow", "잠시 문제가 생겼어요. 계속 진행하셔도 되고, 어려우면 '직원 호출'을 눌러 주세요."
-    )
-    window.show_notice(text, kind="error")
+class _Failed:
+    """A step that failed: the visitor sees a calm sentence; the code and the exception go to the log."""
+
+    def __init__(self, window: LobbyHost, what: str) -> None:
+        self._window, self._what = window, what
+
+    def __call__(self, error: Exception) -> None:
+        log.warning("lobby %s failed: %s: %s", self._what, error.__class__.__name__, error)
+        text = QCoreApplication.translate(
+            "LobbyWindow", "잠시 문제가 생겼어요. 계속 진행하셔도 되고, 어려우면 '직원 호출'을 눌러 주세요."
+        )
+        self._window.show_notice(text, kind="error")

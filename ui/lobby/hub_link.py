@@ -29,7 +29,6 @@ from kiosk.queue import ServiceLine
 log = logging.getLogger(__name__)
 
 
-
 class HubLink:
     """One per lobby window: the hub client, the outbox, and a reporter thread for step/help reports."""
 

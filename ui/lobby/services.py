@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -81,7 +81,7 @@ class LobbyServices:
             self.staff_alert(self.settings.lobby.kiosk_id, step)
         log.info("staff called to %s at step %s", self.settings.lobby.kiosk_id, step)
 
-    def audit(self, action: str, detail: dict[str, Any]) -> None:
+    def audit(self, action: str, detail: Mapping[str, str | int]) -> None:
         """An audit event with ids only (runs on the worker thread)."""
         if self.sessions is None:
             return

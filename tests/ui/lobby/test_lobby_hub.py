@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
 
 from config import load_settings
 from tests.polling import wait_until
@@ -125,6 +126,13 @@ def test_a_lobby_visit_reaches_the_hub_queue_with_the_printed_number(
     assert case.answers.get("delinquency_days") == 45
     assert {v["id"] for v in case.verdicts} >= {"ccrs.pre_workout"}
     assert services.hub.outbox.pending_count() == 0
+    # With a hub attached the hub is the one numbering authority: the kiosk issued no number itself.
+    from db.models import Ticket, Visit
+
+    _services, ctx = emulated
+    with ctx.sessions() as session:
+        assert session.scalars(select(Visit)).one().status == "completed"  # the kiosk's rows are kept
+        assert session.scalar(select(func.count()).select_from(Ticket)) == 0
 
 
 def test_hub_down_the_lobby_prints_a_reserved_number_and_the_outbox_replays(

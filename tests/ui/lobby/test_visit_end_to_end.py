@@ -79,6 +79,11 @@ def test_a_whole_visit_with_emulated_devices(
     results = lobby.screens["results"]
     qtbot.waitUntil(lambda: not results.loading and bool(results.cards), timeout=30000)
     shot("07-results")
+    # One copy of the visitor: what the screens answered is what the flow matched on and stored.
+    flow = lobby.draft.flow
+    assert flow is not None and flow.live is lobby.draft.live
+    assert lobby.draft.answers["delinquency_days"] == 45 and dict(lobby.draft.answers) == flow.answers
+    assert lobby.draft.report is not None and lobby.draft.report is flow.live.report
     verdicts = {row.program_id: row.verdict for row in results.rows}
     # 45 days overdue: pre-workout fits, individual workout (≥ 90 days) does not.
     assert verdicts["ccrs.pre_workout"] == "eligible"
@@ -91,6 +96,8 @@ def test_a_whole_visit_with_emulated_devices(
     number = ticket.ticket_number()
     assert number.startswith("B-")  # debt trouble → 채무조정 line
     assert ticket.number.text() == number
+    assert lobby.draft.ticket is flow.ticket  # the number shown is the flow's, not a copy of it
+    assert dict(lobby.draft.answers) == {} and lobby.draft.document is None  # closed: the person is gone
 
     # The printed ticket, read back from the printer emulator.
     assert printer.wait_for_jobs(1, timeout=10)
@@ -125,3 +132,62 @@ def test_a_whole_visit_with_emulated_devices(
     raw = (tmp_path / "lobby.db").read_bytes()
     assert rrn.encode() not in raw and rrn.replace("-", "").encode() not in raw  # encrypted at rest
     assert len(list(shots.glob("*.png"))) >= 12
+
+
+def test_a_typed_visit_keeps_one_copy_of_the_visitor_and_the_wipe_drops_it(
+    make_lobby: Any, emulated: Any, qtbot: QtBot
+) -> None:
+    """Typed identity and a screen signature (no scanner, no pad): the screens and the flow share one
+    copy of the visitor from the first answer to the ticket, and the wipe leaves nothing of it."""
+    from db.models.visit import Intake, Visit
+    from ui.lobby.tour import _enter_answer, answer_for, sign_on_canvas
+
+    services, ctx = emulated
+    lobby = make_lobby(services)
+    lobby.primary.click()  # 상담 접수
+    identify = lobby.screens["identify"]
+    identify.manual.click()
+    identify.name_edit.setText("김민수")
+    identify.birth_edit.setText("1979-05-02")
+    identify.phone_edit.setText("010-2345-6789")
+    lobby.primary.click()
+    qtbot.waitUntil(lambda: lobby.draft.flow is not None, timeout=20000)
+    flow = lobby.draft.flow
+    assert flow is not None and flow.live is lobby.draft.live
+    age = lobby.draft.answers["age"]
+    assert isinstance(age, int) and age >= 47 and flow.answers["age"] == age  # typed birth date → age
+
+    consent = lobby.screens["consent"]
+    for card in consent.cards:
+        card.agree.click()
+    lobby.primary.click()
+    consent._set_method("screen")
+    sign_on_canvas(consent.canvas)
+    lobby.primary.click()
+    qtbot.waitUntil(lambda: lobby.current == "needs", timeout=20000)
+    qtbot.waitUntil(lambda: flow.step == "needs", timeout=20000)  # the consent step is stored
+    assert flow.live.consents() == dict(lobby.draft.consents) and all(lobby.draft.consents.values())
+
+    needs = lobby.screens["needs"]
+    while lobby.current == "needs":
+        assert needs.question is not None
+        _enter_answer(needs, answer_for(needs.question))
+        lobby.primary.click()
+    results = lobby.screens["results"]
+    qtbot.waitUntil(lambda: not results.loading and bool(results.cards), timeout=30000)
+    assert lobby.draft.report is flow.live.report and dict(lobby.draft.answers) == flow.answers
+    lobby.primary.click()
+    qtbot.waitUntil(lambda: lobby.draft.ticket is not None, timeout=30000)
+    assert lobby.draft.ticket is flow.ticket and lobby.draft.line == flow.ticket.line
+    assert lobby.screens["ticket"].ticket_number() == flow.ticket.display
+    with ctx.sessions() as session:  # what the screens answered is what the visit stored
+        visit = session.scalars(select(Visit)).one()
+        intake = session.scalars(select(Intake).where(Intake.visit_id == visit.id)).one()
+        assert intake.answers["age"] == age and visit.status == "completed"
+
+    old = lobby.draft.live
+    lobby.start_over()  # the wipe
+    assert lobby.draft.live is not old and lobby.draft.flow is None
+    assert old.answers() == {} and old.consents() == {} and old.manual() == {} and old.ticket is None
+    assert dict(lobby.draft.answers) == {} and lobby.draft.document is None and lobby.draft.report is None
+    assert "김민수" not in repr(vars(lobby.draft)) and "2345" not in repr(vars(lobby.draft))

@@ -1,0 +1,154 @@
+"""The one in-memory copy of the current visitor: what they gave at this kiosk and what they got back.
+
+The lobby's screens and the visit flow share it instead of each keeping their own: the screens write a
+choice the moment it is made (on the GUI thread), the flow fills in the ID card's prefill, the matching
+report and the ticket as its steps complete (on the worker thread). So it is guarded by one lock, every
+read hands out a copy, and no lock is ever held across a database, device or network call: the GUI
+thread waits at most for a dictionary copy.
+
+Whole values (the document, the signature, the report, the ticket) are only ever replaced, never changed
+in place, so reading one is reading a snapshot.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+from kiosk.api.visits import AnswerValue
+from kiosk.visit.sink import IssuedTicket
+
+if TYPE_CHECKING:
+    from devices.id.model import IdDocument
+    from devices.signature.record import SignatureRecord
+    from kiosk.matching.engine import MatchReport
+
+Answers = dict[str, AnswerValue]
+Prune = Callable[[Mapping[str, AnswerValue]], Answers]
+
+
+class LiveVisit:
+    """Made by whoever starts the visit (the lobby at 상담 접수, or the service); forgotten at the wipe."""
+
+    def __init__(self, path: str = "consult") -> None:
+        self._lock = threading.Lock()
+        self.path = path  # consult | ticket_only (the welcome choice)
+        self._prefill: Answers = {}  # what the ID card told us (age), never asked again
+        self._given: Answers = {}  # the needs answers, in the order given (``asked``)
+        self._asked: list[str] = []
+        self._consents: dict[str, bool] = {}
+        self._manual: dict[str, str] = {}  # typed identity fields (name, birth, phone), in clear
+        self.document: IdDocument | None = None  # the ID read (the RRN in memory until the step is saved)
+        self.signature: SignatureRecord | None = None
+        self.report: MatchReport | None = None
+        self.ticket: IssuedTicket | None = None
+        self.line = ""  # the service line chosen (or suggested) for the ticket
+
+    # -- the needs answers ---------------------------------------------------------------------------
+    def answers(self) -> Answers:
+        """Everything answered so far, the ID card's prefill included (a copy)."""
+        with self._lock:
+            return {**self._prefill, **self._given}
+
+    def given(self) -> tuple[Answers, list[str]]:
+        """The person's own answers and the order they were given in (copies), for the crash state."""
+        with self._lock:
+            return dict(self._given), list(self._asked)
+
+    def prefill(self) -> Answers:
+        with self._lock:
+            return dict(self._prefill)
+
+    def set_answer(self, field: str, value: AnswerValue) -> None:
+        """A screen's answer as it is given (the flow validates and stores it on the worker)."""
+        with self._lock:
+            self._given[field] = value
+
+    def remove_answer(self, field: str) -> None:
+        with self._lock:
+            self._given.pop(field, None)
+            self._prefill.pop(field, None)
+            self._asked = [f for f in self._asked if f != field]
+
+    def give(self, field: str, value: AnswerValue, prune: Prune) -> None:
+        """The flow's accepted answer: stored, moved to the end of the order, answers that no longer
+        apply dropped — one locked step, so a screen never sees the answers half-pruned."""
+        with self._lock:
+            given = {**self._given, field: value}
+            self._asked = [f for f in self._asked if f != field] + [field]
+            self._given = prune(given)
+            self._asked = [f for f in self._asked if f in self._given]
+
+    def take_back(self) -> str | None:
+        """이전 inside the needs step: drop the last answer given; returns its field (None: none left)."""
+        with self._lock:
+            if not self._asked:
+                return None
+            field = self._asked.pop()
+            self._given.pop(field, None)
+            return field
+
+    def restore(self, prefill: Mapping[str, AnswerValue], given: Mapping[str, AnswerValue],
+                asked: list[str]) -> None:  # fmt: skip
+        """A resumed visit's answers from its stored state (what a screen wrote meanwhile stays on top)."""
+        with self._lock:
+            self._prefill = {**prefill, **self._prefill}
+            self._given = {**given, **self._given}
+            self._asked = [f for f in asked if f not in self._asked] + self._asked
+
+    def set_prefill(self, values: Mapping[str, AnswerValue]) -> None:
+        with self._lock:
+            self._prefill = dict(values)
+
+    # -- consents and typed identity fields ----------------------------------------------------------
+    def consents(self) -> dict[str, bool]:
+        with self._lock:
+            return dict(self._consents)
+
+    def set_consent(self, item: str, granted: bool) -> None:
+        with self._lock:
+            self._consents[item] = granted
+
+    def remove_consent(self, item: str) -> None:
+        with self._lock:
+            self._consents.pop(item, None)
+
+    def manual(self) -> dict[str, str]:
+        with self._lock:
+            return dict(self._manual)
+
+    def set_manual(self, values: Mapping[str, str]) -> None:
+        with self._lock:
+            self._manual = dict(values)
+
+    def set_manual_field(self, name: str, value: str) -> None:
+        with self._lock:
+            self._manual[name] = value
+
+    def remove_manual_field(self, name: str) -> None:
+        with self._lock:
+            self._manual.pop(name, None)
+
+    # -- the wipe --------------------------------------------------------------------------------------
+    def forget_person(self) -> None:
+        """The flow's wipe once the visit is closed or handed over: the answers, consents, report and
+        the ID read go (the RRN first). The ticket, its line and the typed phone stay until the kiosk's
+        wipe: the ticket screen still prints the number and may text it to that phone."""
+        with self._lock:
+            self.document = self.signature = None
+            self._prefill, self._given, self._asked, self._consents = {}, {}, [], {}
+            self.report = None
+
+    def forget(self) -> None:
+        """Drop everything (the kiosk's wipe)."""
+        self.forget_person()
+        with self._lock:
+            self._manual = {}
+        self.ticket = None
+        self.line = ""
+
+    def __repr__(self) -> str:  # never print the person's data
+        with self._lock:
+            counts = f"answers={len(self._prefill) + len(self._given)}, consents={len(self._consents)}"
+        return f"LiveVisit(path={self.path!r}, {counts}, ticket={self.ticket is not None})"
