@@ -1,4 +1,5 @@
-"""Start a demo center: the hub on 127.0.0.1 with SQLite, a demo counselor, enrolled lobby/desk/counter.
+"""Start a demo center: the hub on 127.0.0.1 with SQLite, a demo counselor, enrolled lobby/desk/counter
+and a hall display.
 
 Keys live only in memory (KeyRing.generate): the demo database holds ciphertext nobody can read after
 the run, which is what a demo of "RRNs encrypted at rest" should leave behind. The PAdES certificate is
@@ -43,6 +44,7 @@ class DemoCenter:
     desk_token: str
     counter_token: str
     counselor_password: str
+    display_token: str  # the waiting hall's display (numbers and desks only)
 
     @property
     def url(self) -> str:
@@ -101,6 +103,7 @@ def start_demo_center(
                 ("lobby", "로비 키오스크 1"),
                 ("desk", "상담석 3"),
                 ("counter", "창구 화면 3"),
+                ("display", "대기실 안내 화면"),
             )
         }
         session.commit()
@@ -121,6 +124,7 @@ def start_demo_center(
         tokens["desk"],
         tokens["counter"],
         password,
+        tokens["display"],
     )
     # Pair the counter with the desk the way staff do: the desk shows a code, the counter types it.
     desk = center_demo.desk_client()

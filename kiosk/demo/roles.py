@@ -14,7 +14,6 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -76,7 +75,7 @@ class LobbyRole:
     ) -> dict[str, Any]:
         clock = StepClock()
         visit_id = uuid.uuid4()
-        started = datetime.now(UTC)
+        started = center_clock.now()
         self._step("identify", "신분증 확인")
         document = clock.run("identify", lambda: self.scanner.read(identity, seed))
         if not document.rrn or document.name != identity.name:
@@ -304,8 +303,10 @@ class DeskRole:
         try:
             plan = clock.run("aftercare", lambda: self.client.plan_aftercare(visit_id, outcome))
             aftercare = [{"due_date": f.due_date.isoformat(), "kind": f.kind} for f in plan]
-        except (HubRefused, HubUnavailable) as exc:
-            aftercare = f"not planned: {getattr(exc, 'code', exc)}"
+        except HubRefused as exc:
+            aftercare = f"not planned: {exc.code}"
+        except HubUnavailable as exc:
+            aftercare = f"not planned: {exc}"
         clock.run("finish", lambda: self.client.finish_ticket(ticket.id))
         return {
             "ticket": ticket.display,

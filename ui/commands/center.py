@@ -28,7 +28,12 @@ def register(registry: Any) -> None:
     demo.add_argument("--walk-ins", type=int, default=3, help="number of scripted visits (headless)")
     demo.add_argument("--out", type=Path, help="output directory (headless: required)")
     demo.add_argument(
-        "--screenshots", type=Path, help="save a PNG of every window to this directory, then exit"
+        "--screenshots",
+        type=Path,
+        help="play one walk-in, save a PNG of the whole screen and of every window here, then exit",
+    )
+    demo.add_argument(
+        "--autoplay", action="store_true", help="start the guided tour (자동 시연) once the windows are up"
     )
     demo.add_argument("--seed", type=int, default=2026)
     demo.add_argument(
@@ -49,7 +54,7 @@ def run_demo(args: argparse.Namespace, ctx: AppContext) -> int:
         return run_headless(ctx.settings, args.walk_ins, args.out, seed=args.seed, offline_at=args.offline_at)
     from ui.desk.center_demo import run_gui_demo
 
-    return run_gui_demo(ctx.settings, out=args.out, screenshots=args.screenshots)
+    return run_gui_demo(ctx.settings, out=args.out, screenshots=args.screenshots, autoplay=args.autoplay)
 
 
 def run_desk(args: argparse.Namespace, ctx: AppContext) -> int:

@@ -7,28 +7,37 @@ receive results on the GUI thread.
 from __future__ import annotations
 
 import threading
-from typing import Any
+from functools import partial
 
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+
+from devices.signature.emulator import EmulatedPad
+from printers.escpos.emulator import EmulatedPrinter
+from ui.lobby.emulated import ScannerGlass
 
 
 class PrinterPaperWindow(QWidget):
     """What came out of the emulated receipt printer (the last cut job)."""
 
-    def __init__(self, emulator: Any) -> None:
+    def __init__(self, emulator: EmulatedPrinter) -> None:
         super().__init__()
         self.emulator = emulator
-        self.setWindowTitle("프린터 용지 · Printer paper (emulated)")
-        self.paper = QLabel("아직 인쇄한 것이 없어요 (nothing printed yet)")
-        scroll = QScrollArea()
-        scroll.setWidget(self.paper)
-        scroll.setWidgetResizable(True)
+        self.setWindowTitle("프린터 용지 · Printer paper")
+        self.paper = QLabel("아직 인쇄한 것이 없어요\n(nothing printed yet)")
+        self.paper.setWordWrap(True)
+        self.paper.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.paper_scroll = QScrollArea()
+        self.paper_scroll.setWidget(self.paper)
+        self.paper_scroll.setWidgetResizable(True)
         layout = QVBoxLayout(self)
-        layout.addWidget(scroll)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.paper_scroll)
         self.resize(360, 560)
+        self.setMinimumSize(120, 120)
         self._shown = 0
+        self._image: QImage | None = None
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.refresh)
         self.timer.start(500)
@@ -40,14 +49,25 @@ class PrinterPaperWindow(QWidget):
         self._shown = len(jobs)
         image = jobs[-1].image.convert("RGB")
         data = image.tobytes("raw", "RGB")
-        qimage = QImage(data, image.width, image.height, 3 * image.width, QImage.Format.Format_RGB888).copy()
-        self.paper.setPixmap(QPixmap.fromImage(qimage).scaledToWidth(320))
+        rgb = QImage.Format.Format_RGB888
+        self._image = QImage(data, image.width, image.height, 3 * image.width, rgb).copy()
+        self._show_paper()
+
+    def _show_paper(self) -> None:
+        if self._image is not None:
+            width = max(60, self.paper_scroll.viewport().width() - 4)  # the paper at its whole width
+            scaled = self._image.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
+            self.paper.setPixmap(QPixmap.fromImage(scaled))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._show_paper()
 
 
 class PadWindow(QWidget):
     """Replay buttons for emulated signature pads (the strokes go over the pty at the real rate)."""
 
-    def __init__(self, pads: dict[str, Any]) -> None:
+    def __init__(self, pads: dict[str, EmulatedPad]) -> None:
         super().__init__()
         self.setWindowTitle("서명 패드 · Signature pads (emulated)")
         layout = QVBoxLayout(self)
@@ -59,19 +79,21 @@ class PadWindow(QWidget):
         layout.addWidget(self.stroke)
         for label, pad in pads.items():
             button = QPushButton(f"{label}: 서명 재생 (replay)")
-            button.clicked.connect(lambda _=False, p=pad: self.replay(p))
+            button.clicked.connect(partial(self.replay, pad))
             layout.addWidget(button)
         layout.addStretch()
+        self.setMinimumSize(160, 100)
 
-    def replay(self, pad: Any) -> None:
-        name = self.stroke.currentText()
-        threading.Thread(target=pad.replay, args=(name,), kwargs={"block": True}, daemon=True).start()
+    def replay(self, pad: EmulatedPad, _checked: bool = False) -> None:
+        if pad.replaying:  # a second press while the pen is still moving would be refused by the pad
+            return
+        pad.replay(self.stroke.currentText(), block=False)  # the emulator plays on its own thread
 
 
 class ScannerWindow(QWidget):
     """Lay a synthetic ID card on the emulated scanner's glass, or take it away."""
 
-    def __init__(self, glass: Any) -> None:
+    def __init__(self, glass: ScannerGlass) -> None:
         super().__init__()
         self.glass = glass
         self.setWindowTitle("신분증 스캐너 · ID scanner (emulated)")
@@ -85,18 +107,32 @@ class ScannerWindow(QWidget):
         self.put = QPushButton("카드 올리기 · Place a card")
         self.remove = QPushButton("카드 치우기 · Take it away")
         self.status = QLabel("유리 위가 비어 있어요 (glass empty)")
+        self.status.setWordWrap(True)
         for w in (self.kind, self.level, self.put, self.remove, self.status):
             layout.addWidget(w)
         self.put.clicked.connect(self.place)
         self.remove.clicked.connect(self.take_away)
+        self.setMinimumSize(160, 100)
+        # The glass is rendered on a thread; a GUI timer looks whether a card lies there yet.
+        self.watch = QTimer(self)
+        self.watch.setInterval(200)
+        self.watch.timeout.connect(self._look)
+        self._placed_before = 0
 
     def place(self) -> None:
         self.glass.kind = self.kind.currentData()
         self.glass.level = self.level.currentText()
         self.status.setText("카드를 올리는 중… (rendering)")
+        self._placed_before = self.glass.presented
         threading.Thread(target=self.glass.present, daemon=True).start()
-        QTimer.singleShot(1500, lambda: self.status.setText("카드가 유리 위에 있어요 (card on the glass)"))
+        self.watch.start()
+
+    def _look(self) -> None:
+        if self.glass.presented > self._placed_before:
+            self.watch.stop()
+            self.status.setText("카드가 유리 위에 있어요 (card on the glass)")
 
     def take_away(self) -> None:
+        self.watch.stop()
         self.glass.take_away()
         self.status.setText("유리 위가 비어 있어요 (glass empty)")
