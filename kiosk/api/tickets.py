@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -49,11 +49,34 @@ class TransferIn(Strict):
     note: Annotated[MultilineText, Field(max_length=500)] = ""
 
 
+class CallNextAnyIn(Strict):
+    """Call over several lines at once: the person who waited longest of ``lines`` (None: every line)."""
+
+    desk: Annotated[PlainText, Field(min_length=1, max_length=20)]
+    lines: Annotated[list[LineCode], Field(min_length=1, max_length=10)] | None = None
+
+
+# What the person did before taking the number: the whole intake at a kiosk, or only the ticket.
+Intake = Literal["intake_done", "ticket_only"]
+
+
+class QueueTicket(TicketOut):
+    """A queue row as the desk reads it: the ticket, where it stands, and what the person did."""
+
+    people_ahead: int = 0
+    intake: Intake = "ticket_only"
+    help_requested: bool = False  # the person's kiosk is calling for staff (직원 호출)
+    transferred: bool = False  # sent here from another line: called before first-time tickets
+
+
 class QueueLine(BaseModel):
     line: str
-    waiting: list[TicketOut]
-    called: list[TicketOut]
-    estimated_wait_minutes: int
+    waiting: list[QueueTicket]
+    called: list[QueueTicket]
+    estimated_wait_minutes: int  # a ticket issued now: everyone waiting × service_minutes
+    # The one wait rule (kiosk.queue.waits): every row's wait is people_ahead × service_minutes.
+    service_minutes: float = 0.0
+    measured: bool = False  # False: the line's configured default (too few services measured yet)
 
 
 class QueueOut(BaseModel):

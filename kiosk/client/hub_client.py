@@ -294,6 +294,12 @@ class HubClient:
         response = self._request("POST", f"/queue/{line}/call-next", json={"desk": desk})
         return None if response.status_code == 204 else TicketOut.model_validate(response.json())
 
+    def call_next_any(self, desk: str, lines: list[str] | None = None) -> TicketOut | None:
+        """The longest-waiting person of ``lines`` (None: every line) to this desk; None: nobody waits."""
+        body: dict[str, object] = {"desk": desk} if lines is None else {"desk": desk, "lines": lines}
+        response = self._request("POST", "/queue/call-next", json=body)
+        return None if response.status_code == 204 else TicketOut.model_validate(response.json())
+
     def recall(self, ticket_id: uuid.UUID) -> TicketOut:
         return self._call(TicketOut, "POST", f"/tickets/{ticket_id}/recall")
 

@@ -18,7 +18,7 @@ from datetime import date
 
 from fastapi import APIRouter
 from fastapi.responses import Response
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from config import clock
@@ -28,17 +28,18 @@ from kiosk.api import (
     CallNextIn,
     ClaimIn,
     IdemKey,
-    QueueLine,
     QueueOut,
     ReserveIn,
     TicketIssueIn,
     TicketOut,
     TransferIn,
 )
+from kiosk.api.tickets import CallNextAnyIn
 from kiosk.hub.auth import Principal
 from kiosk.hub.deps import (
     CallerDep,
     CounselorDep,
+    HubState,
     LobbyDep,
     SessionDep,
     StateDep,
@@ -48,9 +49,12 @@ from kiosk.hub.deps import (
     replayed,
 )
 from kiosk.hub.errors import HubError, forbidden, not_found
-from kiosk.hub.ticket_store import TicketRequest, median_service_minutes, reserved_for, settle_claim_key
+from kiosk.hub.queue_view import queue_board
+from kiosk.hub.ticket_store import TicketRequest, reserved_for, settle_claim_key
 from kiosk.hub.views import ticket_out
-from kiosk.queue.tickets import IssuedTicket, service_line
+from kiosk.queue.board import call_next_across
+from kiosk.queue.tickets import service_line, waiting_order
+from kiosk.queue.waits import line_pace
 
 router = APIRouter(tags=["tickets"])
 
@@ -59,17 +63,8 @@ def _service_date() -> date:
     return clock.today()
 
 
-# A claimed ticket's wait (issuing goes through kiosk.hub.ticket_store).
-_TICKET, _VISIT = Ticket.__table__, Visit.__table__
+_VISIT = Visit.__table__
 _VISIT_CENTER = select(_VISIT.c.center_id).where(_VISIT.c.id == bindparam("visit_id"))
-_SAME_LINE = (
-    _TICKET.c.center_id == bindparam("center_id"),
-    _TICKET.c.service_date == bindparam("service_date"),
-    _TICKET.c.line == bindparam("line"),
-)
-_AHEAD = select(func.count(_TICKET.c.id)).where(
-    *_SAME_LINE, _TICKET.c.status == TicketStatus.WAITING, _TICKET.c.number < bindparam("number")
-)
 
 
 def _check_visit(session: Session, principal: Principal, visit_id: uuid.UUID | None) -> None:
@@ -81,14 +76,13 @@ def _check_visit(session: Session, principal: Principal, visit_id: uuid.UUID | N
     check_center(principal, row.center_id)
 
 
-def _wait_minutes(session: Session, ticket: Ticket | IssuedTicket) -> int:
-    """People ahead × the median service time of the line today (5 minutes when nothing is known)."""
-    line = {"center_id": ticket.center_id, "service_date": ticket.service_date, "line": ticket.line}
-    conn = session.connection()
-    ahead = conn.execute(_AHEAD, {**line, "number": ticket.number}).scalar()
-    if not ahead:
+def _wait_minutes(session: Session, ticket: Ticket) -> int:
+    """A claimed ticket's wait: the one rule of kiosk.queue.waits (people ahead in calling order)."""
+    ahead = [t.id for t in waiting_order(session, ticket.center_id, ticket.line, ticket.service_date)]
+    position = ahead.index(ticket.id) if ticket.id in ahead else len(ahead)
+    if not position:
         return 0  # next in line: no need to measure the line's pace
-    return ahead * median_service_minutes(conn, ticket.center_id, ticket.service_date, ticket.line)
+    return line_pace(session, ticket.center_id, ticket.line, ticket.service_date).wait_for(position)
 
 
 @contextmanager
@@ -189,34 +183,17 @@ def claim(
 
 
 @router.get("/queue", response_model=QueueOut, summary="Today's queue per line with waits")
-def queue(principal: CallerDep, session: SessionDep) -> QueueOut:
+def queue(principal: CallerDep, state: StateDep, session: SessionDep) -> QueueOut:
     if not (principal.is_counselor() or principal.is_device("lobby", "display", "desk")):
         raise forbidden()
-    day = _service_date()
-    rows = session.scalars(
-        select(Ticket)
-        .where(
-            Ticket.center_id == principal.center_id,
-            Ticket.service_date == day,
-            Ticket.status.in_((TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING)),
-        )
-        .order_by(Ticket.line, Ticket.number)
-    ).all()
-    lines: dict[str, QueueLine] = {}
-    medians: dict[str, int] = {}
-    for t in rows:
-        if t.line not in medians:
-            medians[t.line] = median_service_minutes(session.connection(), t.center_id, day, t.line)
-        median = medians[t.line]
-        entry = lines.setdefault(
-            t.line, QueueLine(line=t.line, waiting=[], called=[], estimated_wait_minutes=0)
-        )
-        if t.status == TicketStatus.WAITING:
-            entry.waiting.append(ticket_out(t, len(entry.waiting) * median))
-            entry.estimated_wait_minutes = len(entry.waiting) * median
-        else:
-            entry.called.append(ticket_out(t))
-    return QueueOut(service_date=day, lines=[lines[k] for k in sorted(lines)])
+    assert principal.center_id is not None
+    board = queue_board(session, principal.center_id, _service_date(), state.mirrors)
+    if not principal.is_counselor():
+        # Lobbies and hall displays learn numbers and waits, not what a person did at a kiosk.
+        for line in board.lines:
+            for row in (*line.waiting, *line.called):
+                row.intake, row.help_requested = "ticket_only", False
+    return board
 
 
 def _public(out: TicketOut) -> dict[str, object]:
@@ -246,10 +223,32 @@ def call_next(
         raise HubError(422, "unknown_line", "없는 상담 창구예요.", "Unknown service line.")
     with queue_errors():
         ticket = queue_call_next(session, principal.center_id, line, body.desk, principal.id)
+    return _announce_call(session, principal, state, ticket, body.desk)
+
+
+@router.post(
+    "/queue/call-next",
+    response_model=TicketOut,
+    responses={204: {"description": "nobody waits in these lines"}},
+    summary="Call the longest-waiting ticket over several lines (all lines when none given)",
+)
+def call_next_any(
+    body: CallNextAnyIn, principal: CounselorDep, state: StateDep, session: SessionDep
+) -> TicketOut | Response:
+    with queue_errors():
+        for code in body.lines or ():
+            service_line(code)
+        ticket = call_next_across(session, principal.center_id, body.lines, body.desk, principal.id)
+    return _announce_call(session, principal, state, ticket, body.desk)
+
+
+def _announce_call(
+    session: Session, principal: Principal, state: HubState, ticket: Ticket | None, desk: str
+) -> TicketOut | Response:
     if ticket is None:
         session.commit()
         return Response(status_code=204)
-    append_event(session, principal.actor, "ticket.call", f"ticket:{ticket.id}", {"desk": body.desk})
+    append_event(session, principal.actor, "ticket.call", f"ticket:{ticket.id}", {"desk": desk})
     session.commit()
     out = ticket_out(ticket)
     state.bus.publish(str(principal.center_id), "ticket.called", _public(out))

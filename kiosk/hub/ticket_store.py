@@ -10,14 +10,12 @@ issued again on its own.
 
 from __future__ import annotations
 
-import statistics
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from config import clock
@@ -37,21 +35,10 @@ from kiosk.queue.tickets import (
     lock_numbering,
     lookup_code,
 )
+from kiosk.queue.waits import LinePace, line_pace
 
 SCOPE = "ticket.issue"
 _TICKET, _VISIT, _IDEM = Ticket.__table__, Visit.__table__, IdempotencyRecord.__table__
-_RECENT_SERVICES = (
-    select(_TICKET.c.called_at, _TICKET.c.done_at)
-    .where(
-        _TICKET.c.center_id == bindparam("center_id"),
-        _TICKET.c.service_date == bindparam("service_date"),
-        _TICKET.c.line == bindparam("line"),
-        _TICKET.c.done_at.is_not(None),
-        _TICKET.c.called_at.is_not(None),
-    )
-    .order_by(_TICKET.c.done_at.desc())
-    .limit(30)
-)
 _VISITS = select(_VISIT.c.id, _VISIT.c.center_id).where(_VISIT.c.id.in_(bindparam("ids", expanding=True)))
 _REPLAYS = select(_IDEM.c.key, _IDEM.c.principal, _IDEM.c.request_sha256, _IDEM.c.response).where(
     _IDEM.c.scope == SCOPE, _IDEM.c.key.in_(bindparam("keys", expanding=True))
@@ -120,13 +107,13 @@ def stage_tickets(session: Session, batch: list[TicketRequest]) -> Callable[[], 
         for line in lines:  # in a fixed order, so two batches never wait for each other in a circle
             lock_numbering(session, center_id, service_date, line)
         counts = line_counts(session, center_id, service_date, lines)
-        medians: dict[str, int] = {}
+        paces: dict[str, LinePace] = {}
         for index in indexes:
             request = batch[index]
             code = request.line.code
             waiting = counts[code].waiting
-            if waiting and code not in medians:
-                medians[code] = median_service_minutes(conn, center_id, service_date, code)
+            if waiting and code not in paces:  # the one wait rule (kiosk.queue.waits)
+                paces[code] = line_pace(conn, center_id, code, service_date)
             number = counts[code].take()
             issued = IssuedTicket(
                 id=uuid.uuid4(),
@@ -139,7 +126,7 @@ def stage_tickets(session: Session, batch: list[TicketRequest]) -> Callable[[], 
                 lookup_code=lookup_code(),
                 created_at=now,
             )
-            out = ticket_out(issued, waiting * medians.get(code, 0))
+            out = ticket_out(issued, paces[code].wait_for(waiting) if waiting else 0)
             tickets.append(issued)  # keyed by its idempotency record, not a key on the ticket
             records.append(
                 {
@@ -178,13 +165,6 @@ def _by_center(batch: list[TicketRequest], indexes: Any) -> dict[uuid.UUID, list
         assert center_id is not None  # lobby devices always belong to a center
         groups.setdefault(center_id, []).append(index)
     return groups
-
-
-def median_service_minutes(conn: Connection, center_id: uuid.UUID, day: date, line: str) -> int:
-    """Median of the line's last 30 finished services today: recent enough to follow the day's pace."""
-    rows = conn.execute(_RECENT_SERVICES, {"center_id": center_id, "service_date": day, "line": line})
-    spans = [(done - called).total_seconds() / 60 for called, done in rows if done and called]
-    return max(1, round(statistics.median(spans))) if spans else 5
 
 
 # --- a claim of a reserved number under the key of a direct issue (the lobby's outbox, issue 13) -------

@@ -1,13 +1,20 @@
-"""Estimated wait: people ahead in the live queue × the line's recent median service time."""
+"""The one wait rule: people ahead in calling order × the line's recent median service time.
+
+Lobby, hub, hall display and desk all use this module, so a person is never told "약 5분" on one
+screen and "0분" on another. A service is measured from the call to the end (the desk is taken from
+the moment it calls a number); the median of the line's last ``SAMPLE`` finished services in the last
+``LOOKBACK_DAYS`` center days follows the pace without one long case moving it. Until ``MIN_SAMPLES``
+services are known the line's configured ``default_service_minutes`` stands in.
+"""
 
 from __future__ import annotations
 
 import statistics
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from config import clock
@@ -17,7 +24,36 @@ from kiosk.queue.lines import ServiceLine, service_lines
 from kiosk.queue.tickets import DONE, waiting_order
 
 MIN_SAMPLES = 3  # fewer finished tickets than this: use the line's configured default
-LOOKBACK = timedelta(days=14)
+SAMPLE = 20
+LOOKBACK_DAYS = 14
+
+_TICKET = Ticket.__table__
+# Built once: the hub reads it for every batch of issued tickets. service_date leads the range so the
+# (center, service_date, line, number) unique index narrows the scan.
+_RECENT_SERVICES = (
+    select(_TICKET.c.called_at, _TICKET.c.done_at)
+    .where(
+        _TICKET.c.center_id == bindparam("center_id"),
+        _TICKET.c.service_date >= bindparam("since"),
+        _TICKET.c.line == bindparam("line"),
+        _TICKET.c.status == DONE,
+        _TICKET.c.called_at.is_not(None),
+        _TICKET.c.done_at.is_not(None),
+    )
+    .order_by(_TICKET.c.done_at.desc())
+    .limit(bindparam("sample"))
+)
+
+
+@dataclass(frozen=True)
+class LinePace:
+    """Minutes one person takes at a desk of the line; ``measured`` False: the configured default."""
+
+    minutes: float
+    measured: bool
+
+    def wait_for(self, people_ahead: int) -> int:
+        return round(people_ahead * self.minutes)
 
 
 @dataclass(frozen=True)
@@ -28,7 +64,7 @@ class WaitEstimate:
 
     @property
     def minutes(self) -> int:
-        return round(self.people_ahead * self.median_service_minutes)
+        return LinePace(self.median_service_minutes, self.measured).wait_for(self.people_ahead)
 
     def text_ko(self) -> str:
         if self.people_ahead == 0:
@@ -42,27 +78,39 @@ class WaitEstimate:
 
 
 def median_service_minutes(
-    session: Session, center_id: uuid.UUID, line: str, *, sample: int = 20, now: datetime | None = None
+    conn: Connection | Session, center_id: uuid.UUID, line: str, today: date, *, sample: int = SAMPLE
 ) -> float | None:
-    """Median of served→done of the line's last ``sample`` finished tickets (last two weeks)."""
-    now = now or utcnow()
-    rows = session.execute(
-        select(Ticket.served_at, Ticket.done_at)
-        .where(
-            Ticket.center_id == center_id,
-            Ticket.line == line,
-            Ticket.status == DONE,
-            Ticket.served_at.is_not(None),
-            Ticket.done_at.is_not(None),
-            Ticket.done_at >= now - LOOKBACK,
-        )
-        .order_by(Ticket.done_at.desc())
-        .limit(sample)
-    ).all()
-    durations = [(d - s).total_seconds() / 60 for s, d in rows if s is not None and d is not None and d >= s]
+    """Median call→done minutes of the line's last ``sample`` finished services; None: too few."""
+    connection = conn.connection() if isinstance(conn, Session) else conn
+    params = {
+        "center_id": center_id,
+        "since": today - timedelta(days=LOOKBACK_DAYS),
+        "line": line,
+        "sample": sample,
+    }
+    rows = connection.execute(_RECENT_SERVICES, params).all()
+    durations = [(d - c).total_seconds() / 60 for c, d in rows if c is not None and d is not None and d >= c]
     if len(durations) < MIN_SAMPLES:
         return None
     return float(statistics.median(durations))
+
+
+def line_pace(
+    conn: Connection | Session,
+    center_id: uuid.UUID,
+    line: str,
+    today: date,
+    *,
+    lines: dict[str, ServiceLine] | None = None,
+    sample: int = SAMPLE,
+) -> LinePace:
+    """The line's measured median, or its configured default while too few services are known."""
+    median = median_service_minutes(conn, center_id, line, today, sample=sample)
+    if median is not None:
+        return LinePace(median, True)
+    known = lines or service_lines()
+    spec = known.get(line)
+    return LinePace(spec.default_service_minutes if spec else 15.0, False)
 
 
 def estimate_wait(
@@ -72,19 +120,17 @@ def estimate_wait(
     *,
     ticket: Ticket | None = None,
     now: datetime | None = None,
-    sample: int = 20,
+    sample: int = SAMPLE,
     default_minutes: float | None = None,
     lines: dict[str, ServiceLine] | None = None,
 ) -> WaitEstimate:
-    """People ahead of ``ticket`` (or of a new ticket) × the recent median service time of the line."""
+    """People ahead of ``ticket`` (or of a new ticket) in calling order × the line's pace."""
     now = now or utcnow()
     service_date = clock.local_date(now)
     queue = waiting_order(session, center_id, line, service_date)
     ids = [t.id for t in queue]
     ahead = ids.index(ticket.id) if ticket is not None and ticket.id in ids else len(queue)
-    median = median_service_minutes(session, center_id, line, sample=sample, now=now)
-    if median is not None:
-        return WaitEstimate(ahead, median, True)
-    if default_minutes is None:
-        default_minutes = (lines or service_lines())[line].default_service_minutes
-    return WaitEstimate(ahead, default_minutes, False)
+    pace = line_pace(session, center_id, line, service_date, lines=lines, sample=sample)
+    if not pace.measured and default_minutes is not None:
+        pace = LinePace(default_minutes, False)
+    return WaitEstimate(ahead, pace.minutes, pace.measured)
