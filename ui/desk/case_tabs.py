@@ -1,4 +1,6 @@
-"""The case in tabs (identity, consent, answers, verdicts, documents, notes, after-care, history).
+"""The case: a one-line summary and the suggested next step on top, then its sections in a side list
+(identity, consent, answers, verdicts, documents, notes, after-care, history) — a list, not tabs, so
+all eight stay readable at any window width.
 
 Everything shown here comes from the hub's CaseView, which is already masked; the full identity appears
 only after "개인정보 보기", which the hub audits.
@@ -8,29 +10,41 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QPlainTextEdit,
     QPushButton,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from config import clock
 from kiosk.api import CaseView, PersonRevealed
+from kiosk.visit.questionnaire import Questionnaire
+from ui.counter.words import document_code
+from ui.desk.case_summary import VERDICT_WORDS, NextAction, answer_rows, next_action, summary_line
 
-VERDICT_WORDS = {"eligible": "✔ 신청 가능", "maybe": "△ 서류 확인 필요", "ineligible": "✖ 지금은 어려움"}
+NO_CASE = "호출한 번호가 없어요. '다음 번호 호출'(Ctrl+N)로 불러 주세요."
 DOC_STATUS = {
-    "generated": "생성됨",
+    "generated": "만듦 · 아직 보내지 않음",
     "pushed": "창구로 보냄 · 서명 대기",
     "signed": "서명 완료",
     "archived": "보관됨",
 }
+DOC_NAMES = {
+    "consent": "동의서",
+    "intake_summary": "상담 신청서",
+    "counseling_record": "상담 기록",
+    "aftercare_plan": "사후관리 계획",
+}
+SECTIONS = ("신원", "동의", "답변", "결과", "문서", "메모", "사후관리", "이력")
 
 
 def _table(headers: list[str]) -> QTableWidget:
@@ -38,6 +52,7 @@ def _table(headers: list[str]) -> QTableWidget:
     table.setHorizontalHeaderLabels(headers)
     table.horizontalHeader().setStretchLastSection(True)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
     return table
 
 
@@ -49,74 +64,146 @@ def _fill(table: QTableWidget, rows: list[list[Any]]) -> None:
     table.resizeColumnsToContents()
 
 
-class CaseTabs(QTabWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
+def _wrapping_table(headers: list[str]) -> QTableWidget:
+    """A table whose last column takes the width left and wraps its text onto more lines."""
+    table = _table(headers)
+    table.setWordWrap(True)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # it wraps instead
+    header = table.horizontalHeader()
+    for column in range(len(headers) - 1):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    return table
+
+
+class CaseTabs(QWidget):
+    def __init__(self, parent: QWidget | None = None, questions: Questionnaire | None = None) -> None:
         super().__init__(parent)
-        self.identity = QLabel("호출한 번호가 없어요 (no case open)")
+        self.questions = questions
+        self.next: NextAction | None = None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        head = QHBoxLayout()
+        self.summary = QLabel(NO_CASE)
+        self.summary.setObjectName("caseSummary")
+        self.summary.setWordWrap(True)
+        font = self.summary.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.summary.setFont(font)
+        self.next_button = QPushButton("다음 할 일")
+        self.next_button.setFont(font)
+        self.next_button.setDefault(True)
+        self.next_button.setObjectName("nextAction")
+        self.next_button.setToolTip("제안된 다음 할 일을 해요 (Ctrl+Enter)")
+        self.next_button.setEnabled(False)
+        head.addWidget(self.summary, 1)
+        head.addWidget(self.next_button)
+        outer.addLayout(head)
+        body = QHBoxLayout()
+        self.sections = QListWidget()
+        self.sections.addItems(list(SECTIONS))
+        self.sections.setFixedWidth(self.sections.sizeHintForColumn(0) + 40)
+        self.pages = QStackedWidget()
+        body.addWidget(self.sections)
+        body.addWidget(self.pages, 1)
+        outer.addLayout(body, 1)
+        self._identity_page()
+        self.consent = _table(["항목", "필수", "동의"])
+        self.pages.addWidget(self.consent)
+        self.answers = _wrapping_table(["질문", "답"])
+        self.pages.addWidget(self.answers)
+        self.verdicts = _wrapping_table(["제도", "결과", "이유"])
+        self.pages.addWidget(self.verdicts)
+        self._documents_page()
+        self._notes_page()
+        self._aftercare_page()
+        self.history = _table(["방문", "날짜", "결과"])
+        self.pages.addWidget(self.history)
+        self.document_ids: list[str] = []
+        self.sections.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.setCurrentIndex(0)
+
+    # --- pages ---------------------------------------------------------------------------------------
+    def _identity_page(self) -> None:
+        self.identity = QLabel(NO_CASE)
         self.identity.setWordWrap(True)
-        self.reveal_button = QPushButton("개인정보 보기 (기록됨) · Reveal (audited)")
+        self.reveal_button = QPushButton("개인정보 보기 (열람 기록이 남아요)")
         self.reveal_button.setEnabled(False)
-        identity_page = QWidget()
-        box = QVBoxLayout(identity_page)
+        page = QWidget()
+        box = QVBoxLayout(page)
         box.addWidget(self.identity)
         box.addWidget(self.reveal_button)
         box.addStretch()
-        self.addTab(identity_page, "신원 Identity")
-        self.consent = _table(["항목 Item", "필수 Required", "동의 Granted"])
-        self.addTab(self.consent, "동의 Consent")
-        self.answers = _table(["질문 Question", "답 Answer"])
-        self.addTab(self.answers, "답변 Answers")
-        self.verdicts = _table(["제도 Program", "결과 Verdict", "이유 Reasons"])
-        self.addTab(self.verdicts, "결과 Verdicts")
-        documents_page = QWidget()
-        docs = QVBoxLayout(documents_page)
+        self.pages.addWidget(page)
+
+    def _documents_page(self) -> None:
+        page = QWidget()
+        docs = QVBoxLayout(page)
         row = QHBoxLayout()
         self.generate_consent = QPushButton("동의서 만들기")
         self.generate_summary = QPushButton("신청서 만들기")
-        self.push_button = QPushButton("창구로 보내기 Push")
-        self.archive_button = QPushButton("보관 Archive")
+        self.push_button = QPushButton("창구로 보내기")
+        self.push_button.setToolTip("고른 문서를 창구 화면에 보내 서명을 받아요")
+        self.archive_button = QPushButton("보관하기")
         for button in (self.generate_consent, self.generate_summary, self.push_button, self.archive_button):
             button.setEnabled(False)
             row.addWidget(button)
         docs.addLayout(row)
-        self.documents = _table(["문서 Document", "상태 Status", "SHA-256"])
+        self.documents = _table(["문서", "상태", "문서 번호"])
         self.documents.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         docs.addWidget(self.documents)
-        self.addTab(documents_page, "문서 Documents")
-        notes_page = QWidget()
-        notes = QVBoxLayout(notes_page)
+        self.pages.addWidget(page)
+
+    def _notes_page(self) -> None:
+        page = QWidget()
+        notes = QVBoxLayout(page)
         self.notes = QListWidget()
+        self.notes.setWordWrap(True)
         self.note_edit = QPlainTextEdit()
         self.note_edit.setPlaceholderText("상담 메모 (개인정보는 적지 마세요)")
         self.note_edit.setMaximumHeight(80)
-        self.add_note = QPushButton("메모 저장 Save note")
+        self.add_note = QPushButton("메모 저장")
         self.add_note.setEnabled(False)
         for widget in (self.notes, self.note_edit, self.add_note):
             notes.addWidget(widget)
-        self.addTab(notes_page, "메모 Notes")
-        aftercare_page = QWidget()
-        after = QVBoxLayout(aftercare_page)
-        self.plan_button = QPushButton("사후관리 계획 Plan follow-ups")
+        self.pages.addWidget(page)
+
+    def _aftercare_page(self) -> None:
+        page = QWidget()
+        after = QVBoxLayout(page)
+        self.plan_button = QPushButton("사후관리 계획 세우기")
         self.plan_button.setEnabled(False)
-        self.followups = _table(["예정일 Due", "종류 Kind", "상태 Status"])
-        self.due = _table(["예정일 Due", "종류 Kind", "상태 Status"])
+        self.followups = _table(["예정일", "종류", "상태"])
+        self.due = _table(["예정일", "종류", "상태"])
         after.addWidget(self.plan_button)
         after.addWidget(self.followups)
-        after.addWidget(QLabel("내 사후관리 일정 (7일 이내) · My follow-ups due"))
+        after.addWidget(QLabel("내 사후관리 일정 (7일 안)"))
         after.addWidget(self.due)
-        self.addTab(aftercare_page, "사후관리 After-care")
-        self.history = _table(["방문 Visit", "일시 When", "결과 Outcome"])
-        self.addTab(self.history, "이력 History")
-        self.document_ids: list[str] = []
+        self.pages.addWidget(page)
 
+    # --- the side list as tabs were used (the demo and tests pick sections by index) -----------------
+    def setCurrentIndex(self, index: int) -> None:
+        self.sections.setCurrentRow(index)
+
+    def currentIndex(self) -> int:
+        return self.sections.currentRow()
+
+    def count(self) -> int:
+        return self.sections.count()
+
+    # --- filling -------------------------------------------------------------------------------------
     def show_case(self, case: CaseView) -> None:
+        self.summary.setText(summary_line(case, self.questions))
+        self.next = next_action(case)
+        self.next_button.setText(self.next.label)
+        self.next_button.setEnabled(self.next.can_do)
         person = case.person
         lines = [f"방문 {str(case.visit_id)[:8]} · 상태 {case.status}"]
         if person is not None:
             lines.append(f"이름 {person.name_masked} · 주민등록번호 {person.rrn_masked or '-'}")
-            lines.append(
-                "진위 확인: " + ("확인됨" if person.verified else "확인 안 됨 (emulated/not checked)")
-            )
+            lines.append("진위 확인: " + ("확인됨" if person.verified else "확인 안 됨 (시연 기기)"))
         for check in case.identity:
             lines.append(f"확인 방법 {check.method} · {check.document_kind} · 결과 {check.result}")
         self.identity.setText("\n".join(lines))
@@ -131,18 +218,19 @@ class CaseTabs(QTabWidget):
                     for k, v in case.consent.items.items()
                 ],
             )
-        _fill(self.answers, [[k, v] for k, v in case.answers.items()])
+        _fill(self.answers, answer_rows(case.answers, self.questions))
         _fill(
             self.verdicts,
             [
                 [
                     v.get("name_ko") or v.get("id"),
                     VERDICT_WORDS.get(v.get("verdict", ""), ""),
-                    " / ".join(r.get("ko", "") for r in v.get("reasons", [])[:3]),
+                    "\n".join(r.get("ko", "") for r in v.get("reasons", [])),
                 ]
                 for v in case.verdicts
             ],
         )
+        self.verdicts.resizeRowsToContents()
         self.show_documents([d.model_dump() for d in case.documents])
         self.notes.clear()
         self.notes.addItems([n.text for n in case.notes])
@@ -160,7 +248,11 @@ class CaseTabs(QTabWidget):
         _fill(
             self.documents,
             [
-                [d["template"], DOC_STATUS.get(d["status"], d["status"]), d["sha256"][:16] + "…"]
+                [
+                    DOC_NAMES.get(d["template"], d["template"]),
+                    DOC_STATUS.get(d["status"], d["status"]),
+                    document_code(d["id"]),
+                ]
                 for d in documents
             ],
         )
@@ -180,7 +272,12 @@ class CaseTabs(QTabWidget):
         return self.document_ids[-1] if self.document_ids else None
 
     def wipe(self) -> None:
-        self.identity.setText("호출한 번호가 없어요 (no case open)")
+        self.identity.setText(NO_CASE)
+        self.summary.setText(NO_CASE)
+        self.next = None
+        self.next_button.setText("다음 할 일")
+        self.next_button.setEnabled(False)
+        self.reveal_button.setEnabled(False)
         for table in (
             self.consent,
             self.answers,

@@ -1,16 +1,20 @@
-"""The counselor desk window: queue board, call next / recall / transfer, case tabs, lobby mirror.
+"""The counselor desk window: queue board, call next / recall / transfer, the case with its next step,
+lobby mirror.
 
 All hub calls go through HubAdapter (worker threads); hub events refresh the board and show signing
-live. Called tickets are announced by number and desk only.
+live. Called tickets are announced by number and desk only. "다음 번호 호출" calls over every line by
+default, so it never answers "nobody is waiting" while the board shows someone waiting; with one line
+chosen and that line empty, it calls the longest-waiting person of the other lines and says so.
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -21,38 +25,64 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStatusBar,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from kiosk.api import CaseView, QueueOut, TicketOut
+from kiosk.api import CaseView, CounterCodeOut, FollowUpOut, MirrorOut, QueueOut, TicketOut
+from kiosk.client import HubClient
+from kiosk.queue.lines import service_lines
+from kiosk.visit.questionnaire import questionnaire
 from ui.adapters.hub_adapter import HubAdapter
-from ui.desk.case_tabs import CaseTabs
+from ui.desk.case_tabs import CaseTabs, _fill
+from ui.desk.queue_board import QueueBoard
 
-LINES = {"A": "A 금융상담", "B": "B 채무조정", "C": "C 통합상담"}
+ALL_LINES = "전체 창구 (모든 줄)"
+
+
+@dataclass(frozen=True)
+class Called:
+    ticket: TicketOut | None
+    widened: bool  # the chosen line was empty: called from the other lines instead
+
+
+def call_over_lines(client: HubClient, desk: str, line: str | None) -> Called:
+    """Worker job: the chosen line first (None: every line), then every line — one action, no dead end."""
+    ticket = client.call_next_any(desk, None if line is None else [line])
+    if ticket is None and line is not None:
+        ticket = client.call_next_any(desk, None)
+        return Called(ticket, ticket is not None)
+    return Called(ticket, False)
+
+
+def _button(text: str, keys: str, tip: str) -> QPushButton:
+    button = QPushButton(f"{text} ({keys})" if keys else text)
+    button.setToolTip(f"{tip} — {keys}" if keys else tip)
+    return button
 
 
 class DeskWindow(QMainWindow):
     def __init__(self, adapter: HubAdapter, desk_label: str = "3", counselor_name: str = "") -> None:
         super().__init__()
         self.adapter, self.desk_label = adapter, desk_label
-        self.setWindowTitle(f"상담석 {desk_label} · Counselor desk — {counselor_name}")
+        self.setWindowTitle(f"상담석 {desk_label} · {counselor_name}")
         self.current: TicketOut | None = None
         self.case: CaseView | None = None
+        self.line_names = {code: f"{code} {line.name_ko}" for code, line in service_lines().items()}
         central = QWidget()
         layout = QVBoxLayout(central)
         bar = QHBoxLayout()
         self.line_box = QComboBox()
-        for code, label in LINES.items():
+        self.line_box.setToolTip("어느 줄에서 부를지 골라요. 고른 줄이 비면 다른 줄에서 불러요.")
+        self.line_box.addItem(ALL_LINES, None)
+        for code, label in self.line_names.items():
             self.line_box.addItem(label, code)
-        self.call_button = QPushButton("다음 번호 호출 (Ctrl+N)")
-        self.recall_button = QPushButton("다시 호출 (Ctrl+R)")
-        self.transfer_button = QPushButton("다른 창구로 (Ctrl+T)")
-        self.no_show_button = QPushButton("미방문")
-        self.done_button = QPushButton("상담 끝")
-        self.pair_button = QPushButton("창구 화면 연결 코드")
+        self.call_button = _button("다음 번호 호출", "Ctrl+N", "가장 오래 기다린 분을 이 창구로 불러요")
+        self.recall_button = _button("다시 호출", "Ctrl+R", "부른 번호를 한 번 더 알려요")
+        self.transfer_button = _button("다른 창구로", "Ctrl+T", "이분을 다른 줄로 보내요")
+        self.no_show_button = _button("안 오셨어요", "Ctrl+M", "불렀는데 오지 않은 번호로 표시해요")
+        self.done_button = _button("상담 끝", "Ctrl+E", "상담을 마치고 다음 분을 맞을 준비를 해요")
+        self.pair_button = _button("창구 화면 연결 코드", "", "창구 화면에 입력할 연결 번호를 받아요")
         self.called_label = QLabel("호출 없음")
         self.called_label.setObjectName("calledNumber")
         for widget in (
@@ -66,21 +96,21 @@ class DeskWindow(QMainWindow):
             self.pair_button,
         ):
             bar.addWidget(widget)
+        bar.insertStretch(7)
         layout.addLayout(bar)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         left = QWidget()
         left_box = QVBoxLayout(left)
-        left_box.addWidget(QLabel("대기 현황 · Queue"))
-        self.board = QTreeWidget()
-        self.board.setHeaderLabels(["번호 Number", "상태 Status", "대기 Wait"])
-        left_box.addWidget(self.board)
-        left_box.addWidget(QLabel("로비 키오스크 · Lobby kiosks (live)"))
+        left_box.addWidget(QLabel("대기 현황"))
+        self.board = QueueBoard(self.line_names)
+        left_box.addWidget(self.board, 2)
+        left_box.addWidget(QLabel("로비 키오스크 (실시간)"))
         self.mirror = QListWidget()
-        left_box.addWidget(self.mirror)
+        left_box.addWidget(self.mirror, 1)
         splitter.addWidget(left)
-        self.tabs = CaseTabs()
+        self.tabs = CaseTabs(questions=questionnaire())
         splitter.addWidget(self.tabs)
-        splitter.setSizes([330, 770])
+        splitter.setSizes([360, 820])
         layout.addWidget(splitter)
         self.setCentralWidget(central)
         self.setStatusBar(QStatusBar())
@@ -100,22 +130,26 @@ class DeskWindow(QMainWindow):
         self.no_show_button.clicked.connect(self.no_show)
         self.done_button.clicked.connect(self.finish)
         self.pair_button.clicked.connect(self.show_pair_code)
-        for keys, slot in (("Ctrl+N", self.call_next), ("Ctrl+R", self.recall), ("Ctrl+T", self.transfer)):
+        for keys, slot in (
+            ("Ctrl+N", self.call_next),
+            ("Ctrl+R", self.recall),
+            ("Ctrl+T", self.transfer),
+            ("Ctrl+M", self.no_show),
+            ("Ctrl+E", self.finish),
+            ("Ctrl+Return", self.do_next_action),
+        ):
             QShortcut(QKeySequence(keys), self, slot)
         t = self.tabs
+        t.next_button.clicked.connect(self.do_next_action)
         t.reveal_button.clicked.connect(self.reveal)
-        t.generate_consent.clicked.connect(lambda: self.generate("consent"))
-        t.generate_summary.clicked.connect(lambda: self.generate("intake_summary"))
+        t.generate_consent.clicked.connect(self.generate_consent)
+        t.generate_summary.clicked.connect(self.generate_application)
         t.push_button.clicked.connect(self.push)
         t.archive_button.clicked.connect(self.archive)
         t.add_note.clicked.connect(self.save_note)
         t.plan_button.clicked.connect(self.plan_aftercare)
         self.adapter.eventReceived.connect(self.on_event)
-        self.adapter.connectionChanged.connect(
-            lambda up: self.statusBar().showMessage(
-                "허브 연결됨" if up else "허브 연결 끊김 — 다시 연결하는 중…"
-            )
-        )
+        self.adapter.connectionChanged.connect(self._connection)
         self.adapter.failed.connect(self.show_error)
 
     def start(self) -> None:
@@ -123,6 +157,9 @@ class DeskWindow(QMainWindow):
         self.refresh_queue()
         self.adapter.call(self.adapter.client.lobby_mirrors, done=self._show_mirrors)
         self.adapter.call(self.adapter.client.due_followups, done=self._show_due)
+
+    def _connection(self, up: bool) -> None:
+        self.statusBar().showMessage("허브 연결됨" if up else "허브 연결 끊김 — 다시 연결하는 중…")
 
     def show_error(self, code: str, message_ko: str) -> None:
         self.statusBar().showMessage(f"{message_ko} [{code}]", 10_000)
@@ -132,72 +169,73 @@ class DeskWindow(QMainWindow):
         for button in (self.recall_button, self.transfer_button, self.no_show_button, self.done_button):
             button.setEnabled(has)
 
+    def _ignore(self, _result: object) -> None:
+        """For calls whose answer changes nothing on screen (the hub's events do)."""
+
     # --- queue --------------------------------------------------------------------------------------
     def refresh_queue(self) -> None:
         self.adapter.call(self.adapter.client.queue, done=self._show_queue)
 
     def _show_queue(self, queue: QueueOut) -> None:
-        self.board.clear()
-        for line in queue.lines:
-            top = QTreeWidgetItem(
-                [
-                    LINES.get(line.line, line.line),
-                    f"{len(line.waiting)}명 대기",
-                    f"약 {line.estimated_wait_minutes}분",
-                ]
-            )
-            for t in line.called:
-                top.addChild(QTreeWidgetItem([t.display, f"호출 → 창구 {t.desk}", ""]))
-            for t in line.waiting:
-                top.addChild(QTreeWidgetItem([t.display, "대기", f"{t.wait_minutes or 0}분"]))
-            self.board.addTopLevelItem(top)
-            top.setExpanded(True)
+        self.board.show_queue(queue)
 
     def call_next(self) -> None:
         line = self.line_box.currentData()
-        self.adapter.call(self.adapter.client.call_next, line, self.desk_label, done=self._called)
+        self.adapter.call(call_over_lines, self.adapter.client, self.desk_label, line, done=self._called)
 
-    def _called(self, ticket: TicketOut | None) -> None:
+    def _called(self, called: Called) -> None:
+        ticket = called.ticket
         if ticket is None:
-            self.statusBar().showMessage("기다리는 사람이 없어요 (queue empty)", 5000)
+            self.statusBar().showMessage("지금 기다리는 분이 없어요", 5000)
+            self.refresh_queue()
             return
+        if called.widened:
+            chosen = self.line_box.currentText()
+            self.statusBar().showMessage(
+                f"{chosen} 줄이 비어서 {self.line_names.get(ticket.line, ticket.line)}의 "
+                f"{ticket.display}번을 불렀어요",
+                8000,
+            )
         self.current = ticket
         self.called_label.setText(f"호출: {ticket.display} → 창구 {self.desk_label}")
         self._set_ticket_buttons()
         self.refresh_queue()
+        self.tabs.wipe()
         if ticket.visit_id is not None:
             self.load_case(ticket.visit_id)
+        else:
+            self.tabs.summary.setText(
+                f"{ticket.display}번: 번호표만 받은 분이에요. 무엇이 필요한지 여쭤봐 주세요."
+            )
 
     def recall(self) -> None:
         if self.current is not None:
-            self.adapter.call(self.adapter.client.recall, self.current.id, done=lambda _t: None)
+            self.adapter.call(self.adapter.client.recall, self.current.id, done=self._ignore)
 
     def transfer(self) -> None:
         if self.current is None:
             return
-        line, ok = QInputDialog.getItem(self, "다른 창구로", "창구 Line", list(LINES), 0, False)
+        labels = list(self.line_names.values())
+        label, ok = QInputDialog.getItem(self, "다른 창구로", "보낼 줄", labels, 0, False)
         if ok:
+            line = next(code for code, name in self.line_names.items() if name == label)
             self.adapter.call(
                 self.adapter.client.transfer,
                 self.current.id,
                 line,
                 "상담석에서 이동",
-                done=lambda _t: self._close_ticket(),
+                done=self._close_ticket,
             )
 
     def no_show(self) -> None:
         if self.current is not None:
-            self.adapter.call(
-                self.adapter.client.no_show, self.current.id, done=lambda _t: self._close_ticket()
-            )
+            self.adapter.call(self.adapter.client.no_show, self.current.id, done=self._close_ticket)
 
     def finish(self) -> None:
         if self.current is not None:
-            self.adapter.call(
-                self.adapter.client.finish_ticket, self.current.id, done=lambda _t: self._close_ticket()
-            )
+            self.adapter.call(self.adapter.client.finish_ticket, self.current.id, done=self._close_ticket)
 
-    def _close_ticket(self) -> None:
+    def _close_ticket(self, _result: object = None) -> None:
         self.current, self.case = None, None
         self.called_label.setText("호출 없음")
         self.tabs.wipe()
@@ -212,6 +250,22 @@ class DeskWindow(QMainWindow):
         self.case = case
         self.tabs.show_case(case)
 
+    def do_next_action(self) -> None:
+        """The suggested next step of the case (the button beside the summary, Ctrl+Enter)."""
+        step = self.tabs.next
+        if self.case is None or step is None or not step.can_do:
+            return
+        if step.kind == "generate":
+            self.generate(step.template)
+        elif step.kind == "push" and step.document_id is not None:
+            self.push_document(step.document_id)
+        elif step.kind == "archive" and step.document_id is not None:
+            self.archive_document(step.document_id)
+        elif step.kind == "plan":
+            self.plan_aftercare()
+        elif step.kind == "finish":
+            self.finish()
+
     def reveal(self) -> None:
         if self.case is not None:
             self.adapter.call(
@@ -222,55 +276,49 @@ class DeskWindow(QMainWindow):
         text = self.tabs.note_edit.toPlainText().strip()
         if self.case is not None and text:
             self.tabs.note_edit.clear()
-            self.adapter.call(
-                self.adapter.client.add_note,
-                self.case.visit_id,
-                text,
-                done=lambda _r: self.load_case(self.case.visit_id) if self.case else None,
-            )
+            self.adapter.call(self.adapter.client.add_note, self.case.visit_id, text, done=self._reload)
+
+    def generate_consent(self) -> None:
+        self.generate("consent")
+
+    def generate_application(self) -> None:
+        self.generate("intake_summary")
 
     def generate(self, template: str) -> None:
         if self.case is not None:
             self.adapter.call(
-                self.adapter.client.generate_document,
-                self.case.visit_id,
-                template,
-                done=lambda _d: self._reload(),
+                self.adapter.client.generate_document, self.case.visit_id, template, done=self._reload
             )
 
     def push(self) -> None:
         doc = self.tabs.selected_document()
         if doc:
-            self.adapter.call(
-                self.adapter.client.push_document, uuid.UUID(doc), done=lambda _d: self._reload()
-            )
+            self.push_document(uuid.UUID(doc))
+
+    def push_document(self, document_id: uuid.UUID) -> None:
+        self.adapter.call(self.adapter.client.push_document, document_id, done=self._reload)
 
     def archive(self) -> None:
         doc = self.tabs.selected_document()
         if doc:
-            self.adapter.call(
-                self.adapter.client.archive_document, uuid.UUID(doc), done=lambda _d: self._reload()
-            )
+            self.archive_document(uuid.UUID(doc))
+
+    def archive_document(self, document_id: uuid.UUID) -> None:
+        self.adapter.call(self.adapter.client.archive_document, document_id, done=self._reload)
 
     def plan_aftercare(self) -> None:
         if self.case is None:
             return
         outcome = self.case.outcome or "information_only"
         if not self.case.outcome:
-            self.adapter.call(
-                self.adapter.client.set_outcome, self.case.visit_id, outcome, done=lambda _r: None
-            )
-        self.adapter.call(
-            self.adapter.client.plan_aftercare, self.case.visit_id, outcome, done=lambda _r: self._reload()
-        )
+            self.adapter.call(self.adapter.client.set_outcome, self.case.visit_id, outcome, done=self._ignore)
+        self.adapter.call(self.adapter.client.plan_aftercare, self.case.visit_id, outcome, done=self._reload)
 
-    def _reload(self) -> None:
+    def _reload(self, _result: object = None) -> None:
         if self.case is not None:
             self.load_case(self.case.visit_id)
 
-    def _show_due(self, due: list[Any]) -> None:
-        from ui.desk.case_tabs import _fill
-
+    def _show_due(self, due: list[FollowUpOut]) -> None:
         _fill(self.tabs.due, [[f.due_date, f.kind, f.status] for f in due])
 
     # --- events and mirror --------------------------------------------------------------------------
@@ -281,7 +329,7 @@ class DeskWindow(QMainWindow):
         elif kind in ("document.signed", "document.pushed", "document.archived"):
             self._reload()
             if kind == "document.signed":
-                self.statusBar().showMessage("창구에서 서명했어요 (signed at the counter)", 8000)
+                self.statusBar().showMessage("창구에서 서명했어요", 8000)
         elif kind in ("lobby.step", "lobby.help"):
             label = data.get("label") or str(data.get("device_id", ""))[:8]
             help_mark = "  🔔 직원 호출" if data.get("needs_help") else ""
@@ -289,10 +337,14 @@ class DeskWindow(QMainWindow):
                 f"{label}: {data.get('title_ko') or data.get('step')}{help_mark}"
             )
             self._render_mirrors()
+            self.refresh_queue()  # a call for staff shows on the person's queue row too
+            if kind == "lobby.help":
+                self.statusBar().showMessage(f"🔔 {label}에서 직원을 부르고 있어요", 15_000)
 
-    def _show_mirrors(self, mirrors: list[Any]) -> None:
+    def _show_mirrors(self, mirrors: list[MirrorOut]) -> None:
         for m in mirrors:
-            self._mirrors[str(m.device_id)] = f"{m.label}: {m.title_ko or m.step}"
+            help_mark = "  🔔 직원 호출" if m.needs_help else ""
+            self._mirrors[str(m.device_id)] = f"{m.label}: {m.title_ko or m.step}{help_mark}"
         self._render_mirrors()
 
     def _render_mirrors(self) -> None:
@@ -300,14 +352,12 @@ class DeskWindow(QMainWindow):
         self.mirror.addItems(sorted(self._mirrors.values()))
 
     def show_pair_code(self) -> None:
-        self.adapter.call(
-            self.adapter.client.counter_code,
-            done=lambda out: self.statusBar().showMessage(
-                f"창구 화면에 이 번호를 입력하세요: {out.code} (10분 안에)", 60_000
-            ),
-        )
+        self.adapter.call(self.adapter.client.counter_code, done=self._show_pair_code)
 
-    def closeEvent(self, event: Any) -> None:
+    def _show_pair_code(self, out: CounterCodeOut) -> None:
+        self.statusBar().showMessage(f"창구 화면에 이 번호를 입력하세요: {out.code} (10분 안에)", 60_000)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.refresh_timer.stop()
         self.adapter.stop()
         super().closeEvent(event)

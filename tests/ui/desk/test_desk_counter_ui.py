@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QLabel
 
 from config import load_settings
 from kiosk.client import HubClient
@@ -15,7 +16,8 @@ from kiosk.hub.server import serve_in_thread
 from tests.kiosk.hub.conftest import CenterTls, Hub
 from tests.kiosk.hub.factories import submission
 from ui.adapters.hub_adapter import HubAdapter
-from ui.counter.window import CounterWindow
+from ui.counter.window import DOCUMENT, IDLE, THANKS, CounterWindow
+from ui.counter.words import document_code
 from ui.desk.window import DeskWindow
 
 
@@ -78,20 +80,34 @@ def test_call_push_read_sign_wipe(  # type: ignore[no-untyped-def]
         qtbot.mouseClick(desk.tabs.generate_consent, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: desk.tabs.documents.rowCount() == 1, timeout=15_000)
         qtbot.mouseClick(desk.tabs.push_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: counter.stack.currentIndex() == 2, timeout=20_000)
+        qtbot.waitUntil(lambda: counter.stack.currentIndex() == DOCUMENT, timeout=20_000)
         assert "동의서" in counter.title.text()
-        assert counter.pages_layout.count() >= 2
-        assert not counter.sign_box.isVisible()  # not before the last page was shown
-        counter.pages_scroll.verticalScrollBar().setValue(counter.pages_scroll.verticalScrollBar().maximum())
+        assert counter.page_count >= 2 and counter.page_label.text() == f"1쪽 / 전체 {counter.page_count}쪽"
+        assert not counter.previous_button.isEnabled()
+        # page by page: 다음 until the last page; only there does it lead to the signature screen
+        for _ in range(counter.page_count - 1):
+            assert counter.next_button.text() == "다음"
+            qtbot.mouseClick(counter.next_button, Qt.MouseButton.LeftButton)
+        assert counter.stack.currentIndex() == DOCUMENT and not counter.sign_box.isVisible()
+        assert counter.next_button.text() == "서명하러 가기"
+        qtbot.mouseClick(counter.next_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(counter.sign_box.isVisible, timeout=5_000)
-        assert "서명할 문서" in counter.sign_caption.text() and "동의서" in counter.sign_caption.text()
+        document = counter.document
+        assert document is not None
+        assert (
+            "동의서" in counter.sign_caption.text()
+            and document_code(document.id) in counter.sign_caption.text()
+        )
+        shown = " ".join(label.text() for label in counter.findChildren(QLabel))
+        assert document.sha256[:8] not in shown and "SHA" not in shown  # no hash in front of the citizen
+        assert counter.sign_button.text() == "서명하기"
         counter.grab().save(str(tmp_path / "counter.png"))
         _sign(qtbot, counter.canvas)
         qtbot.mouseClick(counter.sign_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: counter.stack.currentIndex() == 3, timeout=20_000)
+        qtbot.waitUntil(lambda: counter.stack.currentIndex() == THANKS, timeout=20_000)
         qtbot.waitUntil(lambda: "서명 완료" in desk.tabs.documents.item(0, 1).text(), timeout=20_000)
-        qtbot.waitUntil(lambda: counter.stack.currentIndex() == 1, timeout=10_000)  # wiped back to idle
-        assert counter.pages_layout.count() == 0 and counter.document is None and counter.title.text() == ""
+        qtbot.waitUntil(lambda: counter.stack.currentIndex() == IDLE, timeout=10_000)  # wiped back to idle
+        assert counter.page_count == 0 and counter.document is None and counter.title.text() == ""
         qtbot.mouseClick(desk.tabs.archive_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: "보관됨" in desk.tabs.documents.item(0, 1).text(), timeout=10_000)
     finally:
