@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
 from PySide6.QtGui import QImage, QPainter
@@ -33,9 +34,28 @@ def _png(image: QImage) -> bytes:
     return bytes(buffer.data().data())
 
 
+COUNTER_DPI = 150  # an A4 page ~1240 px wide: shrunk to the counter's width, it stays sharp
+
+
+@dataclass(frozen=True)
+class LoadedDocument:
+    """A pushed document ready to show: its bytes (checked against the announced hash), and per page
+    a PNG on white and the text read aloud while that page is on screen."""
+
+    pdf: bytes
+    pages: list[bytes]
+    texts: list[str]
+
+
 def read_document(pdf: bytes, dpi: int = 110) -> tuple[list[bytes], str]:
+    """PNG bytes of every page, in order, on white, and the document's whole text."""
+    pages, texts = read_pages(pdf, dpi)
+    return pages, "\n".join(texts)
+
+
+def read_pages(pdf: bytes, dpi: int = 110) -> tuple[list[bytes], list[str]]:
     """PNG bytes of every page, in order, on white (pages render with a transparent background), and
-    the document's text for reading aloud — from one parse of the PDF."""
+    each page's text for reading aloud — from one parse of the PDF."""
     document, _buffer = _open(pdf)
     pages, texts = [], []
     for index in range(document.pageCount()):
@@ -49,13 +69,11 @@ def read_document(pdf: bytes, dpi: int = 110) -> tuple[list[bytes], str]:
         pages.append(_png(page))
         texts.append(document.getAllText(index).text())
     document.close()
-    return pages, "\n".join(texts)
+    return pages, texts
 
 
-def load_document(
-    fetch_pdf: Callable[[uuid.UUID], bytes], document_id: uuid.UUID
-) -> tuple[bytes, list[bytes], str]:
-    """Worker job: fetch the PDF from the hub, render its pages and extract its text."""
+def load_document(fetch_pdf: Callable[[uuid.UUID], bytes], document_id: uuid.UUID) -> LoadedDocument:
+    """Worker job: fetch the PDF from the hub, render its pages and extract their text."""
     pdf = fetch_pdf(document_id)
-    pages, text = read_document(pdf)
-    return pdf, pages, text
+    pages, texts = read_pages(pdf, dpi=COUNTER_DPI)
+    return LoadedDocument(pdf, pages, texts)
