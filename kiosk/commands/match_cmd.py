@@ -1,4 +1,5 @@
-"""CLI of the visit area: `kiosk match`, `kiosk catalogue check`, `kiosk bench match`."""
+"""CLI of the visit area: `kiosk match`, `kiosk catalogue check`, `kiosk bench match`,
+`kiosk questionnaire walk`."""
 
 from __future__ import annotations
 
@@ -11,17 +12,54 @@ from kiosk.context import AppContext
 from kiosk.matching.answers import InvalidAnswers
 from kiosk.matching.catalogue import CatalogueInvalid, check_catalogue, load_catalogue
 from kiosk.matching.engine import match
+from kiosk.visit.questionnaire import questionnaire
 
 
 def _catalogue_dir(args: argparse.Namespace, ctx: AppContext) -> str | None:
     return getattr(args, "dir", None) or ctx.settings.visit.products_dir or None
 
 
-def _match(args: argparse.Namespace, ctx: AppContext) -> int:
+def _read_answers(path: str) -> object:
     try:
-        raw = json.loads(Path(args.answers).read_text(encoding="utf-8"))
+        return json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
         print(f"답변 파일을 읽을 수 없어요 (cannot read answers): {exc}", file=sys.stderr)
+        return None
+
+
+def _walk(args: argparse.Namespace, ctx: AppContext) -> int:
+    """The adaptive questionnaire for a visitor who answers from FILE: what is asked, what is kept."""
+    raw = _read_answers(args.answers)
+    if not isinstance(raw, dict):
+        if raw is not None:
+            print("답변 파일은 JSON 객체여야 해요 (answers must be a JSON object)", file=sys.stderr)
+        return 2
+    try:
+        catalogue = load_catalogue(_catalogue_dir(args, ctx))
+        asked, answers = questionnaire(ctx.settings.visit.questionnaire_file or "").walk(raw, catalogue)
+    except InvalidAnswers as exc:
+        for problem in exc.problems:
+            print(f"[{exc.code}] {problem.field}: {problem.ko} ({problem.en})", file=sys.stderr)
+        return 2
+    except CatalogueInvalid as exc:
+        print(f"[{exc.code}] {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        json.dump({"asked": asked, "answers": answers}, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    print(f"질문 {len(asked)}개 (questions asked: {len(asked)})")
+    for number, question_id in enumerate(asked, start=1):
+        print(f"{number:>2}. {question_id}")
+    return 0
+
+
+def _match(args: argparse.Namespace, ctx: AppContext) -> int:
+    raw = _read_answers(args.answers)
+    if raw is None:
+        return 2
+    if not isinstance(raw, dict):
+        print("답변 파일은 JSON 객체여야 해요 (answers must be a JSON object)", file=sys.stderr)
         return 2
     try:
         report = match(raw, load_catalogue(_catalogue_dir(args, ctx)))
@@ -91,6 +129,15 @@ def register(registry) -> None:  # type: ignore[no-untyped-def]
     sub.add_argument(
         "--dir", help="catalogue folder (default: settings visit.products_dir or the packaged one)"
     )
+    walk = registry.subcommand(
+        "questionnaire",
+        "walk",
+        "questions a visitor who answers from FILE is asked (adaptive), and the answers kept",
+        _walk,
+    )
+    walk.add_argument("--answers", required=True, help="the visitor's answers, JSON (amounts in won)")
+    walk.add_argument("--json", action="store_true", help='print {"asked": [...], "answers": {...}}')
+    walk.add_argument("--dir", help="catalogue folder")
     group = registry.group("catalogue", "program catalogue (config/products)")
     check = group.add_parser(
         "check", help="validate the catalogue files", description="validate the catalogue files"

@@ -1,7 +1,8 @@
 """Matching: the program catalogue, eligibility condition trees, the engine, triage and ranking.
 
 Entry points: ``match(raw_answers) -> MatchReport`` (validates, evaluates, ranks), ``validate_answers``,
-``load_catalogue`` / ``check_catalogue``. Qt-free and database-free.
+``load_catalogue`` / ``check_catalogue``; ``relevance.open_fields`` says which unasked answers could still
+change a verdict (the adaptive questionnaire asks only those). Qt-free and database-free.
 """
 
 from kiosk.matching.answers import AnswerProblem, InvalidAnswers, validate_answers

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from config import resource_path
-from kiosk.matching.conditions import Condition
+from kiosk.matching.conditions import Compare, Condition
 from kiosk.matching.fields import FIELDS, NUMERIC_KINDS
 from kiosk.matching.tree_parser import CatalogueProblem, TreeParser
 
@@ -162,6 +162,8 @@ def _parse_program(path: Path, raw: dict[str, Any], problems: list[CatalogueProb
     notes = _texts(raw.get("notes", []), "notes", file, problems)
     limit_field, brackets = _parse_limit_by(raw.get("limit_by"), file, problems)
     tree = TreeParser(file, problems).parse(raw.get("eligibility"), "eligibility")
+    if tree is not None:
+        _check_plain(tree, file, problems)
     if len(problems) > start or tree is None or pid is None:
         return None
     return Program(
@@ -178,6 +180,20 @@ def _parse_program(path: Path, raw: dict[str, Any], problems: list[CatalogueProb
         limit_field=limit_field,
         limit_brackets=brackets,
     )
+
+
+def _check_plain(tree: Condition, file: str, problems: list[CatalogueProblem]) -> None:
+    """Every comparison carries its own plain sentences: the visitor's reasons come from them."""
+    for leaf in tree.leaves():
+        if isinstance(leaf, Compare) and leaf.plain is None:
+            problems.append(
+                CatalogueProblem(
+                    file,
+                    f"eligibility ({leaf.field} {leaf.op})",
+                    "조건마다 쉬운 문장(met_ko, met_en, unmet_ko, unmet_en)이 있어야 해요",
+                    "every condition needs its plain sentences (met_ko, met_en, unmet_ko, unmet_en)",
+                )
+            )
 
 
 def _parse_limit_by(

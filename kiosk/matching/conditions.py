@@ -12,9 +12,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from kiosk.matching.fields import FIELDS, NUMERIC_KINDS, ORDER_OPS, AnswerField
-from kiosk.matching.wording import SYMBOL, value_en, value_ko
+from kiosk.matching.plain import PlainText
+from kiosk.matching.wording import SYMBOL, shown, value_en, value_ko
 
 MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
+# Where ``with_derived`` puts the ranges the debt amounts must lie in (the parts of a debt cannot exceed
+# the whole): a cap like "secured ≤ ₩1B" is settled by a total of ₩48M without asking the parts.
+BOUNDS = "_bounds"
 
 
 class Reason:
@@ -70,12 +74,22 @@ class Reason:
             prefix=("해당하지 않아야 해요 — ", "must not hold — "),
         )
 
+    def plain(self) -> tuple[str, str] | None:
+        """The catalogue's sentence for this outcome (Korean, English), or None when it has none."""
+        leaf = self._leaf
+        if leaf is None or leaf.plain is None or self.status == UNKNOWN or self._prefix is not None:
+            return None
+        return leaf.plain.worded(self.status == MET, leaf.spec, self._actual)
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"ko": self.ko, "en": self.en, "status": self.status}
         if self.field:
             out["field"] = self.field
         if self.confirm:
             out["confirm"] = self.confirm
+        plain = self.plain()
+        if plain:
+            out["plain"] = {"ko": plain[0], "en": plain[1]}
         return out
 
     def __repr__(self) -> str:
@@ -124,20 +138,6 @@ _COMPARE: dict[str, Any] = {
 }  # fmt: skip
 
 
-_SHOWN: dict[tuple[str, Any], tuple[str, str]] = {}
-
-
-def _shown(spec: AnswerField, actual: Any) -> tuple[str, str]:
-    """How an answer reads, memoised: the same income is worded in a dozen reasons per applicant."""
-    key = (spec.name, tuple(actual) if isinstance(actual, list) else actual)
-    text = _SHOWN.get(key)
-    if text is None:
-        if len(_SHOWN) > 8192:
-            _SHOWN.clear()
-        text = _SHOWN[key] = (value_ko(spec, actual), value_en(spec, actual))
-    return text
-
-
 class Compare(Condition):
     """``field op value`` (or ``field op value × ratio_of``), optionally with a disputed alternative value."""
 
@@ -167,6 +167,7 @@ class Compare(Condition):
         self.target_en = self._target_en(value)
         self.compare = _COMPARE[op]
         self.req_ko, self.req_en = self._requirement()
+        self.plain: PlainText | None = None
         if ratio_of is None and alt_value is None:
             self.evaluate = self._evaluate_plain  # type: ignore[method-assign]
 
@@ -214,12 +215,12 @@ class Compare(Condition):
             ko = f"{spec.ko} 정보가 없어요 — 기준: {req_ko}, 확인이 필요해요"
             en = f"{spec.en} not given — required {req_en}: to be confirmed"
         elif status == UNKNOWN and self.ratio_of is not None:  # the answer is there, the base is not
-            shown_ko, shown_en = _shown(spec, actual)
+            shown_ko, shown_en = shown(spec, actual)
             base = self.ratio_of
             ko = f"{spec.ko} {shown_ko}: 기준({req_ko}) — {base.ko} 계산에 필요한 정보가 없어 확인이 필요해요"
             en = f"{spec.en} {shown_en}: required {req_en} — {base.en.lower()} unknown, to be confirmed"
         else:
-            shown_ko, shown_en = _shown(spec, actual)
+            shown_ko, shown_en = shown(spec, actual)
             if status == MET and self.op in SYMBOL and spec.kind in NUMERIC_KINDS:
                 ko = f"{spec.ko} {shown_ko} {req_ko} 충족"
                 en = f"{spec.en} {shown_en} {req_en}: met"
@@ -237,14 +238,15 @@ class Compare(Condition):
         threshold: float | None = None
         if self.ratio_of is not None:
             base = answers.get(self.ratio_of.name)
-            if base is None or actual is None:
+            if base is None:
                 reasons.append((self, UNKNOWN, actual, None))
                 return UNKNOWN
             threshold = base * self.value
+            if actual is None:
+                return self._by_bounds(answers, reasons, threshold)
             met = self.compare(actual, threshold)
         elif actual is None:
-            reasons.append((self, UNKNOWN, None, None))
-            return UNKNOWN
+            return self._by_bounds(answers, reasons, self.target_value)
         else:
             met = self.compare(actual, self.target_value)
             if self.alt_value is not None and self.compare(actual, self.alt_value) != met:
@@ -259,11 +261,36 @@ class Compare(Condition):
         """The common case (no ratio, no disputed alternative), kept short because it runs most."""
         actual = answers.get(self.field)
         if actual is None:
-            reasons.append((self, UNKNOWN, None, None))
-            return UNKNOWN
+            return self._by_bounds(answers, reasons, self.target_value)
         status = MET if self.compare(actual, self.target_value) else NOT_MET
         reasons.append((self, status, actual, None))
         return status
+
+    def _by_bounds(self, answers: Mapping[str, Any], reasons: list[RawReason], threshold: Any) -> str:
+        """An unanswered amount still settles the rule when every value it could take gives one result."""
+        bounds = answers.get(BOUNDS)
+        span = bounds.get(self.field) if bounds else None
+        if span is None or self.op not in ORDER_OPS:
+            reasons.append((self, UNKNOWN, None, None))
+            return UNKNOWN
+        low, high = span
+        results = {self.compare(low, threshold), self.compare(high, threshold)}
+        if self.alt_value is not None:
+            results |= {self.compare(low, self.alt_value), self.compare(high, self.alt_value)}
+        if len(results) != 1:
+            reasons.append((self, UNKNOWN, None, None))
+            return UNKNOWN
+        status = MET if results.pop() else NOT_MET
+        reasons.append(Reason(status, *self._bounded(status, high), field=self.field, leaf=self, actual=None))
+        return status
+
+    def _bounded(self, status: str, high: int) -> tuple[str, str]:
+        word = ("충족", "met") if status == MET else ("미충족", "not met")
+        return (
+            f"{self.spec.ko}: 빚이 모두 {value_ko(self.spec, high)} 이하라 기준({self.req_ko}) {word[0]}",
+            f"{self.spec.en}: at most {value_en(self.spec, high)} (the whole debt), "
+            f"required {self.req_en}: {word[1]}",
+        )
 
     def _disputed(self, actual: Any) -> tuple[str, str]:
         """Sources disagree on the threshold and the answer falls between them: a person must decide."""

@@ -12,7 +12,7 @@ from typing import Any
 
 from kiosk.matching.answers import Answers, validate_answers
 from kiosk.matching.catalogue import Catalogue, Program, Text, shipped_catalogue
-from kiosk.matching.conditions import MET, NOT_MET, RawReason, Reason, materialize
+from kiosk.matching.conditions import BOUNDS, MET, NOT_MET, RawReason, Reason, materialize
 from kiosk.matching.triage import DebtTriage, is_delinquent, triage
 
 ENGINE_VERSION = "match-1.0.0"
@@ -125,7 +125,26 @@ def with_derived(catalogue: Catalogue, answers: Mapping[str, Any]) -> dict[str, 
         full["min_living_cost_krw"] = table[min(size, max(table))] * 12
     else:
         full["min_living_cost_krw"] = None
+    bounds = debt_bounds(full)
+    if bounds:
+        full[BOUNDS] = bounds
     return full
+
+
+def debt_bounds(answers: Mapping[str, Any]) -> dict[str, tuple[int, int]]:
+    """Ranges of the unanswered debt parts, known from the whole (validate_answers keeps parts ≤ total)."""
+    total = answers.get("total_debt_krw")
+    if total is None:
+        return {}
+    secured, unsecured = answers.get("secured_debt_krw"), answers.get("unsecured_debt_krw")
+    spans: dict[str, tuple[int, int]] = {}
+    if secured is None:
+        spans["secured_debt_krw"] = (0, total - (unsecured or 0))
+    if unsecured is None:
+        spans["unsecured_debt_krw"] = (0, total - (secured or 0))
+    if answers.get("debt_last_6m_krw") is None:
+        spans["debt_last_6m_krw"] = (0, total)
+    return spans
 
 
 def _limit(program: Program, answers: Mapping[str, Any]) -> int | None:

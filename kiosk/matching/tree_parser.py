@@ -12,11 +12,13 @@ from typing import Any
 
 from kiosk.matching.conditions import AllOf, AnyOf, Compare, Condition, Confirm, NoneOf
 from kiosk.matching.fields import FIELDS, NUMERIC_KINDS, ORDER_OPS, AnswerField
+from kiosk.matching.plain import PlainText
 
 _LEAF_KEYS = {
     "field", "op", "value", "ratio_of", "alt_value", "source_ko", "source_en",
-    "alt_source_ko", "alt_source_en", "note_ko", "note_en",
+    "alt_source_ko", "alt_source_en", "note_ko", "note_en", *("met_ko", "met_en", "unmet_ko", "unmet_en"),
 }  # fmt: skip
+_PLAIN_KEYS = ("met_ko", "met_en", "unmet_ko", "unmet_en")
 _LIST_OPS = {"in", "not_in", "has_any", "has_none"}
 
 
@@ -146,7 +148,18 @@ class TreeParser:
             k: str(raw.get(k, ""))
             for k in ("source_ko", "source_en", "alt_source_ko", "alt_source_en", "note_ko", "note_en")
         }
-        return Compare(spec, op, raw["value"], ratio_of=ratio_of, alt_value=alt, **text)
+        plain = [raw.get(k) for k in _PLAIN_KEYS]
+        if any(plain) and not all(isinstance(t, str) and t.strip() for t in plain):
+            self.problem(
+                where,
+                "쉬운 문장은 met_ko, met_en, unmet_ko, unmet_en 네 가지가 모두 있어야 해요",
+                "plain sentences need all of met_ko, met_en, unmet_ko, unmet_en",
+            )
+            return None
+        leaf = Compare(spec, op, raw["value"], ratio_of=ratio_of, alt_value=alt, **text)
+        if all(plain):
+            leaf.plain = PlainText(*(str(t).strip() for t in plain))
+        return leaf
 
     def _value_ok(self, spec: AnswerField, op: str, value: Any, where: str) -> bool:
         values = value if op in _LIST_OPS else [value]

@@ -38,6 +38,22 @@ def at_risk(answers: Mapping[str, Any]) -> bool:
     return bool(AT_RISK_HARDSHIPS.intersection(hardship)) or (credit is not None and credit <= 10)
 
 
+def triage_needs(answers: Mapping[str, Any], unasked: frozenset[str]) -> list[str]:
+    """Unasked fields the route choice still reads (``triage`` below), so the walk asks for them too."""
+    total, days = answers.get("total_debt_krw"), answers.get("delinquency_days")
+    debt_purpose = answers.get("purpose") in ("debt", "credit_recovery")
+    if "total_debt_krw" not in unasked and not total and not debt_purpose:
+        # owes nothing (or does not know) and did not come about debt: arrears need a debt, no route
+        if total == 0 or ("delinquency_days" not in unasked and not days):
+            return []
+    needs: list[str] = [name for name in ("total_debt_krw", "purpose") if name in unasked]
+    if "delinquency_days" in unasked:
+        return [*needs, "delinquency_days"]
+    if days == 0:  # no arrears: the fast track only when at risk
+        needs += [name for name in ("hardship", "credit_percentile") if name in unasked]
+    return needs
+
+
 def triage(answers: Mapping[str, Any], verdicts: Mapping[str, str]) -> DebtTriage | None:
     """None when the person has no debt question at all."""
     days = answers.get("delinquency_days")

@@ -33,6 +33,11 @@ def won_en(amount: float) -> str:
     return f"₩{amount:,}"
 
 
+def won_en_full(amount: float) -> str:
+    """₩24,000,000 — the visitor's screen in English spells the amount out (UI.md units)."""
+    return f"₩{round(amount):,}"
+
+
 def value_ko(spec: AnswerField, value: Any) -> str:
     kind = spec.kind
     if kind == "krw":
@@ -82,3 +87,17 @@ def value_en(spec: AnswerField, value: Any) -> str:
 
 
 SYMBOL = {"lt": "<", "le": "≤", "gt": ">", "ge": "≥", "eq": "=", "ne": "≠"}
+
+
+_SHOWN: dict[tuple[str, Any], tuple[str, str]] = {}
+
+
+def shown(spec: AnswerField, actual: Any) -> tuple[str, str]:
+    """How an answer reads, memoised: the same income is worded in a dozen reasons per applicant."""
+    key = (spec.name, tuple(actual) if isinstance(actual, list) else actual)
+    text = _SHOWN.get(key)
+    if text is None:
+        if len(_SHOWN) > 8192:
+            _SHOWN.clear()
+        text = _SHOWN[key] = (value_ko(spec, actual), value_en(spec, actual))
+    return text

@@ -124,7 +124,7 @@ class VisitFlow:
         """What a screen or the hub needs to render this visit now (no personal identity data)."""
         question = None
         if self.status == OPEN and self.step == NEEDS:
-            upcoming = self._svc.questionnaire.next_question(self.answers)
+            upcoming = self._svc.questionnaire.next_question(self.answers, self._svc.catalogue)
             question = upcoming.to_dict() if upcoming else None
         ticket = self.ticket
         return {
@@ -226,7 +226,7 @@ class VisitFlow:
     # -- needs ---------------------------------------------------------------------------------------
     def next_question(self) -> Question | None:
         self._expect(NEEDS)
-        return self._svc.questionnaire.next_question(self.answers)
+        return self._svc.questionnaire.next_question(self.answers, self._svc.catalogue)
 
     def answer(self, question_id: str, value: AnswerValue) -> Question | None:
         """Record one answer (validated; 만원 → won), keep it across a crash; returns the next question."""
@@ -235,7 +235,7 @@ class VisitFlow:
         stored = questionnaire.accept(question_id, value)
         self.live.give(questionnaire.question(question_id).field, stored, questionnaire.prune)
         self._save_draft()
-        return questionnaire.next_question(self.answers)
+        return questionnaire.next_question(self.answers, self._svc.catalogue)
 
     def complete_needs(self, answers: Mapping[str, AnswerValue] | None = None) -> None:
         """Save the answers as a new Intake version (given ``answers`` are merged over the draft)."""

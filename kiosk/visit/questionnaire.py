@@ -1,8 +1,10 @@
-"""The needs questionnaire as data: questions, input types, bounds, help and branching.
+"""The needs questionnaire as data: questions, input types, bounds, help — asked adaptively.
 
-``Questionnaire.next_question(answers)`` gives the next screen; ``accept(question_id, value)`` turns
-what the person touched into the engine's answer value (만원 → won) or raises InvalidAnswers with
-Korean and English messages.
+``Questionnaire.next_question(answers)`` gives the next screen: only a question whose answer could still
+change some program's verdict (``kiosk.matching.relevance``), the most decisive first; questions marked
+``always`` (the purpose: results are ordered by it) come first. ``remaining(answers)`` is what is left,
+for the progress counter. ``accept(question_id, value)`` turns what the person touched into the engine's
+answer value (만원 → won) or raises InvalidAnswers with Korean and English messages.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from typing import Any
 from config import ConfigError, resource_path
 from config.loader import read_toml
 from kiosk.matching.answers import AnswerProblem, InvalidAnswers, validate_answers
+from kiosk.matching.catalogue import Catalogue, shipped_catalogue
 from kiosk.matching.conditions import MET, Condition
 from kiosk.matching.fields import FIELDS, NUMERIC_KINDS
+from kiosk.matching.relevance import decisiveness, open_fields, probe_values
 from kiosk.matching.tree_parser import CatalogueProblem, TreeParser
 
 TYPES = ("choice", "multi_choice", "amount_manwon", "count", "days", "yes_no")
@@ -49,6 +53,17 @@ class Question:
     allow_unknown: bool = False
     choices: tuple[Option, ...] = ()
     ask_when: Condition | None = None
+    always: bool = False  # asked of everyone, whatever the programs need
+
+    def probes(self, catalogue: Catalogue) -> list[Any]:
+        """The answers tried when judging how decisive this question is."""
+        if self.type == "yes_no":
+            return [True, False]
+        if self.type == "multi_choice":
+            return [[], *([c.value] for c in self.choices)]
+        if self.choices:
+            return [c.value for c in self.choices]
+        return probe_values(catalogue, self.field)
 
     def applies(self, answers: Mapping[str, Any]) -> bool:
         return self.ask_when is None or self.ask_when.evaluate(answers, []) == MET
@@ -87,15 +102,57 @@ class Questionnaire:
                 return question
         raise KeyError(question_id)
 
-    def applicable(self, answers: Mapping[str, Any]) -> list[Question]:
-        return [q for q in self.questions if q.applies(answers)]
+    def applicable(self, answers: Mapping[str, Any], catalogue: Catalogue | None = None) -> list[Question]:
+        """Questions answered so far plus those still to ask: this person's questionnaire as known now."""
+        done = [q for q in self.questions if q.field in answers and q.applies(answers)]
+        return done + self.remaining(answers, catalogue)
 
-    def next_question(self, answers: Mapping[str, Any]) -> Question | None:
-        """The first question that applies and has no answer yet (an explicit None counts as answered)."""
-        for question in self.questions:
-            if question.field not in answers and question.applies(answers):
-                return question
-        return None
+    def remaining(self, answers: Mapping[str, Any], catalogue: Catalogue | None = None) -> list[Question]:
+        """Unanswered questions that could still change a verdict, most decisive first.
+
+        An explicit None ("잘 모르겠어요") counts as answered; a field given by the ID card (age) is never
+        asked. The list only shrinks as answers arrive, so a counter built on it never jumps up."""
+        cat = catalogue or shipped_catalogue()
+        needed = open_fields(cat, answers)
+        todo = [
+            q
+            for q in self.questions
+            if q.field not in answers and q.applies(answers) and (q.always or q.field in needed)
+        ]
+        first = [q for q in todo if q.always]
+        rest = [q for q in todo if not q.always]
+        score = {q.id: decisiveness(cat, answers, q.field, needed[q.field], q.probes(cat)) for q in rest}
+        order = {q.id: i for i, q in enumerate(self.questions)}
+        rest.sort(key=lambda q: (-score[q.id], order[q.id]))
+        return first + rest
+
+    def next_question(
+        self, answers: Mapping[str, Any], catalogue: Catalogue | None = None
+    ) -> Question | None:
+        """The question to show next, or None when no answer could change any verdict any more."""
+        todo = self.remaining(answers, catalogue)
+        return todo[0] if todo else None
+
+    def walk(
+        self,
+        answers: Mapping[str, Any],
+        catalogue: Catalogue | None = None,
+        given: tuple[str, ...] = ("age",),
+    ) -> tuple[list[str], dict[str, Any]]:
+        """A visitor whose true answers are ``answers`` (validated, in won) goes through the questionnaire.
+
+        ``given`` fields come from the ID card and are never asked. A question on a field the visitor
+        has no answer for is answered "잘 모르겠어요" (None). Returns the question ids in the order asked and
+        the answers given (asked or from the card) — all the engine needs for the same verdicts."""
+        full = validate_answers(answers)
+        known: dict[str, Any] = {name: full[name] for name in given if full.get(name) is not None}
+        asked: list[str] = []
+        question = self.next_question(known, catalogue)
+        while question is not None:
+            asked.append(question.id)
+            known[question.field] = full.get(question.field)
+            question = self.next_question(known, catalogue)
+        return asked, known
 
     def prune(self, answers: Mapping[str, Any]) -> dict[str, Any]:
         """Drop answers to questions that no longer apply (e.g. after going back and changing the purpose)."""
@@ -214,6 +271,7 @@ def _parse(path: Path) -> Questionnaire:
                 allow_unknown=bool(row.get("allow_unknown", False)),
                 choices=choices,
                 ask_when=ask_when,
+                always=bool(row.get("always", False)),
             )
         )
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:8]

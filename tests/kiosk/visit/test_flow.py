@@ -44,7 +44,7 @@ def test_full_consult_visit(service: VisitService, sessions: sessionmaker[Sessio
     assert shown["step"] == "needs" and shown["next_question"]["id"] == "purpose"
     asked = answer_all(flow)
     assert "age" not in asked  # the ID card told us
-    assert "delinquency" in asked and "ccrs_repayment_months" not in asked
+    assert "delinquency" in asked and "sme_employee" not in asked  # only what can change a verdict
     flow.complete_needs()
     report = flow.results()
     assert report.verdict("ccrs.pre_workout").verdict == "eligible"
@@ -60,7 +60,7 @@ def test_full_consult_visit(service: VisitService, sessions: sessionmaker[Sessio
         assert visit is not None and (visit.status, visit.step) == ("completed", "ticket")
         assert visit.ended_at is not None and "draft" not in visit.state
         intake = s.scalars(select(Intake).where(Intake.visit_id == flow.visit_id)).one()
-        assert intake.answers["unsecured_debt_krw"] == 48_000_000 and intake.answers["age"] == 46
+        assert intake.answers["total_debt_krw"] == 48_000_000 and intake.answers["age"] == 46
         assert intake.questionnaire_version == service.questionnaire.version
         consent = s.scalars(select(Consent).where(Consent.visit_id == flow.visit_id)).one()
         assert consent.items["unique_identifier"] == {"granted": True, "required": True}
@@ -138,30 +138,33 @@ def test_invalid_answer_is_refused_with_a_message(service: VisitService):
     assert flow.answers["annual_income_krw"] is None
 
 
-def test_debt_questions_only_when_purpose_involves_debt(service: VisitService):
+def test_no_debt_means_no_debt_adjustment_questions(service: VisitService):
     flow = _at_needs(service)
     flow.answer("purpose", "living")
     seen = []
     question = flow.next_question()
     while question is not None:
         seen.append(question.id)
-        question = flow.answer(question.id, SCRIPT.get(question.id, 0))
-    assert "delinquency" not in seen and "unsecured_debt" not in seen and "policy_loan_months" in seen
+        value = 0 if question.id == "total_debt" else SCRIPT.get(question.id)
+        question = flow.answer(question.id, value)
+    assert "total_debt" in seen
+    assert not {"delinquency", "unsecured_debt", "secured_debt", "debt_last_6m"} & set(seen)
 
 
-def test_back_inside_needs_and_changed_purpose_prunes_answers(
+def test_back_inside_needs_returns_to_the_question_and_facts_stay(
     service: VisitService, sessions: sessionmaker[Session]
 ):
     flow = _at_needs(service)
     flow.answer("purpose", "debt")
-    flow.answer("employment", "employed")
-    assert flow.next_question().id == "employment_months"  # type: ignore[union-attr]
+    first = flow.next_question()
+    assert first is not None
+    flow.answer(first.id, SCRIPT[first.id])
     assert flow.back() == "needs"
-    assert "employment" not in flow.answers and flow.next_question().id == "employment"  # type: ignore[union-attr]
+    assert first.field not in flow.answers and flow.next_question().id == first.id  # type: ignore[union-attr]
     answer_all(flow)
     assert "delinquency_days" in flow.answers
-    flow.answer("purpose", "living")  # changed mind: the debt answers no longer apply
-    assert "delinquency_days" not in flow.answers
+    flow.answer("purpose", "living")  # changed mind: still 45 days overdue, which still decides CCRS
+    assert "delinquency_days" in flow.answers
     # the draft survives a reload
     again = service.resume(flow.visit_id)
     assert again.answers == flow.answers

@@ -45,15 +45,31 @@ def test_choice_values_keep_their_type():
         q.accept("hardship", ["flood"])
 
 
-def test_branching():
+def test_branching_asks_only_what_can_still_change_a_verdict():
     q = questionnaire()
-    assert q.next_question({}).id == "purpose"  # type: ignore[union-attr]
-    living = {"purpose": "living", "age": 30, "employment": "job_seeker"}
-    ids = [question.id for question in q.applicable(living)]
-    assert "delinquency" not in ids and "employment_months" not in ids
-    debt = {**living, "purpose": "debt", "court_rehabilitation": "in_progress"}
-    ids = [question.id for question in q.applicable(debt)]
-    assert {"delinquency", "unsecured_debt", "court_rehabilitation_months"} <= set(ids)
+    assert q.next_question({}).id == "purpose"  # type: ignore[union-attr]  # always first
+    no_debt = {"purpose": "living", "age": 30, "employment": "job_seeker", "total_debt_krw": 0}
+    ids = [question.id for question in q.remaining(no_debt)]
+    # no debt: no debt-adjustment question; not working: no months in the job, no employer size
+    assert not {"delinquency", "debt_last_6m", "secured_debt", "unsecured_debt"} & set(ids)
+    assert "employment_months" not in ids and "sme_employee" not in ids and "age" not in ids
+    overdue = {"purpose": "debt", "age": 47, "total_debt_krw": 30_000_000}
+    assert "delinquency" in [question.id for question in q.remaining(overdue)]
+    # the court plan's months matter only while a court plan runs
+    assert "court_rehabilitation_months" not in [
+        x.id for x in q.remaining({**overdue, "court_rehabilitation": "none"})
+    ]
+    assert "court_rehabilitation_months" in [
+        x.id for x in q.remaining({**overdue, "court_rehabilitation": "in_progress"})
+    ]
+
+
+def test_unknown_counts_as_answered_and_applicable_lists_asked_then_remaining():
+    q = questionnaire()
+    answers = {"purpose": "debt", "total_debt_krw": None}
+    assert "total_debt" not in [x.id for x in q.remaining(answers)]
+    listed = [x.id for x in q.applicable(answers)]
+    assert listed[:2] == ["purpose", "total_debt"] and len(listed) == 2 + len(q.remaining(answers))
 
 
 def test_a_complete_walk_gives_engine_valid_answers():

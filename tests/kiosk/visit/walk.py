@@ -48,7 +48,7 @@ def answer_all(flow: VisitFlow) -> list[str]:
     question = flow.next_question()
     while question is not None:
         asked.append(question.id)
-        question = flow.answer(question.id, SCRIPT[question.id])
+        question = flow.answer(question.id, SCRIPT.get(question.id))  # unscripted: "잘 모르겠어요"
     return asked
 
 
