@@ -1,7 +1,9 @@
 """Needs: one question per screen from the questionnaire data, big choices or the amount keypad.
 
-The questionnaire (``kiosk.visit``) decides the next question from the answers so far (debt questions
-only when the purpose involves debt, …); this screen only shows it and collects the answer.
+The questionnaire (``kiosk.visit``) decides the next question from the answers so far: only questions
+that could still change some program's verdict, the most decisive first. The counter shows how many
+this person will be asked (answered + still needed), so it never jumps up; this screen only shows the
+question and collects the answer.
 """
 
 from __future__ import annotations
@@ -10,18 +12,35 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QButtonGroup, QGridLayout, QLabel, QProgressBar, QPushButton, QWidget
 
+from kiosk.matching.answers import InvalidAnswers, validate_answers
+from kiosk.matching.fields import ANSWER_FIELDS
+from kiosk.visit.questionnaire import Question
 from ui.lobby.flow import run_step
 from ui.lobby.screens.base import LobbyScreen
 from ui.widgets.buttons import set_label, touch_button, wrap_text
 from ui.widgets.keypad import AmountKeypad
 
 if TYPE_CHECKING:
+    from kiosk.visit import VisitFlow
     from ui.lobby.screens.host import LobbyHost
 
 log = logging.getLogger(__name__)
 _KEYPAD_KINDS = {"amount_manwon": "amount", "count": "count", "days": "count"}
+_YES_NO: list[tuple[Any, str, str]] = [(True, "네", "Yes"), (False, "아니요", "No")]
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """The flow step that records one answer (a small callable instead of a lambda over the loop)."""
+
+    question_id: str
+    value: Any
+
+    def __call__(self, flow: VisitFlow) -> object:
+        return flow.answer(self.question_id, self.value)
 
 
 @dataclass
@@ -45,35 +64,19 @@ class QuestionView:
         return self.field or self.id
 
 
-def view_of(question: Any) -> QuestionView:
-    def pick(*names: str, default: Any = "") -> Any:
-        for name in names:
-            value = getattr(question, name, None)
-            if value not in (None, ""):
-                return value
-        return default
-
-    choices = []
-    for choice in pick("choices", default=()) or ():
-        choices.append(
-            (
-                getattr(choice, "value", choice),
-                getattr(choice, "ko", str(choice)),
-                getattr(choice, "en", str(choice)),
-            )
-        )
+def view_of(question: Question) -> QuestionView:
     return QuestionView(
-        id=str(pick("id", "field", "name")),
-        kind=str(pick("kind", "type")),
-        text_ko=str(pick("text_ko", "ko", "question_ko")),
-        text_en=str(pick("text_en", "en", "question_en")),
-        help_ko=str(pick("help_ko")),
-        help_en=str(pick("help_en")),
-        choices=choices,
-        unit_ko=str(pick("unit_ko")),
-        unit_en=str(pick("unit_en")),
-        field=str(pick("field", default="")),
-        allow_unknown=bool(getattr(question, "allow_unknown", False)),
+        id=question.id,
+        kind=question.type,
+        text_ko=question.ko,
+        text_en=question.en,
+        help_ko=question.help_ko,
+        help_en=question.help_en,
+        choices=[(c.value, c.ko, c.en) for c in question.choices],
+        unit_ko=question.unit_ko,
+        unit_en=question.unit_en,
+        field=question.field,
+        allow_unknown=question.allow_unknown,
     )
 
 
@@ -105,16 +108,18 @@ class NeedsScreen(LobbyScreen):
         self.choice_box = QWidget()
         self.choice_grid = QGridLayout(self.choice_box)
         self.choice_group = QButtonGroup(self)
+        self.choice_group.idClicked.connect(self._choose_index)
+        self._choice_values: list[Any] = []
         self.choice_buttons: list[QPushButton] = []
         self.body.addWidget(self.choice_box)
         self.keypad_amount = AmountKeypad("amount")
         self.keypad_count = AmountKeypad("count")
         for pad in (self.keypad_amount, self.keypad_count):
-            pad.valueChanged.connect(lambda _v: self.chromeChanged.emit())
+            pad.valueChanged.connect(self._typed)
             pad.hide()
             self.body.addWidget(pad)  # low on the screen: reachable from a wheelchair
         self.unknown = touch_button(role="secondary", name="AnswerUnknown")
-        self.unknown.clicked.connect(lambda: self.answer(None))
+        self.unknown.clicked.connect(self._answer_unknown)
         self.unknown.hide()
         self.body.addWidget(self.unknown)
         self.problem = QLabel()
@@ -159,7 +164,8 @@ class NeedsScreen(LobbyScreen):
             self.choice_group.removeButton(button)
             button.deleteLater()
         self.choice_buttons = []
-        self._selected = list(previous or []) if multi else previous
+        self._choice_values = [value for value, _ko, _en in (question.choices or _YES_NO)]
+        self._selected = list(previous) if multi and isinstance(previous, list) else previous
         keypad_mode = _KEYPAD_KINDS.get(question.kind)
         self.keypad_amount.setVisible(keypad_mode == "amount")
         self.keypad_count.setVisible(keypad_mode == "count")
@@ -167,10 +173,10 @@ class NeedsScreen(LobbyScreen):
         if keypad_mode is not None:
             pad = self.keypad_amount if keypad_mode == "amount" else self.keypad_count
             pad.clear()
-            if previous is not None:
-                pad.set_value(int(previous))
+            if isinstance(previous, int):
+                pad.set_value(previous)
         else:
-            choices = question.choices or [(True, "네", "Yes"), (False, "아니요", "No")]
+            choices = question.choices or _YES_NO
             # Two columns only for short words (예/아니요, 직장인…): a longer answer gets the full width
             # so it is never cut off, in either language.
             longest = max(max(len(ko), len(en) * 0.6) for _v, ko, en in choices)
@@ -178,15 +184,24 @@ class NeedsScreen(LobbyScreen):
             self._columns = columns
             for index, (value, _ko, _en) in enumerate(choices):
                 button = touch_button(role="big", name=f"Choice_{question.id}_{index}", checkable=True)
-                button.clicked.connect(lambda _=False, v=value: self._choose(v))
-                chosen = previous is not None and (value in previous if multi else previous == value)
+                chosen = value in previous if isinstance(previous, list) else previous == value
                 button.setChecked(chosen)
-                self.choice_group.addButton(button)
+                self.choice_group.addButton(button, index)
                 self.choice_grid.addWidget(button, index // columns, index % columns)
                 self.choice_buttons.append(button)
         self.retranslate()
         self.chromeChanged.emit()
         self.lobby.voice.say(self.voice_text())
+
+    def _typed(self, _value: object) -> None:
+        self.chromeChanged.emit()
+
+    def _answer_unknown(self) -> None:
+        self.answer(None)
+
+    def _choose_index(self, index: int) -> None:
+        if 0 <= index < len(self._choice_values):
+            self._choose(self._choice_values[index])
 
     def _choose(self, value: Any) -> None:
         if self.question is not None and self.question.kind == "multi_choice":
@@ -217,22 +232,35 @@ class NeedsScreen(LobbyScreen):
         if question.kind == "amount_manwon" and value is not None:
             entered = round(value / 10_000)  # the questionnaire takes 만원; 천원 input is rounded
         stored = entered
-        accept = getattr(self.questionnaire, "accept", None)
-        if callable(accept):
+        if self.questionnaire is not None:
             try:
-                stored = accept(question.id, entered)
-            except ValueError as exc:  # InvalidAnswers: say what to fix, in the visitor's language
+                stored = self.questionnaire.accept(question.id, entered)
+                # amounts must agree with each other (the parts of a debt cannot exceed the whole):
+                # said here, on this question, not as a failure after the last one
+                validate_answers({**self._engine_answers(), question.field: stored})
+            except InvalidAnswers as exc:  # say what to fix, in the visitor's language
                 english = self.lobby.language.language == "en"
-                problems = getattr(exc, "problems", [])
-                text = "; ".join((p.en if english else p.ko) for p in problems) or str(exc)
+                text = "; ".join((p.en if english else p.ko) for p in exc.problems) or str(exc)
                 self.problem.setText(text)
                 self.problem.setAccessibleName(text)
                 self.problem.show()
                 self.lobby.voice.say(text)
                 return
         self.lobby.draft.answers[question.answer_key] = stored
-        run_step(self.lobby, lambda flow: flow.answer(question.id, entered), name="answer")
+        run_step(self.lobby, _Answer(question.id, entered), name="answer")
         self._next()
+
+    def _engine_answers(self) -> dict[str, Any]:
+        return {k: v for k, v in self.lobby.draft.answers.items() if k in ANSWER_FIELDS}
+
+    def planned(self) -> int:
+        """Questions this person is asked: those answered here plus those that could still matter."""
+        if self.questionnaire is None:
+            return 0
+        answers = dict(self.lobby.draft.answers)
+        fields = {q.id: q.field for q in self.questionnaire.questions}
+        answered = sum(1 for qid in self.asked if fields.get(qid) in answers)
+        return answered + len(self.questionnaire.remaining(answers))
 
     def _finish(self) -> None:
         answers = dict(self.lobby.draft.answers)
@@ -241,7 +269,8 @@ class NeedsScreen(LobbyScreen):
 
     # -- LobbyScreen ------------------------------------------------------------------------------------
     def title(self) -> str:
-        return self.tr("몇 가지만 여쭤볼게요")
+        english = self.lobby.language.language == "en"
+        return "Only what we need to know" if english else "꼭 필요한 것만 여쭤볼게요"
 
     def voice_text(self) -> str:
         if self.question is None:
@@ -265,7 +294,7 @@ class NeedsScreen(LobbyScreen):
             return False
         self.asked.pop()
         previous_id = self.asked[-1]
-        if self.questionnaire is not None and hasattr(self.questionnaire, "question"):
+        if self.questionnaire is not None:
             self._show(view_of(self.questionnaire.question(previous_id)))
             return True
         return False
@@ -290,6 +319,19 @@ class NeedsScreen(LobbyScreen):
         self.question_label.clear()
         self.help.clear()
 
+    def _fit_text(self) -> None:
+        # A wrapped label's height depends on its width, which the layout does not ask for: without a
+        # minimum, the help under a long English question was squeezed to half a line at large text.
+        margins = self.body.contentsMargins()
+        outer = self.width() if self.width() > 200 else self.lobby.width()
+        width = outer - margins.left() - margins.right()
+        for label in (self.question_label, self.help):
+            label.setFixedHeight(label.heightForWidth(max(1, width)) if label.text() else 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_text()
+
     def retranslate(self) -> None:
         english = self.lobby.language.language == "en"
         self.unavailable.setText(
@@ -298,9 +340,8 @@ class NeedsScreen(LobbyScreen):
         q = self.question
         if q is None:
             return
-        applicable = getattr(self.questionnaire, "applicable", None)
-        total = len(applicable(self.lobby.draft.answers)) if callable(applicable) else 0
         shown = len(self.asked)
+        total = max(shown, self.planned())
         self.counter.setText(self.tr("질문 %1").replace("%1", f"{shown}" + (f" / {total}" if total else "")))
         if total:
             self.bar.setRange(0, int(total))
@@ -308,9 +349,10 @@ class NeedsScreen(LobbyScreen):
         self.question_label.setText(q.text_en if english else q.text_ko)
         self.question_label.setAccessibleName(self.question_label.text())
         self.help.setText(q.help_en if english else q.help_ko)
+        self._fit_text()
         self.keypad_count.set_suffix(q.unit_en if english else q.unit_ko)
         set_label(self.unknown, self.tr("잘 모르겠어요"))
-        choices = q.choices or [(True, "네", "Yes"), (False, "아니요", "No")]
+        choices = q.choices or _YES_NO
         columns = self._columns
         sizes = self.lobby.sizes
         room = (self.lobby.width() - 6 * sizes.gap) // columns - 2 * sizes.gap

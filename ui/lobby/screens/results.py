@@ -1,74 +1,49 @@
-"""Results: what fits and why — verdict cards with an icon, plain words and the reasons.
+"""Results as advice: the 1–3 things to do first on top, the rest folded under "다른 제도 보기".
 
-Order: "신청할 수 있어요" first, then "서류 확인 후 가능할 수 있어요", then "지금은 어려워요 — 대신 이런
-방법이 있어요". The matching runs on the worker thread; the screen shows a calm wait until it arrives.
+What comes first depends on what the person came for (debt trouble → the CCRS route that fits; a loan →
+the best-fitting loans). Each card shows the program's name big and one or two plain sentences from the
+catalogue. A court route says "상담사와 먼저 이야기해 보세요", a "maybe" names the document that settles it,
+and a program that does not fit says what it is for. The matching runs on the worker thread.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from kiosk.matching.engine import MatchReport
+from kiosk.visit import VisitFlow
 from ui.lobby.flow import run_step
 from ui.lobby.screens.base import LobbyScreen
+from ui.lobby.screens.results_advice import (
+    ORDER,
+    VerdictView,
+    first_steps,
+    reason_lines,
+    route_of,
+    verdicts_of,
+)
+from ui.widgets.buttons import set_label, touch_button
 from ui.widgets.verdict_card import VerdictCard
 
 if TYPE_CHECKING:
     from ui.lobby.screens.host import LobbyHost
 
 log = logging.getLogger(__name__)
-ORDER = {"eligible": 0, "maybe": 1, "ineligible": 2}
-MAX_REASONS = 3
+__all__ = ["ORDER", "ResultsScreen", "VerdictView", "verdicts_of"]
 
 
-@dataclass
-class VerdictView:
-    program_id: str
-    verdict: str
-    name_ko: str
-    name_en: str
-    reasons: list[tuple[str, str]] = field(default_factory=list)
+def _match(flow: VisitFlow) -> object:
+    return flow.results()
 
 
-def _get(obj: Any, *names: str, default: Any = None) -> Any:
-    for name in names:
-        value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
-        if value not in (None, ""):
-            return value
-    return default
-
-
-def verdicts_of(report: Any) -> list[VerdictView]:
-    """Read the matching report (object or its JSON form) into what the cards show, best first."""
-    rows: list[VerdictView] = []
-    if hasattr(report, "to_dict"):
-        report = report.to_dict()
-    for program in _get(report, "programs", "verdicts", default=[]) or []:
-        verdict = str(getattr(_get(program, "verdict"), "value", _get(program, "verdict")))
-        reasons = []
-        # What still has to be shown (documents) first for "maybe", then the engine's reasons.
-        for reason in [
-            *(_get(program, "to_confirm", default=[]) or []),
-            *(_get(program, "reasons", default=[]) or []),
-        ]:
-            reasons.append((str(_get(reason, "ko", default="")), str(_get(reason, "en", default=""))))
-        program_id = str(_get(program, "id", "program_id", default=""))
-        name = _get(program, "name", default={}) or {}
-        rows.append(
-            VerdictView(
-                program_id=program_id,
-                verdict=verdict if verdict in ORDER else "maybe",
-                name_ko=str(_get(name, "ko", default="") or _get(program, "name_ko", default=program_id)),
-                name_en=str(_get(name, "en", default="") or _get(program, "name_en", default=program_id)),
-                reasons=reasons,
-            )
-        )
-    return sorted(rows, key=lambda row: ORDER[row.verdict])  # stable: keeps the engine's ranking
+def _complete(flow: VisitFlow) -> None:
+    flow.complete_results()
 
 
 class ResultsScreen(LobbyScreen):
@@ -76,20 +51,38 @@ class ResultsScreen(LobbyScreen):
 
     def __init__(self, lobby: LobbyHost) -> None:
         super().__init__(lobby)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.status.setProperty("role", "hint")
-        self.body.addWidget(self.status)
         self.list_area = QScrollArea()
         self.list_area.setWidgetResizable(True)
         self.list_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.holder = QWidget()
         self.column = QVBoxLayout(self.holder)
+        self.column.setContentsMargins(0, 0, 0, 0)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setProperty("role", "hint")
+        self.column.addWidget(self.status)
+        self.first_box = QVBoxLayout()
+        self.column.addLayout(self.first_box)
+        self.more = touch_button(role="secondary", name="ResultsMore", checkable=True)
+        self.more.toggled.connect(self._fold)
+        self.more.hide()
+        self.column.addWidget(self.more)
+        self.rest = QWidget()
+        self.rest_box = QVBoxLayout(self.rest)
+        self.rest_box.setContentsMargins(0, 0, 0, 0)
+        self.rest.hide()
+        self.column.addWidget(self.rest)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setProperty("role", "hint")
+        self.column.addWidget(self.note)
         self.column.addStretch(1)
         self.list_area.setWidget(self.holder)
         self.body.addWidget(self.list_area, 1)
         self.rows: list[VerdictView] = []
-        self.cards: list[VerdictCard] = []
+        self.first: list[VerdictView] = []
+        self.cards: list[VerdictCard] = []  # the first steps, then the folded rest
+        self.first_cards: list[VerdictCard] = []
         self.loading = False
         self.retranslate()
 
@@ -100,10 +93,10 @@ class ResultsScreen(LobbyScreen):
         self.loading = True
         self._clear_cards()
         self.retranslate()
-        run_step(self.lobby, lambda flow: flow.results(), self._arrived, self._failed, name="results")
+        run_step(self.lobby, _match, self._arrived, self._failed, name="results")
 
-    def _arrived(self, report: Any) -> None:
-        if report is None:  # no workflow service wired: nothing to match against
+    def _arrived(self, report: object) -> None:
+        if not isinstance(report, MatchReport):  # no workflow service wired: nothing to match
             self._failed(RuntimeError("no matching service"))
             return
         self.lobby.draft.report = report
@@ -117,70 +110,94 @@ class ResultsScreen(LobbyScreen):
         )
         self.chromeChanged.emit()
 
-    def show_report(self, report: Any) -> None:
+    def show_report(self, report: MatchReport | Mapping[str, Any]) -> None:
         self.loading = False
         self.rows = verdicts_of(report)
-        self.retranslate()  # builds the cards in the current language
+        purpose = self.lobby.draft.answers.get("purpose")
+        self.first = first_steps(self.rows, purpose if isinstance(purpose, str) else None, route_of(report))
+        self.more.setChecked(False)
+        self.retranslate()
+        self._build_cards()
         self.chromeChanged.emit()
         self.lobby.voice.say(self.voice_text())
 
+    def _fold(self, shown: bool) -> None:
+        self.rest.setVisible(shown)
+        self._label_more()
+        self._fit_holder()
+
+    def _label_more(self) -> None:
+        hidden = len(self.rows) - len(self.first)
+        text = (
+            self._t("다른 제도 접기", "Hide the other programs")
+            if self.more.isChecked()
+            else self._t("다른 제도 보기 (%1개)", "See other programs (%1)")
+        )
+        set_label(self.more, text.replace("%1", str(hidden)))
+
     def _clear_cards(self) -> None:
         # Detach at once (deleteLater alone leaves the old cards painted until the loop runs again).
-        self.cards = []
-        while self.column.count() > 1:
-            item = self.column.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.hide()
-                widget.setParent(None)
-                widget.deleteLater()
+        for card in self.cards:
+            card.hide()
+            card.setParent(None)
+            card.deleteLater()
+        self.cards, self.first_cards = [], []
+
+    def _t(self, ko: str, en: str) -> str:
+        """This screen's own words, in the screen's language."""
+        return en if self.lobby.language.language == "en" else ko
+
+    def _headline(self, row: VerdictView) -> tuple[str, str]:
+        """(card kind, words) — plain and encouraging; never a bare "불가" or "미충족"."""
+        if row.court:
+            return "court", self._t("상담사와 먼저 이야기해 보세요", "Talk to a counselor first")
+        if row.verdict == "eligible":
+            return "eligible", self._t("신청할 수 있어요", "You can apply")
+        if row.verdict == "maybe":
+            return "maybe", self._t(
+                "서류를 확인하면 받을 수 있을지 알 수 있어요", "Your documents will show whether it fits"
+            )
+        return "ineligible", self._t("지금은 어려워요", "Not right now")
+
+    def _card(self, row: VerdictView, big: bool) -> VerdictCard:
+        english = self.lobby.language.language == "en"
+        kind, headline = self._headline(row)
+        card = VerdictCard(
+            kind,
+            headline,
+            row.name_en if english else row.name_ko,
+            reason_lines(row, english),
+            icon_colour=self.lobby.icon_colour("maybe" if kind == "court" else kind),
+            icon_px=self.lobby.sizes.title * 2,
+            big=big,
+        )
+        card.setObjectName(f"Verdict_{row.program_id}")
+        return card
 
     def _build_cards(self) -> None:
         self._clear_cards()
-        english = self.lobby.language.language == "en"
-        headlines = {
-            "eligible": self.tr("신청할 수 있어요"),
-            "maybe": self.tr("서류 확인 후 가능할 수 있어요"),
-            "ineligible": self.tr("지금은 어려워요"),
-        }
-        icon_px = self.lobby.sizes.title * 2
-        section_shown = False
-        for row in self.rows:
-            if row.verdict == "ineligible" and not section_shown:
-                section = QLabel(self.tr("지금은 어려워요 — 대신 이런 방법이 있어요"))
-                section.setProperty("role", "title")
-                section.setWordWrap(True)
-                self.column.insertWidget(self.column.count() - 1, section)
-                section_shown = True
-            reasons = [en if english else ko for ko, en in row.reasons][:MAX_REASONS]
-            card = VerdictCard(
-                row.verdict,
-                headlines[row.verdict],
-                row.name_en if english else row.name_ko,
-                reasons,
-                icon_colour=self.lobby.icon_colour(row.verdict),
-                icon_px=icon_px,
-            )
-            card.setObjectName(f"Verdict_{row.program_id}")
-            self.column.insertWidget(self.column.count() - 1, card)
-            self.cards.append(card)
+        for row in self.first:
+            card = self._card(row, big=True)
+            self.first_box.addWidget(card)
+            self.first_cards.append(card)
+        rest = [self._card(row, big=False) for row in self._rest_rows()]
+        for card in rest:
+            self.rest_box.addWidget(card)
+        self.cards = self.first_cards + rest
+        self.more.setVisible(len(self.rows) > len(self.first))
+        self._label_more()
         self._fit_holder()
+
+    def _rest_rows(self) -> list[VerdictView]:
+        """Everything not on top: what fits, then talk-first and "maybe", then what is for others."""
+        rest = [r for r in self.rows if r not in self.first]
+        return sorted(rest, key=lambda r: 1 if r.court else ORDER[r.verdict])
 
     def _fit_holder(self) -> None:
         # Word-wrapped labels know their height only for a given width; QScrollArea sizes its widget
         # from minimumSizeHint, which ignores that, so size the list for the viewport's width ourselves.
         width = max(1, self.list_area.viewport().width())
-        margins = self.column.contentsMargins()
-        inner = width - margins.left() - margins.right()
-        height = margins.top() + margins.bottom()
-        for index in range(self.column.count()):
-            item = self.column.itemAt(index)
-            widget = item.widget() if item is not None else None
-            if widget is None:
-                continue
-            fits = widget.heightForWidth(inner) if widget.hasHeightForWidth() else -1
-            height += max(fits, widget.sizeHint().height()) + self.column.spacing()
-        self.holder.setMinimumHeight(height)
+        self.holder.setMinimumHeight(self.column.heightForWidth(width))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -189,20 +206,21 @@ class ResultsScreen(LobbyScreen):
 
     # -- LobbyScreen ------------------------------------------------------------------------------------
     def title(self) -> str:
-        return self.tr("받을 수 있는 도움이에요")
+        return (
+            self._t("먼저 이것부터 해 보세요", "Start with these")
+            if self.first
+            else self._t("받을 수 있는 도움이에요", "Help you can get")
+        )
 
     def voice_text(self) -> str:
-        counts = {v: sum(1 for r in self.rows if r.verdict == v) for v in ORDER}
-        if not self.rows:
+        if not self.first:
             return self.title()
-        return (
-            self.tr(
-                "신청할 수 있는 것이 %1개, 서류 확인 후 가능할 수 있는 것이 %2개 있어요. "
-                "번호표를 받으시면 상담사가 자세히 도와드려요."
-            )
-            .replace("%1", str(counts["eligible"]))
-            .replace("%2", str(counts["maybe"]))
-        )
+        english = self.lobby.language.language == "en"
+        names = ", ".join(row.name_en if english else row.name_ko for row in self.first)
+        return self._t(
+            "먼저 해 볼 것: %1. 번호표를 받으시면 상담사가 자세히 도와드려요.",
+            "Start with: %1. Take a ticket and a counselor will help you.",
+        ).replace("%1", names)
 
     def primary_text(self) -> str:
         return self.tr("번호표 받기")
@@ -211,21 +229,27 @@ class ResultsScreen(LobbyScreen):
         return not self.loading
 
     def on_primary(self) -> None:
-        run_step(self.lobby, lambda flow: flow.complete_results(), name="complete_results")
+        run_step(self.lobby, _complete, name="complete_results")
         self.lobby.go("ticket")
 
     def wipe(self) -> None:
-        self.rows = []
+        self.rows, self.first = [], []
         self._clear_cards()
+        self.more.hide()
+        self.more.setChecked(False)
         self.status.clear()
+        self.note.clear()
         self.loading = False
 
     def retranslate(self) -> None:
         if self.loading:
             self.status.setText(self.tr("알맞은 지원 제도를 찾고 있어요. 잠시만 기다려 주세요."))
-        elif self.rows:
-            self.status.setText(
+            self.status.show()
+        else:
+            self.status.setVisible(not self.rows and bool(self.status.text()))
+        if self.rows:
+            self.note.setText(
                 self.tr("상담사가 창구에서 한 번 더 확인해 드려요. 최종 결정은 서류 확인 후에 나요.")
             )
-        if self.rows:
-            self._build_cards()
+            if self.isVisible():  # a language change: re-word the cards (a closed window is left alone)
+                self._build_cards()
