@@ -72,7 +72,10 @@ def consent(fields: Mapping[str, Any], doc_id: str) -> list[Flowable]:
     texts = consent_set()
     decisions: Mapping[str, bool] = fields["decisions"]
     story = header("개인(신용)정보 동의서", "Consent form", fields)
-    story.append(para(f"동의서 버전 {texts.version} · 문구 SHA-256 {consent_text_sha256()}", SMALL))
+    # The citizen reads this page on the counter screen: a short code names the wording, not a 64-digit
+    # hash. The full SHA-256 binds the consent row (Consent.text_sha256) and the archived PDF's own hash.
+    wording = consent_text_sha256()[:8].upper()
+    story.append(para(f"동의서 버전 {texts.version} · 문구 코드 {wording[:4]}-{wording[4:]}", SMALL))
     for item in texts.items:
         state = decisions.get(item.id)
         mark = {
