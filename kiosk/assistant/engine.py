@@ -38,6 +38,7 @@ class ChatAnswer:
     confidence: float
     entry_id: str | None = None
     question: str | None = None
+    question_en: str | None = None
     source: str | None = None
     effective: str | None = None
     programs: list[str] = field(default_factory=list)
@@ -106,16 +107,20 @@ class Assistant:
         hits = self.index.search(text, k=4) if text else []
         if not text or (not hits and not any(ch.isalnum() for ch in text)):
             return ChatAnswer(True, "empty", EMPTY_KO, EMPTY_EN, 0.0)
-        alternatives = [{"id": h.answerable.id, "question": h.answerable.entry.question} for h in hits[1:]]
+        alternatives = [_alternative(h.answerable) for h in hits[1:]]
         if not hits or hits[0].confidence < self.threshold:
             confidence = hits[0].confidence if hits else 0.0
             # "did you mean …?" buttons only when the question came close to the FAQ
-            near = [{"id": h.answerable.id, "question": h.answerable.entry.question} for h in hits[:3]]
+            near = [_alternative(h.answerable) for h in hits[:3]]
             return ChatAnswer(
                 True, "low_confidence", ABSTAIN_KO, ABSTAIN_EN, round(confidence, 4),
                 handoff_offered=True, alternatives=near if confidence >= self.threshold * 0.75 else [],
             )  # fmt: skip
         return _answered(hits[0].answerable, hits[0].confidence, alternatives)
+
+
+def _alternative(item: Answerable) -> dict[str, str]:
+    return {"id": item.id, "question": item.entry.question, "question_en": item.question_en}
 
 
 def _answered(item: Answerable, confidence: float, alternatives: list[dict[str, str]]) -> ChatAnswer:
@@ -128,6 +133,7 @@ def _answered(item: Answerable, confidence: float, alternatives: list[dict[str, 
         confidence=round(confidence, 4),
         entry_id=entry.id,
         question=entry.question,
+        question_en=item.question_en,
         source=item.source,
         effective=item.effective.isoformat(),
         programs=list(entry.programs),

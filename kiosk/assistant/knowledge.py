@@ -18,6 +18,7 @@ LINES = ("finance", "debt", "integrated")
 # 해요체 endings the answers must use (the kiosk speaks politely and plainly, never 합쇼체 or 반말).
 _POLITE_END = re.compile(r"(요|죠|세요|까요)[.?!)]*$")
 _PLAIN_END = re.compile(r"[다니까냐자라][.?!]*$")  # 합쇼체 (…습니다) or 해라체 (…된다) sentences
+_HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 
 
 class FaqEntry(BaseModel):
@@ -28,6 +29,7 @@ class FaqEntry(BaseModel):
     id: str = Field(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
     topic: str = Field(min_length=1)
     question: str = Field(min_length=2)
+    question_en: str = ""  # the question in English (suggestion buttons and "did you mean" in English mode)
     paraphrases: list[str] = Field(min_length=2)
     answer_ko: str = Field(min_length=10)
     answer_en: str = Field(min_length=10)
@@ -65,6 +67,17 @@ class Answerable:
     @property
     def id(self) -> str:
         return self.entry.id
+
+    @property
+    def question_en(self) -> str:
+        """The English question: the entry's own, else its first paraphrase without Hangul."""
+        if self.entry.question_en:
+            return self.entry.question_en
+        latin = [p for p in self.entry.paraphrases if not _HANGUL.search(p)]
+        return latin[0] if latin else self.entry.question
+
+    def question_in(self, language: str) -> str:
+        return self.question_en if language == "en" else self.entry.question
 
 
 def _entry_location(path: Path, index: int, loc: tuple[Any, ...]) -> str:

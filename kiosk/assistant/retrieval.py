@@ -39,7 +39,8 @@ class FaqIndex:
         documents = [
             [
                 term
-                for text in (item.entry.question, *item.entry.paraphrases)
+                for text in (item.entry.question, item.entry.question_en, *item.entry.paraphrases)
+                if text
                 for term in analyzer.terms(text, known=True)
             ]
             for item in self.entries

@@ -8,18 +8,21 @@ so the GUI thread never waits. Signals for the host screen:
   ``line`` (finance | debt | integrated) and pass the masked transcript with the visit;
 - ``assistantReady()``, ``answerShown(object)`` (a ``ChatAnswer``), ``loadFailed(str)``.
 Typed RRNs, phone and account numbers are masked before they are shown or kept.
+One language at a time (``set_language``): in Korean only Korean, in English only English — the
+suggested questions, the answers, the source line and the panel's own words.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QEvent, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QButtonGroup,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -35,12 +38,10 @@ from PySide6.QtWidgets import (
 from config import load_settings
 from db.session import data_dir
 from kiosk.assistant import Assistant, ChatAnswer, Transcript, mask_chat_text
+from ui.chat.words import LOADING_KO, PROMPT_KO, TEXTS, source_line
+from ui.widgets.buttons import fit_lines
 
 log = logging.getLogger(__name__)
-
-LOADING_KO = "챗봇을 준비하고 있어요. 잠시만 기다려 주세요."
-FAILED_KO = "지금은 챗봇을 쓸 수 없어요. '직원 호출'을 눌러 주세요."
-PROMPT_KO = "궁금한 것을 적어 주세요 (Type your question)"
 
 
 def _default_loader() -> Assistant:
@@ -51,7 +52,7 @@ def _default_loader() -> Assistant:
 class _AssistantWorker(QObject):
     """Lives on the worker thread: loads the assistant, then answers one question at a time."""
 
-    loaded = Signal(object)  # list[tuple[str, str]]: suggested (entry id, question)
+    loaded = Signal(object)  # list[tuple[str, str, str]]: suggested (entry id, question ko, question en)
     failed = Signal(str)
     answered = Signal(object)  # ChatAnswer
 
@@ -68,7 +69,9 @@ class _AssistantWorker(QObject):
             log.exception("assistant failed to load")
             self.failed.emit(exc.__class__.__name__)
             return
-        self.loaded.emit([(item.id, item.entry.question) for item in self._assistant.suggestions()])
+        self.loaded.emit(
+            [(item.id, item.entry.question, item.question_en) for item in self._assistant.suggestions()]
+        )
 
     @Slot(str)
     def ask(self, question: str) -> None:
@@ -79,15 +82,6 @@ class _AssistantWorker(QObject):
     def ask_entry(self, entry_id: str) -> None:
         if self._assistant is not None:
             self.answered.emit(self._assistant.answer_entry(entry_id))
-
-
-def _korean_date(iso: str | None) -> str:
-    """2025-03-31 → 2025년 3월 31일 (UI.md: dates in words)."""
-    try:
-        day = date.fromisoformat(iso or "")
-    except ValueError:
-        return iso or ""
-    return f"{day.year}년 {day.month}월 {day.day}일"
 
 
 def _bubble(text: str, role: str, pixels: int) -> QLabel:
@@ -123,6 +117,10 @@ class ChatPanel(QWidget):
         super().__init__(parent)
         self.text_px = text_px  # body text; ~6 mm on a 27" 1080×1920 kiosk (UI.md), hints 3/4 of it
         self.setObjectName("chatPanel")
+        self.language = "ko"
+        self._status_key = "loading"
+        self._suggested: list[tuple[str, str, str]] = []  # (entry id, question ko, question en)
+        self._alternatives: list[tuple[str, str, str]] = []  # "did you mean" buttons, same shape
         self.voice_enabled = voice_enabled
         self.transcript = Transcript()
         self._last_line = "integrated"
@@ -150,24 +148,34 @@ class ChatPanel(QWidget):
         self.suggestions = QFrame()
         self.suggestions.setObjectName("chatSuggestions")
         self._suggestion_grid = QGridLayout(self.suggestions)
-        layout.addWidget(self.suggestions)
+        self._suggestion_group = QButtonGroup(self)  # the id is the index in _suggested
+        self._suggestion_group.idClicked.connect(self._suggestion_clicked)
+        self._alternative_group = QButtonGroup(self)  # the id is the index in _alternatives
+        self._alternative_group.idClicked.connect(self._alternative_clicked)
 
+        # The suggested questions scroll with the conversation above it: on a half screen (low reach)
+        # or in large text the answer and the input still fit, and the suggestions are a swipe away.
+        scrolled = QWidget()
+        scrolled_layout = QVBoxLayout(scrolled)
+        scrolled_layout.setContentsMargins(0, 0, 0, 0)
+        scrolled_layout.addWidget(self.suggestions)
         self._conversation = QWidget()
         self._conversation_layout = QVBoxLayout(self._conversation)
         self._conversation_layout.addStretch(1)
+        scrolled_layout.addWidget(self._conversation, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
-        scroll.setWidget(self._conversation)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(scrolled)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         self._scroll = scroll
-        bar = scroll.verticalScrollBar()
-        bar.rangeChanged.connect(lambda _lo, hi: bar.setValue(hi))  # keep the newest answer in view
+        scroll.verticalScrollBar().rangeChanged.connect(self._follow_newest)
         layout.addWidget(scroll, 1)
 
         actions = QHBoxLayout()
-        self.read_button = self._button("다시 듣기\nRead aloud", "chatReadAloud", "secondary")
+        self.read_button = self._button(TEXTS["ko"]["read"], "chatReadAloud", "secondary")
         self.read_button.clicked.connect(self._read_again)
-        self.handoff_button = self._button("상담사 연결\nTalk to a counselor", "chatHandoff", "big")
+        self.handoff_button = self._button(TEXTS["ko"]["handoff"], "chatHandoff", "big")
         self.handoff_button.clicked.connect(self.request_handoff)
         actions.addWidget(self.read_button)
         actions.addWidget(self.handoff_button)
@@ -183,7 +191,7 @@ class ChatPanel(QWidget):
         self.input.setFont(input_font)
         self.input.setMinimumHeight(self.text_px * 2)
         self.input.returnPressed.connect(self.submit)
-        self.ask_button = self._button("묻기\nAsk", "chatAsk", "primary")
+        self.ask_button = self._button(TEXTS["ko"]["ask"], "chatAsk", "primary")
         self.ask_button.clicked.connect(self.submit)
         entry.addWidget(self.input, 1)
         entry.addWidget(self.ask_button)
@@ -209,45 +217,95 @@ class ChatPanel(QWidget):
         button.setAutoDefault(False)
         return button
 
+    def _follow_newest(self, _low: int, high: int) -> None:
+        if self._conversation_layout.count() > 1:  # keep the newest answer in view, once there is one
+            self._scroll.verticalScrollBar().setValue(high)
+
+    # ----- language
+    def set_language(self, language: str) -> None:
+        """Show the panel's words and the suggested questions in ``language`` (ko | en)."""
+        self.language = language if language in TEXTS else "ko"
+        words = TEXTS[self.language]
+        self.status.setText(words[self._status_key])
+        self.input.setPlaceholderText(words["prompt"])
+        self.input.setAccessibleName(words["prompt"])
+        for button, key in (
+            (self.read_button, "read"),
+            (self.handoff_button, "handoff"),
+            (self.ask_button, "ask"),
+        ):
+            button.setText(words[key])
+            button.setAccessibleName(words[key])
+        self._relabel_suggestions()
+
+    def _relabel_suggestions(self) -> None:
+        """The suggested questions in the current language, wrapped to the panel's width."""
+        for index, (_entry, korean, english) in enumerate(self._suggested):
+            suggestion = self._suggestion_group.button(index)
+            if suggestion is not None:
+                self._set_wrapped(suggestion, english if self.language == "en" else korean)
+
+    def _set_wrapped(self, button: QAbstractButton, text: str) -> None:
+        button.ensurePolished()  # the theme's font size decides where the lines break
+        room = max(self.width(), 400) - 4 * self.text_px
+        button.setText(fit_lines(text, button.fontMetrics(), room))
+        button.setAccessibleName(text)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._relabel_suggestions()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.StyleChange:  # the text size changed: lines break elsewhere
+            self._relabel_suggestions()
+
+    def _set_status(self, key: str) -> None:
+        self._status_key = key
+        self.status.setText(TEXTS[self.language][key])
+
     def _set_enabled(self, enabled: bool) -> None:
         for widget in (self.input, self.ask_button, self.read_button):
             widget.setEnabled(enabled)
 
     # ----- worker callbacks (GUI thread, queued)
     @Slot(object)
-    def _on_loaded(self, suggestions: list[tuple[str, str]]) -> None:
-        for index, (entry_id, question) in enumerate(suggestions):
-            button = self._button(question, f"chatSuggestion_{entry_id}", "choice")
-            button.clicked.connect(lambda _checked=False, e=entry_id, q=question: self._ask_entry(e, q))
-            self._suggestion_grid.addWidget(button, index // 2, index % 2)
-        self.status.setText(
-            "무엇이든 물어보세요. 아래 질문을 눌러도 돼요. (Ask anything, or tap a question.)"
-        )
+    def _on_loaded(self, suggestions: list[tuple[str, str, str]]) -> None:
+        self._suggested = list(suggestions)
+        for index, (entry_id, korean, english) in enumerate(self._suggested):
+            button = self._button("", f"chatSuggestion_{entry_id}", "choice")
+            self._suggestion_group.addButton(button, index)
+            # One column: a question in large text or in English needs the whole width.
+            self._suggestion_grid.addWidget(button, index, 0)
+            self._set_wrapped(button, english if self.language == "en" else korean)
+        self._set_status("ready")
         self._set_enabled(True)
         self.assistantReady.emit()
 
     @Slot(str)
     def _on_failed(self, reason: str) -> None:
-        self.status.setText(FAILED_KO)
+        self._set_status("failed")
         self.loadFailed.emit(reason)
 
     @Slot(object)
     def _on_answered(self, answer: ChatAnswer) -> None:
-        self._add(answer.answer_ko, "answer")
-        self._add(answer.answer_en, "hint")
+        english = self.language == "en"
+        text = answer.answer_en if english else answer.answer_ko
+        self._add(text, "answer")  # one language: never the other one's copy after it
         if answer.abstained:
             self.transcript.add("bot", f"(abstained: {answer.reason})")
             for alternative in answer.alternatives:  # "혹시 이 질문인가요?" — one tap, no retyping
-                self._add_choice(alternative["id"], alternative["question"])
+                korean = alternative["question"]
+                self._add_choice(alternative["id"], korean, alternative.get("question_en") or korean)
         else:
-            self._add(f"출처 (source): {answer.source} · 기준일 {_korean_date(answer.effective)}", "hint")
+            self._add(source_line(answer.source or "", answer.effective, self.language), "hint")
             self.transcript.add("bot", f"[{answer.entry_id}] {answer.question}")
         self._last_line = answer.line
         self.handoff_button.setProperty("role", "primary" if answer.handoff_offered else "big")
         self.handoff_button.style().polish(self.handoff_button)
-        self._last_spoken = answer.answer_ko
+        self._last_spoken = text
         if self.voice_enabled:
-            self.speakRequested.emit(answer.answer_ko)
+            self.speakRequested.emit(text)
         self.answerShown.emit(answer)
 
     # ----- actions
@@ -268,6 +326,14 @@ class ChatPanel(QWidget):
         self.input.setText(question)
         self.submit()
 
+    def _suggestion_clicked(self, index: int) -> None:
+        entry_id, korean, english = self._suggested[index]
+        self._ask_entry(entry_id, english if self.language == "en" else korean)
+
+    def _alternative_clicked(self, index: int) -> None:
+        entry_id, korean, english = self._alternatives[index]
+        self._ask_entry(entry_id, english if self.language == "en" else korean)
+
     def _ask_entry(self, entry_id: str, question: str) -> None:
         self._add(question, "question")
         self.transcript.add("visitor", question)
@@ -285,9 +351,13 @@ class ChatPanel(QWidget):
         label = _bubble(text, role, self._px(role))
         self._conversation_layout.insertWidget(self._conversation_layout.count() - 1, label)
 
-    def _add_choice(self, entry_id: str, question: str) -> None:
-        button = self._button(f"혹시 이 질문인가요? {question}", f"chatDidYouMean_{entry_id}", "choice")
-        button.clicked.connect(lambda _checked=False: self._ask_entry(entry_id, question))
+    def _add_choice(self, entry_id: str, korean: str, english: str) -> None:
+        question = english if self.language == "en" else korean
+        text = TEXTS[self.language]["did_you_mean"].replace("%1", question)
+        button = self._button(text, f"chatDidYouMean_{entry_id}", "choice")
+        self._set_wrapped(button, text)
+        self._alternative_group.addButton(button, len(self._alternatives))
+        self._alternatives.append((entry_id, korean, english))
         self._conversation_layout.insertWidget(self._conversation_layout.count() - 1, button)
 
     def conversation_texts(self) -> list[str]:
@@ -305,6 +375,9 @@ class ChatPanel(QWidget):
         """Forget the conversation (idle wipe, next visitor)."""
         self.transcript.clear()
         self._last_line, self._last_spoken = "integrated", ""
+        for button in self._alternative_group.buttons():
+            self._alternative_group.removeButton(button)
+        self._alternatives.clear()
         self.input.clear()
         while self._conversation_layout.count() > 1:
             item = self._conversation_layout.takeAt(0)

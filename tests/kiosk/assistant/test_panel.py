@@ -3,6 +3,7 @@ masked transcript, reads aloud, forgets on reset."""
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 
@@ -40,7 +41,9 @@ def test_question_gets_answer_and_source(qtbot: QtBot, panel: ChatPanel) -> None
     texts = panel.conversation_texts()
     assert "채무조정 신청하려면 뭘 가져가야 해요?" in texts
     assert answer.answer_ko in texts
-    assert any(t.startswith("출처 (source): 신용회복위원회") for t in texts)
+    assert any(t.startswith("출처: 신용회복위원회") for t in texts)
+    assert answer.answer_en not in texts  # Korean mode: no English copy after the answer
+    assert not any("source" in t.lower() for t in texts)
     year, month, day = (int(part) for part in answer.effective.split("-"))
     assert any(t.endswith(f"기준일 {year}년 {month}월 {day}일") for t in texts)  # dates in words (UI.md)
 
@@ -137,7 +140,42 @@ def test_near_miss_offers_did_you_mean_buttons(qtbot: QtBot, panel: ChatPanel, a
         panel.ask(near_miss)
     first = blocker.args[0].alternatives[0]
     button = panel.findChild(type(panel.ask_button), f"chatDidYouMean_{first['id']}")
-    assert button is not None and first["question"] in button.text()
+    assert button is not None and first["question"] in button.accessibleName()
     with qtbot.waitSignal(panel.answerShown, timeout=10_000) as chosen:
         button.click()
     assert chosen.args[0].entry_id == first["id"] and not chosen.args[0].abstained
+
+
+HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+
+
+def test_english_mode_is_english_only(qtbot: QtBot, panel: ChatPanel, assistant: Assistant) -> None:
+    panel.set_language("en")
+    suggestions = [b.accessibleName() for b in panel.suggestions.findChildren(type(panel.ask_button))]
+    assert len(suggestions) == len(assistant.suggestions()) >= 4
+    shown = [panel.status.text(), panel.input.placeholderText(), *suggestions]
+    shown += [b.text() for b in (panel.ask_button, panel.read_button, panel.handoff_button)]
+    assert not [t for t in shown if HANGUL.search(t)]
+    with qtbot.waitSignal(panel.answerShown, timeout=10_000) as blocker:
+        panel.ask("What do I bring for debt adjustment?")
+    answer = blocker.args[0]
+    assert answer.entry_id == "debt.documents"
+    texts = panel.conversation_texts()
+    assert answer.answer_en in texts and answer.answer_ko not in texts
+    assert any(t.startswith("Source: https://") for t in texts)
+    assert not [t for t in texts if HANGUL.search(t)]
+
+
+def test_a_suggestion_tapped_in_english_shows_the_english_question(
+    qtbot: QtBot, panel: ChatPanel, assistant: Assistant
+) -> None:
+    panel.set_language("en")
+    first = assistant.suggestions()[0]
+    button = panel.findChild(type(panel.ask_button), f"chatSuggestion_{first.id}")
+    assert button is not None and button.accessibleName() == first.question_en
+    with qtbot.waitSignal(panel.speakRequested, timeout=10_000) as spoken:
+        button.click()
+    assert spoken.args[0] == first.answer_en  # read aloud in the screen's language
+    assert panel.conversation_texts()[:2] == [first.question_en, first.answer_en]
+    panel.set_language("ko")
+    assert button.accessibleName() == first.entry.question
