@@ -42,6 +42,7 @@ class VoiceGuide(QObject):
         self.rate_wpm = default_rate_wpm
         self.language = "ko"
         self.last_text = ""
+        self.last_cue = ""
         self._record_dir = record_dir
         self._counter = itertools.count(1)
         self._process: QProcess | None = None
@@ -64,12 +65,21 @@ class VoiceGuide(QObject):
         self.rate_wpm = self._default_rate
         self.language = "ko"
         self.last_text = ""
+        self.last_cue = ""
 
     # -- speaking --------------------------------------------------------------------------------------
     def say(self, text: str) -> None:
         """Remember ``text`` as this screen's guidance and speak it when voice is on."""
         self.last_text = text
         if self.enabled:
+            self._speak(text)
+
+    def cue(self, text: str) -> None:
+        """A short spoken cue for a tap (the tapped button's words), only while voice is on.
+
+        It does not replace the screen's guidance: 다시 듣기 still repeats what the screen said."""
+        if self.enabled and text.strip():
+            self.last_cue = text
             self._speak(text)
 
     def replay(self) -> None:

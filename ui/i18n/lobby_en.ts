@@ -15,12 +15,12 @@
     <message>
         <location filename="../widgets/keypad.py" line="122" />
         <source>만원 단위</source>
-        <translation>In 10,000 won (만원)</translation>
+        <translation>In 10,000 won</translation>
     </message>
     <message>
         <location filename="../widgets/keypad.py" line="123" />
         <source>천원 단위</source>
-        <translation>In 1,000 won (천원)</translation>
+        <translation>In 1,000 won</translation>
     </message>
     <message>
         <location filename="../widgets/keypad.py" line="124" />
@@ -31,6 +31,10 @@
         <location filename="../widgets/keypad.py" line="125" />
         <source>한 칸 지우기</source>
         <translation>Delete one digit</translation>
+    </message>
+    <message>
+        <source>ko</source>
+        <translation>en</translation>
     </message>
 </context>
 <context>
@@ -166,6 +170,10 @@
         <translation>You are all set.
 When your number appears on the display, please go to the counter.
 What you entered will be erased from this kiosk in a moment.</translation>
+    </message>
+    <message>
+        <source>내 번호표</source>
+        <translation>Your ticket number</translation>
     </message>
 </context>
 <context>
@@ -474,6 +482,10 @@ What you entered will be erased from this kiosk in a moment.</translation>
         <source>잘 모르겠어요</source>
         <translation>I don't know</translation>
     </message>
+    <message>
+        <source>질문 진행</source>
+        <translation>Question progress</translation>
+    </message>
 </context>
 <context>
     <name>ResultsScreen</name>
@@ -719,7 +731,31 @@ What you entered will be erased from this kiosk in a moment.</translation>
     <message>
         <location filename="../lobby/screens/ticket.py" line="340" />
         <source>앞에 %1명 · 약 %2분 기다려요</source>
-        <translation>%1 ahead of you · about %2 min wait</translation>
+        <translation>People ahead of you: %1 · about %2 min wait</translation>
+    </message>
+    <message>
+        <source>프린터가 다시 준비됐어요. '다시 인쇄하기'를 눌러 주세요.</source>
+        <translation>The printer is ready again. Tap 'Print again'.</translation>
+    </message>
+    <message>
+        <source>번호표를 인쇄하지 못했어요. 휴대전화로 아래 QR을 찍거나, 화면의 번호를 기억해 주세요.</source>
+        <translation>We couldn't print your ticket. Scan the QR code below with your phone, or remember the number on the screen.</translation>
+    </message>
+    <message>
+        <source>'문자로 받기'를 누르면 문자로도 보내 드려요.</source>
+        <translation>Tap 'Send by text message' to get it by text too.</translation>
+    </message>
+    <message>
+        <source>바로 차례예요. 번호가 나오면 창구로 가 주세요.</source>
+        <translation>You're next. Go to the counter when your number is shown.</translation>
+    </message>
+    <message>
+        <source>앞에 %1명 있어요</source>
+        <translation>People ahead of you: %1</translation>
+    </message>
+    <message>
+        <source>센터 서버와 잠시 연결이 안 돼요. 이 번호표는 그대로 쓰시면 되고, 접수 내용은 연결되면 자동으로 보내져요.</source>
+        <translation>The kiosk can't reach the center's server for a moment. Your ticket is valid as it is; your registration is sent automatically once the connection is back.</translation>
     </message>
 </context>
 <context>
@@ -731,8 +767,8 @@ What you entered will be erased from this kiosk in a moment.</translation>
     </message>
     <message>
         <location filename="../lobby/screens/welcome.py" line="107" />
-        <source>어서 오세요. 상담을 받으시려면 아래의 상담 접수 시작 버튼을 눌러 주세요. 번호표만 받으실 수도 있어요.</source>
-        <translation>Welcome. To get counseling, tap Start below. You can also just take a queue ticket.</translation>
+        <source>어서 오세요. 상담을 받으시려면 가장 큰 버튼, 상담 접수 시작을 눌러 주세요. 번호표만 받으실 수도 있어요.</source>
+        <translation>Welcome. To get counseling, tap the biggest button, Start. You can also just take a queue ticket.</translation>
     </message>
     <message>
         <location filename="../lobby/screens/welcome.py" line="112" />
@@ -825,6 +861,48 @@ Take your time.</translation>
         <location filename="../lobby/screens/welcome.py" line="160" />
         <source>천천히 말하기</source>
         <translation>Speak slowly</translation>
+    </message>
+    <message>
+        <source>다른 일로 오셨나요?</source>
+        <translation>Here for something else?</translation>
+    </message>
+    <message>
+        <source>낮은 화면</source>
+        <translation>Low screen</translation>
+    </message>
+    <message>
+        <source>휠체어에서도 닿도록 모든 버튼을 화면 아래쪽에 모아요</source>
+        <translation>Puts every button in the lower half of the screen, in reach from a wheelchair</translation>
+    </message>
+</context>
+<context>
+    <name>SignatureCanvas</name>
+    <message>
+        <source>지우고 다시 쓰기</source>
+        <translation>Clear and sign again</translation>
+    </message>
+    <message>
+        <source>선 위에 서명해 주세요.</source>
+        <translation>Sign on the line.</translation>
+    </message>
+    <message>
+        <source>다시 서명해 주세요. 이름을 평소처럼 써 주세요.</source>
+        <translation>Please sign again. Write your name as you usually do.</translation>
+    </message>
+</context>
+<context>
+    <name>ProgressDots</name>
+    <message>
+        <source>끝났어요</source>
+        <translation>done</translation>
+    </message>
+    <message>
+        <source>지금 단계</source>
+        <translation>current step</translation>
+    </message>
+    <message>
+        <source>남았어요</source>
+        <translation>still to do</translation>
     </message>
 </context>
 </TS>

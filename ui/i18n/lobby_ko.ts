@@ -32,6 +32,10 @@
         <source>한 칸 지우기</source>
         <translation>한 칸 지우기</translation>
     </message>
+    <message>
+        <source>ko</source>
+        <translation>ko</translation>
+    </message>
 </context>
 <context>
     <name>ChatScreen</name>
@@ -166,6 +170,10 @@
         <translation>접수가 끝났어요.
 번호가 화면에 나오면 창구로 가 주세요.
 입력하신 정보는 곧 이 기기에서 지워져요.</translation>
+    </message>
+    <message>
+        <source>내 번호표</source>
+        <translation>내 번호표</translation>
     </message>
 </context>
 <context>
@@ -474,6 +482,10 @@
         <source>잘 모르겠어요</source>
         <translation>잘 모르겠어요</translation>
     </message>
+    <message>
+        <source>질문 진행</source>
+        <translation>질문 진행</translation>
+    </message>
 </context>
 <context>
     <name>ResultsScreen</name>
@@ -721,6 +733,30 @@
         <source>앞에 %1명 · 약 %2분 기다려요</source>
         <translation>앞에 %1명 · 약 %2분 기다려요</translation>
     </message>
+    <message>
+        <source>프린터가 다시 준비됐어요. '다시 인쇄하기'를 눌러 주세요.</source>
+        <translation>프린터가 다시 준비됐어요. '다시 인쇄하기'를 눌러 주세요.</translation>
+    </message>
+    <message>
+        <source>번호표를 인쇄하지 못했어요. 휴대전화로 아래 QR을 찍거나, 화면의 번호를 기억해 주세요.</source>
+        <translation>번호표를 인쇄하지 못했어요. 휴대전화로 아래 QR을 찍거나, 화면의 번호를 기억해 주세요.</translation>
+    </message>
+    <message>
+        <source>'문자로 받기'를 누르면 문자로도 보내 드려요.</source>
+        <translation>'문자로 받기'를 누르면 문자로도 보내 드려요.</translation>
+    </message>
+    <message>
+        <source>바로 차례예요. 번호가 나오면 창구로 가 주세요.</source>
+        <translation>바로 차례예요. 번호가 나오면 창구로 가 주세요.</translation>
+    </message>
+    <message>
+        <source>앞에 %1명 있어요</source>
+        <translation>앞에 %1명 있어요</translation>
+    </message>
+    <message>
+        <source>센터 서버와 잠시 연결이 안 돼요. 이 번호표는 그대로 쓰시면 되고, 접수 내용은 연결되면 자동으로 보내져요.</source>
+        <translation>센터 서버와 잠시 연결이 안 돼요. 이 번호표는 그대로 쓰시면 되고, 접수 내용은 연결되면 자동으로 보내져요.</translation>
+    </message>
 </context>
 <context>
     <name>WelcomeScreen</name>
@@ -731,8 +767,8 @@
     </message>
     <message>
         <location filename="../lobby/screens/welcome.py" line="107" />
-        <source>어서 오세요. 상담을 받으시려면 아래의 상담 접수 시작 버튼을 눌러 주세요. 번호표만 받으실 수도 있어요.</source>
-        <translation>어서 오세요. 상담을 받으시려면 아래의 상담 접수 시작 버튼을 눌러 주세요. 번호표만 받으실 수도 있어요.</translation>
+        <source>어서 오세요. 상담을 받으시려면 가장 큰 버튼, 상담 접수 시작을 눌러 주세요. 번호표만 받으실 수도 있어요.</source>
+        <translation>어서 오세요. 상담을 받으시려면 가장 큰 버튼, 상담 접수 시작을 눌러 주세요. 번호표만 받으실 수도 있어요.</translation>
     </message>
     <message>
         <location filename="../lobby/screens/welcome.py" line="112" />
@@ -825,6 +861,48 @@
         <location filename="../lobby/screens/welcome.py" line="160" />
         <source>천천히 말하기</source>
         <translation>천천히 말하기</translation>
+    </message>
+    <message>
+        <source>다른 일로 오셨나요?</source>
+        <translation>다른 일로 오셨나요?</translation>
+    </message>
+    <message>
+        <source>낮은 화면</source>
+        <translation>낮은 화면</translation>
+    </message>
+    <message>
+        <source>휠체어에서도 닿도록 모든 버튼을 화면 아래쪽에 모아요</source>
+        <translation>휠체어에서도 닿도록 모든 버튼을 화면 아래쪽에 모아요</translation>
+    </message>
+</context>
+<context>
+    <name>SignatureCanvas</name>
+    <message>
+        <source>지우고 다시 쓰기</source>
+        <translation>지우고 다시 쓰기</translation>
+    </message>
+    <message>
+        <source>선 위에 서명해 주세요.</source>
+        <translation>선 위에 서명해 주세요.</translation>
+    </message>
+    <message>
+        <source>다시 서명해 주세요. 이름을 평소처럼 써 주세요.</source>
+        <translation>다시 서명해 주세요. 이름을 평소처럼 써 주세요.</translation>
+    </message>
+</context>
+<context>
+    <name>ProgressDots</name>
+    <message>
+        <source>끝났어요</source>
+        <translation>끝났어요</translation>
+    </message>
+    <message>
+        <source>지금 단계</source>
+        <translation>지금 단계</translation>
+    </message>
+    <message>
+        <source>남았어요</source>
+        <translation>남았어요</translation>
     </message>
 </context>
 </TS>

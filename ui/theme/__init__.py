@@ -44,21 +44,37 @@ class Sizes:
     gap: int
     radius: int
     border: int
+    button: int  # minimum height of a body-text button: the touch target, or more for large text
+    big: int  # minimum height of a title-text button (primary, big)
+    pad: int  # padding between a button's label and its border, so no label touches it
+    check: int  # width of the selected-state outline (thicker than the border: seen at a glance)
+    hero: int  # minimum height of the screen's main action when it comes first (welcome)
+    hero_font: int
 
     @classmethod
     def make(cls, metrics: ScreenMetrics, body_mm: float, touch_mm: float, key_mm: float) -> Sizes:
-        # Smaller texts never fall under the KS X 9211 minimum of 4.8 mm.
+        # Smaller texts never fall under the KS X 9211 minimum of 4.8 mm. Buttons grow with their text:
+        # one line of text plus a clear margin above and below, never less than the touch target.
+        title_mm = body_mm * 1.45
+        pad_mm = max(1.5, body_mm * 0.3)
+        line = 1.3  # a line of NanumGothic is about 1.3 × its pixel size
         return cls(
             body=metrics.px(body_mm),
             small=metrics.px(max(4.8, body_mm * 0.85)),
-            title=metrics.px(body_mm * 1.45),
+            title=metrics.px(title_mm),
             huge=metrics.px(body_mm * 4.0),
             touch=metrics.px(touch_mm),
             primary=metrics.px(max(20.0, touch_mm + 5.0)),
-            key=metrics.px(key_mm),
+            key=metrics.px(max(key_mm, title_mm * line + 2 * pad_mm)),
             gap=metrics.px(5.0),
             radius=metrics.px(2.5),
             border=max(2, metrics.px(0.6)),
+            button=metrics.px(max(touch_mm, body_mm * line + 2 * pad_mm)),
+            big=metrics.px(max(20.0, touch_mm + 5.0, title_mm * line + 2 * pad_mm)),
+            pad=metrics.px(pad_mm),
+            check=max(4, metrics.px(1.2)),
+            hero=metrics.px(max(30.0, title_mm * 1.3 * line + 2 * pad_mm)),
+            hero_font=metrics.px(title_mm * 1.3),
         )
 
 

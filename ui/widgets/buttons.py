@@ -7,6 +7,7 @@ import weakref
 from typing import Any
 
 from PySide6.QtCore import QSize, QTimer
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
 # qtawesome pulls in a large part of Qt through qtpy (~0.7 s): the kiosk's first frame must not wait
@@ -57,6 +58,25 @@ def wrap_text(text: str, width_px: int, font_px: int) -> str:
     for word in text.split():
         candidate = f"{current} {word}" if current else word
         if current and width(candidate) > width_px:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    if current:
+        lines.append(current)
+    return "\n".join(lines)
+
+
+def fit_lines(text: str, metrics: QFontMetrics, width_px: int) -> str:
+    """Break ``text`` at spaces into lines that fit ``width_px`` in the button's real font.
+
+    Use it where the font is known (after the theme polished the button); a word longer than the
+    width stays whole on its own line rather than being cut."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if current and metrics.horizontalAdvance(candidate) > width_px:
             lines.append(current)
             current = word
         else:

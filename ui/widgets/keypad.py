@@ -17,6 +17,20 @@ from ui.widgets.buttons import set_label, touch_button
 
 UNIT_WON = {"manwon": 10_000, "cheonwon": 1_000, "count": 1}
 MAX_DIGITS = 7
+UNITS = ("manwon", "cheonwon")
+KEY_LAYOUT = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "back")
+
+
+def format_won_english(won: int) -> str:
+    """English money: 32,000,000 → "₩32,000,000" (만원 means nothing to an English reader)."""
+    return f"₩{won:,}"
+
+
+def with_unit(number: int, unit: str) -> str:
+    """A count with its unit: "14개월" (Korean units follow the number), "14 months" (English ones apart)."""
+    if not unit:
+        return f"{number:,}"
+    return f"{number:,} {unit}" if unit[0].isascii() and unit[0].isalpha() else f"{number:,}{unit}"
 
 
 def format_manwon(won: int) -> str:
@@ -50,26 +64,34 @@ class AmountKeypad(QWidget):
         self._units = QButtonGroup(self)
         self.unit_manwon = touch_button(role="choice", name="UnitManwon", checkable=True)
         self.unit_cheonwon = touch_button(role="choice", name="UnitCheonwon", checkable=True)
-        for button, unit in ((self.unit_manwon, "manwon"), (self.unit_cheonwon, "cheonwon")):
-            self._units.addButton(button)
-            button.clicked.connect(lambda _=False, u=unit: self.set_unit(u))
+        for index, button in enumerate((self.unit_manwon, self.unit_cheonwon)):
+            self._units.addButton(button, index)  # the id is the index in UNITS
             self.unit_row.addWidget(button)
             button.setVisible(mode == "amount")
+        self._units.idClicked.connect(self._unit_clicked)
         self.unit_manwon.setChecked(True)
         outer.addLayout(self.unit_row)
 
         grid = QGridLayout()
         self.keys: dict[str, QPushButton] = {}
-        layout = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "back"]
-        for index, key in enumerate(layout):
+        self._key_group = QButtonGroup(self)
+        self._key_group.setExclusive(False)  # keys are pressed, never selected
+        for index, key in enumerate(KEY_LAYOUT):
             button = touch_button(key if key.isdigit() else "", role="key", name=f"Key_{key}")
-            button.clicked.connect(lambda _=False, k=key: self.press(k))
+            self._key_group.addButton(button, index)  # the id is the index in KEY_LAYOUT
             grid.addWidget(button, index // 3, index % 3)
             self.keys[key] = button
+        self._key_group.idClicked.connect(self._key_clicked)
         outer.addLayout(grid)
         self.retranslate()
 
     # -- input ------------------------------------------------------------------------------------------
+    def _key_clicked(self, index: int) -> None:
+        self.press(KEY_LAYOUT[index])
+
+    def _unit_clicked(self, index: int) -> None:
+        self.set_unit(UNITS[index])
+
     def press(self, key: str) -> None:
         if key == "back":
             self._digits = self._digits[:-1]
@@ -118,11 +140,19 @@ class AmountKeypad(QWidget):
         return int(self._digits or "0") * UNIT_WON[self._unit]
 
     # -- text -------------------------------------------------------------------------------------------
+    def _english(self) -> bool:
+        # The catalogue in force says which language this is: "ko" is translated to "en" in lobby_en.ts.
+        return self.tr("ko") == "en"
+
     def _refresh(self) -> None:
         if self._mode == "amount":
-            shown = format_manwon(self.value) if self._digits else self.tr("금액을 눌러 주세요")
+            if not self._digits:
+                shown = self.tr("금액을 눌러 주세요")
+            else:
+                shown = format_won_english(self.value) if self._english() else format_manwon(self.value)
         else:
-            shown = f"{int(self._digits):,}{self._suffix}" if self._digits else self.tr("숫자를 눌러 주세요")
+            empty = self.tr("숫자를 눌러 주세요")
+            shown = with_unit(int(self._digits), self._suffix) if self._digits else empty
         self.display.setText(shown)
         self.display.setAccessibleName(shown)
 

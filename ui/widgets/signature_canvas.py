@@ -42,11 +42,24 @@ from devices.signature.record import (
 from ui.adapters.signature_pad_adapter import SignaturePadAdapter, point_from_signal
 
 SURFACE_MIN_MM = (150.0, 60.0)
-# Korean first with English beside it; passed through Qt's translator (context "SignatureCanvas") so a
-# catalogue can replace them.
-CLEAR_TEXT = "지우고 다시 쓰기 (Clear)"
-HINT_TEXT = "선 위에 서명해 주세요. (Sign on the line.)"
-REFUSED_TEXT = "다시 서명해 주세요. 이름을 평소처럼 써 주세요. (Please sign again.)"
+# One language per screen: Korean source strings, translated through Qt's translator (context
+# "SignatureCanvas"; the lobby's catalogue has the English) and re-read on every language change.
+CLEAR_TEXT = "지우고 다시 쓰기"
+HINT_TEXT = "선 위에 서명해 주세요."
+REFUSED_TEXT = "다시 서명해 주세요. 이름을 평소처럼 써 주세요."
+# The signing line is a guide, lighter than the ink but at least 3:1 against the writing surface
+# (WCAG 1.4.11 for graphical objects): this share of the ink colour mixed into the surface colour.
+GUIDE_INK_SHARE = 0.7
+
+
+def guide_colour(ink: QColor, surface: QColor) -> QColor:
+    """The signing line's colour: mostly ink, a little surface, so it reads as a guide, not as ink."""
+    share = GUIDE_INK_SHARE
+    return QColor(
+        round(ink.red() * share + surface.red() * (1 - share)),
+        round(ink.green() * share + surface.green() * (1 - share)),
+        round(ink.blue() * share + surface.blue() * (1 - share)),
+    )
 
 
 class _InkSurface(QWidget):
@@ -174,15 +187,16 @@ class _InkSurface(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         palette = self.palette()
-        painter.fillRect(self.rect(), palette.color(QPalette.ColorRole.Base))
-        guide = QPen(palette.color(QPalette.ColorRole.Mid), max(1.0, self.dpi / 25.4 * 0.4))
+        surface = palette.color(QPalette.ColorRole.Base)
+        painter.fillRect(self.rect(), surface)
+        ink = palette.color(QPalette.ColorRole.Text)
+        guide = QPen(guide_colour(ink, surface), max(2.0, self.dpi / 25.4 * 0.5))
         painter.setPen(guide)
         painter.drawRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5))
         line_y = self.height() * 0.78
         margin = self.width() * 0.06
         painter.drawLine(QPointF(margin, line_y), QPointF(self.width() - margin, line_y))
         painter.drawText(QPointF(margin, line_y - self.dpi / 25.4 * 2), "X")
-        ink = palette.color(QPalette.ColorRole.Text)
         width = self.settings.ink_width_mm * 1.6 * self.dpi / 25.4  # a little bolder on glass than on paper
         for stroke in strokes_of(self.points):
             self._paint_stroke(painter, [(QPointF(p.x, p.y), p.pressure) for p in stroke], ink, width)
@@ -243,6 +257,7 @@ class SignatureCanvas(QWidget):
         self.caption.setProperty("role", "title")
         self.surface = _InkSurface(self.dpi, self.settings, self)
         self.surface.strokeChanged.connect(self.strokeChanged)
+        self._hint_text = HINT_TEXT  # which source string the hint shows, re-translated on LanguageChange
         self.hint = QLabel(self.tr(HINT_TEXT), self)
         self.hint.setObjectName("signatureHint")
         self.hint.setWordWrap(True)
@@ -275,13 +290,28 @@ class SignatureCanvas(QWidget):
         """Start a signature for this document (earlier ink is discarded)."""
         self._document_sha256 = check_sha256_hex(document_sha256)
         self._consent_id = consent_id
-        self.hint.setText(self.tr(HINT_TEXT))
+        self._show_hint(HINT_TEXT)
         self.surface.reset()
 
     def clear(self) -> None:
         """Wipe the ink; the person signs again. Always available."""
-        self.hint.setText(self.tr(HINT_TEXT))
+        self._show_hint(HINT_TEXT)
         self.surface.reset()
+
+    def _show_hint(self, source: str) -> None:
+        self._hint_text = source
+        self.hint.setText(self.tr(source) if source else "")
+
+    def retranslate(self) -> None:
+        self.clear_button.setText(self.tr(CLEAR_TEXT))
+        self.clear_button.setAccessibleName(self.clear_button.text())
+        if self._hint_text:
+            self.hint.setText(self.tr(self._hint_text))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     @property
     def points(self) -> list[SignaturePoint]:
@@ -305,7 +335,7 @@ class SignatureCanvas(QWidget):
             )
         except SignatureRefused as refused:
             self.surface.reset()
-            self.hint.setText(self.tr(REFUSED_TEXT))
+            self._show_hint(REFUSED_TEXT)
             self.refused.emit(refused.code, refused.message_ko)
             raise
         self.recordReady.emit(record)
@@ -336,8 +366,9 @@ class SignatureCanvas(QWidget):
 
     def _on_pad_refused(self, code: str, message_ko: str) -> None:
         self.surface.reset()
-        self.hint.setText(self.tr(REFUSED_TEXT))
+        self._show_hint(REFUSED_TEXT)
 
     def _on_pad_error(self, code: str, message_ko: str) -> None:
         self.surface.reset()
+        self._hint_text = ""  # the pad's own words, not one of ours to re-translate
         self.hint.setText(message_ko)

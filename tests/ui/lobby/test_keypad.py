@@ -51,3 +51,38 @@ def test_random_presses_never_break_the_keypad(qtbot: QtBot, keys: list[str]) ->
         pad.press(key)
     assert 0 <= pad.value < 10**MAX_DIGITS
     assert pad.display.text()  # always says something
+
+
+def test_units_in_the_language_of_the_screen() -> None:
+    from ui.widgets.keypad import format_won_english, with_unit
+
+    assert with_unit(14, "개월") == "14개월" and with_unit(45, "일") == "45일"
+    assert with_unit(14, "months") == "14 months" and with_unit(45, "days") == "45 days"
+    assert with_unit(1200, "") == "1,200"
+    assert format_won_english(24_000_000) == "₩24,000,000"
+
+
+@given(st.integers(min_value=0, max_value=10**12))
+def test_english_money_round_trips(won: int) -> None:
+    from ui.widgets.keypad import format_won_english
+
+    text = format_won_english(won)
+    assert text.startswith("₩") and int(text[1:].replace(",", "")) == won
+
+
+def test_the_keypad_shows_english_money_in_english_mode(qtbot: QtBot) -> None:
+    from ui.i18n import LanguageSwitch
+
+    pad = AmountKeypad("amount")
+    qtbot.addWidget(pad)
+    for key in "2400":
+        pad.keys[key].click()
+    assert pad.display.text() == "2,400만원"
+    switch = LanguageSwitch()
+    switch.set_language("en")
+    try:
+        qtbot.waitUntil(lambda: pad.display.text() == "₩24,000,000")
+        assert pad.unit_manwon.text() == "In 10,000 won"
+    finally:
+        switch.set_language("ko")
+    qtbot.waitUntil(lambda: pad.display.text() == "2,400만원")
