@@ -1,19 +1,26 @@
 """The screenshot tour: one scripted visit through every screen, rendered offscreen to PNGs.
 
-Korean and English; the welcome and results screens also in large text, extra-large text and the
-high-contrast theme; plus the idle warning, the printer-failure fallback and staff mode. Identities
-are synthetic and every personal value on screen is masked.
+Korean and English, each at all three text sizes (prefix ``ko-``, ``ko-large-``, ``ko-extra_large-``);
+the normal-size visit also shows the welcome in large / extra-large text, high contrast and low-reach
+mode, a multi-choice answer selected and deselected again, and the results in extra-large text and high
+contrast; plus the idle warning, low-reach identify and chatbot, the printer failure with its QR and the
+printer back, and staff mode. The consult path's taps are counted (every button press from 상담 접수
+시작 to the results' 다음, each keypad digit one tap; signing strokes are not taps) and written to
+``<language>-consult-taps.json``. Identities are synthetic and every personal value on screen is masked.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import logging
+import sys
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton
 
 from ui.lobby.driving import screen_of, settle, shoot, spin, wait_until
 from ui.lobby.screens.chat import ChatScreen
@@ -92,13 +99,14 @@ def answer_for(question: Any) -> Any:
     return value
 
 
-def identify(window: LobbyWindow) -> None:
+def identify(window: LobbyWindow, taps: TapCount | None = None) -> None:
     screen = screen_of(window, "identify", IdentifyScreen)
+    taps = taps or TapCount()
     if window.services.id_reader is not None and window.services.present_card is not None:
-        screen.scan.click()
+        taps.tap(screen.scan)
         wait_until(lambda: screen.mode in ("confirm", "choose"), 60, "the ID scanner to read the card")
     if screen.mode != "confirm":
-        screen.manual.click()
+        taps.tap(screen.manual)
         # A synthetic identity, as a visitor would type it.
         type_hangul(screen.name_edit, "김하늘")
         screen.birth_edit.setText("1974-05-12")
@@ -113,17 +121,56 @@ def choose_language(window: LobbyWindow, language: str) -> None:
         spin(80)  # LanguageChange arrives as posted events
 
 
+class TapCount:
+    """Counts the visitor's taps on the way: every button pressed, each keypad digit one tap."""
+
+    def __init__(self) -> None:
+        self.taps = 0
+        self.questions = 0
+
+    def tap(self, button: QAbstractButton) -> None:
+        self.taps += 1
+        button.click()
+
+
 def run_tour(window: LobbyWindow, out: Path, *, language: str, variants: bool) -> list[Path]:
-    """Drive one visit in ``language``; return the PNGs written."""
+    """Drive one visit in ``language`` at each text size; return the PNGs written.
+
+    The visit at normal size carries the variants (large text, high contrast, low reach, a selected and
+    deselected multi-choice answer) and reports the consult path's tap count."""
     shots: list[Path] = []
-    prefix = f"{language}-"
+    sizes = ("normal", "large", "extra_large") if variants else ("normal",)
+    for text_size in sizes:
+        taps = TapCount()
+        shots += _visit(window, out, language=language, text_size=text_size, variants=variants, taps=taps)
+        if text_size == "normal":
+            report = {"language": language, "consult_taps": taps.taps, "questions_asked": taps.questions}
+            (out / f"{language}-consult-taps.json").write_text(json.dumps(report), encoding="utf-8")
+            print(f"{language}: consult path {taps.taps} taps, {taps.questions} questions", file=sys.stderr)
+    return shots
+
+
+def _visit(
+    window: LobbyWindow, out: Path, *, language: str, text_size: str, variants: bool, taps: TapCount
+) -> list[Path]:
+    shots: list[Path] = []
+    first = text_size == "normal"
+    prefix = f"{language}-" if first else f"{language}-{text_size}-"
+    variants = variants and first
 
     def shot(name: str) -> None:
         shots.append(shoot(window, out, prefix + name))
 
-    choose_language(window, language)
+    def look() -> WelcomeScreen:
+        """Language and text size pressed on the welcome screen, as a visitor would (a wipe resets them)."""
+        choose_language(window, language)
+        welcome = screen_of(window, "welcome", WelcomeScreen)
+        if window.text_size != text_size:
+            welcome.size_buttons[text_size].click()
+        return welcome
+
+    welcome = look()
     shot("01-welcome")
-    welcome = screen_of(window, "welcome", WelcomeScreen)
     if variants:  # pressed like a visitor would
         for size in ("large", "extra_large"):
             welcome.size_buttons[size].click()
@@ -135,6 +182,12 @@ def run_tour(window: LobbyWindow, out: Path, *, language: str, variants: bool) -
         shot("01-welcome-high-contrast-extra-large")
         welcome.contrast.click()
         welcome.size_buttons["normal"].click()
+        welcome.low_reach.click()
+        shot("01-welcome-low-reach")
+        welcome.size_buttons["extra_large"].click()
+        shot("01-welcome-low-reach-extra-large")
+        welcome.size_buttons["normal"].click()
+        welcome.low_reach.click()
     if "chat" in window.screens:
         chat = screen_of(window, "chat", ChatScreen)
         welcome.chat.click()
@@ -150,24 +203,24 @@ def run_tour(window: LobbyWindow, out: Path, *, language: str, variants: bool) -
         shot("01-chatbot")
         window.home_button.click()
         settle(window)
-        choose_language(window, language)
-    window.primary.click()
+        look()
+    taps.tap(window.primary)  # 상담 접수 시작
     shot("02-identify")
-    identify(window)
+    identify(window, taps)
     identify_screen = screen_of(window, "identify", IdentifyScreen)
     shot("03-identify-" + ("confirm" if identify_screen.mode == "confirm" else "manual"))
-    window.primary.click()
+    taps.tap(window.primary)
 
     consent = screen_of(window, "consent", ConsentScreen)
     shot("04-consent")
     for card in consent.cards:
-        (card.agree if card.item.required else card.refuse).click()
-    window.primary.click()
+        taps.tap(card.agree if card.item.required else card.refuse)
+    taps.tap(window.primary)
     if consent.method == "pad":
-        consent._set_method("screen")
+        taps.tap(consent.use_screen)
     sign_on_canvas(consent.canvas)
     shot("05-consent-sign")
-    window.primary.click()
+    taps.tap(window.primary)
     settle(window)
 
     needs = screen_of(window, "needs", NeedsScreen)
@@ -176,14 +229,20 @@ def run_tour(window: LobbyWindow, out: Path, *, language: str, variants: bool) -
         if window.current != "needs" or needs.question is None:
             break
         question = needs.question
+        taps.questions += 1
+        if question.kind == "multi_choice" and variants and question.kind not in seen_kinds:
+            # Every tap lands: the first tap selects, a second tap on the same answer deselects.
+            needs.choice_buttons[0].click()
+            shot("06-needs-multi_choice-selected")
+            needs.choice_buttons[0].click()
+            shot("06-needs-multi_choice-deselected")
         if question.kind not in seen_kinds:
             seen_kinds.add(question.kind)
-            value = answer_for(question)
-            _enter_answer(needs, value)
+            _enter_answer(needs, answer_for(question), taps)
             shot(f"06-needs-{len(seen_kinds)}-{question.kind}")
         else:
-            _enter_answer(needs, answer_for(question))
-        window.primary.click()
+            _enter_answer(needs, answer_for(question), taps)
+        taps.tap(window.primary)
         settle(window)
     if window.current == "needs":
         shot("06-needs-unavailable")
@@ -195,15 +254,15 @@ def run_tour(window: LobbyWindow, out: Path, *, language: str, variants: bool) -
     if variants:
         window.set_text_size("extra_large")
         shot("07-results-text-extra_large")
-        window.set_text_size("normal")
+        window.set_text_size(text_size)
         window.set_theme("high_contrast")
         shot("07-results-high-contrast")
         window.set_theme("default")
-    window.primary.click()
+    taps.tap(window.primary)
     ticket = screen_of(window, "ticket", TicketScreen)
     if ticket.mode == "choose":
         shot("08-ticket-choose-line")
-        ticket.line_buttons["B"].click()
+        taps.tap(ticket.line_buttons["B"])
     wait_until(lambda: ticket.mode in ("shown", "unavailable"), 30, "the ticket")
     if ticket.mode == "shown":
         wait_until(lambda: window.draft.printed in ("done", "failed"), 30, "the ticket to print")
@@ -215,8 +274,9 @@ def run_tour(window: LobbyWindow, out: Path, *, language: str, variants: bool) -
     return shots
 
 
-def _enter_answer(needs: Any, value: Any) -> None:
+def _enter_answer(needs: Any, value: Any, taps: TapCount | None = None) -> None:
     question = needs.question
+    taps = taps or TapCount()
     from ui.lobby.screens.needs import _KEYPAD_KINDS
 
     mode = _KEYPAD_KINDS.get(question.kind)
@@ -225,11 +285,11 @@ def _enter_answer(needs: Any, value: Any) -> None:
         pad.clear()
         number = int(value) // 10_000 if mode == "amount" else int(value)
         for digit in str(number):
-            pad.keys[digit].click()
+            taps.tap(pad.keys[digit])
         return
     values = [choice[0] for choice in (question.choices or [(True, "", ""), (False, "", "")])]
     for chosen in value if question.kind == "multi_choice" else [value]:
-        needs.choice_buttons[values.index(chosen)].click()
+        taps.tap(needs.choice_buttons[values.index(chosen)])
 
 
 def extra_screens(window: LobbyWindow, out: Path, language: str) -> list[Path]:
@@ -244,6 +304,22 @@ def extra_screens(window: LobbyWindow, out: Path, language: str) -> list[Path]:
     window.home_button.click()
     settle(window)
     choose_language(window, language)
+    # Low reach: the visitor's toggle on the welcome screen moves every control of every screen low.
+    welcome = screen_of(window, "welcome", WelcomeScreen)
+    welcome.low_reach.click()
+    window.primary.click()
+    shots.append(shoot(window, out, prefix + "10-low-reach-identify"))
+    window.home_button.click()
+    settle(window)
+    choose_language(window, language)
+    if "chat" in window.screens:
+        screen_of(window, "welcome", WelcomeScreen).low_reach.click()
+        screen_of(window, "welcome", WelcomeScreen).chat.click()
+        wait_until(lambda: screen_of(window, "chat", ChatScreen).ready, 60, "the chatbot to load")
+        shots.append(shoot(window, out, prefix + "10-low-reach-chatbot"))
+        window.home_button.click()
+        settle(window)
+        choose_language(window, language)
     emulators = window.services.emulators
     printer = emulators.get("printer")
     if printer is not None and window.services.visits is not None:
@@ -255,6 +331,11 @@ def extra_screens(window: LobbyWindow, out: Path, language: str) -> list[Path]:
         wait_until(lambda: window.draft.printed == "failed", 60, "the printer failure to be reported")
         shots.append(shoot(window, out, prefix + "11-ticket-printer-failed"))
         printer.recover()
+        # Paper back: the waiting ticket prints, or (if the spool gave up) 다시 인쇄하기 is offered.
+        wait_until(
+            lambda: window.draft.printed == "done" or ticket.retry.isVisible(), 60, "the printer to be back"
+        )
+        shots.append(shoot(window, out, prefix + "11-ticket-printer-back"))
         window.home_button.click()
         settle(window)
         choose_language(window, language)

@@ -1,26 +1,38 @@
 """The kiosk window: fixed chrome around one screen at a time.
 
 Top: the centre's name and the step title; progress dots. Bottom, always in the same places: the one
-primary action (full width), then 이전 · 처음으로 · 다시 듣기 · 직원 호출. Navigation, look (theme, text
-size, language, voice), the visit draft and the wipe live here; each screen is its own module and sees
-the window only through `ui.lobby.screens.host.LobbyHost`.
+primary action (full width), then 이전 · 처음으로 · 다시 듣기 · 직원 호출. A screen whose primary action is
+the reason people come (welcome: 상담 접수 시작) has it first instead, right under the title. Navigation,
+look (theme, text size, language, voice, low reach), the visit draft and the wipe live here; each screen
+is its own module and sees the window only through `ui.lobby.screens.host.LobbyHost`.
+
+Low-reach mode (KS X 9211: controls within 120 cm of the floor) is done here, once for every screen
+(``ui.lobby.reach``); the screen scrolls inside ``ui.lobby.screen_area`` when it cannot fit.
 """
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QResizeEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui.adapters.workflow_worker import WorkflowWorker
 from ui.i18n import LanguageSwitch
+from ui.lobby.chrome import NavRow, StaffGesture, TitleBar
 from ui.lobby.flow_holder import FlowHolder
 from ui.lobby.idle import IdleWatcher
+from ui.lobby.reach import ReachLayout
+from ui.lobby.screen_area import ScreenArea
 from ui.lobby.screens.base import LobbyScreen
 from ui.lobby.services import LobbyServices
 from ui.lobby.state import VisitDraft
+from ui.lobby.tap_cue import TapCue
 from ui.theme import ICON_COLOURS, ScreenMetrics, Sizes, stylesheet
 from ui.voice import VoiceGuide
 from ui.widgets.buttons import set_label, touch_button
@@ -29,8 +41,6 @@ from ui.widgets.progress_dots import ProgressDots
 
 log = logging.getLogger(__name__)
 CONSULT_STEPS = ("identify", "consent", "needs", "results", "ticket")
-STAFF_TAPS = 5
-STAFF_TAP_WINDOW_MS = 4000
 
 
 class LobbyWindow(QWidget):
@@ -53,6 +63,7 @@ class LobbyWindow(QWidget):
             cfg.voice_command,
             default_enabled=cfg.voice_enabled,
             default_rate_wpm=cfg.voice_rate_wpm,
+            record_dir=services.voice_record_dir,  # tests and machines without a sound card: WAV files
             parent=self,
         )
         self.worker = WorkflowWorker(self)
@@ -64,8 +75,7 @@ class LobbyWindow(QWidget):
         self.screens: dict[str, LobbyScreen] = {}
         self.history: list[str] = []
         self.current = ""
-        self._staff_taps: list[int] = []
-        self._clock = QTimer(self)  # only for the tap window; never blocks
+        self.staff_gesture = StaffGesture()
         self._build_chrome()
         self.resize(cfg.window_width_px, cfg.window_height_px)
         if kiosk_mode:
@@ -75,25 +85,18 @@ class LobbyWindow(QWidget):
             self.setCursor(Qt.CursorShape.BlankCursor)
         self._kiosk_mode = kiosk_mode
         self.apply_look()
+        self.tap_cue = TapCue(self, self.voice)  # every real tap on one of our buttons is heard
 
     # -- chrome -----------------------------------------------------------------------------------------
     def _build_chrome(self) -> None:
         outer = QVBoxLayout(self)
+        self._outer = outer
         gap = self.sizes.gap
         outer.setContentsMargins(gap, gap, gap, gap)
         outer.setSpacing(gap)
-        top = QFrame()
-        top.setProperty("role", "bar")
-        top_layout = QVBoxLayout(top)
-        self.centre_label = QLabel()
-        self.centre_label.setObjectName("CentreName")
+        top = self.top_bar = TitleBar()
+        self.centre_label, self.title_label = top.centre, top.title
         self.centre_label.installEventFilter(self)  # the hidden staff gesture: 5 taps within 4 s
-        top_layout.addWidget(self.centre_label)
-        self.title_label = QLabel()
-        self.title_label.setProperty("role", "title")
-        self.title_label.setObjectName("StepTitle")
-        self.title_label.setWordWrap(True)
-        top_layout.addWidget(self.title_label)
         outer.addWidget(top)
         self.progress = ProgressDots(self.sizes.touch)
         outer.addWidget(self.progress)
@@ -102,32 +105,31 @@ class LobbyWindow(QWidget):
         self.notice.setWordWrap(True)
         self.notice.hide()
         outer.addWidget(self.notice)
-        self.stack = QStackedWidget()
-        outer.addWidget(self.stack, 1)
+        self.stack_area = ScreenArea()
+        self.stack = self.stack_area.stack
+        outer.addWidget(self.stack_area, 1)
         self.primary = touch_button(role="primary", name="Primary")
         self.primary.clicked.connect(self._primary_clicked)
         outer.addWidget(self.primary)
-        nav = QHBoxLayout()
-        nav.setSpacing(gap)
-        self.back_button = touch_button(role="chrome", name="Back")
-        self.home_button = touch_button(role="chrome", name="Home")
-        self.replay_button = touch_button(role="chrome", name="Replay")
-        self.staff_button = touch_button(role="chrome", name="CallStaff")
+        self.reach = ReachLayout(outer, top, self.stack_area, self.primary)
+        self.reach_spacer = self.reach.spacer
+        nav = NavRow(gap)
+        self.back_button, self.home_button, self.replay_button, self.staff_button = nav.buttons()
         self.back_button.clicked.connect(self.back)
         self.home_button.clicked.connect(self.start_over)
         self.replay_button.clicked.connect(self.voice.replay)
         self.staff_button.clicked.connect(self.call_staff)
-        for button in (self.back_button, self.home_button, self.replay_button, self.staff_button):
-            nav.addWidget(button)
         outer.addLayout(nav)
         self.idle_overlay = IdleOverlay(self)
 
     def add_screen(self, name: str, screen: LobbyScreen) -> None:
         self.screens[name] = screen
-        self.stack.addWidget(screen)
-        screen.chromeChanged.connect(
-            lambda s=screen: self._refresh_chrome() if s is self.current_screen else None
-        )
+        self.stack_area.add(screen)
+        screen.chromeChanged.connect(self._screen_chrome_changed)
+
+    def _screen_chrome_changed(self) -> None:
+        if self.current and self.sender() is self.current_screen:
+            self._refresh_chrome()
 
     def has_screen(self, name: str) -> bool:
         return name in self.screens
@@ -169,8 +171,11 @@ class LobbyWindow(QWidget):
         if show_progress:
             self.progress.set_current(steps.index(screen.step))
         at_start = self.current == "welcome"
+        self.back_button.setVisible(screen.back_available())  # hidden where it could not act
         self.back_button.setEnabled(bool(self.history) and not at_start)
         self.home_button.setEnabled(not at_start)
+        self.reach.place_primary(screen.primary_first)
+        self.reach.fit(self.height())  # a longer title makes the top bar taller
 
     def _primary_clicked(self) -> None:
         if self.current:
@@ -293,6 +298,17 @@ class LobbyWindow(QWidget):
         self.voice.language = language
         self.lookChanged.emit()
 
+    @property
+    def low_reach(self) -> bool:
+        return self.reach.low_reach
+
+    def set_low_reach(self, on: bool) -> None:
+        """Low-reach mode: every control of every screen in the bottom half (wheelchair users)."""
+        self.reach.set_low_reach(on, self.height())
+        if self.current:
+            self._refresh_chrome()
+        self.lookChanged.emit()
+
     def reset_accessibility(self) -> None:
         cfg = self.services.settings.lobby
         if self.language.language != cfg.default_language:
@@ -303,6 +319,8 @@ class LobbyWindow(QWidget):
             self.apply_look()
             for screen in self.screens.values():
                 screen.retranslate()  # icons back in the default colours
+        if self.low_reach:
+            self.set_low_reach(False)
         self.voice.reset()
 
     # -- idle watch -------------------------------------------------------------------------------------
@@ -330,6 +348,7 @@ class LobbyWindow(QWidget):
             and self.text_size == "normal"
             and self.language.language == cfg.default_language
             and self.voice.enabled == cfg.voice_enabled
+            and not self.low_reach
         )
         return self.current not in ("welcome", "") or not default_look
 
@@ -340,17 +359,13 @@ class LobbyWindow(QWidget):
         return super().eventFilter(watched, event)
 
     def register_staff_tap(self, now_ms: int | None = None) -> None:
-        from time import monotonic
-
-        now = int(monotonic() * 1000) if now_ms is None else now_ms
-        self._staff_taps = [t for t in self._staff_taps if now - t <= STAFF_TAP_WINDOW_MS] + [now]
-        if len(self._staff_taps) >= STAFF_TAPS and "staff_pin" in self.screens:
-            self._staff_taps.clear()
+        if self.staff_gesture.tap(now_ms) and "staff_pin" in self.screens:
             self.go("staff_pin")
 
     # -- life cycle ---------------------------------------------------------------------------------------
     def shutdown(self) -> None:
         """Stop threads and devices; tests call it in teardown, the app on quit."""
+        self.tap_cue.stop()
         self.idle_watcher_stop()
         self.voice.stop()
         for screen in self.screens.values():
@@ -379,4 +394,5 @@ class LobbyWindow(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         if self.idle_overlay.isVisible():
             self.idle_overlay.setGeometry(self.rect())
+        self.reach.fit(self.height())
         super().resizeEvent(event)

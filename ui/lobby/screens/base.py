@@ -16,6 +16,9 @@ class LobbyScreen(QWidget):
 
     chromeChanged = Signal()  # title / primary text / enabled changed: the window re-reads them
     step = ""  # progress step key (identify, consent, needs, results, ticket) or "" for none
+    # The primary action first, right under the title, where the eye lands (welcome: 상담 접수 시작);
+    # otherwise it sits at the bottom above the fixed buttons.
+    primary_first = False
 
     def __init__(self, lobby: LobbyHost) -> None:
         super().__init__()
@@ -37,6 +40,10 @@ class LobbyScreen(QWidget):
 
     def on_primary(self) -> None:
         """The primary button was pressed."""
+
+    def back_available(self) -> bool:
+        """Whether 이전 can do anything here; where it cannot (an issued ticket) it is hidden."""
+        return True
 
     def handle_back(self) -> bool:
         """이전 inside the screen (previous question, previous page); False lets the window go back."""

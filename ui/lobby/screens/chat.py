@@ -20,6 +20,11 @@ class ChatScreen(LobbyScreen):
         self.body.addWidget(panel, 1)
         panel.speakRequested.connect(lobby.voice.say)
         panel.handoffRequested.connect(self._handoff)
+        lobby.lookChanged.connect(self._follow_language)  # one language per screen, the panel too
+        self._follow_language()
+
+    def _follow_language(self) -> None:
+        self.panel.set_language(self.lobby.language.language)
 
     def _assistant_ready(self) -> None:
         self.ready = True

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QScrollArea,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 from kiosk.client.signatures import signature_payload
 from ui.lobby.flow import run_step
 from ui.lobby.screens.base import LobbyScreen
+from ui.lobby.screens.consent_card import ConsentItemCard
 from ui.widgets.buttons import set_label, touch_button
 
 if TYPE_CHECKING:
@@ -28,43 +28,6 @@ if TYPE_CHECKING:
     from ui.lobby.screens.host import LobbyHost
 
 log = logging.getLogger(__name__)
-
-
-class ConsentItemCard(QFrame):
-    """One item: title with 필수/선택, the full text, 동의해요 / 동의하지 않아요, 읽어 주기."""
-
-    def __init__(self, item: Any, screen: ConsentScreen) -> None:
-        super().__init__()
-        self.item = item
-        self.setProperty("role", "card")
-        layout = QVBoxLayout(self)
-        self.heading = QLabel()
-        self.heading.setWordWrap(True)
-        self.heading.setStyleSheet("font-weight: bold;")
-        layout.addWidget(self.heading)
-        self.text = QLabel()
-        self.text.setWordWrap(True)
-        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-        layout.addWidget(self.text)
-        row = QHBoxLayout()
-        self.agree = touch_button(role="choice", name=f"Agree_{item.id}", checkable=True)
-        self.refuse = touch_button(role="choice", name=f"Refuse_{item.id}", checkable=True)
-        self.read = touch_button(role="secondary", name=f"Read_{item.id}")
-        self.group = QButtonGroup(self)
-        self.group.addButton(self.agree)
-        self.group.addButton(self.refuse)
-        for button in (self.agree, self.refuse, self.read):
-            row.addWidget(button)
-        layout.addLayout(row)
-        self.agree.clicked.connect(lambda: screen.decide(item.id, True))
-        self.refuse.clicked.connect(lambda: screen.decide(item.id, False))
-        self.read.clicked.connect(lambda: screen.read_aloud(item))
-
-    def clear(self) -> None:
-        self.group.setExclusive(False)
-        self.agree.setChecked(False)
-        self.refuse.setChecked(False)
-        self.group.setExclusive(True)
 
 
 class ConsentScreen(LobbyScreen):
@@ -111,8 +74,8 @@ class ConsentScreen(LobbyScreen):
         for button in (self.use_pad, self.use_screen):
             self._methods.addButton(button)
             self.method_row.addWidget(button)
-        self.use_pad.clicked.connect(lambda: self._set_method("pad"))
-        self.use_screen.clicked.connect(lambda: self._set_method("screen"))
+        self.use_pad.clicked.connect(self._use_pad)
+        self.use_screen.clicked.connect(self._use_screen)
         sign.addLayout(self.method_row)
         self.canvases = QStackedWidget()
         dpi = lobby.services.settings.lobby.screen_dpi
@@ -146,7 +109,7 @@ class ConsentScreen(LobbyScreen):
         self.use_pad.setVisible(self.pad_adapter is not None)
         self.use_screen.setVisible(self.pad_adapter is not None)
         self.redo = touch_button(role="secondary", name="SignRedo")
-        self.redo.clicked.connect(lambda: self._redo())
+        self.redo.clicked.connect(self._redo_clicked)
         sign.addWidget(self.redo)
         self.sign_page.hide()
         self.body.addWidget(self.sign_page, 1)
@@ -178,6 +141,15 @@ class ConsentScreen(LobbyScreen):
         self._set_method(self.method)
         self.chromeChanged.emit()
         self.lobby.voice.say(self.sign_caption.text())
+
+    def _use_pad(self) -> None:
+        self._set_method("pad")
+
+    def _use_screen(self) -> None:
+        self._set_method("screen")
+
+    def _redo_clicked(self) -> None:
+        self._redo()
 
     def _set_method(self, method: str) -> None:
         self.method = method

@@ -1,4 +1,5 @@
-"""Goodbye: a warm closing line, then the kiosk wipes itself and is ready for the next person."""
+"""Goodbye: the ticket number once more, a warm closing line, then the kiosk wipes itself and is ready
+for the next person."""
 
 from __future__ import annotations
 
@@ -19,6 +20,15 @@ class GoodbyeScreen(LobbyScreen):
     def __init__(self, lobby: LobbyHost) -> None:
         super().__init__(lobby)
         self.body.addStretch(1)
+        # The number is all a visitor needs from here on: shown big once more (never a name).
+        self.number_caption = QLabel()
+        self.number_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.body.addWidget(self.number_caption)
+        self.number = QLabel()
+        self.number.setObjectName("GoodbyeTicketNumber")
+        self.number.setProperty("role", "huge")
+        self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.body.addWidget(self.number)
         self.message = QLabel()
         self.message.setProperty("role", "title")
         self.message.setWordWrap(True)
@@ -48,7 +58,17 @@ class GoodbyeScreen(LobbyScreen):
         self._done()
 
     def enter(self) -> None:
+        ticket = self.lobby.draft.ticket
+        number = ticket.display if ticket is not None else ""
+        self.number.setText(number)
+        self.number.setAccessibleName(number)
+        self.number.setVisible(bool(number))
+        self.number_caption.setVisible(bool(number))
         self.timer.start()
+
+    def wipe(self) -> None:
+        self.number.clear()
+        self.number.setAccessibleName("")
 
     def leave(self) -> None:
         self.timer.stop()
@@ -56,7 +76,11 @@ class GoodbyeScreen(LobbyScreen):
     def handle_back(self) -> bool:
         return True  # the visit is finished; 이전 would only reopen a completed step
 
+    def back_available(self) -> bool:
+        return False
+
     def retranslate(self) -> None:
+        self.number_caption.setText(self.tr("내 번호표"))
         self.message.setText(
             self.tr(
                 "접수가 끝났어요.\n번호가 화면에 나오면 창구로 가 주세요.\n"

@@ -57,6 +57,10 @@ class LobbyHost(Protocol):
     def text_size(self) -> str: ...
 
     @property
+    def low_reach(self) -> bool:
+        """Low-reach mode: every control in the bottom half of the screen (KS X 9211)."""
+
+    @property
     def lookChanged(self) -> SignalInstance:
         """Theme, text size, language or voice changed: screens re-read what depends on the look."""
 
@@ -71,6 +75,8 @@ class LobbyHost(Protocol):
     def set_text_size(self, size: str) -> None: ...
 
     def set_language(self, language: str) -> None: ...
+
+    def set_low_reach(self, on: bool) -> None: ...
 
     # -- navigation and notices -----------------------------------------------------------------------
     def go(self, name: str, *, remember: bool = True) -> None: ...

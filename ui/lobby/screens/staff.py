@@ -43,7 +43,6 @@ class StaffPinScreen(LobbyScreen):
         self.keypad = AmountKeypad("count")
         self.keypad.setObjectName("StaffPinPad")
         self.keypad.valueChanged.connect(self._mask)
-        self.keypad.valueChanged.connect(lambda _v: self.chromeChanged.emit())
         self.body.addStretch(1)
         self.body.addWidget(self.keypad)
         self.entered = ""
@@ -54,6 +53,7 @@ class StaffPinScreen(LobbyScreen):
         self.entered = digits
         self.keypad.display.setText("●" * len(digits))
         self.keypad.display.setAccessibleName(self.tr("비밀번호 %1자리").replace("%1", str(len(digits))))
+        self.chromeChanged.emit()  # 확인 is enabled once digits are in
 
     def title(self) -> str:
         return self.tr("직원 확인")

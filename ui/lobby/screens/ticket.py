@@ -2,7 +2,8 @@
 
 The ticket is issued by the workflow (``take_ticket``) on the worker thread, then printed through the
 spool. A printer that is out of paper or does not answer never stops the visit: the number stays on the
-screen, a QR code carries it to the visitor's phone, and an SMS can be asked for.
+screen, a QR code carries it to the visitor's phone, an SMS is offered only when a gateway and a number
+exist, and "다시 인쇄하기" appears once the printer is ready again.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import qrcode
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QButtonGroup, QFrame, QGridLayout, QLabel, QVBoxLayout
 
 from ui.adapters.print_adapter import PrintAdapter
 from ui.lobby.flow import run_step
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 LINES = ("A", "B", "C")  # config/service_lines.toml: 금융상담, 채무조정, 통합상담
+READY_STATES = ("ready", "paper_near_end")  # printer health states in which a ticket prints
 
 
 def _get(obj: Any, *names: str, default: Any = None) -> Any:
@@ -49,13 +51,18 @@ class TicketScreen(LobbyScreen):
             self.printer.healthChanged.connect(self._health)
         self.job_id = ""
         self._early: set[str] = set()
+        self.body.addStretch(1)  # the ticket sits mid-screen and the line choices low, within reach
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.body.addWidget(self.intro)
         self.line_buttons = {line: touch_button(role="big", name=f"Line_{line}") for line in LINES}
-        for line, button in self.line_buttons.items():
-            button.clicked.connect(lambda _=False, ln=line: self.issue(ln))
+        self._lines = QButtonGroup(self)
+        self._lines.setExclusive(False)
+        for index, button in enumerate(self.line_buttons.values()):
+            self._lines.addButton(button, index)  # the id is the index in LINES
             self.body.addWidget(button)
+        self._lines.idClicked.connect(self._line_clicked)
+        self._gave_up = False  # the spool gave the job up (a reprint is then ours to offer)
         self.card = QFrame()
         self.card.setProperty("role", "card")
         card = QVBoxLayout(self.card)
@@ -100,6 +107,9 @@ class TicketScreen(LobbyScreen):
         self.retranslate()
 
     # -- issuing -----------------------------------------------------------------------------------------
+    def _line_clicked(self, index: int) -> None:
+        self.issue(LINES[index])
+
     def issue(self, line: str | None) -> None:
         """Issue a ticket for ``line``; None lets the workflow use the line the results suggested."""
         self.lobby.draft.line = line or ""
@@ -150,6 +160,7 @@ class TicketScreen(LobbyScreen):
             self._print_failed("", "PRN-NONE")
             return
         self.lobby.draft.printed = "printing"
+        self._gave_up = False
         self._status(self.tr("번호표를 인쇄하고 있어요…"), "guidance")
         self.retry.hide()
         fields = self.ticket_fields()
@@ -204,25 +215,38 @@ class TicketScreen(LobbyScreen):
 
     def _health(self, state: str, message_ko: str) -> None:
         # The spool keeps waiting for paper; the visitor should not: offer the QR now.
-        if self.lobby.draft.printed == "printing" and state not in ("ready", "paper_near_end"):
+        ready = state in READY_STATES
+        if self.lobby.draft.printed == "printing" and not ready:
             self._print_failed(self.job_id, state, message_ko, final=False)
+        elif self.lobby.draft.printed == "failed" and ready and self._gave_up:
+            self._offer_reprint()
+
+    def _offer_reprint(self) -> None:
+        """The printer is back after the spool gave the job up: one tap prints the same ticket."""
+        self.retry.show()
+        self._status(self.tr("프린터가 다시 준비됐어요. '다시 인쇄하기'를 눌러 주세요."), "guidance")
+        self.lobby.voice.say(self.print_status.text())
 
     def _print_failed(self, job_id: str, code: str, message_ko: str = "", *, final: bool = True) -> None:
         if job_id and job_id != self.job_id:
             return
         log.warning("ticket print failed: %s", code)
         self.lobby.draft.printed = "failed"
-        self._status(
-            self.tr(
-                "번호표를 인쇄하지 못했어요. 휴대전화로 아래 QR을 찍거나 문자로 받으세요. "
-                "번호는 화면에서 기억하셔도 돼요."
-            ),
-            "error",
-        )
-        self._show_qr()
         # SMS only with a wired gateway and a phone number given: never a promise we cannot keep.
-        self.sms.setVisible(self.lobby.services.send_ticket_sms is not None and bool(self._phone()))
-        self.retry.setVisible(final)  # while the spool still waits for paper, a reprint would duplicate
+        sms = self.lobby.services.send_ticket_sms is not None and bool(self._phone())
+        text = self.tr(
+            "번호표를 인쇄하지 못했어요. 휴대전화로 아래 QR을 찍거나, 화면의 번호를 기억해 주세요."
+        )
+        if sms:
+            text += " " + self.tr("'문자로 받기'를 누르면 문자로도 보내 드려요.")
+        self._status(text, "error")
+        self._show_qr()
+        self.sms.setVisible(sms)
+        # While the spool still waits for paper a reprint would print twice; once it gave up, a reprint
+        # is offered only when the printer is ready again (otherwise it would fail the same way).
+        self._gave_up = final
+        printer_ready = self.printer is not None and self.printer.health_state() in READY_STATES
+        self.retry.setVisible(final and printer_ready)
         self.lobby.voice.say(self.print_status.text())
 
     def _show_qr(self) -> None:
@@ -305,9 +329,13 @@ class TicketScreen(LobbyScreen):
     def handle_back(self) -> bool:
         return self.mode == "shown"  # a ticket, once issued, stays: 이전 does nothing here
 
+    def back_available(self) -> bool:
+        return self.mode != "shown"
+
     def wipe(self) -> None:
         self.ticket = None
         self.job_id = ""
+        self._gave_up = False
         self._early.clear()
         self.sms.setEnabled(True)
         self.mode = "choose"
@@ -340,10 +368,14 @@ class TicketScreen(LobbyScreen):
             self.line_label.setText(names.get(self.lobby.draft.line, ""))
             self.number.setText(self.ticket_number())
             self.number.setAccessibleName(self.ticket_number())
-            ahead = _get(self.ticket, "people_ahead", default=0)
-            minutes = _get(self.ticket, "wait_minutes", default=0)
-            self.wait.setText(
-                self.tr("앞에 %1명 · 약 %2분 기다려요")
-                .replace("%1", str(ahead))
-                .replace("%2", str(int(minutes)))
-            )
+            self.wait.setText(self.wait_text())
+
+    def wait_text(self) -> str:
+        """"앞에 3명 · 약 12분 기다려요", or "바로 차례예요" when nobody is ahead."""
+        ahead = int(_get(self.ticket, "people_ahead", default=0) or 0)
+        minutes = int(_get(self.ticket, "wait_minutes", default=0) or 0)
+        if ahead <= 0:
+            return self.tr("바로 차례예요. 번호가 나오면 창구로 가 주세요.")
+        if minutes <= 0:
+            return self.tr("앞에 %1명 있어요").replace("%1", str(ahead))
+        return self.tr("앞에 %1명 · 약 %2분 기다려요").replace("%1", str(ahead)).replace("%2", str(minutes))
