@@ -43,7 +43,12 @@ class ProgressDots(QWidget):
         for i, dot in enumerate(self._dots):
             state = "done" if i < index else "current" if i == index else "todo"
             dot.setProperty("dot", state)
-            dot.setAccessibleName(f"{i + 1}. {self._labels[i].text()} ({state})")
+            words = {
+                "done": self.tr("끝났어요"),
+                "current": self.tr("지금 단계"),
+                "todo": self.tr("남았어요"),
+            }
+            dot.setAccessibleName(f"{i + 1}. {self._labels[i].text()} ({words[state]})")
             dot.style().unpolish(dot)
             dot.style().polish(dot)
 

@@ -50,6 +50,8 @@ def test_ordinary_figures_are_left_alone(text: str) -> None:
 )
 # Found by hypothesis: a phone-shaped run inside a longer number was masked as a phone, not an account.
 @example(groups=["00", "010000", "0000"], sep="-", before="")
+# And a number that is a mobile phone (010-001-0000) is masked as one, keeping 010 and the last four.
+@example(groups=["010", "001", "0000"], sep="-", before="")
 def test_account_shaped_numbers_keep_at_most_the_last_four_digits(
     groups: list[str], sep: str, before: str
 ) -> None:
@@ -58,7 +60,12 @@ def test_account_shaped_numbers_keep_at_most_the_last_four_digits(
     masked = mask_chat_text(before + number + " 이에요")
     if 10 <= len(digits) <= 16:
         shown = re.sub(r"\D", "", masked)
-        assert len(shown) <= 4 or shown == digits[:6] + digits[6]  # RRN-shaped: front + gender digit
+        phone_shaped = re.fullmatch(r"01[016789]\d{7,8}", digits) and len(groups) == 3
+        assert (
+            len(shown) <= 4
+            or shown == digits[:6] + digits[6]  # RRN-shaped: front + gender digit
+            or (phone_shaped and shown == digits[:3] + digits[-4:])  # a phone: 010-****-5432
+        )
         assert digits not in re.sub(r"[^\d]", "", masked)
 
 
