@@ -1,7 +1,8 @@
 """The virtual scanner: a frame provider for ImageIdReader (what the lobby demo's "camera" sees).
 
-``place(identity, kind, perturbation)`` puts a rendered card on the glass, ``remove()`` takes it
-away; ``save_to(folder)`` acts as a document scanner writing one scan into its drop folder."""
+``place(identity, kind, perturbation, font=..., design=...)`` puts a rendered card on the glass,
+``remove()`` takes it away; ``save_to(folder)`` acts as a document scanner writing one scan into its
+drop folder."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import cv2
 import numpy as np
 
 from devices.id.emulators.card_render import Perturbation, render_card
+from devices.id.emulators.designs import CardDesign
+from devices.id.emulators.fonts import CardFont
 from devices.id.emulators.identities import SyntheticIdentity
 from devices.id.model import DocumentKind
 
@@ -24,9 +27,16 @@ class VirtualScanner:
         self._lock = threading.Lock()
 
     def place(
-        self, identity: SyntheticIdentity, kind: DocumentKind, perturbation: Perturbation | None = None
+        self,
+        identity: SyntheticIdentity,
+        kind: DocumentKind,
+        perturbation: Perturbation | None = None,
+        *,
+        font: CardFont | None = None,
+        design: CardDesign | None = None,
     ) -> np.ndarray:
-        frame = render_card(identity, kind, perturbation or Perturbation(background="scanner"))
+        p = perturbation or Perturbation(background="scanner")
+        frame = render_card(identity, kind, p, font=font, design=design)
         with self._lock:
             self._frame = frame
         return frame
@@ -51,10 +61,14 @@ class VirtualScanner:
         kind: DocumentKind,
         perturbation: Perturbation | None = None,
         name: str = "scan.png",
+        *,
+        font: CardFont | None = None,
+        design: CardDesign | None = None,
     ) -> Path:
         """Write a scan the way a scanner does: to a temporary name, then renamed into place."""
         folder.mkdir(parents=True, exist_ok=True)
-        frame = render_card(identity, kind, perturbation or Perturbation(background="scanner"))
+        p = perturbation or Perturbation(background="scanner")
+        frame = render_card(identity, kind, p, font=font, design=design)
         partial = folder / f".{name}.part.png"
         cv2.imwrite(str(partial), frame)
         final = folder / name
