@@ -99,10 +99,11 @@ def message_en(code: str) -> str:
 class IdError(Exception):
     """A read that failed for a reason the person or staff can act on. Never carries PII."""
 
-    def __init__(self, code: str, detail: str = "") -> None:
+    def __init__(self, code: str, detail: str = "", candidates_tried: int = 0) -> None:
         self.code = code
         self.message_ko = message_ko(code)
         self.detail = detail
+        self.candidates_tried = candidates_tried  # image reads: OCR reads weighed before refusing
         super().__init__(f"{code}: {message_en(code)}" + (f" ({detail})" if detail else ""))
 
 
@@ -129,6 +130,7 @@ class IdDocument:
     verified: bool = False  # only a verifier port may set this
     source: str = ""  # "image", "chip", "qr", "manual"
     extra: dict[str, str] = field(default_factory=dict)
+    candidates_tried: int = 0  # image reads: how many OCR reads of field lines were weighed
 
     @classmethod
     def passport(

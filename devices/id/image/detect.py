@@ -15,6 +15,7 @@ import numpy as np
 from devices.id.image.layouts import CARD_H, CARD_W, ID1_ASPECT
 
 WORK_WIDTH = 800  # detect on a downscaled copy; warp from the full frame
+SMOOTH_MAP = 2  # index of the texture map in _edge_maps
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,20 @@ class Detection:
     area_fraction: float  # card area / frame area
     touches_border: bool  # a corner or edge lies on the frame border → probably cut off
     aspect: float
+    fills_frame: bool = False  # a flatbed or ID-scanner crop: the card is the image
+
+
+def _frame_is_card(width: int, height: int) -> bool:
+    long, short = max(width, height), min(width, height)
+    return abs(long / short - ID1_ASPECT) < 0.10 * ID1_ASPECT
+
+
+def whole_frame(width: int, height: int) -> Detection:
+    """The frame itself as the card (a scanner that crops to the card, with or without a thin
+    margin): the corners are the frame's, ordered so the long edge is the top."""
+    corners = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], np.float32)
+    ordered = order_corners(corners)
+    return Detection(ordered, 1.0, False, _aspect(ordered), fills_frame=True)
 
 
 def order_corners(points: np.ndarray) -> np.ndarray:
@@ -57,7 +72,26 @@ def _edge_maps(small: np.ndarray) -> list[np.ndarray]:
     mask = (distance > max(7.0, 3.0 * border_spread)).astype(np.uint8) * 255
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
-    return [mask, canny]
+    # the card as the large *smooth* area: papers or a patterned cloth under it are busy everywhere,
+    # card stock is plain between its lines of print (closing fills the print back in)
+    grey_f = grey.astype(np.float32)
+    mean = cv2.blur(grey_f, (25, 25))
+    spread = np.sqrt(np.maximum(cv2.blur(grey_f * grey_f, (25, 25)) - mean * mean, 0))
+    smooth: np.ndarray = (spread < 6).astype(np.uint8) * 255
+    smooth = cv2.dilate(smooth, np.ones((13, 13), np.uint8))  # the window widened the texture by 12
+    smooth = cv2.morphologyEx(smooth, cv2.MORPH_CLOSE, np.ones((45, 45), np.uint8))
+    smooth = cv2.morphologyEx(smooth, cv2.MORPH_OPEN, np.ones((21, 21), np.uint8))
+    return [mask, canny, smooth, _tint_mask(small)]
+
+
+def _tint_mask(small: np.ndarray) -> np.ndarray:
+    """Where the image has colour: ID cards are printed on tinted security stock, while papers, a
+    white lid or a grey desk mat are neutral, so a pale card on a printed form still stands out."""
+    lab = cv2.cvtColor(cv2.GaussianBlur(small, (9, 9), 0), cv2.COLOR_BGR2LAB).astype(np.float32)
+    chroma = np.hypot(lab[..., 1] - 128, lab[..., 2] - 128)
+    tinted: np.ndarray = (chroma > 2.5).astype(np.uint8) * 255
+    mask = cv2.morphologyEx(tinted, cv2.MORPH_CLOSE, np.ones((25, 25), np.uint8))
+    return cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((15, 15), np.uint8))
 
 
 def _quad(contour: np.ndarray) -> np.ndarray | None:
@@ -74,20 +108,24 @@ def _quad(contour: np.ndarray) -> np.ndarray | None:
 
 def detect_card(frame: np.ndarray) -> Detection | None:
     height, width = frame.shape[:2]
+    if _frame_is_card(width, height) and min(width, height) < 200:
+        return whole_frame(width, height)  # a thumbnail-sized scan: too few pixels for edges
     scale = WORK_WIDTH / max(width, height)
     small = cv2.resize(frame, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else frame
     scale = min(scale, 1.0)
     sh, sw = small.shape[:2]
     best: tuple[float, np.ndarray] | None = None
     partial: np.ndarray | None = None  # a large card-like blob running off the frame
-    for edges in _edge_maps(small):
+    for index, edges in enumerate(_edge_maps(small)):
         contours, _ = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:5]:
             area = cv2.contourArea(contour)
-            if area < 0.02 * sw * sh or area > 0.995 * sw * sh:
+            if area < 0.01 * sw * sh or area > 0.995 * sw * sh:
                 continue
             x, y, w, h = cv2.boundingRect(contour)
             at_edge = x <= 2 or y <= 2 or x + w >= sw - 2 or y + h >= sh - 2
+            if at_edge and index == SMOOTH_MAP:
+                continue  # plain surface around the card merges into one smooth blob at the border
             if at_edge and area > 0.06 * sw * sh and partial is None and w < sw - 4 and h < sh - 4:
                 partial = cv2.boxPoints(cv2.minAreaRect(contour)).astype(np.float32)
             quad = _quad(contour)
@@ -95,7 +133,7 @@ def detect_card(frame: np.ndarray) -> Detection | None:
                 continue
             ordered = order_corners(quad)
             aspect = _aspect(ordered)
-            if not 1.3 < aspect < 1.9:
+            if not 1.4 < aspect < 1.85:
                 continue
             quad_area = cv2.contourArea(ordered)
             fill = area / max(quad_area, 1.0)
@@ -104,6 +142,15 @@ def detect_card(frame: np.ndarray) -> Detection | None:
             score = quad_area * (1 - abs(aspect - ID1_ASPECT) / ID1_ASPECT)
             if best is None or score > best[0]:
                 best = (score, ordered)
+    # on a busy surface (papers, a patterned cloth) the blobs merge with the surroundings, and the
+    # portrait is the largest clean quad: the card's long straight edges still stand out
+    if best is None or cv2.contourArea(best[1]) < 0.3 * sw * sh:
+        lined = quad_from_edges(small)
+        if lined is not None and (best is None or cv2.contourArea(lined) > 1.5 * cv2.contourArea(best[1])):
+            best = (cv2.contourArea(lined), lined)
+    # a card that fills the frame has no edge of its own to find, or only a sliver of margin
+    if _frame_is_card(width, height) and (best is None or _print_outside(small, best[1])):
+        return whole_frame(width, height)
     if best is None:
         if partial is None:
             return None
@@ -123,6 +170,65 @@ def detect_card(frame: np.ndarray) -> Detection | None:
         touches_border=touches,
         aspect=_aspect(corners),
     )
+
+
+def _intersection(a: np.ndarray, b: np.ndarray) -> np.ndarray | None:
+    x1, y1, x2, y2 = a
+    x3, y3, x4, y4 = b
+    denominator = (x1 - x2) * (y3 - y4) - (y1 - y2) * (x3 - x4)
+    if abs(denominator) < 1e-6:
+        return None
+    t = ((x1 - x3) * (y3 - y4) - (y1 - y3) * (x3 - x4)) / denominator
+    return np.array([x1 + t * (x2 - x1), y1 + t * (y2 - y1)], np.float32)
+
+
+def quad_from_edges(small: np.ndarray) -> np.ndarray | None:
+    """The largest ID-1-shaped quad bounded by long straight edges (Hough segments)."""
+    sh, sw = small.shape[:2]
+    grey = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (3, 3), 0)
+    edges = cv2.Canny(grey, 40, 120)
+    found = cv2.HoughLinesP(edges, 1, np.pi / 360, threshold=60, minLineLength=0.28 * min(sw, sh),
+                            maxLineGap=6)  # fmt: skip
+    if found is None:
+        return None
+    segments = found.reshape(-1, 4).astype(np.float32)
+    angles = np.degrees(np.arctan2(segments[:, 3] - segments[:, 1], segments[:, 2] - segments[:, 0])) % 180
+    lengths = np.hypot(segments[:, 2] - segments[:, 0], segments[:, 3] - segments[:, 1])
+    flat = [segments[i] for i in np.argsort(-lengths) if min(angles[i], 180 - angles[i]) < 35][:6]
+    steep = [segments[i] for i in np.argsort(-lengths) if 55 < angles[i] < 125][:6]
+    best: tuple[float, np.ndarray] | None = None
+    for i, top in enumerate(flat):
+        for bottom in flat[i + 1 :]:
+            for j, left in enumerate(steep):
+                for right in steep[j + 1 :]:
+                    points = [_intersection(top, left), _intersection(top, right),
+                              _intersection(bottom, right), _intersection(bottom, left)]  # fmt: skip
+                    if any(p is None for p in points):
+                        continue
+                    quad = order_corners(np.array(points, np.float32))
+                    if not 1.4 < _aspect(quad) < 1.85:
+                        continue
+                    if (quad < -5).any() or (quad[:, 0] > sw + 5).any() or (quad[:, 1] > sh + 5).any():
+                        continue
+                    area = float(cv2.contourArea(quad))
+                    if area > 0.04 * sw * sh and (best is None or area > best[0]):
+                        best = (area, quad)
+    return best[1] if best else None
+
+
+def _print_outside(small: np.ndarray, quad: np.ndarray) -> bool:
+    """In a card-shaped image, is there print outside the found quad? Then the quad is something
+    printed on the card (its photo) and the image itself is the card; a scanner lid, a desk or a
+    black cover around a real card holds no ink-dark strokes."""
+    inside = np.zeros(small.shape[:2], np.uint8)
+    cv2.fillConvexPoly(inside, quad.astype(np.int32), 255)
+    mask = cv2.erode(cv2.bitwise_not(inside), np.ones((9, 9), np.uint8))  # not the quad's own edge
+    grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    outside = grey[mask > 0]
+    if outside.size < 100:
+        return False
+    ink = outside < float(np.median(outside)) - 60
+    return float(ink.mean()) > 0.01
 
 
 def _aspect(corners: np.ndarray) -> float:

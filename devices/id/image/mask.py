@@ -60,8 +60,10 @@ def rrn_back_box(card: np.ndarray, region: Region, keep_gender_digit: bool) -> t
         digits, hyphens = [], []
     pad = 4
     if len(digits) == RRN_GLYPHS - 1:
-        first = digits[7] if keep_gender_digit else digits[6]
-        left = first[0] - pad
+        # start halfway between the last digit kept and the first hidden: a box touching the
+        # gender digit makes it unreadable to people and OCR alike
+        kept, first = (digits[6], digits[7]) if keep_gender_digit else (digits[5], digits[6])
+        left = (kept[2] + first[0]) // 2
         top = min(g[1] for g in digits[6:]) - pad
         bottom = max(g[3] for g in digits[6:]) + pad
         right = digits[-1][2] + pad

@@ -1,5 +1,11 @@
-"""Tesseract (kor+eng via pytesseract) on single layout regions, never the whole card: one text line
-at 24–40 px reads in ~0.15 s, the whole card takes ~2 s (DEVICES.md)."""
+"""Tesseract (kor / eng) on text lines of the corrected card, never the whole card: one line at
+24–40 px reads in ~0.05 s, the whole card takes ~1–2 s (DEVICES.md).
+
+Lines are prepared in *variants* (a binarisation and a scale): Tesseract's misreads depend on the
+glyph size and on how glare or blur was flattened, so two variants that agree are evidence, and a
+variant often reads what another could not. Several prepared lines are stacked into one image and
+read in one run (one process start and one model load), then mapped back by position.
+"""
 
 from __future__ import annotations
 
@@ -7,118 +13,223 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-import pytesseract
 
 from devices.id.image.layouts import Region
+from devices.id.image.tesseract import PendingRun, Word, run_tesseract, start_tesseract
 
-TARGET_TEXT_PX = 34  # x-height band where Tesseract reads NanumGothic exactly
+TARGET_TEXT_PX = 34  # glyph height where Tesseract reads Hangul and digits best
 PAD = 6
+GAP = 24  # white rows between stacked lines
+Box = tuple[int, int, int, int]  # card pixels: x0, y0, x1, y1
 
 
 @dataclass(frozen=True)
 class OcrText:
     text: str
     confidence: float  # 0..1, mean of Tesseract's word confidences
+    source: str = ""  # which variant / pass produced it
+
+
+@dataclass(frozen=True)
+class Variant:
+    binarization: str  # "flat" (background-divided + Otsu), "grey", "adaptive", "clahe"
+    scale: float = 1.0  # times the usual target glyph height
+
+    @property
+    def label(self) -> str:
+        return f"{self.binarization}x{self.scale:g}"
+
+
+FLAT = Variant("flat")
+GREY = Variant("grey")
 
 
 def normalise(grey: np.ndarray) -> np.ndarray:
     """Flatten lighting and glare: divide by a background estimate, then Otsu to black on white."""
-    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (31, 31))
-    background = cv2.morphologyEx(grey, cv2.MORPH_CLOSE, kernel)
-    flat = cv2.divide(grey, background, scale=255)
-    _, binary = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    binary = _otsu(_flatten(grey))
     # a region with no ink at all (Otsu picks noise): keep it blank rather than speckled
     if (binary < 128).mean() < 0.003:
         return np.full_like(binary, 255)
     return binary
 
 
+def _flatten(grey: np.ndarray) -> np.ndarray:
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (31, 31))
+    background = cv2.morphologyEx(grey, cv2.MORPH_CLOSE, kernel)
+    return cv2.divide(grey, background, scale=255)
+
+
+def _otsu(grey: np.ndarray) -> np.ndarray:
+    _, binary = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return binary
+
+
+def binarize(grey: np.ndarray, how: str) -> np.ndarray:
+    if how == "grey":
+        # contrast-stretched grey: glare that Otsu would cut into blobs stays a faint stroke
+        flat = _flatten(grey)
+        low, high = np.percentile(flat, (1, 99))
+        stretched = np.clip((flat.astype(np.float32) - low) * 255.0 / max(high - low, 1.0), 0, 255)
+        return stretched.astype(np.uint8)
+    if how == "adaptive":
+        flat = _flatten(grey)
+        block = max(15, (grey.shape[0] // 2) | 1)
+        return cv2.adaptiveThreshold(flat, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, block, 12)
+    if how == "clahe":
+        # local contrast first: a washed-out patch under glare keeps its strokes after the threshold
+        clahe = cv2.createCLAHE(clipLimit=3.0, tileGridSize=(2, 8))
+        return normalise(clahe.apply(_flatten(grey)))
+    return normalise(grey)
+
+
+def crop_box(card: np.ndarray, box: Box, pad: int = PAD, pad_x: int | None = None) -> np.ndarray:
+    height, width = card.shape[:2]
+    x0, y0, x1, y1 = box
+    px = pad if pad_x is None else pad_x
+    return card[max(0, y0 - pad) : min(height, y1 + pad), max(0, x0 - px) : min(width, x1 + px)]
+
+
 def crop_region(card: np.ndarray, region: Region) -> np.ndarray:
     height, width = card.shape[:2]
-    x0, y0, x1, y1 = region.pixels(width, height)
-    x0, y0 = max(0, x0 - PAD), max(0, y0 - PAD)
-    x1, y1 = min(width, x1 + PAD), min(height, y1 + PAD)
-    return card[y0:y1, x0:x1]
+    return crop_box(card, region.pixels(width, height))
 
 
-def prepare(crop: np.ndarray, font_px: int) -> np.ndarray:
+def _tight(image: np.ndarray) -> np.ndarray:
+    """Trim blank columns: the LSTM's time grows with the line's width, not with its ink."""
+    ink = np.where((image < 128).any(axis=0))[0]
+    if ink.size == 0:
+        return image
+    return image[:, max(0, ink[0] - 4) : ink[-1] + 5]
+
+
+def caption_columns(binary: np.ndarray) -> list[tuple[int, int]]:
+    """Columns of small print before a field ("성명 홍길동", "주민번호 …"): some designs caption
+    their fields in a smaller face, and a caption read into the name is a wrong name that validates."""
+    ink = binary < 128
+    columns = np.asarray(ink.any(axis=0), dtype=bool)
+    rows = np.where(ink.any(axis=1))[0]
+    if rows.size == 0:
+        return []
+    gap = max(6, int(0.45 * (rows[-1] - rows[0] + 1)))
+    chunks: list[tuple[int, int]] = []
+    start, blank = -1, 0
+    for x, has_ink in enumerate(columns.tolist()):
+        if has_ink:
+            if start < 0:
+                start = x
+            elif blank >= gap:
+                chunks.append((start, x - blank))
+                start = x
+            blank = 0
+        elif start >= 0:
+            blank += 1
+    if start >= 0:
+        chunks.append((start, int(columns.shape[0]) - blank))
+    if len(chunks) < 2:
+        return []
+    heights = []
+    for x0, x1 in chunks:
+        ink_rows = np.where(ink[:, x0:x1].any(axis=1))[0]
+        height = int(ink_rows[-1] - ink_rows[0] + 1) if ink_rows.size else 0
+        solid = height > 0 and float(ink[ink_rows[0] : ink_rows[-1] + 1, x0:x1].mean()) > 0.6
+        heights.append(0 if solid else height)  # a blacked-out box is not print
+    tallest = max(heights)
+    small: list[tuple[int, int]] = []
+    for (x0, x1), height in zip(chunks, heights, strict=True):
+        if height >= 0.72 * tallest or height == 0:
+            break  # the field itself starts here
+        small.append((x0, x1))
+    ink_width = chunks[-1][1] - chunks[0][0]
+    if not small or small[-1][1] - small[0][0] > 0.4 * ink_width:
+        return []  # a caption is a short word before the field, never most of the line
+    return small
+
+
+def prepare(crop: np.ndarray, font_px: int, variant: Variant = FLAT) -> np.ndarray:
     grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
-    scale = TARGET_TEXT_PX / max(font_px, 1)
-    if abs(scale - 1) > 0.15:
-        grey = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
-    binary = normalise(grey)
+    scale = TARGET_TEXT_PX * variant.scale / max(font_px, 1)
+    if abs(scale - 1) > 0.1 and grey.size:
+        interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+        grey = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=interpolation)
+    if grey.size == 0:
+        return np.full((TARGET_TEXT_PX, TARGET_TEXT_PX), 255, np.uint8)
+    binary = binarize(grey, variant.binarization)
+    captions = caption_columns(binary if variant.binarization != "grey" else normalise(grey))
+    if captions:
+        binary = binary.copy()
+        for x0, x1 in captions:
+            binary[:, x0:x1] = 255
+    binary = _tight(binary)
     return cv2.copyMakeBorder(binary, 10, 10, 10, 10, cv2.BORDER_CONSTANT, value=255)
 
 
-def tesseract_config(region: Region) -> str:
-    config = f"--oem 1 --psm {region.psm}"
-    if region.whitelist:
-        config += f" -c tessedit_char_whitelist={region.whitelist.replace(' ', '')}"
-        if " " in region.whitelist:
-            config += " -c preserve_interword_spaces=1"
-    return config
+def prepare_box(card: np.ndarray, box: Box, font_px: int, variant: Variant = FLAT) -> np.ndarray:
+    """A field line with half a glyph of room each side: another face or a slightly shifted print
+    puts the first digit just outside the layout's box (blank columns are trimmed again after)."""
+    return prepare(crop_box(card, box, PAD, max(PAD, font_px // 2)), font_px, variant)
+
+
+def _text_of(words: list[Word], source: str) -> OcrText:
+    found = sorted(words, key=lambda w: w.left)
+    if not found:
+        return OcrText("", 0.0, source)
+    return OcrText(" ".join(w.text for w in found), float(np.mean([w.confidence for w in found])), source)
+
+
+class StackedRead:
+    """Prepared lines stacked into one column and read in one Tesseract run (started at once)."""
+
+    def __init__(self, images: list[np.ndarray], sources: list[str], lang: str, psm: int = 6,
+                 whitelist: str = "") -> None:  # fmt: skip
+        self.sources = sources
+        self.spans: list[tuple[int, int]] = []
+        self._run: PendingRun | None = None
+        if not images:
+            return
+        width = max(image.shape[1] for image in images)
+        rows, top = [], 0
+        for image in images:
+            right = width - image.shape[1]
+            padded = cv2.copyMakeBorder(image, 0, GAP, 0, right, cv2.BORDER_CONSTANT, value=255)
+            rows.append(padded)
+            self.spans.append((top, top + image.shape[0]))
+            top += padded.shape[0]
+        self._run = start_tesseract(np.vstack(rows), lang, psm, whitelist)
+
+    def result(self) -> list[OcrText]:
+        if self._run is None:
+            return []
+        words: list[list[Word]] = [[] for _ in self.spans]
+        for word in self._run.result():
+            middle = word.top + word.height / 2
+            for index, (start, end) in enumerate(self.spans):
+                if start - GAP / 2 <= middle < end + GAP / 2:
+                    words[index].append(word)
+                    break
+        return [_text_of(found, source) for found, source in zip(words, self.sources, strict=True)]
+
+
+def read_lines(images: list[np.ndarray], lang: str, psm: int = 6, whitelist: str = "") -> list[OcrText]:
+    return StackedRead(images, [""] * len(images), lang, psm, whitelist).result()
 
 
 def read_region(card: np.ndarray, region: Region) -> OcrText:
     image = prepare(crop_region(card, region), region.font_px)
-    return read_prepared(image, region.lang, tesseract_config(region))
-
-
-def read_prepared(image: np.ndarray, lang: str, config: str) -> OcrText:
-    data = pytesseract.image_to_data(image, lang=lang, config=config, output_type=pytesseract.Output.DICT)
-    words, confs = [], []
-    for word, conf in zip(data["text"], data["conf"], strict=False):
-        if str(word).strip():
-            words.append(str(word).strip())
-            confs.append(max(0.0, float(conf)) / 100.0)
-    return OcrText(" ".join(words), float(np.mean(confs)) if confs else 0.0)
+    return _text_of(run_tesseract(image, region.lang, region.psm, region.whitelist), "region")
 
 
 def read_block(image: np.ndarray, lang: str = "kor+eng") -> str:
-    """Layout-free: a block of text (used by the fallback on the card's text side)."""
+    """A block of text as lines (the MRZ band)."""
     grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
-    return str(pytesseract.image_to_string(normalise(grey), lang=lang, config="--oem 1 --psm 6"))
+    return _lines_text(run_tesseract(normalise(grey), lang, 6))
 
 
-GAP = 24  # white rows between stacked lines
-
-
-def read_stacked(card: np.ndarray, regions: list[Region], lang: str = "kor") -> dict[str, OcrText]:
-    """Read several one-line regions in ONE Tesseract run: the crops are stacked into a column and
-    each recognised line is mapped back to its region by its vertical position. One process start
-    and one model load instead of one per field is what keeps a card under ~0.5 s."""
-    if not regions:
-        return {}
-    images = [prepare(crop_region(card, region), region.font_px) for region in regions]
-    width = max(image.shape[1] for image in images)
-    rows, spans, top = [], [], 0
-    for image in images:
-        padded = cv2.copyMakeBorder(image, 0, GAP, 0, width - image.shape[1], cv2.BORDER_CONSTANT, value=255)
-        rows.append(padded)
-        spans.append((top, top + image.shape[0]))
-        top += padded.shape[0]
-    column = np.vstack(rows)
-    data = pytesseract.image_to_data(
-        column, lang=lang, config="--oem 1 --psm 6", output_type=pytesseract.Output.DICT
-    )
-    words: dict[int, list[tuple[int, str, float]]] = {i: [] for i in range(len(regions))}
-    for text, conf, y, h, x in zip(
-        data["text"], data["conf"], data["top"], data["height"], data["left"], strict=False
-    ):
-        if not str(text).strip():
-            continue
-        middle = y + h / 2
-        for index, (start, end) in enumerate(spans):
-            if start - GAP / 2 <= middle < end + GAP / 2:
-                words[index].append((x, str(text).strip(), max(0.0, float(conf)) / 100.0))
-                break
-    out: dict[str, OcrText] = {}
-    for index, region in enumerate(regions):
-        found = sorted(words[index])
-        out[region.name] = OcrText(
-            " ".join(w for _, w, _ in found), float(np.mean([c for _, _, c in found])) if found else 0.0
-        )
-    return out
+def _lines_text(words: list[Word]) -> str:
+    lines: dict[tuple[int, int, int], list[Word]] = {}
+    for word in words:
+        lines.setdefault(word.line, []).append(word)
+    ordered = (sorted(ws, key=lambda w: w.left) for _, ws in sorted(lines.items()))
+    return "\n".join(" ".join(w.text for w in ws) for ws in ordered)
 
 
 MRZ_WHITELIST = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
@@ -130,15 +241,4 @@ def read_mrz_band(card: np.ndarray, top: float = 0.70) -> str:
     band = card[int(top * height) :, :]
     grey = cv2.cvtColor(band, cv2.COLOR_BGR2GRAY) if band.ndim == 3 else band
     binary = cv2.copyMakeBorder(normalise(grey), 10, 10, 10, 10, cv2.BORDER_CONSTANT, value=255)
-    config = f"--oem 1 --psm 6 -c tessedit_char_whitelist={MRZ_WHITELIST}"
-    return str(pytesseract.image_to_string(binary, lang="eng", config=config))
-
-
-def read_line_variant(card: np.ndarray, region: Region, scale: float, lang: str = "kor") -> OcrText:
-    """One line at another scale, grey rather than binarised: a second opinion whose errors are
-    not the same as the first run's (Tesseract's misreads depend on the glyph size)."""
-    grey = cv2.cvtColor(crop_region(card, region), cv2.COLOR_BGR2GRAY)
-    interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
-    grey = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=interpolation)
-    image = cv2.copyMakeBorder(grey, 10, 10, 10, 10, cv2.BORDER_CONSTANT, value=255)
-    return read_prepared(image, lang, "--oem 1 --psm 7")
+    return _lines_text(run_tesseract(binary, "eng", 6, MRZ_WHITELIST))

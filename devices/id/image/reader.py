@@ -152,7 +152,7 @@ class ImageIdReader(ThreadedIdReader):
                 self._stop.wait(self.interval)
                 continue
             try:
-                card = self.pipeline.locate(frame)
+                located = self.pipeline.locate(frame)
             except IdError as exc:
                 if exc.code == "no_card":
                     if present:
@@ -171,7 +171,7 @@ class ImageIdReader(ThreadedIdReader):
                 continue
             self.emit(Reading())
             try:
-                document = self.pipeline.read_card(card)
+                document = self.pipeline.read_card(located.card, hint=located.hint)
             except IdError as exc:
                 if exc.code != last_guidance:
                     self.emit(Guidance.of(exc.code) if exc.code in GUIDANCE_CODES else ReadError.of(exc))

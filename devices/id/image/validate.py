@@ -17,6 +17,7 @@ _LICENSE = re.compile(r"(?<!\d)(\d{2})-?(\d{2})-?(\d{6})-?(\d{2})(?!\d)")
 _DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[.\-/년]\s*(\d{1,2})\s*[.\-/월]\s*(\d{1,2})(?!\d)")
 _DATE_COMPACT = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)")
 _RRN_SHAPE = re.compile(r"(?<!\d)(\d{6})\s*-?\s*(\d{7})(?!\d)")
+_RRN_HYPHEN_AS_DIGIT = re.compile(r"(?<!\d)(\d{6})[17](\d{7})(?!\d)")
 
 
 def digits_only(text: str) -> str:
@@ -40,8 +41,13 @@ def has_known_surname(name: str) -> bool:
     return name[:2] in SURNAMES or name[:1] in SURNAMES
 
 
+# Captions some designs print before a field ("성명 홍길동"): never part of a name
+_CAPTIONS = re.compile(r"성\s*명|이\s*름|성\s*함|주민등록번호|면허번호|발급일|발행일")
+
+
 def parse_name(text: str) -> str | None:
     """The Hangul name: the first run of 2–5 syllables before any hanja in parentheses."""
+    text = _CAPTIONS.sub(" ", text)
     head = text.split("(")[0]
     compact = re.sub(r"\s+", "", head)
     match = _HANGUL_RUN.search(compact)
@@ -83,14 +89,47 @@ def parse_date(text: str, born: date | None = None, today: date | None = None) -
     return None
 
 
+# 운전면허 지역번호: 11 서울, 12 부산, 13 경기(남부), 14 강원, 15 충북, 16 충남, 17 전북, 18 전남,
+# 19 경북, 20 경남, 21 제주, 22 대구, 23 인천, 24 광주, 25 대전, 26 울산, 28 경기북부 (27 unused)
+LICENSE_REGIONS = frozenset((*range(11, 27), 28))
+
+
 def parse_license_number(text: str) -> str | None:
-    """``NN-NN-NNNNNN-NN``: region code 11–28 and a two-digit year."""
+    """``NN-NN-NNNNNN-NN`` whose first pair is a region code of the table above."""
     fixed = digits_only(text).replace(" ", "")
     for match in _LICENSE.finditer(fixed):
-        region = int(match.group(1))
-        if 11 <= region <= 28:
+        if int(match.group(1)) in LICENSE_REGIONS:
             return "-".join(match.groups())
     return None
+
+
+_RRN_WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
+
+
+def rrn_check_digit_ok(digits: str) -> bool:
+    """The check digit of numbers issued before October 2020. Newer numbers have none (their last
+    digit is random), so a pass is evidence for a read and a failure is no evidence against it."""
+    if len(digits) != 13 or not digits.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(digits, _RRN_WEIGHTS, strict=False))
+    return (11 - total % 11) % 10 == int(digits[12])
+
+
+def rrn_candidates(text: str, today: date | None = None) -> list[RRN]:
+    """Every RRN-shaped run in the text that validates (a line may hold more than one reading)."""
+    fixed = digits_only(text).replace(" ", "")
+    shapes = [m.group(1) + m.group(2) for m in _RRN_SHAPE.finditer(fixed)]
+    # a hyphen read as 1 or 7 ("9403071291907…"): fourteen digits in a row, the seventh the hyphen
+    shapes += [m.group(1) + m.group(2) for m in _RRN_HYPHEN_AS_DIGIT.finditer(fixed)]
+    found = []
+    for digits in shapes:
+        try:
+            rrn = parse_rrn(digits, today)
+        except InvalidRRN:
+            continue
+        if rrn not in found:
+            found.append(rrn)
+    return found
 
 
 def parse_serial(text: str) -> str | None:
