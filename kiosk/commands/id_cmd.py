@@ -42,7 +42,16 @@ def register(registry) -> None:  # type: ignore[no-untyped-def]
         "--save-masked", metavar="PNG", help="write the masked card image (RRN back digits hidden)"
     )
     sub.add_argument("--kind", choices=["resident_card", "driver_license"], default="resident_card")
-    sub.add_argument("--level", choices=["clean", "moderate", "heavy"], default="moderate")
+    sub.add_argument("--level", choices=["clean", "moderate", "hard", "heavy"], default="moderate")
+    sub.add_argument(
+        "--capture",
+        choices=["camera", "flatbed", "glare"],
+        default="camera",
+        help="--render: a camera shot at --level, a flatbed crop (the card fills the image), "
+        "or a camera shot under a lamp's glare that leaves the text readable",
+    )
+    sub.add_argument("--font", help="--render: a Korean face by family name (e.g. 'Baekmuk Batang')")
+    sub.add_argument("--design", help="--render: a card design (e.g. rc-2025, dl-2021)")
     sub.add_argument("--seed", type=int, default=1)
 
     bench = registry.subcommand(
@@ -87,18 +96,35 @@ def _devices_id(args: argparse.Namespace, ctx: AppContext) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
+    import dataclasses
     import random
 
     import cv2
 
     from devices.id.emulators.card_render import Perturbation, render_card
+    from devices.id.emulators.designs import design_named
+    from devices.id.emulators.fonts import font_named
     from devices.id.emulators.identities import generate_identity
     from devices.id.model import DocumentKind
 
     identity = generate_identity(random.Random(args.seed))
-    frame = render_card(identity, DocumentKind(args.kind), Perturbation.level(args.level, args.seed))
+    perturbation = Perturbation.level("hard" if args.level == "heavy" else args.level, args.seed)
+    if args.capture == "flatbed":
+        perturbation = Perturbation(capture="flatbed", background="black", margin=0.03, seed=args.seed)
+    elif args.capture == "glare":
+        perturbation = dataclasses.replace(
+            perturbation, glare=0.6, glare_kind="readable", glare_at=(0.35, 0.45), glare_size=0.3
+        )
+    try:
+        font = font_named(args.font) if args.font else None
+        design = design_named(args.design) if args.design else None
+    except (KeyError, ValueError) as exc:
+        print(f"알 수 없는 글꼴 또는 디자인이에요 (unknown font or design): {exc}", file=sys.stderr)
+        return 2
+    frame = render_card(identity, DocumentKind(args.kind), perturbation, font=font, design=design)
     cv2.imwrite(args.render, frame)
-    print(f"{args.render}: {args.kind} ({args.level}) for a synthetic identity, name {identity.name}")
+    what = f"{args.kind} ({args.capture}, {args.level})"
+    print(f"{args.render}: {what} for a synthetic identity, name {identity.name}")
     return 0
 
 

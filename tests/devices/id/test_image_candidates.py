@@ -185,3 +185,32 @@ def test_tesseract_output_parser_reads_words() -> None:
     )
     words = parse_tsv(tsv)
     assert [(w.text, w.confidence, w.left, w.line) for w in words] == [("홍길동", 0.965, 10, (1, 1, 1))]
+
+
+@pytest.mark.parametrize("capture", ["flatbed", "glare"])
+def test_render_then_read_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], capture: str
+) -> None:
+    """The acceptance check as an operator runs it: a flatbed crop and a glared-but-readable photo."""
+    from kiosk.cli import main
+
+    card = tmp_path / f"{capture}.png"
+    args = ["--kind", "driver_license", "--capture", capture, "--font", "NanumMyeongjo", "--seed", "5"]
+    assert main(["devices", "id", "--render", str(card), *args]) == 0
+    capsys.readouterr()
+    import random
+
+    from devices.id.emulators.identities import generate_identity
+
+    person = generate_identity(random.Random(5))  # the synthetic identity --render drew for seed 5
+    assert main(["devices", "id", "--image", str(card), "--json", "--unmasked"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["name"] == person.name and out["rrn"].replace("-", "") == person.rrn.replace("-", "")
+    assert out["kind"] == "driver_license" and out["license_number"]
+
+
+def test_render_refuses_an_unknown_face(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kiosk.cli import main
+
+    assert main(["devices", "id", "--render", str(tmp_path / "x.png"), "--font", "Comic Sans"]) == 2
+    assert "unknown font or design" in capsys.readouterr().err and not (tmp_path / "x.png").exists()
