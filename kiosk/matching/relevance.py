@@ -11,7 +11,7 @@ unsettled program through unsettled nodes only.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -196,10 +196,11 @@ def probe_values(catalogue: Catalogue, field: str) -> list[Any]:
 
 
 def decisiveness(
-    catalogue: Catalogue, answers: Mapping[str, Any], field: str, programs: list[str], values: list[Any]
+    catalogue: Catalogue, answers: Mapping[str, Any], programs: list[str], probes: Sequence[Mapping[str, Any]]
 ) -> float:
-    """How many of ``programs`` an answer to ``field`` settles, on average over the possible answers."""
-    if not values:
+    """How many of ``programs`` an answer settles, on average over the possible answers (each a mapping
+    field → value: a compound question fills several fields at once)."""
+    if not probes:
         return 0.0
-    total = sum(settled_count(catalogue, {**answers, field: value}, programs) for value in values)
-    return total / len(values)
+    total = sum(settled_count(catalogue, {**answers, **probe}, programs) for probe in probes)
+    return total / len(probes)

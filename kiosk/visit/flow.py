@@ -232,8 +232,12 @@ class VisitFlow:
         """Record one answer (validated; 만원 → won), keep it across a crash; returns the next question."""
         self._expect(NEEDS)
         questionnaire = self._svc.questionnaire
-        stored = questionnaire.accept(question_id, value)
-        self.live.give(questionnaire.question(question_id).field, stored, questionnaire.prune)
+        question = questionnaire.question(question_id)
+        stored = questionnaire.fill(question_id, value)
+        # a field kept for a follow-up goes first, so that 이전 takes the screen back as one
+        ordered = {k: stored[k] for k in sorted(stored, key=question.opened.__contains__, reverse=True)}
+        left_open = [name for name in question.filled if name not in stored]
+        self.live.give(ordered, questionnaire.prune, drop=left_open)
         self._save_draft()
         return questionnaire.next_question(self.answers, self._svc.catalogue)
 
@@ -320,7 +324,7 @@ class VisitFlow:
         """Go one screen back; inside the needs step, one question back. Returns the new step."""
         if self.status != OPEN:
             raise VisitError("VISIT_CLOSED", "이 방문은 이미 끝났어요", "this visit is closed")
-        if self.step == NEEDS and self.live.take_back() is not None:
+        if self.step == NEEDS and self.live.take_back(self._svc.questionnaire.fields_with) is not None:
             self._save_draft()
             return self.step
         completed = self._store.completed

@@ -13,7 +13,7 @@ in place, so reading one is reading a snapshot.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from kiosk.api.visits import AnswerValue
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 Answers = dict[str, AnswerValue]
 Prune = Callable[[Mapping[str, AnswerValue]], Answers]
+Screen = Callable[[str], tuple[str, ...]]  # a field → the fields answered on the same screen
 
 
 class LiveVisit:
@@ -71,22 +72,29 @@ class LiveVisit:
             self._prefill.pop(field, None)
             self._asked = [f for f in self._asked if f != field]
 
-    def give(self, field: str, value: AnswerValue, prune: Prune) -> None:
-        """The flow's accepted answer: stored, moved to the end of the order, answers that no longer
-        apply dropped — one locked step, so a screen never sees the answers half-pruned."""
+    def give(self, values: Mapping[str, AnswerValue], prune: Prune, drop: Iterable[str] = ()) -> None:
+        """The flow's accepted answer to one screen (one field, or several for a compound question):
+        stored, moved to the end of the order, ``drop`` fields (left for a follow-up) and answers that
+        no longer apply removed — one locked step, so a screen never sees the answers half-pruned."""
+        dropped = set(drop)
         with self._lock:
-            given = {**self._given, field: value}
-            self._asked = [f for f in self._asked if f != field] + [field]
+            given = {k: v for k, v in self._given.items() if k not in dropped}
+            given.update(values)
+            self._asked = [f for f in self._asked if f not in values and f not in dropped] + list(values)
             self._given = prune(given)
             self._asked = [f for f in self._asked if f in self._given]
 
-    def take_back(self) -> str | None:
-        """이전 inside the needs step: drop the last answer given; returns its field (None: none left)."""
+    def take_back(self, screen: Screen | None = None) -> str | None:
+        """이전 inside the needs step: drop the last screen's answers (``screen`` names the fields given
+        on the same screen as a field); returns the last field (None: none left)."""
         with self._lock:
             if not self._asked:
                 return None
             field = self._asked.pop()
             self._given.pop(field, None)
+            together = set(screen(field)) if screen is not None else set()
+            while self._asked and self._asked[-1] in together:
+                self._given.pop(self._asked.pop(), None)
             return field
 
     def restore(self, prefill: Mapping[str, AnswerValue], given: Mapping[str, AnswerValue],

@@ -3,8 +3,9 @@
 ``Questionnaire.next_question(answers)`` gives the next screen: only a question whose answer could still
 change some program's verdict (``kiosk.matching.relevance``), the most decisive first; questions marked
 ``always`` (the purpose: results are ordered by it) come first. ``remaining(answers)`` is what is left,
-for the progress counter. ``accept(question_id, value)`` turns what the person touched into the engine's
-answer value (만원 → won) or raises InvalidAnswers with Korean and English messages.
+for the progress counter. ``fill(question_id, value)`` turns what the person touched into the engine's
+answer values (만원 → won; a compound question fills several fields from one screen of options) or
+raises InvalidAnswers with Korean and English messages.
 """
 
 from __future__ import annotations
@@ -20,71 +21,18 @@ from config import ConfigError, resource_path
 from config.loader import read_toml
 from kiosk.matching.answers import AnswerProblem, InvalidAnswers, validate_answers
 from kiosk.matching.catalogue import Catalogue, shipped_catalogue
-from kiosk.matching.conditions import MET, Condition
 from kiosk.matching.fields import FIELDS, NUMERIC_KINDS
-from kiosk.matching.relevance import decisiveness, open_fields, probe_values
+from kiosk.matching.relevance import decisiveness, open_fields
 from kiosk.matching.tree_parser import CatalogueProblem, TreeParser
+from kiosk.visit.question import Option, Question
 
 TYPES = ("choice", "multi_choice", "amount_manwon", "count", "days", "yes_no")
 _NUMBER_TYPES = ("amount_manwon", "count", "days")
 MANWON = 10_000
 
 
-@dataclass(frozen=True)
-class Option:
-    value: Any
-    ko: str
-    en: str
-
-
-@dataclass(frozen=True)
-class Question:
-    id: str
-    field: str
-    type: str
-    ko: str
-    en: str
-    help_ko: str = ""
-    help_en: str = ""
-    unit_ko: str = ""
-    unit_en: str = ""
-    minimum: int | None = None
-    maximum: int | None = None
-    allow_unknown: bool = False
-    choices: tuple[Option, ...] = ()
-    ask_when: Condition | None = None
-    always: bool = False  # asked of everyone, whatever the programs need
-
-    def probes(self, catalogue: Catalogue) -> list[Any]:
-        """The answers tried when judging how decisive this question is."""
-        if self.type == "yes_no":
-            return [True, False]
-        if self.type == "multi_choice":
-            return [[], *([c.value] for c in self.choices)]
-        if self.choices:
-            return [c.value for c in self.choices]
-        return probe_values(catalogue, self.field)
-
-    def applies(self, answers: Mapping[str, Any]) -> bool:
-        return self.ask_when is None or self.ask_when.evaluate(answers, []) == MET
-
-    def to_dict(self) -> dict[str, Any]:
-        """What a screen needs to show this question."""
-        return {
-            "id": self.id,
-            "field": self.field,
-            "type": self.type,
-            "text": {"ko": self.ko, "en": self.en},
-            "help": {"ko": self.help_ko, "en": self.help_en},
-            "unit": {
-                "ko": self.unit_ko or ("만원" if self.type == "amount_manwon" else ""),
-                "en": self.unit_en,
-            },
-            "min": self.minimum,
-            "max": self.maximum,
-            "allow_unknown": self.allow_unknown,
-            "choices": [{"value": c.value, "ko": c.ko, "en": c.en} for c in self.choices],
-        }
+def _programs(needed: Mapping[str, list[str]], question: Question) -> list[str]:
+    return sorted({pid for name in question.filled for pid in needed.get(name, [])})
 
 
 def _problem(question: Question, ko: str, en: str) -> InvalidAnswers:
@@ -104,24 +52,27 @@ class Questionnaire:
 
     def applicable(self, answers: Mapping[str, Any], catalogue: Catalogue | None = None) -> list[Question]:
         """Questions answered so far plus those still to ask: this person's questionnaire as known now."""
-        done = [q for q in self.questions if q.field in answers and q.applies(answers)]
+        done = [q for q in self.questions if q.answered(answers) and q.applies(answers)]
         return done + self.remaining(answers, catalogue)
 
     def remaining(self, answers: Mapping[str, Any], catalogue: Catalogue | None = None) -> list[Question]:
         """Unanswered questions that could still change a verdict, most decisive first.
 
         An explicit None ("잘 모르겠어요") counts as answered; a field given by the ID card (age) is never
-        asked. The list only shrinks as answers arrive, so a counter built on it never jumps up."""
+        asked. A follow-up counts while its parent is still to ask (the person may choose its option), so
+        the list only shrinks as answers arrive and a counter built on it never jumps up."""
         cat = catalogue or shipped_catalogue()
         needed = open_fields(cat, answers)
         todo = [
             q
             for q in self.questions
-            if q.field not in answers and q.applies(answers) and (q.always or q.field in needed)
+            if not q.answered(answers)
+            and q.applies(answers)
+            and (q.always or any(name in needed for name in q.filled))
         ]
         first = [q for q in todo if q.always]
         rest = [q for q in todo if not q.always]
-        score = {q.id: decisiveness(cat, answers, q.field, needed[q.field], q.probes(cat)) for q in rest}
+        score = {q.id: decisiveness(cat, answers, _programs(needed, q), q.probes(cat)) for q in rest}
         order = {q.id: i for i, q in enumerate(self.questions)}
         rest.sort(key=lambda q: (-score[q.id], order[q.id]))
         return first + rest
@@ -130,8 +81,10 @@ class Questionnaire:
         self, answers: Mapping[str, Any], catalogue: Catalogue | None = None
     ) -> Question | None:
         """The question to show next, or None when no answer could change any verdict any more."""
-        todo = self.remaining(answers, catalogue)
-        return todo[0] if todo else None
+        for question in self.remaining(answers, catalogue):
+            if not question.follows or self.question(question.follows).answered(answers):
+                return question
+        return None
 
     def walk(
         self,
@@ -150,18 +103,42 @@ class Questionnaire:
         question = self.next_question(known, catalogue)
         while question is not None:
             asked.append(question.id)
-            known[question.field] = full.get(question.field)
+            known.update(question.visitor_answer(full))
             question = self.next_question(known, catalogue)
         return asked, known
 
     def prune(self, answers: Mapping[str, Any]) -> dict[str, Any]:
         """Drop answers to questions that no longer apply (e.g. after going back and changing the purpose)."""
-        asked = {q.field for q in self.questions}
+        asked = {name for q in self.questions for name in q.filled}
         kept = {k: v for k, v in answers.items() if k not in asked}  # pre-filled, e.g. age from the ID card
         for question in self.questions:
-            if question.field in answers and question.applies({**kept, **answers}):
-                kept[question.field] = answers[question.field]
+            if question.answered(answers) and question.applies({**kept, **answers}):
+                kept.update({n: answers[n] for n in question.filled if n in answers})
         return kept
+
+    def fields_with(self, name: str) -> tuple[str, ...]:
+        """The fields answered on the same screen as ``name`` (taken back together by 이전)."""
+        if any(q.follows and q.field == name for q in self.questions):
+            return (name,)  # a follow-up's answer is taken back alone
+        for question in self.questions:
+            if name in question.filled:
+                return question.filled
+        return (name,)
+
+    def fill(self, question_id: str, value: Any) -> dict[str, Any]:
+        """What the person touched as engine answers, field → value (a compound question fills several;
+        a field left for its follow-up is absent), or InvalidAnswers."""
+        question = self.question(question_id)
+        if not question.compound:
+            return {question.field: self.accept(question_id, value)}
+        if value is None and not question.allow_unknown:
+            raise _problem(question, "이 질문에는 답을 골라 주세요", "this question needs an answer")
+        allowed = {c.value for c in question.choices}
+        if value is not None and (not isinstance(value, list) or any(v not in allowed for v in value)):
+            raise _problem(question, "보기 중에서만 골라 주세요", "please choose only from the list")
+        values = question.fill(value)
+        validate_answers(values)
+        return values
 
     def accept(self, question_id: str, value: Any) -> Any:
         """The answer value to store for what the person entered, or InvalidAnswers."""
@@ -217,39 +194,23 @@ def _parse(path: Path) -> Questionnaire:
         for key in row:
             if key not in allowed:
                 raise ConfigError(str(path), f"{where}.{key}", row[key], "a known question key")
-        qid, name, kind = row.get("id"), row.get("field"), row.get("type")
+        qid, kind = row.get("id"), row.get("type")
+        fields = row.get("fields")
+        name = fields[0] if isinstance(fields, list) and fields else row.get("field")
         if not isinstance(qid, str) or qid in seen:
             raise ConfigError(str(path), f"{where}.id", qid, "a unique question id")
         seen.add(qid)
-        spec = FIELDS.get(name) if isinstance(name, str) else None
-        if spec is None or spec.derived:
-            raise ConfigError(str(path), f"{where}.field", name, "an answer field of the matching engine")
         if kind not in TYPES:
             raise ConfigError(str(path), f"{where}.type", kind, " | ".join(TYPES))
-        fits = {
-            "choice": spec.kind in ("enum", *NUMERIC_KINDS),
-            "multi_choice": spec.kind == "enum_list",
-            "yes_no": spec.kind == "bool",
-        }.get(kind, spec.kind in NUMERIC_KINDS and (kind != "amount_manwon" or spec.kind == "krw"))
-        if not fits:
-            raise ConfigError(
-                str(path), f"{where}.type", kind, f"a type that fits field {name} ({spec.kind})"
-            )
         for key in ("ko", "en"):
             if not isinstance(row.get(key), str) or not row[key]:
                 raise ConfigError(str(path), f"{where}.{key}", row.get(key), "the question text")
-        choices = tuple(Option(c["value"], c["ko"], c["en"]) for c in row.get("choices", []))
-        if kind in ("choice", "multi_choice"):
-            if not choices:
-                raise ConfigError(str(path), f"{where}.choices", None, "at least one choice")
-            for c in choices:
-                check = [c.value] if kind == "multi_choice" else c.value
-                try:
-                    validate_answers({name: check})
-                except InvalidAnswers:
-                    raise ConfigError(
-                        str(path), f"{where}.choices", c.value, f"a valid value of {name}"
-                    ) from None
+        if fields is not None:
+            choices = _compound_choices(path, where, row)
+        else:
+            _check_field(path, where, name, kind)
+            choices = tuple(Option(c["value"], c["ko"], c["en"]) for c in row.get("choices", []))
+            _check_choices(path, where, name, kind, choices)
         ask_when = None
         if "ask_when" in row:
             ask_when = TreeParser(path.name, problems).parse(row["ask_when"], f"{where}.ask_when")
@@ -272,10 +233,83 @@ def _parse(path: Path) -> Questionnaire:
                 choices=choices,
                 ask_when=ask_when,
                 always=bool(row.get("always", False)),
+                fields=tuple(fields or ()),
+                none=tuple((row.get("none") or {}).items()),
+                follows=str(row.get("follows", "")),
             )
         )
+    _check_follow_ups(path, questions)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:8]
     return Questionnaire(f"{version}-{digest}", tuple(questions))
+
+
+def _check_field(path: Path, where: str, name: object, kind: str) -> None:
+    spec = FIELDS.get(name) if isinstance(name, str) else None
+    if spec is None or spec.derived:
+        raise ConfigError(str(path), f"{where}.field", name, "an answer field of the matching engine")
+    fits = {
+        "choice": spec.kind in ("enum", *NUMERIC_KINDS),
+        "multi_choice": spec.kind == "enum_list",
+        "yes_no": spec.kind == "bool",
+    }.get(kind, spec.kind in NUMERIC_KINDS and (kind != "amount_manwon" or spec.kind == "krw"))
+    if not fits:
+        raise ConfigError(str(path), f"{where}.type", kind, f"a type that fits field {name} ({spec.kind})")
+
+
+def _check_choices(path: Path, where: str, name: str, kind: str, choices: tuple[Option, ...]) -> None:
+    if kind not in ("choice", "multi_choice"):
+        return
+    if not choices:
+        raise ConfigError(str(path), f"{where}.choices", None, "at least one choice")
+    for c in choices:
+        check = [c.value] if kind == "multi_choice" else c.value
+        try:
+            validate_answers({name: check})
+        except InvalidAnswers:
+            raise ConfigError(str(path), f"{where}.choices", c.value, f"a valid value of {name}") from None
+
+
+def _compound_choices(path: Path, where: str, row: Mapping[str, Any]) -> tuple[Option, ...]:
+    """A compound question's options: each sets some of its fields or opens one for a follow-up."""
+    fields, none = row.get("fields"), row.get("none")
+    if row.get("type") != "multi_choice" or not isinstance(fields, list) or len(fields) < 2:
+        raise ConfigError(str(path), f"{where}.fields", fields, "two or more fields on a multi_choice")
+    for name in fields:
+        spec = FIELDS.get(name) if isinstance(name, str) else None
+        if spec is None or spec.derived:
+            raise ConfigError(str(path), f"{where}.fields", name, "answer fields of the matching engine")
+    if not isinstance(none, dict) or set(none) != set(fields):
+        raise ConfigError(str(path), f"{where}.none", none, "the 'nothing chosen' value of every field")
+    _valid(path, f"{where}.none", dict(none))
+    options: list[Option] = []
+    for c in row.get("choices", []):
+        sets, opens = c.get("sets", {}), c.get("opens", "")
+        if not isinstance(sets, dict) or not set(sets) <= set(fields) or (opens and opens not in fields):
+            raise ConfigError(str(path), f"{where}.choices", c.get("value"), "sets/opens among its fields")
+        if not sets and not opens:
+            raise ConfigError(str(path), f"{where}.choices", c.get("value"), "an option that sets a field")
+        for name, value in sets.items():
+            _valid(path, f"{where}.choices", {name: [value] if FIELDS[name].kind == "enum_list" else value})
+        options.append(Option(c["value"], c["ko"], c["en"], tuple(sets.items()), opens))
+    if not options:
+        raise ConfigError(str(path), f"{where}.choices", None, "at least one choice")
+    return tuple(options)
+
+
+def _valid(path: Path, where: str, values: dict[str, Any]) -> None:
+    try:
+        validate_answers(values)
+    except InvalidAnswers as exc:
+        raise ConfigError(str(path), where, values, str(exc)) from None
+
+
+def _check_follow_ups(path: Path, questions: list[Question]) -> None:
+    by_id = {q.id: q for q in questions}
+    for q in questions:
+        parent = by_id.get(q.follows) if q.follows else None
+        if q.follows and (parent is None or q.field not in parent.opened):
+            expected = "a compound question that opens its field"
+            raise ConfigError(str(path), f"{q.id}.follows", q.follows, expected)
 
 
 def load_questionnaire(path: str | Path | None = None) -> Questionnaire:

@@ -32,17 +32,19 @@ def test_the_walk_keeps_every_verdict_for_the_applicant_set(person: dict[str, An
     # what the results screen leads with (the debt route) and the loan limits are the same too
     assert (walked.triage and walked.triage.route) == (full.triage and full.triage.route)
     assert [v.limit_krw for v in walked.programs] == [v.limit_krw for v in full.programs]
-    fields = {questionnaire().question(qid).field for qid in asked}
+    fields = {name for qid in asked for name in questionnaire().question(qid).filled}
     assert set(kept) <= fields | {"age"}  # only what was asked or came from the card
 
 
 def test_median_questions_asked_over_the_applicant_set():
     counts = [len(questionnaire().walk(p["answers"])[0]) for p in APPLICANTS]
     median = statistics.median(counts)
+    # before the compound screens (one field per screen): median 12, the debt persona 14
     print(f"median questions asked over {len(counts)} applicants: {median} (all: {sorted(counts)})")
-    asked_before = len(questionnaire().questions) - 1  # the old fixed list: every question but age
-    assert median < asked_before
-    assert max(counts) <= asked_before
+    assert median <= 9  # the issue's target is 8: see the report of issue 16 for what is left
+    assert max(counts) <= 12
+    debt_persona = next(p["answers"] for p in APPLICANTS if p["name"] == "debt_45_days_employed")
+    assert len(questionnaire().walk(debt_persona)[0]) <= 11
 
 
 def _value(spec_name: str) -> st.SearchStrategy[Any]:
@@ -95,7 +97,7 @@ def test_the_counter_never_grows_and_ends_at_the_number_asked(raw: dict[str, Any
     asked = 0
     question = q.next_question(known)
     while question is not None:
-        known[question.field] = full[question.field]
+        known.update(question.visitor_answer(full))
         asked += 1
         totals.append(asked + len(q.remaining(known)))
         question = q.next_question(known)
@@ -114,8 +116,8 @@ def test_age_from_the_card_is_never_asked_but_asked_without_a_card():
 def test_no_debt_closes_the_debt_questions():
     person = next(p["answers"] for p in APPLICANTS if p["name"] == "living_employed_no_debt")
     asked, _ = questionnaire().walk(person)
-    assert "total_debt" in asked
-    assert not {"delinquency", "debt_last_6m", "secured_debt", "unsecured_debt"} & set(asked)
+    assert "debt_now" in asked  # "빚에 대해 … 없어요" says there is no debt: no amount to type
+    assert not {"total_debt", "delinquency", "debt_last_6m", "secured_debt", "unsecured_debt"} & set(asked)
 
 
 def test_walk_command_prints_asked_and_answers(tmp_path: Path, capsys: pytest.CaptureFixture[str]):

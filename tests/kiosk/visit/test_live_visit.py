@@ -100,9 +100,9 @@ def test_a_reader_never_sees_answers_half_pruned():
 
     def write() -> None:
         for i in range(3000):
-            live.give("purpose", "debt", prune)
-            live.give("delinquency_days", i, prune)
-            live.give("purpose", "living", prune)
+            live.give({"purpose": "debt"}, prune)
+            live.give({"delinquency_days": i}, prune)
+            live.give({"purpose": "living"}, prune)
         done.set()
 
     writer = threading.Thread(target=write)

@@ -40,9 +40,40 @@ def test_choice_values_keep_their_type():
     assert q.accept("credit_band", 20) == 20
     with pytest.raises(InvalidAnswers):
         q.accept("credit_band", "20")
-    assert q.accept("hardship", ["illness", "illness"]) == ["illness"]
+    assert q.fill("life", ["illness", "illness"]) == {"hardship": ["illness"], "livelihood_status": "none"}
     with pytest.raises(InvalidAnswers):
-        q.accept("hardship", ["flood"])
+        q.fill("life", ["flood"])
+
+
+def test_a_compound_screen_fills_several_fields_and_opens_only_the_follow_ups_chosen():
+    q = questionnaire()
+    nothing = q.fill("debt_now", [])  # "없어요": the 'none' value of every field
+    assert nothing["total_debt_krw"] == 0 and nothing["court_rehabilitation"] == "none"
+    assert nothing["ccrs_completed_within_3y"] is False and nothing["delinquency_days"] == 0
+    assert set(q.fill("debt_now", None).values()) == {None}  # "잘 모르겠어요": all unknown
+    picked = q.fill("debt_now", ["owes", "overdue", "court_completed"])
+    assert "total_debt_krw" not in picked and "delinquency_days" not in picked  # asked next
+    assert picked["court_rehabilitation"] == "completed" and picked["debt_last_6m_krw"] == 0
+    answers = {"purpose": "debt", "age": 47, **picked}
+    still = [x.id for x in q.remaining(answers)]
+    assert {"total_debt", "delinquency"} <= set(still) and "debt_last_6m" not in still
+    assert q.question("debt_now").chosen(answers) == ["owes", "overdue", "court_completed"]
+    life = q.fill("life", ["job_loss", "basic", "near_poverty"])  # the first support chosen counts
+    assert life == {"hardship": ["job_loss"], "livelihood_status": "basic"}
+    with pytest.raises(InvalidAnswers):
+        q.fill("life", "job_loss")  # not a list
+
+
+def test_a_follow_up_is_never_asked_before_its_screen():
+    q = questionnaire()
+    answers: dict[str, Any] = {"purpose": "debt", "age": 47}
+    shown = []
+    question = q.next_question(answers)
+    while question is not None and question.id != "debt_now":
+        shown.append(question.id)
+        answers.update(q.fill(question.id, None if question.allow_unknown else question.choices[0].value))
+        question = q.next_question(answers)
+    assert question is not None and not {"total_debt", "delinquency", "debt_last_6m"} & set(shown)
 
 
 def test_branching_asks_only_what_can_still_change_a_verdict():
@@ -82,7 +113,7 @@ def test_a_complete_walk_gives_engine_valid_answers():
             value = True
         if question.type == "multi_choice":
             value = []
-        answers[question.field] = q.accept(question.id, value)
+        answers.update(q.fill(question.id, value))
         question = q.next_question(answers)
     validate_answers(answers)
 
@@ -119,6 +150,20 @@ HEAD = 'version = "1"\n[[question]]\nid = "x"\n'
             'ask_when = { field = "purpose", op = "gt", value = 3 }\n',
             "ask_when",
         ),
+        (HEAD + 'fields = ["purpose", "age"]\ntype = "choice"\nko = "가"\nen = "a"\n', "fields"),
+        (
+            HEAD + 'fields = ["hardship", "livelihood_status"]\ntype = "multi_choice"\nko = "가"\nen = "a"\n'
+            "none = { hardship = [] }\n"
+            'choices = [{ value = "a", sets = { hardship = "illness" }, ko = "a", en = "a" }]\n',
+            "none",
+        ),
+        (
+            HEAD + 'fields = ["hardship", "livelihood_status"]\ntype = "multi_choice"\nko = "가"\nen = "a"\n'
+            'none = { hardship = [], livelihood_status = "none" }\n'
+            'choices = [{ value = "a", sets = { purpose = "debt" }, ko = "a", en = "a" }]\n',
+            "choices",
+        ),
+        (HEAD + 'field = "age"\ntype = "count"\nfollows = "nowhere"\nko = "가"\nen = "a"\n', "follows"),
         ('version = "1"\n[[question]\n', "(syntax)"),
         ('[[question]]\nid = "x"\n', "version"),
     ],
@@ -150,8 +195,9 @@ INPUTS = st.one_of(
 def test_any_touch_input_is_accepted_or_refused_with_a_message(question_id: str, value: Any):
     q = questionnaire()
     try:
-        stored = q.accept(question_id, value)
+        stored = q.fill(question_id, value)
     except InvalidAnswers as exc:
         assert exc.problems and all(p.ko and p.en for p in exc.problems)
         return
-    validate_answers({q.question(question_id).field: stored})
+    assert set(stored) <= set(q.question(question_id).filled)
+    validate_answers(stored)

@@ -16,18 +16,17 @@ SCRIPT = {
     "sme_employee": False,
     "annual_income": 3200,
     "household_size": 2,
-    "livelihood_status": "none",
     "credit_band": 20,
     "total_debt": 4800,
     "unsecured_debt": 4800,
     "secured_debt": 0,
     "debt_last_6m": 300,
     "delinquency": 45,
-    "hardship": [],
-    "court_rehabilitation": "none",
+    # the compound screens: what is going on with the debts, and what happened lately / support
+    "debt_now": ["owes", "overdue", "new_borrowing"],
+    "life": [],
     "court_rehabilitation_months": 0,
     "ccrs_repayment_months": 0,
-    "ccrs_completed": False,
     "policy_loan_months": 0,
 }
 BIRTH_DATE = date(1979, 5, 2)
