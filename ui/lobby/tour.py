@@ -39,18 +39,16 @@ log = logging.getLogger(__name__)
 SCRIPTED_ANSWERS: dict[str, Any] = {
     "purpose": "debt",
     "age": 52,
+    "debt_now": ["owes", "overdue", "new_borrowing"],  # one screen: owes, is late, borrowed lately
     "employment": "employed",
     "employment_months": 14,
     "annual_income": 24_000_000,
     "household_size": 2,
-    "livelihood_status": "none",
+    "life": [],  # 없어요
     "credit_band": 20,
-    "unsecured_debt": 32_000_000,
-    "secured_debt": 0,
+    "total_debt": 32_000_000,
     "debt_last_6m": 2_000_000,
     "delinquency": 45,
-    "hardship": [],
-    "court_rehabilitation": "none",
 }
 
 

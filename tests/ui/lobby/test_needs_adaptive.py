@@ -28,6 +28,8 @@ PERSON: dict[str, Any] = {
     "secured_debt_krw": 0,
     "unsecured_debt_krw": 48_000_000,
 }
+# What the same person chooses on the compound screens (one screen, several fields).
+CHOSEN: dict[str, list[str]] = {"debt_now": ["owes", "overdue", "new_borrowing"], "life": []}
 SHOTS = os.environ.get("NEEDS_SHOTS")  # set to a folder to keep the renders for a look
 
 
@@ -40,9 +42,17 @@ def _walk(lobby: Any, qtbot: QtBot, shoot: str = "") -> list[tuple[str, int, int
         question = needs.question
         shown, total = map(int, re.findall(r"\d+", needs.counter.text())[:2])
         seen.append((question.id, shown, total))
-        if shoot and len(seen) in (1, 3):
+        if shoot and (len(seen) in (1, 3) or question.compound):
             QApplication.processEvents()  # let the layout settle before the picture
             lobby.grab().save(str(Path(shoot) / f"needs-{len(seen)}.png"))
+        if question.compound:
+            for value in CHOSEN[question.id]:
+                needs.choice_buttons[[c[0] for c in question.choices].index(value)].click()
+            if shoot and CHOSEN[question.id]:  # the chosen buttons must look chosen
+                QApplication.processEvents()
+                lobby.grab().save(str(Path(shoot) / f"needs-{len(seen)}-chosen.png"))
+            needs.on_primary()
+            continue
         value = PERSON.get(question.field)
         needs.answer(value if question.allow_unknown or value is not None else 0)
     return seen
@@ -90,7 +100,11 @@ def test_a_part_larger_than_the_whole_debt_is_explained_on_the_spot(lobby: Any):
     lobby.go("needs")
     needs = lobby.screens["needs"]
     while needs.question is not None and needs.question.id != "secured_debt":
-        value = {"unsecured_debt_krw": 10_000_000}.get(needs.question.field, PERSON.get(needs.question.field))
+        if needs.question.compound:
+            needs.answer(CHOSEN[needs.question.id])
+            continue
+        said = {**PERSON, "unsecured_debt_krw": 10_000_000, "total_debt_krw": None}  # "잘 모르겠어요"
+        value = said.get(needs.question.field)
         needs.answer(value if needs.question.allow_unknown or value is not None else 0)
     assert needs.question is not None and needs.question.id == "secured_debt"
     lobby.draft.answers["total_debt_krw"] = 20_000_000  # e.g. said before going back

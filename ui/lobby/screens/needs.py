@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 _KEYPAD_KINDS = {"amount_manwon": "amount", "count": "count", "days": "count"}
 _YES_NO: list[tuple[Any, str, str]] = [(True, "네", "Yes"), (False, "아니요", "No")]
+# A compound screen's "없어요": it clears the others (any other clears it) — "none" is a visible answer.
+NONE_CHOSEN = "__none__"
+_NONE_OPTION: tuple[Any, str, str] = (NONE_CHOSEN, "없어요", "None of these")
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,11 @@ class QuestionView:
     unit_en: str = ""
     field: str = ""
     allow_unknown: bool = False
+    fields: tuple[str, ...] = ()  # every answer field this screen fills (a compound one: several)
+
+    @property
+    def compound(self) -> bool:
+        return len(self.fields) > 1
 
     @property
     def answer_key(self) -> str:
@@ -65,6 +73,7 @@ class QuestionView:
 
 
 def view_of(question: Question) -> QuestionView:
+    choices = [(c.value, c.ko, c.en) for c in question.choices]
     return QuestionView(
         id=question.id,
         kind=question.type,
@@ -72,11 +81,12 @@ def view_of(question: Question) -> QuestionView:
         text_en=question.en,
         help_ko=question.help_ko,
         help_en=question.help_en,
-        choices=[(c.value, c.ko, c.en) for c in question.choices],
+        choices=[*choices, _NONE_OPTION] if question.compound else choices,
         unit_ko=question.unit_ko,
         unit_en=question.unit_en,
         field=question.field,
         allow_unknown=question.allow_unknown,
+        fields=question.filled,
     )
 
 
@@ -93,7 +103,7 @@ class NeedsScreen(LobbyScreen):
         self.body.addWidget(self.counter)
         self.bar = QProgressBar()
         self.bar.setTextVisible(False)
-        self.bar.setAccessibleName("progress")
+        self.bar.setAccessibleName(self.tr("질문 진행"))
         self.body.addWidget(self.bar)
         self.question_label = QLabel()
         self.question_label.setObjectName("QuestionText")
@@ -155,13 +165,15 @@ class NeedsScreen(LobbyScreen):
         self.question = question
         if question.id not in self.asked:
             self.asked.append(question.id)
-        previous = self.lobby.draft.answers.get(question.answer_key)
+        previous = self._previous(question)
         self.problem.hide()
         self.unknown.setVisible(question.allow_unknown)
         multi = question.kind == "multi_choice"
         self.choice_group.setExclusive(not multi)
         for button in self.choice_buttons:
             self.choice_group.removeButton(button)
+            self.choice_grid.removeWidget(button)
+            button.hide()  # at once: a deferred delete was still drawn on the next screen
             button.deleteLater()
         self.choice_buttons = []
         self._choice_values = [value for value, _ko, _en in (question.choices or _YES_NO)]
@@ -193,6 +205,18 @@ class NeedsScreen(LobbyScreen):
         self.chromeChanged.emit()
         self.lobby.voice.say(self.voice_text())
 
+    def _previous(self, question: QuestionView) -> Any:
+        """What this screen was answered before (이전 brings it back with its buttons selected)."""
+        answers = self.lobby.draft.answers
+        if not question.compound:
+            return answers.get(question.answer_key)
+        if self.questionnaire is None:
+            return None
+        full = self.questionnaire.question(question.id)
+        if not full.answered(answers):
+            return None
+        return full.chosen(answers) or [NONE_CHOSEN]
+
     def _typed(self, _value: object) -> None:
         self.chromeChanged.emit()
 
@@ -205,11 +229,22 @@ class NeedsScreen(LobbyScreen):
 
     def _choose(self, value: Any) -> None:
         if self.question is not None and self.question.kind == "multi_choice":
-            chosen = list(self._selected or [])
-            self._selected = [v for v in chosen if v != value] if value in chosen else [*chosen, value]
+            chosen = [v for v in (self._selected or []) if v != NONE_CHOSEN]
+            if value == NONE_CHOSEN:
+                chosen = [NONE_CHOSEN]
+            else:
+                chosen = [v for v in chosen if v != value] if value in chosen else [*chosen, value]
+            self._selected = chosen
+            self._show_selected()
         else:
             self._selected = value
         self.chromeChanged.emit()
+
+    def _show_selected(self) -> None:
+        # "없어요" and the other options exclude each other: what is chosen is what is lit
+        chosen = self._selected or []
+        for button, value in zip(self.choice_buttons, self._choice_values, strict=False):
+            button.setChecked(value in chosen)
 
     def _current_value(self) -> Any:
         if self.question is None:
@@ -217,8 +252,8 @@ class NeedsScreen(LobbyScreen):
         mode = _KEYPAD_KINDS.get(self.question.kind)
         if mode == "amount":
             return self.keypad_amount.value if self.keypad_amount.has_value else None
-        if self.question.kind == "multi_choice":
-            return list(self._selected or [])  # none chosen is an answer too ("없으면 그냥 다음")
+        if self.question.kind == "multi_choice":  # none chosen is an answer too ("없으면 그냥 다음")
+            return [v for v in (self._selected or []) if v != NONE_CHOSEN]
         if mode == "count":
             return self.keypad_count.value if self.keypad_count.has_value else None
         return self._selected
@@ -231,13 +266,13 @@ class NeedsScreen(LobbyScreen):
         entered = value
         if question.kind == "amount_manwon" and value is not None:
             entered = round(value / 10_000)  # the questionnaire takes 만원; 천원 input is rounded
-        stored = entered
+        stored: dict[str, Any] = {question.answer_key: entered}
         if self.questionnaire is not None:
             try:
-                stored = self.questionnaire.accept(question.id, entered)
+                stored = self.questionnaire.fill(question.id, entered)
                 # amounts must agree with each other (the parts of a debt cannot exceed the whole):
                 # said here, on this question, not as a failure after the last one
-                validate_answers({**self._engine_answers(), question.field: stored})
+                validate_answers({**self._engine_answers(), **stored})
             except InvalidAnswers as exc:  # say what to fix, in the visitor's language
                 english = self.lobby.language.language == "en"
                 text = "; ".join((p.en if english else p.ko) for p in exc.problems) or str(exc)
@@ -246,7 +281,10 @@ class NeedsScreen(LobbyScreen):
                 self.problem.show()
                 self.lobby.voice.say(text)
                 return
-        self.lobby.draft.answers[question.answer_key] = stored
+        for name in question.fields:
+            if name not in stored:  # left for the follow-up the chosen option opens
+                self.lobby.draft.answers.pop(name, None)
+        self.lobby.draft.answers.update(stored)
         run_step(self.lobby, _Answer(question.id, entered), name="answer")
         self._next()
 
@@ -258,8 +296,8 @@ class NeedsScreen(LobbyScreen):
         if self.questionnaire is None:
             return 0
         answers = dict(self.lobby.draft.answers)
-        fields = {q.id: q.field for q in self.questionnaire.questions}
-        answered = sum(1 for qid in self.asked if fields.get(qid) in answers)
+        shown = {q.id: q for q in self.questionnaire.questions}
+        answered = sum(1 for qid in self.asked if qid in shown and shown[qid].answered(answers))
         return answered + len(self.questionnaire.remaining(answers))
 
     def _finish(self) -> None:
