@@ -119,15 +119,28 @@ def next_action(case: CaseView) -> NextAction:
 
 
 def answer_rows(answers: dict[str, Any], questions: Questionnaire | None) -> list[list[str]]:
-    """The answers as the kiosk asked them: the question, and the answer in everyday words."""
-    by_field = {q.field: q for q in questions.questions} if questions is not None else {}
+    """The answers as the kiosk asked them: the question, and the answer in everyday words. A compound
+    screen (several fields from one set of options) is one row naming the options the person chose."""
+    by_field: dict[str, Question] = {}
+    for question in questions.questions if questions is not None else ():
+        for name in question.filled:
+            # a plain question (or a follow-up) owns its field over the compound screen that opened it
+            if name not in by_field or by_field[name].compound:
+                by_field[name] = question
     rows: list[list[str]] = []
+    shown: set[str] = set()
     for field, value in answers.items():
-        question = by_field.get(field)
-        if question is None:
+        asked = by_field.get(field)
+        if asked is None:
             rows.append([field, "-" if value is None else str(value)])
-            continue
-        rows.append([question.ko, _answer_words(question, value)])
+        elif asked.compound:
+            if asked.id not in shown:
+                shown.add(asked.id)
+                words = {str(option.value): option.ko for option in asked.choices}
+                picked = [words.get(str(value), str(value)) for value in asked.chosen(answers)]
+                rows.append([asked.ko, ", ".join(picked) or "없어요"])
+        else:
+            rows.append([asked.ko, _answer_words(asked, value)])
     return rows
 
 

@@ -70,6 +70,19 @@ def test_answers_read_as_the_kiosk_asked_them() -> None:
     assert "3,200만원" in rows.values() and rows["x"] == "1"
 
 
+def test_a_compound_screen_reads_as_the_options_the_person_chose() -> None:
+    questions = questionnaire()
+    debt_now = questions.question("debt_now")
+    nothing = dict(debt_now.none)
+    chosen = {**nothing, "court_rehabilitation": "in_progress", "total_debt_krw": 32_000_000}
+    rows = answer_rows(chosen, questions)
+    compound = [answer for asked, answer in rows if asked == debt_now.ko]
+    assert len(compound) == 1 and "개인회생 중이에요" in compound[0]  # one row, not one per field
+    assert "none" not in str(rows) and "3,200만원" in dict(map(tuple, rows)).values()
+    none_rows = [answer for asked, answer in answer_rows(nothing, questions) if asked == debt_now.ko]
+    assert none_rows == ["없어요"]
+
+
 _json = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
     lambda children: (
