@@ -103,7 +103,6 @@ class NeedsScreen(LobbyScreen):
         self.body.addWidget(self.counter)
         self.bar = QProgressBar()
         self.bar.setTextVisible(False)
-        self.bar.setAccessibleName(self.tr("질문 진행"))
         self.body.addWidget(self.bar)
         self.question_label = QLabel()
         self.question_label.setObjectName("QuestionText")
@@ -372,6 +371,7 @@ class NeedsScreen(LobbyScreen):
 
     def retranslate(self) -> None:
         english = self.lobby.language.language == "en"
+        self.bar.setAccessibleName(self.tr("질문 진행"))
         self.unavailable.setText(
             self.tr("질문지를 불러오지 못했어요. 창구에서 상담사가 여쭤볼게요. '직원 호출'을 눌러 주세요.")
         )
