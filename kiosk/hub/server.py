@@ -57,9 +57,14 @@ class RunningHub:
         """The center CA a client pins for this hub (None on plain HTTP)."""
         return self.tls.ca.read_bytes() if self.tls else None
 
-    def stop(self, timeout_s: float = 10.0) -> None:
+    def stop(self, timeout_s: float = 10.0, grace_s: float = 1.0) -> None:
+        """Stop serving: a graceful shutdown, forced after ``grace_s`` - an open event stream (a desk's
+        WebSocket) otherwise keeps uvicorn waiting for the whole timeout at every stop."""
         self.server.should_exit = True
-        self.thread.join(timeout_s)
+        self.thread.join(min(grace_s, timeout_s))
+        if self.thread.is_alive():
+            self.server.force_exit = True
+            self.thread.join(max(timeout_s - grace_s, 0.0))
 
 
 def serve_in_thread(
