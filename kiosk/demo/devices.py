@@ -26,7 +26,13 @@ from printers.escpos.transport import ReceiptPrinter
 class DemoPad:
     def __init__(self, settings: Settings) -> None:
         self.emulator = EmulatedPad(settings=settings.signature)
-        self.pad = SignaturePad(self.emulator.port_name, settings.signature)
+        # The emulated pad's writer is a thread of this process, sharing the GIL with the hub and the
+        # OCR of the same walk-in; on a busy machine it can pause longer than a real pad ever goes quiet.
+        # Such a pause is not an unplugged pad, so the demo waits longer before calling it one.
+        patient = settings.signature.model_copy(
+            update={"stall_timeout_ms": max(settings.signature.stall_timeout_ms, 3000)}
+        )
+        self.pad = SignaturePad(self.emulator.port_name, patient)
         self.errors: list[str] = []
         self.pad.on_error(lambda code, message: self.errors.append(f"{code}: {message}"))
 
