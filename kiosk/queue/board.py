@@ -12,13 +12,13 @@ import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from config import clock
 from db.base import utcnow
 from db.models import Ticket
-from kiosk.queue.tickets import CALLED, MAX_ATTEMPTS, WAITING
+from kiosk.queue.tickets import WAITING, call_first
 
 
 def waiting_across(
@@ -46,19 +46,6 @@ def call_next_across(
     """Call the longest-waiting ticket of ``lines`` (None: all) to ``desk``; None when nobody waits."""
     now = now or utcnow()
     service_date = clock.local_date(now)
-    for _ in range(MAX_ATTEMPTS):
-        queue = waiting_across(session, center_id, service_date, lines)
-        if not queue:
-            return None
-        ticket = queue[0]
-        # Compare-and-set, as call_next: another desk calling the same person at once loses cleanly.
-        result = session.execute(
-            update(Ticket)
-            .where(Ticket.id == ticket.id, Ticket.status == WAITING)
-            .values(status=CALLED, desk=desk, counselor_id=counselor_id, called_at=now)
-        )
-        if result.rowcount == 1:  # type: ignore[attr-defined]
-            session.refresh(ticket)
-            return ticket
-        session.expire(ticket)
-    return None
+    return call_first(
+        session, lambda: waiting_across(session, center_id, service_date, lines), desk, counselor_id, now
+    )

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
@@ -302,8 +302,22 @@ def call_next(
     """Call the next waiting ticket of ``line`` to ``desk``; None when nobody is waiting."""
     now = now or utcnow()
     service_date = clock.local_date(now)  # tickets restart at 1 each center day
+    return call_first(
+        session, lambda: waiting_order(session, center_id, line, service_date), desk, counselor_id, now
+    )
+
+
+def call_first(
+    session: Session,
+    waiting: Callable[[], Sequence[Ticket]],
+    desk: str,
+    counselor_id: uuid.UUID | None,
+    now: datetime,
+) -> Ticket | None:
+    """Call the first of ``waiting()`` to ``desk`` by compare-and-set: when another desk calls the same
+    person at the same moment, this one loses cleanly and takes the next. None when nobody waits."""
     for _ in range(MAX_ATTEMPTS):
-        queue = waiting_order(session, center_id, line, service_date)
+        queue = waiting()
         if not queue:
             return None
         ticket = queue[0]
