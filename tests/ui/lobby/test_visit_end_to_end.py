@@ -179,7 +179,8 @@ def test_a_typed_visit_keeps_one_copy_of_the_visitor_and_the_wipe_drops_it(
     lobby.primary.click()
     qtbot.waitUntil(lambda: lobby.draft.ticket is not None, timeout=30000)
     assert lobby.draft.ticket is flow.ticket and lobby.draft.line == flow.ticket.line
-    assert lobby.screens["ticket"].ticket_number() == flow.ticket.display
+    # the screen shows the number on the GUI thread's next turn, after the worker set the ticket
+    qtbot.waitUntil(lambda: lobby.screens["ticket"].ticket_number() == flow.ticket.display, timeout=10000)
     with ctx.sessions() as session:  # what the screens answered is what the visit stored
         visit = session.scalars(select(Visit)).one()
         intake = session.scalars(select(Intake).where(Intake.visit_id == visit.id)).one()
