@@ -15,11 +15,12 @@ from kiosk.hub.fault_bench import passed, run_kills
 
 @pytest.mark.slow
 @pytest.mark.timeout(150)
-def test_five_kills_under_load_lose_nothing_acknowledged(db_url: str, hub_data_dir: Path) -> None:
-    # The budget covers six hub start-ups on a busy machine; on an idle one the test takes ~15 s.
-    report = run_kills(db_url, hub_data_dir, kills=5, clients=4, seed=2026, timeout_s=110)
+def test_three_kills_under_load_lose_nothing_acknowledged(db_url: str, hub_data_dir: Path) -> None:
+    # Three kills prove the point (each cuts requests off mid-flight); the budget covers four hub start-ups
+    # on a busy machine. The full ≥ 20-kill run is the bench's.
+    report = run_kills(db_url, hub_data_dir, kills=3, clients=4, seed=2026, timeout_s=110)
     summary = json.dumps(report, default=str)
-    assert report["acknowledged_visits"] >= 50 and report["acknowledged_tickets"] >= 50, summary
+    assert report["acknowledged_visits"] >= 30 and report["acknowledged_tickets"] >= 30, summary
     assert report["retried_requests"] > 0, summary  # the kills did cut requests off mid-flight
     assert report["lost_visits"] == 0 and report["lost_tickets"] == 0, summary
     assert report["duplicate_numbers"] == 0 and report["visits_with_two_tickets"] == 0, summary
