@@ -1,5 +1,8 @@
 """Consent: every legally separate item with its whole text, agreed or refused on its own, read aloud;
-then a signature on the pad or on the screen, bound to the SHA-256 of the texts shown."""
+then a signature on the pad or on the screen, bound to the SHA-256 of the texts shown.
+
+One big "필수 항목에 모두 동의해요" agrees to every *required* item at once, each still shown, read aloud and
+recorded on its own; an optional item stays not agreed (recorded refused) unless its "동의해요" is tapped."""
 
 from __future__ import annotations
 
@@ -52,6 +55,10 @@ class ConsentScreen(LobbyScreen):
             column.addWidget(card)
         self.list_area.setWidget(holder)
         self.body.addWidget(self.list_area, 1)
+        # Below the texts, within reach: every required item agreed in one tap (never the optional ones).
+        self.agree_required = touch_button(role="big", name="AgreeRequired", checkable=True)
+        self.agree_required.clicked.connect(self.agree_all_required)
+        self.body.addWidget(self.agree_required)
 
         self.sign_page = QWidget()
         sign = QVBoxLayout(self.sign_page)
@@ -119,7 +126,38 @@ class ConsentScreen(LobbyScreen):
     # -- decisions -------------------------------------------------------------------------------------
     def decide(self, item_id: str, agreed: bool) -> None:
         self.lobby.draft.consents[item_id] = agreed
+        self._sync_agree_required()
         self.chromeChanged.emit()
+
+    def agree_all_required(self) -> None:
+        """Agree to every required item, each recorded on its own; optional items are left as they are."""
+        consents = self.lobby.draft.consents
+        for card in self.cards:
+            if card.item.required:
+                card.agree.setChecked(True)
+                consents[card.item.id] = True
+        self._sync_agree_required()
+        self.chromeChanged.emit()
+        said = self._t(
+            "필수 항목에 모두 동의했어요. 이제 '%1'를 눌러 주세요.",
+            "All required items agreed. Now press '%1'.",
+        )
+        self.lobby.voice.say(said.replace("%1", self.primary_text()))
+
+    def _sync_agree_required(self) -> None:
+        """The big button shows, checked, that every required item is agreed (by it or card by card)."""
+        done = self._all_required()
+        self.agree_required.setChecked(done)
+        set_label(
+            self.agree_required,
+            self._t("필수 항목에 모두 동의했어요", "All required items agreed")
+            if done
+            else self._t("필수 항목에 모두 동의해요", "I agree to all required items"),
+        )
+
+    def _t(self, ko: str, en: str) -> str:
+        """This screen's newer words, in the screen's language."""
+        return en if self.lobby.language.language == "en" else ko
 
     def read_aloud(self, item: Any) -> None:
         english = self.lobby.language.language == "en"
@@ -137,6 +175,7 @@ class ConsentScreen(LobbyScreen):
         self.mode = "sign"
         self.intro.hide()
         self.list_area.hide()
+        self.agree_required.hide()
         self.sign_page.show()
         self._set_method(self.method)
         self.chromeChanged.emit()
@@ -229,7 +268,9 @@ class ConsentScreen(LobbyScreen):
             return
         draft = self.lobby.draft
         draft.signature = record
-        granted = dict(draft.consents)
+        chosen = draft.consents
+        # Every item shown, each on its own: an optional item never tapped is recorded as refused.
+        granted = {item.id: chosen.get(item.id) is True for item in self.consents.items}
         version, sha = self.consents.version, self.consents.sha256
 
         sessions = self.lobby.services.sessions
@@ -255,9 +296,16 @@ class ConsentScreen(LobbyScreen):
         return self.tr("개인정보 동의를 받을게요")
 
     def voice_text(self) -> str:
-        return self.tr(
-            "동의할 내용이 항목마다 따로 있어요. 항목을 읽어 보시고, 동의해요 또는 동의하지 않아요를 "
-            "눌러 주세요. 읽어 주기를 누르면 소리로 들을 수 있어요."
+        return (
+            self.tr(
+                "동의할 내용이 항목마다 따로 있어요. 항목을 읽어 보시고, 동의해요 또는 동의하지 않아요를 "
+                "눌러 주세요. 읽어 주기를 누르면 소리로 들을 수 있어요."
+            )
+            + " "
+            + self._t(
+                "필수 항목에 한 번에 동의하시려면 '필수 항목에 모두 동의해요'를 눌러 주세요.",
+                "To agree to every required item at once, press 'I agree to all required items'.",
+            )
         )
 
     def primary_text(self) -> str:
@@ -287,6 +335,7 @@ class ConsentScreen(LobbyScreen):
         return True
 
     def enter(self) -> None:
+        self._sync_agree_required()
         if self.mode == "items":
             self.list_area.verticalScrollBar().setValue(0)
 
@@ -296,6 +345,7 @@ class ConsentScreen(LobbyScreen):
             self.sign_page.hide()
             self.intro.show()
             self.list_area.show()
+            self.agree_required.show()
 
     def wipe(self) -> None:
         for card in self.cards:
@@ -304,25 +354,22 @@ class ConsentScreen(LobbyScreen):
         self.sign_status.clear()
         self.leave()
         self.method = "pad" if self.pad_adapter is not None else "screen"
+        self._sync_agree_required()
 
     def retranslate(self) -> None:
         english = self.lobby.language.language == "en"
         self.intro.setText(
             self.tr("항목마다 따로 동의를 받아요. [필수] 항목에 동의해야 상담을 받을 수 있어요.")
+            + " "
+            + self._t(
+                "[선택] 항목은 누르지 않으면 동의하지 않은 것으로 해요.",
+                "An [Optional] item you do not tap stays not agreed.",
+            )
         )
+        self._sync_agree_required()
+        words = (self.tr("동의해요"), self.tr("동의하지 않아요"), self.tr("읽어 주기"))
         for card in self.cards:
-            item = card.item
-            tag = self.tr("[필수]") if item.required else self.tr("[선택]")
-            title = item.title_en if english else item.title_ko
-            for suffix in ("(선택)", "(필수)", "(optional)", "(required)"):
-                title = title.replace(suffix, "").strip()  # the tag in front already says it
-            card.heading.setText(f"{tag} {title}")
-            card.text.setText(item.text_en if english else item.text_ko)
-            set_label(card.agree, self.tr("동의해요"))
-            set_label(card.refuse, self.tr("동의하지 않아요"))
-            set_label(card.read, self.tr("읽어 주기"))
-            card.agree.setAccessibleName(self.tr("동의해요") + ": " + card.heading.text())
-            card.refuse.setAccessibleName(self.tr("동의하지 않아요") + ": " + card.heading.text())
+            card.set_words(self.tr("[필수]") if card.item.required else self.tr("[선택]"), english, *words)
         self.sign_caption.setText(
             self.tr(
                 "위에서 동의한 내용(개인정보 동의서)에 서명해 주세요. 서명 패드나 화면 아래 칸에 하시면 돼요."

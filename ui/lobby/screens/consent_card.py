@@ -8,7 +8,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QButtonGroup, QFrame, QHBoxLayout, QLabel, QVBoxLayout
 
-from ui.widgets.buttons import touch_button
+from ui.widgets.buttons import set_label, touch_button
 
 
 class ConsentDecider(Protocol):
@@ -56,6 +56,20 @@ class ConsentItemCard(QFrame):
 
     def _read(self) -> None:
         self._screen.read_aloud(self.item)
+
+    def set_words(self, tag: str, english: bool, agree: str, refuse: str, read: str) -> None:
+        """The item's words in the screen's language; ``tag`` is [필수]/[선택], the rest the buttons."""
+        item = self.item
+        title = item.title_en if english else item.title_ko
+        for suffix in ("(선택)", "(필수)", "(optional)", "(required)"):
+            title = title.replace(suffix, "").strip()  # the tag in front already says it
+        self.heading.setText(f"{tag} {title}")
+        self.text.setText(item.text_en if english else item.text_ko)
+        set_label(self.agree, agree)
+        set_label(self.refuse, refuse)
+        set_label(self.read, read)
+        self.agree.setAccessibleName(f"{agree}: {self.heading.text()}")
+        self.refuse.setAccessibleName(f"{refuse}: {self.heading.text()}")
 
     def clear(self) -> None:
         self.group.setExclusive(False)
