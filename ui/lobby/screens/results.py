@@ -14,17 +14,22 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.matching.engine import MatchReport
 from kiosk.visit import VisitFlow
 from ui.lobby.flow import run_step
 from ui.lobby.screens.base import LobbyScreen
 from ui.lobby.screens.results_advice import (
+    LEAD_REASONS,
     ORDER,
+    Section,
     VerdictView,
+    digest,
     first_steps,
+    lead_sections,
     reason_lines,
+    reasons_heading,
     route_of,
     verdicts_of,
 )
@@ -46,6 +51,41 @@ def _complete(flow: VisitFlow) -> None:
     flow.complete_results()
 
 
+def _bold(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet("font-weight: bold;")
+    return label
+
+
+class LeadCard(VerdictCard):
+    """The first recommendation, given room: its reasons under a heading, then what it gives, the next
+    step and what to bring, each a headed block with space between."""
+
+    def add_sections(self, reasons_heading: str, sections: list[Section], gap: int) -> None:
+        self.details: list[QLabel] = []
+        layout = self.layout()
+        if not isinstance(layout, QVBoxLayout):
+            return
+        layout.setContentsMargins(gap, gap, gap, gap)
+        for label in self.reasons:
+            label.setText(f"• {label.text()}")
+        if self.reasons:  # after the name (0) and the icon row (1)
+            layout.insertWidget(2, _bold(reasons_heading))
+            layout.insertSpacing(2, gap)
+        for section in sections:
+            layout.addSpacing(gap)
+            layout.addWidget(_bold(section.heading))
+            for index, text in enumerate(section.lines):
+                label = QLabel(text)
+                label.setWordWrap(True)
+                label.setObjectName("LeadDetail")
+                if section is sections[-1] and index == 0:
+                    label.setProperty("role", "lead")  # the next step, a little larger
+                layout.addWidget(label)
+                self.details.append(label)
+
+
 class ResultsScreen(LobbyScreen):
     step = "results"
 
@@ -57,12 +97,20 @@ class ResultsScreen(LobbyScreen):
         self.holder = QWidget()
         self.column = QVBoxLayout(self.holder)
         self.column.setContentsMargins(0, 0, 0, 0)
+        self.column.setSpacing(lobby.metrics.px(4))
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setProperty("role", "hint")
         self.column.addWidget(self.status)
         self.first_box = QVBoxLayout()
         self.column.addLayout(self.first_box)
+        # What waits under "다른 제도 보기", brought up by name so the fold is worth a tap.
+        self.digest = QFrame()
+        self.digest.setProperty("role", "card")
+        self.digest.setObjectName("ResultsDigest")
+        self.digest_box = QVBoxLayout(self.digest)
+        self.digest.hide()
+        self.column.addWidget(self.digest)
         self.more = touch_button(role="secondary", name="ResultsMore", checkable=True)
         self.more.toggled.connect(self._fold)
         self.more.hide()
@@ -159,34 +207,56 @@ class ResultsScreen(LobbyScreen):
             )
         return "ineligible", self._t("지금은 어려워요", "Not right now")
 
-    def _card(self, row: VerdictView, big: bool) -> VerdictCard:
+    def _card(self, row: VerdictView, big: bool, *, lead: bool = False) -> VerdictCard:
         english = self.lobby.language.language == "en"
         kind, headline = self._headline(row)
-        card = VerdictCard(
+        card = (LeadCard if lead else VerdictCard)(
             kind,
             headline,
             row.name_en if english else row.name_ko,
-            reason_lines(row, english),
+            reason_lines(row, english, limit=LEAD_REASONS) if lead else reason_lines(row, english),
             icon_colour=self.lobby.icon_colour("maybe" if kind == "court" else kind),
             icon_px=self.lobby.sizes.title * 2,
             big=big,
         )
+        if isinstance(card, LeadCard):
+            gap = self.lobby.metrics.px(4)
+            card.add_sections(reasons_heading(row, english), lead_sections(row, english), gap)
         card.setObjectName(f"Verdict_{row.program_id}")
         return card
 
     def _build_cards(self) -> None:
         self._clear_cards()
-        for row in self.first:
-            card = self._card(row, big=True)
+        for index, row in enumerate(self.first):
+            card = self._card(row, big=True, lead=index == 0)
             self.first_box.addWidget(card)
             self.first_cards.append(card)
-        rest = [self._card(row, big=False) for row in self._rest_rows()]
+        rest_rows = self._rest_rows()
+        rest = [self._card(row, big=False) for row in rest_rows]
         for card in rest:
             self.rest_box.addWidget(card)
         self.cards = self.first_cards + rest
-        self.more.setVisible(len(self.rows) > len(self.first))
+        self.more.setVisible(bool(rest_rows))
+        self._digest(rest_rows)
         self._label_more()
         self._fit_holder()
+
+    def _digest(self, rest: list[VerdictView]) -> None:
+        while (item := self.digest_box.takeAt(0)) is not None:
+            if (widget := item.widget()) is not None:
+                widget.deleteLater()
+        sections = digest(rest, self.lobby.language.language == "en")
+        self.digest.setVisible(bool(sections))
+        if not sections:
+            return
+        self.digest_box.addWidget(_bold(self._t("이런 제도도 있어요", "Other programs that may help")))
+        for section in sections:
+            self.digest_box.addSpacing(self.lobby.metrics.px(2))
+            self.digest_box.addWidget(_bold(section.heading))
+            for name in section.lines:
+                label = QLabel(f"• {name}")
+                label.setWordWrap(True)
+                self.digest_box.addWidget(label)
 
     def _rest_rows(self) -> list[VerdictView]:
         """Everything not on top: what fits, then talk-first and "maybe", then what is for others."""
@@ -236,6 +306,7 @@ class ResultsScreen(LobbyScreen):
         self.rows, self.first = [], []
         self._clear_cards()
         self.more.hide()
+        self._digest([])
         self.more.setChecked(False)
         self.status.clear()
         self.note.clear()

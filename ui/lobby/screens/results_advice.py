@@ -17,6 +17,8 @@ Pair = tuple[str, str]  # (Korean, English)
 ORDER = {"eligible": 0, "maybe": 1, "ineligible": 2}
 MAX_FIRST = 3
 MAX_REASONS = 2
+LEAD_REASONS = 3  # the first recommendation has room to say a little more
+_VAGUE = ("해당 없음", "참고")  # "은행별 안내 참고": says nothing on a kiosk; the counselor has the details
 _DEBT_PURPOSES = ("debt", "credit_recovery")
 _LOAN_PURPOSES = ("living", "business_start", "business_operating")
 
@@ -32,6 +34,8 @@ class VerdictView:
     met: list[Pair] = field(default_factory=list)
     unmet: list[Pair] = field(default_factory=list)
     documents: list[Pair] = field(default_factory=list)
+    offer: list[Pair] = field(default_factory=list)  # what it gives: limit, term (concrete ones only)
+    note: Pair | None = None  # the catalogue's first note ("수수료 5만원, 신청한 다음 날부터 추심이 멈춰요")
 
     @property
     def court(self) -> bool:
@@ -70,6 +74,8 @@ def _read(program: Mapping[str, Any]) -> VerdictView:
     pid = str(program.get("id", ""))
     verdict = str(program.get("verdict", "maybe"))
     documents = [p for p in (_pair(d) for d in program.get("required_documents") or []) if p]
+    offer = [p for p in (_pair(program.get(key)) for key in ("limit", "term")) if p]
+    notes = [p for p in (_pair(n) for n in program.get("notes") or []) if p]
     return VerdictView(
         program_id=pid,
         verdict=verdict if verdict in ORDER else "maybe",
@@ -80,6 +86,8 @@ def _read(program: Mapping[str, Any]) -> VerdictView:
         met=[pair for _key, pair in met],
         unmet=unmet,
         documents=[d for d in documents if d[0] != "신분증"],  # everyone brings the ID card
+        offer=[o for o in offer if not any(word in o[0] for word in _VAGUE)],
+        note=notes[0] if notes else None,
     )
 
 
@@ -122,11 +130,11 @@ def first_steps(rows: list[VerdictView], purpose: str | None, route: str | None)
     return first[:MAX_FIRST] or open_rows[:1]
 
 
-def reason_lines(row: VerdictView, english: bool) -> list[str]:
+def reason_lines(row: VerdictView, english: bool, *, limit: int = MAX_REASONS) -> list[str]:
     """One or two plain sentences: why it fits, what settles a "maybe", or what the program is for."""
     pick = 1 if english else 0
     if row.verdict == "eligible":
-        return [pair[pick] for pair in row.met[:MAX_REASONS]]
+        return [pair[pick] for pair in row.met[:limit]]
     if row.verdict == "maybe":
         lines = [pair[pick] for pair in row.met[:1]]
         if row.documents:
@@ -138,3 +146,80 @@ def reason_lines(row: VerdictView, english: bool) -> list[str]:
             )
         return lines
     return [pair[pick] for pair in row.unmet[:1]]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A headed block of the first recommendation's card."""
+
+    heading: str
+    lines: list[str]
+
+
+def reasons_heading(row: VerdictView, english: bool) -> str:
+    if row.verdict == "eligible":
+        return "Why it fits" if english else "이래서 맞아요"
+    return "What needs checking" if english else "확인할 것이 있어요"
+
+
+def lead_sections(row: VerdictView, english: bool) -> list[Section]:
+    """What the first recommendation adds to its reasons: what it gives, the next step, what to bring.
+
+    All from the catalogue (limit, term, the first note, the documents) but the next step, which says
+    what happens at the desk; a "maybe" already names its documents in its reasons.
+    """
+    pick = 1 if english else 0
+    sections: list[Section] = []
+    gives = [" · ".join(pair[pick] for pair in row.offer)] if row.offer else []
+    if row.note is not None:
+        gives.append(row.note[pick])
+    gives = [text[:1].upper() + text[1:] for text in gives]  # the catalogue's English starts lower-case
+    if gives:
+        sections.append(Section("What you get" if english else "받을 수 있는 도움", gives))
+    if row.court:
+        step = (
+            "A counselor looks with you at whether a court route fits, and refers you"
+            if english
+            else "상담사가 법원 절차가 맞는지 함께 살펴보고 연계해 드려요"
+        )
+    elif row.verdict == "maybe":
+        step = (
+            "Take a ticket: a counselor checks the documents with you"
+            if english
+            else "번호표를 받으시면 상담사가 서류를 함께 확인해 드려요"
+        )
+    else:
+        step = (
+            "Take a ticket: a counselor helps you apply at the desk"
+            if english
+            else "번호표를 받으시면 상담사가 창구에서 신청을 도와드려요"
+        )
+    steps = [step]
+    if row.documents and row.verdict != "maybe":
+        docs = ", ".join(d[pick] for d in row.documents)
+        steps.append(f"Documents: {docs}" if english else f"필요한 서류: {docs}")
+    sections.append(Section("Next step" if english else "다음 단계", steps))
+    return sections
+
+
+def digest(rest: list[VerdictView], english: bool, *, names: int = 4) -> list[Section]:
+    """What waits under "다른 제도 보기", by kind: what also fits, what a counselor checks with you.
+
+    Names only (their cards stay folded); what does not fit now is counted by the fold's button.
+    """
+
+    def section(rows: list[VerdictView], ko: str, en: str) -> list[Section]:
+        if not rows:
+            return []
+        cut = names if len(rows) > names + 1 else len(rows)  # "그 밖에 1개" would hide a name for nothing
+        shown = [r.name_en if english else r.name_ko for r in rows[:cut]]
+        if len(rows) > cut:
+            more = len(rows) - cut
+            shown.append(f"and {more} more" if english else f"그 밖에 {more}개")
+        return [Section(en if english else ko, shown)]
+
+    fits = [r for r in rest if r.verdict == "eligible" and not r.court]
+    check = [r for r in rest if r.verdict == "maybe" or r.court]
+    return section(fits, "이것도 신청할 수 있어요", "You can also apply for") + section(
+        check, "상담사와 함께 확인해요", "To look at with a counselor"
+    )
