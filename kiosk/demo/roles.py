@@ -28,6 +28,7 @@ from kiosk.client.signatures import signature_payload
 from kiosk.demo.devices import DemoPad, DemoPrinter, DemoScanner
 from kiosk.matching import match
 from kiosk.queue.lines import service_lines
+from kiosk.queue.waits import wait_words
 
 log = logging.getLogger("kiosk.demo")
 DOCUMENTS = ("consent", "intake_summary")
@@ -128,13 +129,16 @@ class LobbyRole:
         line = line_for(answers)
         ticket = clock.run("ticket", lambda: self.outbox.take_ticket(visit_id, line))
         spec = service_lines()[line]
+        ahead = (ticket.wait_minutes or 0) // max(1, round(spec.default_service_minutes))
         fields = {
             "center_name": self.center_name,
             "service_line_ko": spec.name_ko,
             "service_line_en": spec.name_en,
             "ticket_number": ticket.display,
-            "people_ahead": (ticket.wait_minutes or 0) // max(1, round(spec.default_service_minutes)),
+            "people_ahead": ahead,
             "wait_minutes": ticket.wait_minutes or 0,
+            "wait_ko": wait_words(ahead, ticket.wait_minutes or 0),
+            "wait_en": wait_words(ahead, ticket.wait_minutes or 0, english=True),
             "lookup_url": f"TICKET {ticket.display} {ticket.ticket_id[:8]}",
             "issued_at": center_clock.local_now().strftime("%Y-%m-%d %H:%M"),
             "notice": "번호가 화면에 나오면 창구로 와 주세요",

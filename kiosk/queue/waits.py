@@ -1,8 +1,9 @@
 """The one wait rule: people ahead in calling order × the line's recent median service time.
 
 Lobby, hub, hall display and desk all use this module, so a person is never told "약 5분" on one
-screen and "0분" on another. A service is measured from the call to the end (the desk is taken from
-the moment it calls a number); the median of the line's last ``SAMPLE`` finished services in the last
+screen and "0분" on another; ``wait_words`` is the one wording of a wait, on the screen as on the
+printed slip. A service is measured from the call to the end (the desk is taken from the moment it
+calls a number); the median of the line's last ``SAMPLE`` finished services in the last
 ``LOOKBACK_DAYS`` center days follows the pace without one long case moving it. Until ``MIN_SAMPLES``
 services are known the line's configured ``default_service_minutes`` stands in.
 """
@@ -67,14 +68,26 @@ class WaitEstimate:
         return LinePace(self.median_service_minutes, self.measured).wait_for(self.people_ahead)
 
     def text_ko(self) -> str:
-        if self.people_ahead == 0:
-            return "곧 불러 드려요"
-        return f"앞에 {self.people_ahead}명, 약 {self.minutes}분 기다려요"
+        return wait_words(self.people_ahead, self.minutes)
 
     def text_en(self) -> str:
-        if self.people_ahead == 0:
-            return "You will be called shortly"
-        return f"{self.people_ahead} ahead, about {self.minutes} min"
+        return wait_words(self.people_ahead, self.minutes, english=True)
+
+
+def wait_words(people_ahead: int, minutes: int, *, english: bool = False) -> str:
+    """The wait in words: the one wording of the ticket screen, the printed slip and the hub's answer.
+
+    Nobody ahead is "바로 차례예요" / "You're next" (never "앞에 0명 · 약 0분"); people ahead with no
+    estimate yet say only how many.
+    """
+    ahead, wait = max(0, int(people_ahead)), max(0, int(minutes))
+    if ahead == 0:
+        return "You're next" if english else "바로 차례예요"
+    if wait == 0:
+        return f"People ahead of you: {ahead}" if english else f"앞에 {ahead}명 있어요"
+    if english:
+        return f"People ahead of you: {ahead} · about {wait} min wait"
+    return f"앞에 {ahead}명 · 약 {wait}분 기다려요"
 
 
 def median_service_minutes(

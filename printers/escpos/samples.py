@@ -15,6 +15,9 @@ SAMPLE_FIELDS: dict[str, dict[str, Any]] = {
         "ticket_number": "B-023",
         "people_ahead": 4,
         "wait_minutes": 25,
+        # worded by kiosk.queue.waits.wait_words (printers import nothing of kiosk)
+        "wait_ko": "앞에 4명 · 약 25분 기다려요",
+        "wait_en": "People ahead of you: 4 · about 25 min wait",
         "lookup_url": "https://q.kinfa.example/t/7K2P9X",
         "issued_at": "2026-11-26 14:05",
         "notice": "번호가 화면에 나오면 창구로 와 주세요",

@@ -87,6 +87,8 @@ def _test_ticket_fields() -> dict[str, Any]:
         "ticket_number": "T-000",
         "people_ahead": 0,
         "wait_minutes": 0,
+        "wait_ko": "바로 차례예요",
+        "wait_en": "You're next",
         "lookup_url": "paperless-kiosk:test",
         "issued_at": "시험 인쇄 (test print)",
     }

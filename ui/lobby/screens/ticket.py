@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QButtonGroup, QFrame, QGridLayout, QLabel, QVBoxLayout
 
+from kiosk.queue.waits import wait_words
 from ui.adapters.print_adapter import PrintAdapter
 from ui.lobby.flow import run_step
 from ui.lobby.screens.base import LobbyScreen
@@ -36,6 +37,14 @@ def _get(obj: Any, *names: str, default: Any = None) -> Any:
         if value not in (None, ""):
             return value
     return default
+
+
+def _count(value: Any) -> int:
+    """A count from the ticket (people, minutes); anything unreadable or negative counts as 0."""
+    try:
+        return max(0, int(value or 0))
+    except (TypeError, ValueError):
+        return 0
 
 
 class TicketScreen(LobbyScreen):
@@ -76,6 +85,7 @@ class TicketScreen(LobbyScreen):
         card.addWidget(self.number)
         self.wait = QLabel()
         self.wait.setObjectName("TicketWait")
+        self.wait.setProperty("role", "lead")  # "바로 차례예요" is what the person came to read
         self.wait.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.wait.setWordWrap(True)
         card.addWidget(self.wait)
@@ -191,8 +201,11 @@ class TicketScreen(LobbyScreen):
             "service_line_ko": str(_get(self.ticket, "line_name_ko", default=self.lobby.draft.line)),
             "service_line_en": str(_get(self.ticket, "line_name_en", default=self.lobby.draft.line)),
             "ticket_number": self.ticket_number(),
-            "people_ahead": _get(self.ticket, "people_ahead", "ahead", default=0),
-            "wait_minutes": int(_get(self.ticket, "wait_minutes", "estimated_wait_minutes", default=0)),
+            "people_ahead": self._ahead(),
+            "wait_minutes": self._minutes(),
+            # the same words as on the screen, from the one wording (kiosk.queue.waits.wait_words)
+            "wait_ko": wait_words(self._ahead(), self._minutes()),
+            "wait_en": wait_words(self._ahead(), self._minutes(), english=True),
             "lookup_url": self.qr_payload(),
             "issued_at": issued_text,
         }
@@ -371,11 +384,11 @@ class TicketScreen(LobbyScreen):
             self.wait.setText(self.wait_text())
 
     def wait_text(self) -> str:
-        """"앞에 3명 · 약 12분 기다려요", or "바로 차례예요" when nobody is ahead."""
-        ahead = int(_get(self.ticket, "people_ahead", default=0) or 0)
-        minutes = int(_get(self.ticket, "wait_minutes", default=0) or 0)
-        if ahead <= 0:
-            return self.tr("바로 차례예요. 번호가 나오면 창구로 가 주세요.")
-        if minutes <= 0:
-            return self.tr("앞에 %1명 있어요").replace("%1", str(ahead))
-        return self.tr("앞에 %1명 · 약 %2분 기다려요").replace("%1", str(ahead)).replace("%2", str(minutes))
+        """ "앞에 3명 · 약 12분 기다려요", or "바로 차례예요" when nobody is ahead — the slip's words too."""
+        return wait_words(self._ahead(), self._minutes(), english=self.lobby.language.language == "en")
+
+    def _ahead(self) -> int:
+        return _count(_get(self.ticket, "people_ahead", "ahead", default=0))
+
+    def _minutes(self) -> int:
+        return _count(_get(self.ticket, "wait_minutes", "estimated_wait_minutes", default=0))
