@@ -6,7 +6,8 @@ it. A value's score is the confidence its reads carry plus the evidence the card
 - RRN: the birth date agrees with a birth date read elsewhere on the card; an issue date at least 16
   years after the birth date (cards and licences are issued from 17 and 16); the old check digit when
   it passes (numbers issued since October 2020 have none, so a failure says nothing);
-- name: a surname from the national statistics, 2–5 syllables;
+- name: a surname from the national statistics (a name without one is never returned), 2–5
+  syllables;
 - licence number: a region code from the table (a parse condition) and a year pair that matches the
   issue date.
 
@@ -34,6 +35,7 @@ from devices.id.image.validate import (
 
 ISSUE_MIN_AGE = 16
 SINGLE_READ_MIN = 0.7
+MULTI_READ_MIN = 0.3  # agreeing reads all below this are what a faint line gives: not believed alone
 
 
 @dataclass
@@ -67,10 +69,12 @@ class Ballot:
     """The votes for one field. ``parse`` turns OCR text into zero or more valid values."""
 
     def __init__(self, name: str, parse: Callable[[str], list[str]],
-                 evidence: Callable[[str], tuple[float, list[str]]] | None = None) -> None:  # fmt: skip
+                 evidence: Callable[[str], tuple[float, list[str]]] | None = None,
+                 valid: Callable[[str], bool] | None = None) -> None:  # fmt: skip
         self.name = name
         self.parse = parse
         self.evidence = evidence
+        self.valid = valid  # what a value must satisfy to be returned at all (else: keep reading)
         self.candidates: dict[str, Candidate] = {}
         self.reads_tried = 0
 
@@ -95,16 +99,17 @@ class Ballot:
         return sorted(self.candidates.values(), key=lambda c: (c.score, c.votes), reverse=True)
 
     def best(self) -> Candidate | None:
-        """The leading value, if it is believable: agreed by two variants, or read once with a
-        confidence a washed-out field never gets (burnt-out strokes read as a valid but wrong value
-        at 0.0–0.3)."""
-        ranked = self.ranked()
+        """The leading value that validates, if it is believable: agreed by two variants, or read
+        once with a confidence a washed-out field never gets (burnt-out strokes read as a valid but
+        wrong value at 0.0–0.3)."""
+        ranked = [c for c in self.ranked() if self.valid is None or self.valid(c.value)]
         if not ranked:
             return None
         best = ranked[0]
-        if best.votes >= 2:
-            return best
-        if best.evidence >= 0 and max(read.confidence for read in best.reads) >= SINGLE_READ_MIN:
+        strongest = max(read.confidence for read in best.reads)
+        if best.votes >= 2 and (strongest >= MULTI_READ_MIN or "check_digit" in best.notes):
+            return best  # agreed; but variants of one faint or scrawled line agree on misreads too
+        if best.evidence >= 0 and strongest >= SINGLE_READ_MIN:
             return best  # one read, nothing against it and read with some confidence
         return None
 
@@ -181,7 +186,9 @@ def name_ballot() -> Ballot:
         name = parse_name(text)
         return [name] if name else []
 
-    return Ballot("name", parse, name_evidence)
+    # A name whose first syllable is no surname in the statistics is a misread (황→항, 문→운) far
+    # more often than a rare surname: never returned, so the person is asked again (or types it)
+    return Ballot("name", parse, name_evidence, has_known_surname)
 
 
 def license_ballot(evidence: CardEvidence) -> Ballot:

@@ -7,6 +7,7 @@ two reads can already agree). Pass 2 runs only for fields not yet settled: a dig
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -37,6 +38,9 @@ PASS2_DIGITS = (Variant("adaptive"), Variant("clahe"), Variant("flat", 0.8), Var
 PASS2_NAME = (Variant("adaptive"), Variant("clahe"), Variant("flat", 0.8), Variant("flat", 1.25),
               Variant("grey", 1.25))  # fmt: skip
 NUMERIC = ("rrn", "license_number", "date")
+CARRIED = ("rrn", "license_number", "date")
+CROSS_RRN = ("hangul_name",)  # lines whose reads may hold the RRN when the print is shifted
+_RRN_SHAPED = re.compile(r"\d{5}[\d\s]*[-.~—–_]?\s*\d{5}")
 # two variants of the name and the RRN in pass 1, at two glyph sizes: one model's misreads depend on
 # the size, so agreement across sizes is evidence where two binarisations at one size agree on a
 # misread as often as not
@@ -81,7 +85,11 @@ class CardRead:
         return all(self.ballots[k].settled() for k in ("hangul_name", "rrn") if self.wants(k))
 
     def found_anything(self) -> bool:
-        return any(self.ballots[k].best() is not None for k in ("hangul_name", "rrn"))
+        """A believable name or RRN, or any RRN-shaped read that validates (a weak read is worth
+        pass 2's other binarisations before the layout is given up)."""
+        return bool(self.ballots["rrn"].candidates) or any(
+            self.ballots[k].best() is not None for k in ("hangul_name", "rrn")
+        )
 
     @property
     def candidates_tried(self) -> int:
@@ -151,6 +159,24 @@ class CardRead:
         for stacked, lines in runs:
             for line, read in zip(lines, stacked.result(), strict=True):
                 self._vote(line.kind, read)
+                if line.kind in CROSS_RRN and _RRN_SHAPED.search(read.text):
+                    self._also_rrn(line)
+        self._cross_check()
+
+    def _also_rrn(self, line: FieldLine) -> None:
+        """The RRN turned up in another field's box: read that box as numbers in pass 2 too."""
+        moved = FieldLine("rrn", line.box, line.font_px)
+        if moved not in self.lines:
+            self.lines.append(moved)
+
+    def carry(self, other: CardRead) -> None:
+        """The number reads of another read of the same card (the layout's, before the layout-free
+        read) count here too, under their own sources. Names are not carried: a layout box that
+        missed its line holds the address or a caption, and those parse as names."""
+        for kind in CARRIED:
+            for candidate in other.ballots[kind].candidates.values():
+                for read in candidate.reads:
+                    self._vote(kind, OcrText(read.text, read.confidence, f"layout/{read.source}"))
         self._cross_check()
 
     def _vote(self, kind: str, read: OcrText) -> None:
@@ -158,6 +184,10 @@ class CardRead:
             self.serial = self.serial or parse_serial(read.text) or ""
         elif kind in self.ballots:
             self.ballots[kind].add(read)
+        if kind in CROSS_RRN and _RRN_SHAPED.search(read.text):
+            # a card printed a little off its layout puts the RRN in the name's box: thirteen
+            # digits that validate are an RRN read wherever they were found
+            self.ballots["rrn"].add(OcrText(read.text, read.confidence, f"{read.source}@{kind}"))
 
     def _cross_check(self) -> None:
         """Dates tell about the RRN and the licence number: refresh their evidence."""

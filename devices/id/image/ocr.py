@@ -165,8 +165,49 @@ def prepare(crop: np.ndarray, font_px: int, variant: Variant = FLAT) -> np.ndarr
 
 def prepare_box(card: np.ndarray, box: Box, font_px: int, variant: Variant = FLAT) -> np.ndarray:
     """A field line with half a glyph of room each side: another face or a slightly shifted print
-    puts the first digit just outside the layout's box (blank columns are trimmed again after)."""
-    return prepare(crop_box(card, box, PAD, max(PAD, font_px // 2)), font_px, variant)
+    puts the first digit just outside the layout's box (blank columns are trimmed again after).
+    Print that still runs over the crop's edge is followed until a gap (``follow_print``)."""
+    followed = follow_print(card, box, font_px)
+    return prepare(crop_box(card, followed, PAD, max(PAD, font_px // 2)), font_px, variant)
+
+
+def follow_print(card: np.ndarray, box: Box, font_px: int) -> Box:
+    """The box widened left and right while the line's ink runs on past it: a card printed off its
+    layout cuts the first syllable of the name or the first digit of the RRN at the box's edge, and
+    the cut read still validates (a shorter name, another birth year). Stops at a blank gap of a
+    third of a glyph, and at two and a half glyphs beyond the box (a portrait is not print)."""
+    height, width = card.shape[:2]
+    x0, y0, x1, y1 = box
+    reach = round(2.5 * font_px)
+    left, right = max(0, x0 - reach), min(width, x1 + reach)
+    band = card[max(0, y0) : min(height, y1), left:right]
+    if band.size == 0:
+        return box
+    grey = cv2.cvtColor(band, cv2.COLOR_BGR2GRAY) if band.ndim == 3 else band
+    ink: np.ndarray = np.asarray((normalise(grey) < 128).any(axis=0), dtype=bool)
+    gap = max(3, font_px // 3)
+    start, end = x0 - left, x1 - left
+    pad = max(PAD, font_px // 2)
+    edge = max(0, start - pad)
+
+    def runs_on(columns: np.ndarray) -> bool:
+        return bool(columns.size and columns.any())
+
+    # ink on both sides of the crop's left edge, no gap between: walk left to a gap
+    if runs_on(ink[max(0, edge - gap) : edge]) and runs_on(ink[edge : edge + gap]):
+        x = edge
+        while x > 0 and runs_on(ink[max(0, x - gap) : x]):
+            x -= gap
+        if x > 0:
+            x0 = left + x
+    edge = min(len(ink), end + pad)
+    if runs_on(ink[max(0, edge - gap) : edge]) and runs_on(ink[edge : edge + gap]):
+        x = edge
+        while x < len(ink) and runs_on(ink[x : x + gap]):
+            x += gap
+        if x < len(ink):
+            x1 = left + x
+    return x0, y0, x1, y1
 
 
 def _text_of(words: list[Word], source: str) -> OcrText:

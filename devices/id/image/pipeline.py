@@ -19,7 +19,7 @@ from devices.id.image.card_read import CardRead, FieldLine
 from devices.id.image.detect import detect_card, warp_card
 from devices.id.image.fallback import survey_card
 from devices.id.image.layouts import CARD_H, CARD_W, CardLayout, Region, load_layouts
-from devices.id.image.lines import TextLine, find_lines
+from devices.id.image.lines import TextLine, find_lines, level_print
 from devices.id.image.loader import ImageReadOptions, as_bgr, decode_image, load_image_file
 from devices.id.image.mask import mask_rrn_image
 from devices.id.image.mrz import MrzError, parse_ocr_td3
@@ -84,6 +84,7 @@ class CardImagePipeline:
         for turn, attempt in enumerate((card, cv2.rotate(card, cv2.ROTATE_180))):
             layout = self.classify(attempt)
             found = False
+            read = None
             if layout is not None:
                 lang = self.options.ocr_lang or layout.stack_lang
                 read = CardRead(attempt, self._layout_lines(layout), lang, today)
@@ -97,19 +98,22 @@ class CardImagePipeline:
                     return self._document(read, layout.kind, attempt, layout, "layout", tried)
                 found = read.found_anything()
                 rrn_seen = rrn_seen or read.best("rrn") is not None
-            survey = survey_card(attempt)
+            level = level_print(attempt)  # without the layout's boxes, slanted lines merge
+            survey = survey_card(level)
             tried += len(survey.reads)
             if survey.legible():
                 lines, kinds = survey.field_lines(today)
-                free = CardRead(attempt, lines, "kor", today)
+                free = CardRead(level, lines, "kor", today)
                 for index, kind in kinds.items():
                     free.add_reads(kind, [survey.reads[index]])
+                if read is not None:
+                    free.carry(read)
                 if free.wants("rrn"):
                     free.pass2()
                 tried += free.candidates_tried
                 rrn_seen = rrn_seen or free.best("rrn") is not None
                 if _complete(free):
-                    return self._document(free, survey.kind(), attempt, None, "layout_free", tried)
+                    return self._document(free, survey.kind(), level, None, "layout_free", tried)
             if turn == 0 and (survey.looks_like_passport() or not survey.legible()):
                 try:  # before trying the card upside down: is it a passport page?
                     return self._read_mrz(card)

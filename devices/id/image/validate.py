@@ -96,7 +96,8 @@ LICENSE_REGIONS = frozenset((*range(11, 27), 28))
 
 def parse_license_number(text: str) -> str | None:
     """``NN-NN-NNNNNN-NN`` whose first pair is a region code of the table above."""
-    fixed = digits_only(text).replace(" ", "")
+    # a dash read as a dot ("20-06-509749.42"): only inside the licence number's shape
+    fixed = digits_only(text).replace(" ", "").replace(".", "-")
     for match in _LICENSE.finditer(fixed):
         if int(match.group(1)) in LICENSE_REGIONS:
             return "-".join(match.groups())
