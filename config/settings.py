@@ -11,6 +11,7 @@ from config.sections.lobby import LobbySection
 from config.sections.printer import PrinterSection
 from config.sections.privacy import PrivacySection
 from config.sections.signature import SignatureSection
+from config.sections.sms import SmsSection
 from config.sections.visit import VisitSection
 
 
@@ -27,3 +28,4 @@ class Settings(BaseModel):
     lobby: LobbySection = Field(default_factory=LobbySection)
     hub: HubSection = Field(default_factory=HubSection)
     assistant: AssistantSection = Field(default_factory=AssistantSection)
+    sms: SmsSection = Field(default_factory=SmsSection)

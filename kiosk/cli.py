@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "kiosk.commands.chat_cmd",
     "kiosk.commands.hub_cmd",
     "kiosk.commands.outbox_cmd",
+    "kiosk.commands.sms_cmd",
     "kiosk.commands.faults_cmd",
     "ui.commands.lobby",
     "ui.commands.soak",

@@ -21,6 +21,7 @@ from db.models.enums import (
 )
 from db.models.operations import AuditEvent, IdempotencyRecord, OutboxEntry, PrintJob, TicketReservation
 from db.models.person import Person
+from db.models.sms import SmsEarlyReport, SmsKind, SmsMessage, SmsOptOut, SmsStatus
 from db.models.visit import Case, Consent, FollowUp, IdentityCheck, Intake, MatchResult, Ticket, Visit
 
 __all__ = [
@@ -52,6 +53,11 @@ __all__ = [
     "PrintJob",
     "PrintJobStatus",
     "Signature",
+    "SmsEarlyReport",
+    "SmsKind",
+    "SmsMessage",
+    "SmsOptOut",
+    "SmsStatus",
     "Ticket",
     "TicketReservation",
     "TicketStatus",
