@@ -109,7 +109,7 @@ def test_layout_free_fallback_reads_a_card_whose_layout_does_not_match(tmp_path)
     ("perturbation", "code"),
     [
         (Perturbation(card_width_px=160, background="desk"), "too_small"),
-        (Perturbation(offset=(0.42, 0.0), background="desk"), "cut_off"),
+        (Perturbation(offset=(0.65, 0.0), background="desk"), "cut_off"),
     ],
 )
 def test_guidance_codes(pipeline: CardImagePipeline, perturbation: Perturbation, code: str) -> None:
@@ -119,6 +119,19 @@ def test_guidance_codes(pipeline: CardImagePipeline, perturbation: Perturbation,
         pipeline.read(render_card(person(30), DocumentKind.RESIDENT_CARD, perturbation))
     assert info.value.code == code
     assert info.value.message_ko
+
+
+def test_a_card_partly_out_of_the_frame_is_read_right_or_named_cut_off(pipeline: CardImagePipeline) -> None:
+    """42% of the card outside the picture: the crop follows the print, so it may still read — but never
+    wrongly; when it can't, the person is told the card is cut off."""
+    who = person(30)
+    card = render_card(who, DocumentKind.RESIDENT_CARD, Perturbation(offset=(0.42, 0.0), background="desk"))
+    try:
+        doc = pipeline.read(card)
+    except IdError as exc:
+        assert exc.code == "cut_off"
+    else:
+        assert (doc.name, doc.rrn) == (who.name, who.rrn)
 
 
 def test_a_small_but_legible_card_is_read_not_refused(pipeline: CardImagePipeline) -> None:
