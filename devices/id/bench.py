@@ -28,6 +28,7 @@ from devices.id.emulators.samples import (
     card_samples,
 )
 from devices.id.emulators.split import HELD_OUT, HELD_OUT_DESIGNS, HELD_OUT_FONTS, TUNING
+from devices.id.image import tess_api, tesseract
 from devices.id.image.pipeline import CardImagePipeline, ImageReadOptions
 from devices.id.model import DocumentKind, IdDocument, IdError
 from devices.id.naive import read_naive
@@ -183,6 +184,8 @@ def run_bench(
     """``count`` cards per level (alternating resident cards and licences, crossing tuning and
     held-out faces and designs), each read by the pipeline and by the naive baseline."""
     pipeline = CardImagePipeline(options)
+    for loading in tess_api.warm_up():  # model loads are start-up cost, not a person's wait
+        loading.result()
     chosen = tuple(dict.fromkeys(canonical_level(level) for level in levels))
     board = Board()
     fonts_seen: dict[str, str] = {}
@@ -199,6 +202,7 @@ def run_bench(
                 progress(level, index + 1)
     report: dict[str, Any] = {
         "bench": "id",
+        "ocr_backend": tesseract.backend(),  # "in-process" (libtesseract) or "cli" (the fallback)
         "cards_per_level": count,
         "seed": seed,
         "split": {"held_out_fonts": sorted(HELD_OUT_FONTS), "held_out_designs": sorted(HELD_OUT_DESIGNS)},

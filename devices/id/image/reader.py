@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from devices.id.image import tess_api
 from devices.id.image.pipeline import GUIDANCE_CODES, CardImagePipeline, ImageReadOptions, load_image_file
 from devices.id.model import (
     CardPresent,
@@ -104,6 +105,7 @@ class ImageIdReader(ThreadedIdReader):
         return self._thread is not None and self._thread.is_alive()
 
     def _run(self) -> None:
+        tess_api.warm_up()  # the models load while the person walks up, not on their first card
         try:
             if isinstance(self.source, Path) or (isinstance(self.source, str) and Path(self.source).is_dir()):
                 self._run_folder(DropFolderSource(self.source, self.delete_after_read))
