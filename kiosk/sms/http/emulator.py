@@ -136,6 +136,11 @@ class ProviderEmulator:
         if not self._silent:
             self._release.set()
         self._client = ClientSession(timeout=ClientTimeout(total=5))
+        # A provider that went down keeps what it accepted: after a restart those still go to the phone.
+        with self._lock:
+            pending = [m.message_id for m in self.messages.values() if m.status_code == wire.ACCEPTED]
+        for message_id in pending:
+            self._loop.call_later(max(self.dlr_delay_s, 0.0), self._deliver, message_id)
 
     async def _on_shutdown(self, _app: web.Application) -> None:
         if self._release is not None and self._stopping is not None:
