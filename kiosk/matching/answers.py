@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kiosk.matching.fields import ANSWER_FIELDS, FIELDS, NUMERIC_KINDS, AnswerField
+from kiosk.matching.ranges import AnswerRange, RangeInvalid, add, high_of, is_range_shape, low_of
 
 Answers = dict[str, Any]
 
@@ -34,6 +35,32 @@ class InvalidAnswers(ValueError):
     def __init__(self, problems: list[AnswerProblem]) -> None:
         self.problems = problems
         super().__init__("; ".join(f"{p.field}: {p.en}" for p in problems))
+
+
+def _check_range(spec: AnswerField, value: Any) -> AnswerRange | AnswerProblem:
+    """A numeric answer given as a range ({"from", "to"}): the right shape, within the field's bounds."""
+    name = spec.name
+    try:
+        r = AnswerRange.parse(value)
+    except RangeInvalid as exc:
+        return AnswerProblem(name, f"{spec.ko}: 범위 답의 형식이 올바르지 않아요", f"{spec.en}: {exc}")
+    if r.low < spec.minimum:
+        return AnswerProblem(
+            name,
+            f"{spec.ko}은(는) {spec.minimum} 이상이어야 해요",
+            f"{spec.en} must be at least {spec.minimum}",
+        )
+    if spec.maximum is not None and r.high is not None and r.high > spec.maximum:
+        return AnswerProblem(
+            name,
+            f"{spec.ko}이(가) 너무 커요 ({spec.maximum} 이하로 입력해 주세요)",
+            f"{spec.en} is too large (at most {spec.maximum})",
+        )
+    if spec.maximum is not None and r.low > spec.maximum:
+        return AnswerProblem(
+            name, f"{spec.ko}이(가) 너무 커요", f"{spec.en} is too large (at most {spec.maximum})"
+        )
+    return r
 
 
 def _check_value(spec: AnswerField, value: Any) -> AnswerProblem | None:
@@ -98,6 +125,14 @@ def validate_answers(raw: Mapping[str, Any]) -> Answers:
         if value is None:
             answers[name] = None
             continue
+        if FIELDS[name].kind in NUMERIC_KINDS and is_range_shape(value):
+            checked = _check_range(FIELDS[name], value)
+            if isinstance(checked, AnswerProblem):
+                problems.append(checked)
+                answers[name] = None
+            else:
+                answers[name] = checked
+            continue
         problem = _check_value(FIELDS[name], value)
         if problem:
             problems.append(problem)
@@ -115,9 +150,10 @@ def _cross_checks(answers: Answers) -> list[AnswerProblem]:
     total, secured, unsecured = (
         answers[k] for k in ("total_debt_krw", "secured_debt_krw", "unsecured_debt_krw")
     )
+    # Ranges: a problem only when no values in them fit (the smallest parts already exceed the largest whole).
     if total is None and secured is not None and unsecured is not None:
-        answers["total_debt_krw"] = total = secured + unsecured
-    if total is not None and (secured or 0) + (unsecured or 0) > total:
+        answers["total_debt_krw"] = total = add(secured, unsecured)
+    if total is not None and low_of(secured or 0) + low_of(unsecured or 0) > high_of(total):
         problems.append(
             AnswerProblem(
                 "total_debt_krw",
@@ -126,7 +162,7 @@ def _cross_checks(answers: Answers) -> list[AnswerProblem]:
             )
         )
     recent = answers["debt_last_6m_krw"]
-    if total is not None and recent is not None and recent > total:
+    if total is not None and recent is not None and low_of(recent) > high_of(total):
         problems.append(
             AnswerProblem(
                 "debt_last_6m_krw",

@@ -7,105 +7,26 @@ something must be proven with a document). Every leaf yields a reason in Korean 
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Mapping
 from typing import Any
 
 from kiosk.matching.fields import FIELDS, NUMERIC_KINDS, ORDER_OPS, AnswerField
 from kiosk.matching.plain import PlainText
+from kiosk.matching.ranges import AnswerRange, Interval, compare_intervals, interval, scale
+from kiosk.matching.reasons import MET, NOT_MET, UNKNOWN, RawReason, Reason, materialize
 from kiosk.matching.wording import SYMBOL, shown, value_en, value_ko
 
-MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
 # Where ``with_derived`` puts the ranges the debt amounts must lie in (the parts of a debt cannot exceed
 # the whole): a cap like "secured ≤ ₩1B" is settled by a total of ₩48M without asking the parts.
 BOUNDS = "_bounds"
 
 
-class Reason:
-    """Why one condition is met, not met or unknown. The wording is rendered on first use, so a
-    verdict over 180 programs costs comparisons, not string formatting, until someone reads it."""
-
-    __slots__ = ("_actual", "_en", "_ko", "_leaf", "_prefix", "_threshold", "confirm", "field", "status")
-
-    def __init__(
-        self,
-        status: str,
-        ko: str | None = None,
-        en: str | None = None,
-        field: str | None = None,
-        confirm: str | None = None,
-        *,
-        leaf: Compare | None = None,
-        actual: Any = None,
-        threshold: float | None = None,
-        prefix: tuple[str, str] | None = None,
-    ) -> None:
-        self.status, self.field, self.confirm = status, field, confirm
-        self._ko, self._en = ko, en
-        self._leaf, self._actual, self._threshold, self._prefix = leaf, actual, threshold, prefix
-
-    def _render(self) -> None:
-        if self._ko is None or self._en is None:
-            assert self._leaf is not None
-            self._ko, self._en = self._leaf.render(self.status, self._actual, self._threshold)
-        if self._prefix:
-            self._ko, self._en = self._prefix[0] + self._ko, self._prefix[1] + self._en
-            self._prefix = None
-
-    @property
-    def ko(self) -> str:
-        self._render()
-        return self._ko  # type: ignore[return-value]
-
-    @property
-    def en(self) -> str:
-        self._render()
-        return self._en  # type: ignore[return-value]
-
-    def negated(self, status: str) -> Reason:
-        """The same reason under a ``not``: reported with the outer status and a prefix."""
-        self._render()
-        return Reason(
-            status,
-            self._ko,
-            self._en,
-            self.field,
-            self.confirm,
-            prefix=("해당하지 않아야 해요 — ", "must not hold — "),
-        )
-
-    def plain(self) -> tuple[str, str] | None:
-        """The catalogue's sentence for this outcome (Korean, English), or None when it has none."""
-        leaf = self._leaf
-        if leaf is None or leaf.plain is None or self.status == UNKNOWN or self._prefix is not None:
-            return None
-        return leaf.plain.worded(self.status == MET, leaf.spec, self._actual)
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"ko": self.ko, "en": self.en, "status": self.status}
-        if self.field:
-            out["field"] = self.field
-        if self.confirm:
-            out["confirm"] = self.confirm
-        plain = self.plain()
-        if plain:
-            out["plain"] = {"ko": plain[0], "en": plain[1]}
-        return out
-
-    def __repr__(self) -> str:
-        return f"Reason({self.status!r}, {self.ko!r})"
-
-
-# What evaluation appends: a finished Reason, or (leaf, status, actual, threshold) to be wrapped in a
-# Reason only when someone reads it — creating 700 objects per applicant was a third of the time at 180.
-RawReason = Any
-
-
-def materialize(raw: list[RawReason]) -> list[Reason]:
-    return [
-        r if isinstance(r, Reason) else Reason(r[1], field=r[0].field, leaf=r[0], actual=r[2], threshold=r[3])
-        for r in raw
-    ]
+def _shown_span(span: Interval) -> AnswerRange:
+    """A range of thresholds as whole won, for the wording (rounded outwards)."""
+    low, high = span
+    return AnswerRange(math.floor(low), None if high == math.inf else math.ceil(high))
 
 
 class Condition:
@@ -214,11 +135,15 @@ class Compare(Condition):
         if status == UNKNOWN and actual is None:
             ko = f"{spec.ko} 정보가 없어요 — 기준: {req_ko}, 확인이 필요해요"
             en = f"{spec.en} not given — required {req_en}: to be confirmed"
-        elif status == UNKNOWN and self.ratio_of is not None:  # the answer is there, the base is not
+        elif status == UNKNOWN and self.ratio_of is not None and threshold is None:  # the base is missing
             shown_ko, shown_en = shown(spec, actual)
             base = self.ratio_of
             ko = f"{spec.ko} {shown_ko}: 기준({req_ko}) — {base.ko} 계산에 필요한 정보가 없어 확인이 필요해요"
             en = f"{spec.en} {shown_en}: required {req_en} — {base.en.lower()} unknown, to be confirmed"
+        elif status == UNKNOWN:  # a range answer that straddles the rule's line
+            shown_ko, shown_en = shown(spec, actual)
+            ko = f"{spec.ko} {shown_ko}: 기준({req_ko}) — 범위로 답해 주셔서 정확한 금액·기간 확인이 필요해요"
+            en = f"{spec.en} {shown_en}: required {req_en} — answered as a range, to be confirmed"
         else:
             shown_ko, shown_en = shown(spec, actual)
             if status == MET and self.op in SYMBOL and spec.kind in NUMERIC_KINDS:
@@ -235,18 +160,28 @@ class Compare(Condition):
     # -- evaluation ----------------------------------------------------------------------------------
     def evaluate(self, answers: Mapping[str, Any], reasons: list[RawReason]) -> str:
         actual = answers.get(self.field)
-        threshold: float | None = None
+        threshold: Any = None
+        span: Interval | None = None
         if self.ratio_of is not None:
             base = answers.get(self.ratio_of.name)
             if base is None:
                 reasons.append((self, UNKNOWN, actual, None))
                 return UNKNOWN
-            threshold = base * self.value
+            if isinstance(base, AnswerRange):  # a range of bases: a range of thresholds
+                span = scale(interval(base), self.value)
+                threshold = _shown_span(span)
+            else:
+                threshold = base * self.value
             if actual is None:
-                return self._by_bounds(answers, reasons, threshold)
+                return self._by_bounds(answers, reasons, span or (threshold, threshold))
+            if span is not None or isinstance(actual, AnswerRange):
+                return self._over_range(reasons, actual, span or (threshold, threshold), threshold)
             met = self.compare(actual, threshold)
         elif actual is None:
-            return self._by_bounds(answers, reasons, self.target_value)
+            target = self.target_value
+            return self._by_bounds(answers, reasons, (target, target))
+        elif isinstance(actual, AnswerRange):
+            return self._over_range(reasons, actual, (self.target_value, self.target_value), None)
         else:
             met = self.compare(actual, self.target_value)
             if self.alt_value is not None and self.compare(actual, self.alt_value) != met:
@@ -261,31 +196,55 @@ class Compare(Condition):
         """The common case (no ratio, no disputed alternative), kept short because it runs most."""
         actual = answers.get(self.field)
         if actual is None:
-            return self._by_bounds(answers, reasons, self.target_value)
+            target = self.target_value
+            return self._by_bounds(answers, reasons, (target, target))
+        if isinstance(actual, AnswerRange):
+            return self._over_range(reasons, actual, (self.target_value, self.target_value), None)
         status = MET if self.compare(actual, self.target_value) else NOT_MET
         reasons.append((self, status, actual, None))
         return status
 
-    def _by_bounds(self, answers: Mapping[str, Any], reasons: list[RawReason], threshold: Any) -> str:
-        """An unanswered amount still settles the rule when every value it could take gives one result."""
-        bounds = answers.get(BOUNDS)
-        span = bounds.get(self.field) if bounds else None
-        if span is None or self.op not in ORDER_OPS:
-            reasons.append((self, UNKNOWN, None, None))
-            return UNKNOWN
-        low, high = span
-        results = {self.compare(low, threshold), self.compare(high, threshold)}
-        if self.alt_value is not None:
-            results |= {self.compare(low, self.alt_value), self.compare(high, self.alt_value)}
-        if len(results) != 1:
-            reasons.append((self, UNKNOWN, None, None))
-            return UNKNOWN
-        status = MET if results.pop() else NOT_MET
-        reasons.append(Reason(status, *self._bounded(status, high), field=self.field, leaf=self, actual=None))
+    def _over_range(self, reasons: list[RawReason], actual: Any, span: Interval, threshold: Any) -> str:
+        """A range answer (or a range of thresholds): met when every value meets the rule, not met when
+        none does, else unknown — a range never stands in for a made-up point value."""
+        result = compare_intervals(self.op, self.compare, interval(actual), span)
+        if self.alt_value is not None and result is not None:
+            alt = compare_intervals(self.op, self.compare, interval(actual), (self.alt_value, self.alt_value))
+            if alt != result:
+                ko, en = self._disputed(actual)
+                reasons.append(Reason(UNKNOWN, ko, en, field=self.field))
+                return UNKNOWN
+        status = UNKNOWN if result is None else MET if result else NOT_MET
+        reasons.append((self, status, actual, threshold))
         return status
 
-    def _bounded(self, status: str, high: int) -> tuple[str, str]:
+    def _by_bounds(self, answers: Mapping[str, Any], reasons: list[RawReason], span: Interval) -> str:
+        """An unanswered amount still settles the rule when every value it could take gives one result."""
+        bounds = answers.get(BOUNDS)
+        part = bounds.get(self.field) if bounds else None
+        if part is None or self.op not in ORDER_OPS:
+            reasons.append((self, UNKNOWN, None, None))
+            return UNKNOWN
+        result = compare_intervals(self.op, self.compare, part, span)
+        if self.alt_value is not None and result is not None:
+            alt = compare_intervals(self.op, self.compare, part, (self.alt_value, self.alt_value))
+            result = result if alt == result else None
+        if result is None:
+            reasons.append((self, UNKNOWN, None, None))
+            return UNKNOWN
+        status = MET if result else NOT_MET
+        reasons.append(
+            Reason(status, *self._bounded(status, part[1]), field=self.field, leaf=self, actual=None)
+        )
+        return status
+
+    def _bounded(self, status: str, high: float) -> tuple[str, str]:
         word = ("충족", "met") if status == MET else ("미충족", "not met")
+        if high == math.inf:  # not reachable for the caps (≤), kept honest for any other rule
+            return (
+                f"{self.spec.ko}: 기준({self.req_ko}) {word[0]}",
+                f"{self.spec.en}: required {self.req_en}: {word[1]}",
+            )
         return (
             f"{self.spec.ko}: 빚이 모두 {value_ko(self.spec, high)} 이하라 기준({self.req_ko}) {word[0]}",
             f"{self.spec.en}: at most {value_en(self.spec, high)} (the whole debt), "

@@ -13,6 +13,7 @@ from typing import Any
 from kiosk.matching.answers import Answers, validate_answers
 from kiosk.matching.catalogue import Catalogue, Program, Text, shipped_catalogue
 from kiosk.matching.conditions import BOUNDS, MET, NOT_MET, RawReason, Reason, materialize
+from kiosk.matching.ranges import AnswerRange, high_of, low_of
 from kiosk.matching.triage import DebtTriage, is_delinquent, triage
 
 ENGINE_VERSION = "match-1.0.0"
@@ -122,7 +123,7 @@ def with_derived(catalogue: Catalogue, answers: Mapping[str, Any]) -> dict[str, 
     size = answers.get("household_size")
     table = catalogue.min_living_cost_monthly
     if size is not None and table:
-        full["min_living_cost_krw"] = table[min(size, max(table))] * 12
+        full["min_living_cost_krw"] = _min_living_cost(table, size)
     else:
         full["min_living_cost_krw"] = None
     bounds = debt_bounds(full)
@@ -131,19 +132,32 @@ def with_derived(catalogue: Catalogue, answers: Mapping[str, Any]) -> dict[str, 
     return full
 
 
-def debt_bounds(answers: Mapping[str, Any]) -> dict[str, tuple[int, int]]:
-    """Ranges of the unanswered debt parts, known from the whole (validate_answers keeps parts ≤ total)."""
+def _min_living_cost(table: Mapping[int, int], size: Any) -> Any:
+    """The yearly minimum cost of living for a household size (a range of sizes gives a range)."""
+    top = max(table)
+    if not isinstance(size, AnswerRange):
+        return table[min(size, top)] * 12
+    low = table[min(size.low, top)] * 12
+    # every size from the table's last row up costs the same
+    high = table[top if size.high is None else min(size.high, top)] * 12
+    return AnswerRange(low, high) if high != low else low
+
+
+def debt_bounds(answers: Mapping[str, Any]) -> dict[str, tuple[float, float]]:
+    """Ranges of the unanswered debt parts, known from the whole (validate_answers keeps parts ≤ total);
+    the whole or a part given as a range bounds them by its extreme values (math.inf: no bound)."""
     total = answers.get("total_debt_krw")
     if total is None:
         return {}
     secured, unsecured = answers.get("secured_debt_krw"), answers.get("unsecured_debt_krw")
-    spans: dict[str, tuple[int, int]] = {}
+    spans: dict[str, tuple[float, float]] = {}
+    whole = high_of(total)
     if secured is None:
-        spans["secured_debt_krw"] = (0, total - (unsecured or 0))
+        spans["secured_debt_krw"] = (0, whole - low_of(unsecured or 0))
     if unsecured is None:
-        spans["unsecured_debt_krw"] = (0, total - (secured or 0))
+        spans["unsecured_debt_krw"] = (0, whole - low_of(secured or 0))
     if answers.get("debt_last_6m_krw") is None:
-        spans["debt_last_6m_krw"] = (0, total)
+        spans["debt_last_6m_krw"] = (0, whole)
     return spans
 
 
@@ -153,8 +167,9 @@ def _limit(program: Program, answers: Mapping[str, Any]) -> int | None:
     value = answers.get(program.limit_field)
     if value is None:
         return None
+    low, high = low_of(value), high_of(value)  # a range answer: only a bracket holding all of it
     for bracket in program.limit_brackets:
-        if value >= bracket.minimum and (bracket.maximum is None or value <= bracket.maximum):
+        if low >= bracket.minimum and (bracket.maximum is None or high <= bracket.maximum):
             return bracket.limit_krw
     return None
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kiosk.matching.fields import AnswerField
+from kiosk.matching.ranges import AnswerRange
 from kiosk.matching.wording import value_en, value_ko, won_en_full
 
 
@@ -34,7 +35,11 @@ def _fill(template: str, spec: AnswerField, actual: Any, *, english: bool) -> st
     if actual is None:  # settled without the answer (e.g. by the whole debt): no sentence names it
         return ""
     if english:
-        shown = won_en_full(actual) if spec.kind == "krw" else value_en(spec, actual)
+        exact_amount = spec.kind == "krw" and not isinstance(actual, AnswerRange)
+        shown = won_en_full(actual) if exact_amount else value_en(spec, actual)  # a range: "₩20M–₩35M"
     else:
         shown = value_ko(spec, actual)
-    return template.replace("{value}", shown)
+    text = template.replace("{value}", shown)
+    if isinstance(actual, AnswerRange) and not english:  # "3,500만원까지이라" reads "3,500만원까지라"
+        text = text.replace("까지이라", "까지라").replace("넘게이라", "넘어서")
+    return text

@@ -19,6 +19,7 @@ from kiosk.matching.catalogue import Catalogue, Program
 from kiosk.matching.conditions import MET, NOT_MET, UNKNOWN, AllOf, AnyOf, Compare, Condition, Confirm, NoneOf
 from kiosk.matching.engine import with_derived
 from kiosk.matching.fields import ANSWER_FIELDS, FIELDS
+from kiosk.matching.ranges import add, as_range
 from kiosk.matching.triage import triage_needs
 
 Outcomes = frozenset[str]
@@ -43,11 +44,11 @@ class Known:
 
     @classmethod
     def of(cls, catalogue: Catalogue, answers: Mapping[str, Any]) -> Known:
-        raw = {name: answers.get(name) for name in ANSWER_FIELDS}
+        raw = {name: as_range(answers.get(name)) for name in ANSWER_FIELDS}  # a stored {"from", "to"}
         unasked = {name for name in ANSWER_FIELDS if name not in answers}
         secured, unsecured = raw["secured_debt_krw"], raw["unsecured_debt_krw"]
         if raw["total_debt_krw"] is None and secured is not None and unsecured is not None:
-            raw["total_debt_krw"] = secured + unsecured  # as validate_answers derives it
+            raw["total_debt_krw"] = add(secured, unsecured)  # as validate_answers derives it
             unasked.discard("total_debt_krw")
         for derived, sources in _SOURCES.items():
             if any(source in unasked for source in sources):

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from kiosk.matching.catalogue import Text
+from kiosk.matching.fields import FIELDS
+from kiosk.matching.ranges import high_of, low_of
+from kiosk.matching.wording import value_en, value_ko
 
 FAST, PRE, WORKOUT = "ccrs.fast_track", "ccrs.pre_workout", "ccrs.individual_workout"
 REHAB, BANKRUPTCY = "court.rehabilitation", "court.bankruptcy"
@@ -28,28 +31,47 @@ class DebtTriage:
         return {"route": self.route, "reasons": [r.to_dict() for r in self.reasons]}
 
 
+def _nothing(value: Any) -> bool:
+    """No answer, or an amount/number that is zero (a range: one that can only be zero)."""
+    return value is None or high_of(value) == 0
+
+
+def _bucket(days: Any, risk: bool) -> str | None:
+    """Which route the delinquency days point to; None when a range answer spans two of them."""
+    low, high = low_of(days), high_of(days)
+    if high <= 30:
+        if high == 0 and not risk:
+            return "none"
+        return FAST if low > 0 or risk else None
+    if low >= 31 and high <= 89:
+        return PRE
+    return WORKOUT if low >= 90 else None
+
+
 def is_delinquent(answers: Mapping[str, Any]) -> bool:
-    return bool(answers.get("delinquency_days")) or answers.get("purpose") == "debt"
+    return not _nothing(answers.get("delinquency_days")) or answers.get("purpose") == "debt"
 
 
 def at_risk(answers: Mapping[str, Any]) -> bool:
     hardship = answers.get("hardship") or []
     credit = answers.get("credit_percentile")
-    return bool(AT_RISK_HARDSHIPS.intersection(hardship)) or (credit is not None and credit <= 10)
+    return bool(AT_RISK_HARDSHIPS.intersection(hardship)) or (credit is not None and high_of(credit) <= 10)
 
 
 def triage_needs(answers: Mapping[str, Any], unasked: frozenset[str]) -> list[str]:
     """Unasked fields the route choice still reads (``triage`` below), so the walk asks for them too."""
     total, days = answers.get("total_debt_krw"), answers.get("delinquency_days")
     debt_purpose = answers.get("purpose") in ("debt", "credit_recovery")
-    if "total_debt_krw" not in unasked and not total and not debt_purpose:
+    if "total_debt_krw" not in unasked and _nothing(total) and not debt_purpose:
         # owes nothing (or does not know) and did not come about debt: arrears need a debt, no route
-        if total == 0 or ("delinquency_days" not in unasked and not days):
+        if (total is not None and high_of(total) == 0) or (
+            "delinquency_days" not in unasked and _nothing(days)
+        ):
             return []
     needs: list[str] = [name for name in ("total_debt_krw", "purpose") if name in unasked]
     if "delinquency_days" in unasked:
         return [*needs, "delinquency_days"]
-    if days == 0:  # no arrears: the fast track only when at risk
+    if days is not None and low_of(days) == 0:  # no arrears (or maybe none): the fast track only when at risk
         needs += [name for name in ("hardship", "credit_percentile") if name in unasked]
     return needs
 
@@ -58,9 +80,10 @@ def triage(answers: Mapping[str, Any], verdicts: Mapping[str, str]) -> DebtTriag
     """None when the person has no debt question at all."""
     days = answers.get("delinquency_days")
     total = answers.get("total_debt_krw")
-    if not total and not days and answers.get("purpose") not in ("debt", "credit_recovery"):
+    if _nothing(total) and _nothing(days) and answers.get("purpose") not in ("debt", "credit_recovery"):
         return None
-    if days is None:
+    bucket = None if days is None else _bucket(days, at_risk(answers))
+    if bucket is None:
         return DebtTriage(
             None,
             [
@@ -70,8 +93,10 @@ def triage(answers: Mapping[str, Any], verdicts: Mapping[str, str]) -> DebtTriag
                 )
             ],
         )
-    if days <= 30:
-        if days == 0 and not at_risk(answers):
+    spec = FIELDS["delinquency_days"]
+    days_ko, days_en = value_ko(spec, days), value_en(spec, days)
+    if bucket in ("none", FAST):
+        if bucket == "none":
             return DebtTriage(
                 None,
                 [
@@ -83,16 +108,16 @@ def triage(answers: Mapping[str, Any], verdicts: Mapping[str, str]) -> DebtTriag
             )
         route = FAST
         why = Text(
-            f"연체 {days}일(30일 이하) 또는 연체 위험 → 신속채무조정",
-            f"{days} days overdue (≤ 30) or at risk → fast-track adjustment",
+            f"연체 {days_ko}(30일 이하) 또는 연체 위험 → 신속채무조정",
+            f"{days_en} overdue (≤ 30) or at risk → fast-track adjustment",
         )
-    elif days <= 89:
+    elif bucket == PRE:
         route = PRE
-        why = Text(f"연체 {days}일(31~89일) → 사전채무조정", f"{days} days overdue (31–89) → pre-workout")
+        why = Text(f"연체 {days_ko}(31~89일) → 사전채무조정", f"{days_en} overdue (31–89) → pre-workout")
     else:
         route = WORKOUT
         why = Text(
-            f"연체 {days}일(90일 이상) → 개인워크아웃", f"{days} days overdue (≥ 90) → individual workout"
+            f"연체 {days_ko}(90일 이상) → 개인워크아웃", f"{days_en} overdue (≥ 90) → individual workout"
         )
     if verdicts.get(route) != "ineligible":
         return DebtTriage(route, [why])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.matching.fields import AnswerField
+from kiosk.matching.ranges import AnswerRange
 
 _MAN = 10_000
 _EOK = 100_000_000
@@ -38,7 +39,82 @@ def won_en_full(amount: float) -> str:
     return f"₩{round(amount):,}"
 
 
+def won_exact_ko(amount: int) -> str:
+    """An amount that is a rule's line, to the won: 2,831만 5,140원 (never "약": it must be exact)."""
+    if amount < _MAN or amount % _MAN == 0:
+        return won_ko(amount)
+    head, won = divmod(amount, _MAN)
+    return f"{won_ko(head * _MAN).removesuffix('원')} {won:,}원"
+
+
+def won_exact_en(amount: int) -> str:
+    """₩35M when that is exact, else every digit: ₩28,315,140."""
+    step = 10_000_000 if amount >= 1_000_000_000 else 10_000 if amount >= 1_000_000 else 10
+    return won_en(amount) if amount % step == 0 else won_en_full(amount)
+
+
+# Units of a whole-number range in each language: "31~89일" / "31–89 days".
+_UNIT_KO = {"days": "일", "months": "개월", "count": "명", "age": "세", "percentile": "%"}
+_UNIT_EN = {"days": " days", "months": " months", "count": "", "age": "", "percentile": "%"}
+
+
+def _lower_ko(low: int) -> tuple[str, bool]:
+    """How a range's lower end reads in 만원: a range built from "≤ 3,500만원" starts at 3,500만원 + 1원,
+    which reads "3,500만원 넘게" (True), not "약 3,500만원"."""
+    if low > 0 and (low - 1) % _MAN == 0:
+        return won_ko(low - 1), True
+    return won_exact_ko(low), False
+
+
+def range_ko(spec: AnswerField, r: AnswerRange) -> str:
+    """3,500만원까지 · 2,000만~3,500만원 · 3,500만원 넘게 · 30일까지 · 31~89일 · 90일 이상 · 1~2명."""
+    if r.high is not None and r.low == r.high:
+        return value_ko(spec, r.low)
+    if spec.kind == "krw":
+        if r.high is None:
+            text, above = _lower_ko(r.low)
+            return f"{text} 넘게" if above else f"{text} 이상"
+        if r.low <= spec.minimum:
+            return f"{won_exact_ko(r.high)}까지"
+        if r.low == 1:  # just above nothing: "0원" is its own answer
+            return f"0원 넘게 {won_exact_ko(r.high)}까지"
+        text, _ = _lower_ko(r.low)
+        return f"{text.removesuffix('원')}~{won_exact_ko(r.high)}"
+    unit = _UNIT_KO.get(spec.kind, "")
+    lead = "만 " if spec.kind == "age" else "하위 " if spec.kind == "percentile" else ""
+    if r.high is None:
+        return f"{lead}{r.low:,}{unit} 이상"
+    if r.low <= spec.minimum:
+        return f"{lead}{r.high:,}{unit}까지"
+    return f"{lead}{r.low:,}~{r.high:,}{unit}"
+
+
+def range_en(spec: AnswerField, r: AnswerRange) -> str:
+    """up to ₩35M · ₩20M–₩35M · over ₩35M · up to 30 days · 31–89 days · 90 days or more."""
+    if r.high is not None and r.low == r.high:
+        return value_en(spec, r.low)
+    if spec.kind == "krw":
+        above = r.low > 0 and (r.low - 1) % _MAN == 0
+        low = r.low - 1 if above else r.low
+        if r.high is None:
+            return f"over {won_exact_en(low)}" if above else f"{won_exact_en(low)} or more"
+        if r.low <= spec.minimum:
+            return f"up to {won_exact_en(r.high)}"
+        if r.low == 1:
+            return f"more than ₩0, up to {won_exact_en(r.high)}"
+        return f"{won_exact_en(low)}–{won_exact_en(r.high)}"
+    unit = _UNIT_EN.get(spec.kind, "")
+    lead = "bottom " if spec.kind == "percentile" else ""
+    if r.high is None:
+        return f"{lead}{r.low:,}{unit} or more"
+    if r.low <= spec.minimum:
+        return f"up to {lead}{r.high:,}{unit}"
+    return f"{lead}{r.low:,}–{r.high:,}{unit}"
+
+
 def value_ko(spec: AnswerField, value: Any) -> str:
+    if isinstance(value, AnswerRange):
+        return range_ko(spec, value)
     kind = spec.kind
     if kind == "krw":
         return won_ko(value)
@@ -63,6 +139,8 @@ def value_ko(spec: AnswerField, value: Any) -> str:
 
 
 def value_en(spec: AnswerField, value: Any) -> str:
+    if isinstance(value, AnswerRange):
+        return range_en(spec, value)
     kind = spec.kind
     if kind == "krw":
         return won_en(value)
