@@ -12,6 +12,7 @@ from kiosk.context import AppContext
 from kiosk.matching.answers import InvalidAnswers
 from kiosk.matching.catalogue import CatalogueInvalid, check_catalogue, load_catalogue
 from kiosk.matching.engine import match
+from kiosk.matching.ranges import dump_answers
 from kiosk.visit.questionnaire import questionnaire
 
 
@@ -45,7 +46,8 @@ def _walk(args: argparse.Namespace, ctx: AppContext) -> int:
         print(f"[{exc.code}] {exc}", file=sys.stderr)
         return 2
     if args.json:
-        json.dump({"asked": asked, "answers": answers}, sys.stdout, ensure_ascii=False, indent=2)
+        out = {"asked": asked, "answers": dump_answers(answers)}  # a range answer as {"from", "to"}
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 0
     print(f"질문 {len(asked)}개 (questions asked: {len(asked)})")

@@ -10,6 +10,7 @@ from typing import Any
 from kiosk.matching.catalogue import Catalogue
 from kiosk.matching.conditions import MET, Condition
 from kiosk.matching.fields import FIELDS
+from kiosk.matching.ranges import AnswerRange, dump
 from kiosk.matching.relevance import probe_values
 
 _OPEN = object()  # a field left for the follow-up question
@@ -56,7 +57,29 @@ class Question:
 
     @property
     def compound(self) -> bool:
-        return len(self.filled) > 1
+        """A multi-choice screen of several fields, with "없어요" (see ``config/questionnaire.toml``)."""
+        return len(self.filled) > 1 and self.type == "multi_choice"
+
+    @property
+    def several(self) -> bool:
+        """A single choice whose options fill several fields ("직장에 다닌 지 1년이 넘었어요": the work and
+        a range of months in it): one decision, one tap."""
+        return len(self.filled) > 1 and self.type == "choice"
+
+    def choose(self, value: Any) -> dict[str, Any]:
+        """A ``several`` answer as engine fields: what the option sets (None: every field unknown). A field
+        the option leaves out stays unasked (its own question may follow)."""
+        if value is None:
+            return {name: None for name in self.filled}
+        for option in self.choices:
+            if option.value == value:
+                return dict(option.sets)
+        raise KeyError(value)
+
+    def _best(self, values: Mapping[str, Any]) -> Option | None:
+        """The option of a ``several`` question that says the most of what ``values`` holds."""
+        fits = [o for o in self.choices if o.sets and all(_fits(values.get(f), v) for f, v in o.sets)]
+        return max(fits, key=lambda o: len(o.sets), default=None)
 
     def answered(self, answers: Mapping[str, Any]) -> bool:
         """Whether this screen was answered: for a compound one, a field every answer to it fills is
@@ -70,6 +93,9 @@ class Question:
 
     def chosen(self, answers: Mapping[str, Any]) -> list[Any]:
         """The options of a compound question that the stored answers say were chosen (for 이전)."""
+        if self.several:
+            best = self._best(answers)
+            return [best.value] if best is not None else []
         nothing = dict(self.none)
         picked = []
         for option in self.choices:
@@ -84,14 +110,33 @@ class Question:
     def visitor_answer(self, full: Mapping[str, Any]) -> dict[str, Any]:
         """What a visitor whose true answers are ``full`` gives on this screen: each field as it is,
         except a field a follow-up asks, which stays open when the person would choose its option."""
+        if self.several:  # the option that holds the person's own values, or "잘 모르겠어요"
+            if all(full.get(name) is None for name in self.filled):
+                return self.choose(None)
+            best = self._best(full)
+            # no option says it (the work not known, the months known): the months keep their own question
+            return dict(best.sets) if best is not None else {self.field: None}
         out: dict[str, Any] = {}
         nothing = dict(self.none)
         for name in self.filled:
             value = full.get(name)
+            ticked = self._range_option(name, value) if value != nothing.get(name) else None
+            if ticked is not None:  # an option says it as a range: the tick, no follow-up
+                out[name] = ticked
+                continue
             if name in self.opened and value is not None and value != nothing.get(name):
                 continue  # they tick the option; the follow-up asks how much / how long
             out[name] = value
         return out
+
+    def _range_option(self, name: str, value: Any) -> AnswerRange | None:
+        """The range an option of this screen sets for ``name`` that holds the exact ``value``
+        ("한 달 넘게 밀렸어요 (31~89일)" for 45 days): the tick, not the figure."""
+        for option in self.choices:
+            for field, wanted in option.sets:
+                if field == name and isinstance(wanted, AnswerRange) and wanted.holds(value):
+                    return wanted
+        return None
 
     def fill(self, chosen: list[Any] | None) -> dict[str, Any]:
         """A compound answer as engine fields. None ("잘 모르겠어요") leaves every field unknown; else each
@@ -114,6 +159,8 @@ class Question:
 
     def probes(self, catalogue: Catalogue) -> list[dict[str, Any]]:
         """The answers (field → value) tried when judging how decisive this question is."""
+        if self.several:
+            return [self.choose(c.value) for c in self.choices]
         if self.compound:
             return [self.fill([]), *(self.fill([c.value]) for c in self.choices)]
         return [{self.field: value} for value in self._values(catalogue)]
@@ -146,8 +193,15 @@ class Question:
             "min": self.minimum,
             "max": self.maximum,
             "allow_unknown": self.allow_unknown,
-            "choices": [{"value": c.value, "ko": c.ko, "en": c.en} for c in self.choices],
+            "choices": [{"value": dump(c.value), "ko": c.ko, "en": c.en} for c in self.choices],
         }
+
+
+def _fits(actual: Any, wanted: Any) -> bool:
+    """A person's exact value is what an option sets, or inside the range it sets."""
+    if isinstance(wanted, AnswerRange):
+        return wanted.holds(actual) or actual == wanted
+    return actual == wanted  # None: the option says "not known", and so does the person
 
 
 def _holds(actual: Any, wanted: Any) -> bool:

@@ -22,9 +22,11 @@ from config.loader import read_toml
 from kiosk.matching.answers import AnswerProblem, InvalidAnswers, validate_answers
 from kiosk.matching.catalogue import Catalogue, shipped_catalogue
 from kiosk.matching.fields import FIELDS, NUMERIC_KINDS
+from kiosk.matching.ranges import AnswerRange, RangeInvalid, as_range, is_range_shape
 from kiosk.matching.relevance import decisiveness, open_fields
 from kiosk.matching.tree_parser import CatalogueProblem, TreeParser
 from kiosk.visit.question import Option, Question
+from kiosk.visit.range_options import containing, range_options, sources_first
 
 TYPES = ("choice", "multi_choice", "amount_manwon", "count", "days", "yes_no")
 _NUMBER_TYPES = ("amount_manwon", "count", "days")
@@ -75,7 +77,15 @@ class Questionnaire:
         score = {q.id: decisiveness(cat, answers, _programs(needed, q), q.probes(cat)) for q in rest}
         order = {q.id: i for i, q in enumerate(self.questions)}
         rest.sort(key=lambda q: (-score[q.id], order[q.id]))
-        return first + rest
+        return first + sources_first(rest, answers, cat)
+
+    def ranges(
+        self, question_id: str, answers: Mapping[str, Any], catalogue: Catalogue | None = None
+    ) -> tuple[Option, ...]:
+        """Range buttons for a number question given the answers so far (``Option.value`` is an
+        ``AnswerRange`` in the engine's unit, won for amounts; ``.ko``/``.en`` its label), each deciding
+        every rule that can still change a verdict; () means the keypad only."""
+        return range_options(self.question(question_id), answers, catalogue or shipped_catalogue())
 
     def next_question(
         self, answers: Mapping[str, Any], catalogue: Catalogue | None = None
@@ -103,7 +113,15 @@ class Questionnaire:
         question = self.next_question(known, catalogue)
         while question is not None:
             asked.append(question.id)
-            known.update(question.visitor_answer(full))
+            given_now = question.visitor_answer(full)
+            value = given_now.get(question.field)
+            if not question.compound and value is not None and FIELDS[question.field].kind in NUMERIC_KINDS:
+                # one tap on the range (or the choice) that holds the figure; the keypad when none is offered
+                offered = self.ranges(question.id, known, catalogue) or question.choices
+                picked = containing(offered, value)
+                if picked is not None:
+                    given_now[question.field] = picked.value
+            known.update(given_now)
             question = self.next_question(known, catalogue)
         return asked, known
 
@@ -129,6 +147,14 @@ class Questionnaire:
         """What the person touched as engine answers, field → value (a compound question fills several;
         a field left for its follow-up is absent), or InvalidAnswers."""
         question = self.question(question_id)
+        if question.several:
+            if value is None and not question.allow_unknown:
+                raise _problem(question, "이 질문에는 답을 골라 주세요", "this question needs an answer")
+            if value is not None and not any(c.value == value for c in question.choices):
+                raise _problem(question, "보기 중에서 골라 주세요", f"{value!r} is not one of the choices")
+            chosen = question.choose(value)
+            validate_answers(chosen)
+            return chosen
         if not question.compound:
             return {question.field: self.accept(question_id, value)}
         if value is None and not question.allow_unknown:
@@ -147,7 +173,13 @@ class Questionnaire:
             if question.allow_unknown:
                 return None
             raise _problem(question, "이 질문에는 답을 골라 주세요", "this question needs an answer")
-        if question.type in _NUMBER_TYPES:
+        stored: Any
+        if question.type in _NUMBER_TYPES and is_range_shape(value):
+            try:  # a range button: already in the engine's unit (won for amounts)
+                stored = AnswerRange.parse(value)
+            except RangeInvalid as exc:
+                raise _problem(question, "범위 답의 형식이 올바르지 않아요", str(exc)) from None
+        elif question.type in _NUMBER_TYPES:
             if isinstance(value, bool) or not isinstance(value, int):
                 raise _problem(question, "숫자로 입력해 주세요", "please enter a whole number")
             lo, hi = question.minimum, question.maximum
@@ -158,12 +190,13 @@ class Questionnaire:
                     f"{lo:,}{unit}에서 {hi:,}{unit} 사이로 입력해 주세요",
                     f"please enter a number from {lo} to {hi}",
                 )
-            stored: Any = value * MANWON if question.type == "amount_manwon" else value
+            stored = value * MANWON if question.type == "amount_manwon" else value
         elif question.type == "yes_no":
             if not isinstance(value, bool):
                 raise _problem(question, "예 또는 아니요를 골라 주세요", "please choose yes or no")
             stored = value
         elif question.type == "choice":
+            value = as_range(value)  # "6명 이상" as sent or stored: {"from": 6, "to": null}
             if not any(c.value == value and type(c.value) is type(value) for c in question.choices):
                 raise _problem(question, "보기 중에서 골라 주세요", f"{value!r} is not one of the choices")
             stored = value
@@ -209,7 +242,9 @@ def _parse(path: Path) -> Questionnaire:
             choices = _compound_choices(path, where, row)
         else:
             _check_field(path, where, name, kind)
-            choices = tuple(Option(c["value"], c["ko"], c["en"]) for c in row.get("choices", []))
+            choices = tuple(
+                Option(_choice_value(c["value"]), c["ko"], c["en"]) for c in row.get("choices", [])
+            )
             _check_choices(path, where, name, kind, choices)
         ask_when = None
         if "ask_when" in row:
@@ -243,6 +278,13 @@ def _parse(path: Path) -> Questionnaire:
     return Questionnaire(f"{version}-{digest}", tuple(questions))
 
 
+def _choice_value(raw: Any) -> Any:
+    """A choice's value; a table ``{ from = 6 }`` (TOML has no null) is the range "6 or more"."""
+    if isinstance(raw, dict) and "from" in raw:
+        return AnswerRange(raw["from"], raw.get("to"))
+    return raw
+
+
 def _check_field(path: Path, where: str, name: object, kind: str) -> None:
     spec = FIELDS.get(name) if isinstance(name, str) else None
     if spec is None or spec.derived:
@@ -272,12 +314,14 @@ def _check_choices(path: Path, where: str, name: str, kind: str, choices: tuple[
 def _compound_choices(path: Path, where: str, row: Mapping[str, Any]) -> tuple[Option, ...]:
     """A compound question's options: each sets some of its fields or opens one for a follow-up."""
     fields, none = row.get("fields"), row.get("none")
-    if row.get("type") != "multi_choice" or not isinstance(fields, list) or len(fields) < 2:
-        raise ConfigError(str(path), f"{where}.fields", fields, "two or more fields on a multi_choice")
+    if row.get("type") not in ("multi_choice", "choice") or not isinstance(fields, list) or len(fields) < 2:
+        raise ConfigError(str(path), f"{where}.fields", fields, "two or more fields on a (multi_)choice")
     for name in fields:
         spec = FIELDS.get(name) if isinstance(name, str) else None
         if spec is None or spec.derived:
             raise ConfigError(str(path), f"{where}.fields", name, "answer fields of the matching engine")
+    if row["type"] == "choice":
+        return _several_choices(path, where, row, fields)
     if not isinstance(none, dict) or set(none) != set(fields):
         raise ConfigError(str(path), f"{where}.none", none, "the 'nothing chosen' value of every field")
     _valid(path, f"{where}.none", dict(none))
@@ -288,11 +332,28 @@ def _compound_choices(path: Path, where: str, row: Mapping[str, Any]) -> tuple[O
             raise ConfigError(str(path), f"{where}.choices", c.get("value"), "sets/opens among its fields")
         if not sets and not opens:
             raise ConfigError(str(path), f"{where}.choices", c.get("value"), "an option that sets a field")
+        sets = {name: _choice_value(value) for name, value in sets.items()}  # { from, to }: a range
         for name, value in sets.items():
             _valid(path, f"{where}.choices", {name: [value] if FIELDS[name].kind == "enum_list" else value})
         options.append(Option(c["value"], c["ko"], c["en"], tuple(sets.items()), opens))
     if not options:
         raise ConfigError(str(path), f"{where}.choices", None, "at least one choice")
+    return tuple(options)
+
+
+def _several_choices(path: Path, where: str, row: Mapping[str, Any], fields: list[str]) -> tuple[Option, ...]:
+    """A single choice over several fields: every option sets the first field, maybe more (a range)."""
+    options: list[Option] = []
+    for c in row.get("choices", []):
+        sets = {name: _choice_value(value) for name, value in (c.get("sets") or {}).items()}
+        unknown = c.get("unknown") or []  # fields this option says the person does not know
+        sets.update({name: None for name in unknown if isinstance(name, str)})
+        if not set(sets) <= set(fields) or fields[0] not in sets or "opens" in c:
+            raise ConfigError(str(path), f"{where}.choices", c.get("value"), f"sets {fields[0]} (and others)")
+        _valid(path, f"{where}.choices", sets)
+        options.append(Option(c["value"], c["ko"], c["en"], tuple(sets.items())))
+    if not options or len({o.value for o in options}) != len(options):
+        raise ConfigError(str(path), f"{where}.choices", None, "at least one choice, each value once")
     return tuple(options)
 
 

@@ -44,7 +44,9 @@ def test_full_consult_visit(service: VisitService, sessions: sessionmaker[Sessio
     assert shown["step"] == "needs" and shown["next_question"]["id"] == "purpose"
     asked = answer_all(flow)
     assert "age" not in asked  # the ID card told us
-    assert "delinquency" in asked and "sme_employee" not in asked  # only what can change a verdict
+    assert "debt_now" in asked and "sme_employee" not in asked  # only what can change a verdict
+    # "한 달 넘게 밀렸어요 (31~89일)" on the debts screen: kept as that range, no day count typed
+    assert "delinquency" not in asked and flow.answers["delinquency_days"] == {"from": 31, "to": 89}
     flow.complete_needs()
     report = flow.results()
     assert report.verdict("ccrs.pre_workout").verdict == "eligible"

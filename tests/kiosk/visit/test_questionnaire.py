@@ -51,13 +51,14 @@ def test_a_compound_screen_fills_several_fields_and_opens_only_the_follow_ups_ch
     assert nothing["total_debt_krw"] == 0 and nothing["court_rehabilitation"] == "none"
     assert nothing["ccrs_completed_within_3y"] is False and nothing["delinquency_days"] == 0
     assert set(q.fill("debt_now", None).values()) == {None}  # "잘 모르겠어요": all unknown
-    picked = q.fill("debt_now", ["owes", "overdue", "court_completed"])
-    assert "total_debt_krw" not in picked and "delinquency_days" not in picked  # asked next
+    picked = q.fill("debt_now", ["owes", "overdue_89", "court_completed"])
+    assert "total_debt_krw" not in picked  # asked next
+    assert picked["delinquency_days"] == {"from": 31, "to": 89}  # the tick says how long: no follow-up
     assert picked["court_rehabilitation"] == "completed" and picked["debt_last_6m_krw"] == 0
     answers = {"purpose": "debt", "age": 47, **picked}
     still = [x.id for x in q.remaining(answers)]
-    assert {"total_debt", "delinquency"} <= set(still) and "debt_last_6m" not in still
-    assert q.question("debt_now").chosen(answers) == ["owes", "overdue", "court_completed"]
+    assert "total_debt" in still and not {"delinquency", "debt_last_6m"} & set(still)
+    assert q.question("debt_now").chosen(answers) == ["owes", "overdue_89", "court_completed"]
     life = q.fill("life", ["job_loss", "basic", "near_poverty"])  # the first support chosen counts
     assert life == {"hardship": ["job_loss"], "livelihood_status": "basic"}
     with pytest.raises(InvalidAnswers):
@@ -150,7 +151,12 @@ HEAD = 'version = "1"\n[[question]]\nid = "x"\n'
             'ask_when = { field = "purpose", op = "gt", value = 3 }\n',
             "ask_when",
         ),
-        (HEAD + 'fields = ["purpose", "age"]\ntype = "choice"\nko = "가"\nen = "a"\n', "fields"),
+        (HEAD + 'fields = ["purpose", "age"]\ntype = "yes_no"\nko = "가"\nen = "a"\n', "fields"),
+        (  # a single choice over several fields: every option says the first one
+            HEAD + 'fields = ["employment", "employment_months"]\ntype = "choice"\nko = "가"\nen = "a"\n'
+            'choices = [{ value = "a", sets = { employment_months = 3 }, ko = "a", en = "a" }]\n',
+            "choices",
+        ),
         (
             HEAD + 'fields = ["hardship", "livelihood_status"]\ntype = "multi_choice"\nko = "가"\nen = "a"\n'
             "none = { hardship = [] }\n"

@@ -11,7 +11,7 @@ from kiosk.visit import IdentitySummary, VisitFlow
 SCRIPT = {
     "purpose": "debt",
     "age": 46,
-    "employment": "employed",
+    "employment": "employed_over_1y",  # the work screen says how long too
     "employment_months": 40,
     "sme_employee": False,
     "annual_income": 3200,
@@ -23,7 +23,7 @@ SCRIPT = {
     "debt_last_6m": 300,
     "delinquency": 45,
     # the compound screens: what is going on with the debts, and what happened lately / support
-    "debt_now": ["owes", "overdue", "new_borrowing"],
+    "debt_now": ["owes", "overdue_89", "new_borrowing"],
     "life": [],
     "court_rehabilitation_months": 0,
     "ccrs_repayment_months": 0,
