@@ -9,7 +9,8 @@ import uuid
 from collections.abc import Mapping
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from typing_extensions import TypedDict
 
 from kiosk.api.common import (
     BirthDate,
@@ -65,6 +66,21 @@ def consent_items(granted: Mapping[str, bool], known: Mapping[str, bool]) -> dic
     }
 
 
+RANGE_MAX = 10**13  # as the engine's answer ranges (kiosk.matching.ranges): above any amount a field allows
+RangeEnd = Annotated[int, Field(strict=True, ge=0, le=RANGE_MAX)]
+_RangeShape = TypedDict("_RangeShape", {"from": RangeEnd, "to": RangeEnd | None})
+_RangeShape.__pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[attr-defined]
+
+
+def _ordered(value: _RangeShape) -> _RangeShape:
+    if value["to"] is not None and value["to"] < value["from"]:
+        raise ValueError("a range's 'from' must not exceed its 'to'")
+    return value
+
+
+# A number answered as a range ("31~89일"): {"from": 31, "to": 89}, "to" null for no upper bound.
+RangeAnswer = Annotated[_RangeShape, AfterValidator(_ordered)]
+
 # Free answers may span lines; choices are one-line. Numbers are finite and exact (see JSON_SAFE).
 AnswerValue = (
     SafeInt
@@ -72,6 +88,7 @@ AnswerValue = (
     | Annotated[MultilineText, Field(max_length=2000)]
     | bool
     | Annotated[list[Annotated[PlainText, Field(max_length=200)]], Field(max_length=100)]
+    | RangeAnswer
     | None
 )
 QuestionId = Annotated[PlainText, Field(min_length=1, max_length=60)]

@@ -15,6 +15,16 @@ from config import clock
 from db.models import Case, Center, Consent, FollowUp, Intake, MatchResult, Person, Visit
 from db.pii import mask_name
 from kiosk.hub.views import open_notes
+from kiosk.matching.fields import FIELDS
+from kiosk.matching.ranges import AnswerRange, as_range
+from kiosk.matching.wording import value_ko
+
+
+def _range_words(name: str, value: Any) -> Any:
+    """A range answer as the document shows it ("31~89일"); any other answer as stored."""
+    read = as_range(value)
+    return value_ko(FIELDS[name], read) if isinstance(read, AnswerRange) and name in FIELDS else value
+
 
 OUTCOME_KO = {
     "debt_adjustment_applied": "채무조정 신청",
@@ -66,7 +76,7 @@ def document_fields(
         "person_label": label or "익명 방문자",
         "visit_date": clock.local_date(visit.created_at).isoformat(),
         "decisions": {k: bool(v.get("granted")) for k, v in (consent.items if consent else {}).items()},
-        "answers": dict(intake.answers) if intake else {},
+        "answers": {k: _range_words(k, v) for k, v in intake.answers.items()} if intake else {},
         "verdicts": _verdicts(match),
         "counselor": counselor_name,
         "notes": "\n".join(n.get("text", "") for n in open_notes(keys, case.notes_enc if case else None)),

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from kiosk.api import CaseView
+from kiosk.matching.fields import FIELDS
+from kiosk.matching.ranges import AnswerRange, as_range
+from kiosk.matching.wording import value_ko
 from kiosk.visit.questionnaire import Question, Questionnaire
 from ui.widgets.keypad import format_manwon
 
@@ -133,7 +136,7 @@ def answer_rows(answers: dict[str, Any], questions: Questionnaire | None) -> lis
         asked = by_field.get(field)
         if asked is None:
             rows.append([field, "-" if value is None else str(value)])
-        elif asked.compound:
+        elif asked.compound or asked.several:
             if asked.id not in shown:
                 shown.add(asked.id)
                 words = {str(option.value): option.ko for option in asked.choices}
@@ -148,6 +151,8 @@ def _answer_words(question: Question, value: Any) -> str:
     kind = question.type
     if value is None:
         return "잘 모르겠어요"
+    if isinstance(as_range(value), AnswerRange):  # "31~89일", "6명 이상"
+        return value_ko(FIELDS[question.field], as_range(value))
     words = {str(option.value): option.ko for option in question.choices}
     if kind == "multi_choice" and isinstance(value, list):
         return ", ".join(words.get(str(v), str(v)) for v in value) or "해당 없음"

@@ -286,3 +286,36 @@ def test_generated_non_finite_answers_are_422(hub: Hub, number: float, key: str)
     before = _count(hub, Intake)
     _refused(_raw_post(hub, "/visits", body, _lobby(hub)), f"body.intake.answers.{key}")
     assert _count(hub, Intake) == before
+
+
+# --- a number answered as a range (issue 16) ----------------------------------------------------------
+def test_a_range_answer_is_stored_as_sent(hub: Hub) -> None:
+    body = submission(16)
+    body["intake"]["answers"]["delinquency_days"] = {"from": 31, "to": 89}
+    body["intake"]["answers"]["household_size"] = {"from": 6, "to": None}
+    r = _raw_post(hub, "/visits", body, _lobby(hub))
+    assert r.status_code in (200, 201), r.text
+    with hub.sessions() as s:
+        stored = s.scalars(select(Intake.answers)).all()
+    assert any(a.get("delinquency_days") == {"from": 31, "to": 89} for a in stored)
+
+
+BAD_RANGES = [
+    {"from": 89, "to": 31},  # backwards
+    {"from": 31},  # no "to"
+    {"from": 31, "to": 89, "by": 1},  # an extra key
+    {"from": True, "to": 89},  # a bool is not a number
+    {"from": 1.5, "to": 89},
+    {"from": "31", "to": 89},
+    {"from": -1, "to": 89},
+    {"from": 0, "to": 10**14},  # unbounded in all but name
+]
+
+
+def test_a_bad_range_answer_is_422_with_nothing_stored(hub: Hub) -> None:
+    for bad in BAD_RANGES:  # one hub for all: starting one per case costs seconds each
+        body = submission(17)
+        body["intake"]["answers"]["delinquency_days"] = bad
+        before = _count(hub, Intake)
+        _refused(_raw_post(hub, "/visits", body, _lobby(hub)), "body.intake.answers.delinquency_days")
+        assert _count(hub, Intake) == before, bad
