@@ -7,7 +7,7 @@ pale card on a pale scanner lid has weak edges and a card on a busy desk has man
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -25,6 +25,7 @@ class Detection:
     touches_border: bool  # a corner or edge lies on the frame border → probably cut off
     aspect: float
     fills_frame: bool = False  # a flatbed or ID-scanner crop: the card is the image
+    loose: bool = False  # a large blob just outside the card-shape limits: a retry's guess only
 
 
 def _frame_is_card(width: int, height: int) -> bool:
@@ -107,14 +108,26 @@ def _quad(contour: np.ndarray) -> np.ndarray | None:
 
 
 def detect_card(frame: np.ndarray) -> Detection | None:
+    """The best outline of the card in the frame (the first of `detect_candidates`)."""
+    ranked = detect_candidates(frame)
+    return ranked[0] if ranked and not ranked[0].loose else None
+
+
+def detect_candidates(frame: np.ndarray, limit: int = 3) -> list[Detection]:
+    """Up to ``limit`` outlines, best first: the best quad (what `detect_card` returns), the next-best
+    quad that is a different place, then the whole frame as a card (flatbed output) if neither is it.
+    When the best outline is wrong (print on a form under the card outscores the card), a read from
+    the next one may still validate."""
     height, width = frame.shape[:2]
     if _frame_is_card(width, height) and min(width, height) < 200:
-        return whole_frame(width, height)  # a thumbnail-sized scan: too few pixels for edges
+        return [whole_frame(width, height)]  # a thumbnail-sized scan: too few pixels for edges
     scale = WORK_WIDTH / max(width, height)
     small = cv2.resize(frame, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else frame
     scale = min(scale, 1.0)
     sh, sw = small.shape[:2]
     best: tuple[float, np.ndarray] | None = None
+    scored: list[tuple[float, np.ndarray]] = []  # every card-shaped quad, for the runners-up
+    loose: list[tuple[float, np.ndarray]] = []  # large blobs just outside the limits
     partial: np.ndarray | None = None  # a large card-like blob running off the frame
     for index, edges in enumerate(_edge_maps(small)):
         contours, _ = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
@@ -133,13 +146,16 @@ def detect_card(frame: np.ndarray) -> Detection | None:
                 continue
             ordered = order_corners(quad)
             aspect = _aspect(ordered)
-            if not 1.4 < aspect < 1.85:
-                continue
             quad_area = cv2.contourArea(ordered)
             fill = area / max(quad_area, 1.0)
-            if fill < 0.85:
+            if not 1.4 < aspect < 1.85 or fill < 0.85:
+                # strong perspective squashes a card below 1.4, glare eats into its blob: never the
+                # first choice, but a large blob like that is worth a retry
+                if area > LOOSE_AREA * sw * sh and 1.2 < aspect < 2.1 and fill > 0.7:
+                    loose.append((quad_area * (1 - abs(aspect - ID1_ASPECT) / ID1_ASPECT), ordered))
                 continue
             score = quad_area * (1 - abs(aspect - ID1_ASPECT) / ID1_ASPECT)
+            scored.append((score, ordered))
             if best is None or score > best[0]:
                 best = (score, ordered)
     # on a busy surface (papers, a patterned cloth) the blobs merge with the surroundings, and the
@@ -148,15 +164,45 @@ def detect_card(frame: np.ndarray) -> Detection | None:
         lined = quad_from_edges(small)
         if lined is not None and (best is None or cv2.contourArea(lined) > 1.5 * cv2.contourArea(best[1])):
             best = (cv2.contourArea(lined), lined)
+        elif lined is not None:
+            scored.append((0.0, lined))  # the straight-edge quad that lost: a runner-up after the rest
+    whole = whole_frame(width, height)
     # a card that fills the frame has no edge of its own to find, or only a sliver of margin
     if _frame_is_card(width, height) and (best is None or _print_outside(small, best[1])):
-        return whole_frame(width, height)
-    if best is None:
+        first = whole
+    elif best is None:
         if partial is None:
-            return None
+            # nothing card-shaped: `detect_card` says no card; a one-shot read may try the guesses
+            guesses = _add_distinct([], loose, max(limit - 1, 1), width, height, scale)
+            return [replace(guess, loose=True) for guess in guesses]
         corners = order_corners(partial) / scale
-        return Detection(corners, float(cv2.contourArea(corners) / (width * height)), True, _aspect(corners))
-    corners = best[1] / scale
+        first = Detection(corners, float(cv2.contourArea(corners) / (width * height)), True, _aspect(corners))
+    else:
+        first = _detection(best[1] / scale, width, height, scale)
+    ranked = _add_distinct([first], scored + loose, max(limit - 1, 1), width, height, scale)
+    if all(_overlap(whole.corners, other.corners) < SAME_PLACE for other in ranked):
+        ranked.append(whole)
+    return ranked[:limit]
+
+
+SAME_PLACE = 0.8  # intersection over union above which two outlines are the same card
+LOOSE_AREA = 0.1  # a blob outside the card-shape limits is a retry only above this share of the frame
+
+
+def _add_distinct(ranked: list[Detection], quads: list[tuple[float, np.ndarray]], limit: int, width: int,
+                  height: int, scale: float) -> list[Detection]:  # fmt: skip
+    """``ranked`` plus the best-scored quads (working-copy pixels) that are a different place, up to
+    ``limit`` in all."""
+    for _, quad in sorted(quads, key=lambda pair: pair[0], reverse=True):
+        if len(ranked) >= limit:
+            break
+        candidate = _detection(quad / scale, width, height, scale)
+        if all(_overlap(candidate.corners, other.corners) < SAME_PLACE for other in ranked):
+            ranked.append(candidate)
+    return ranked
+
+
+def _detection(corners: np.ndarray, width: int, height: int, scale: float) -> Detection:
     margin = 3 / scale
     touches = bool(
         (corners[:, 0] <= margin).any()
@@ -170,6 +216,13 @@ def detect_card(frame: np.ndarray) -> Detection | None:
         touches_border=touches,
         aspect=_aspect(corners),
     )
+
+
+def _overlap(a: np.ndarray, b: np.ndarray) -> float:
+    """Intersection over union of two convex quads."""
+    inter, _ = cv2.intersectConvexConvex(a.astype(np.float32), b.astype(np.float32))
+    union = cv2.contourArea(a) + cv2.contourArea(b) - inter
+    return float(inter / union) if union > 0 else 1.0
 
 
 def _intersection(a: np.ndarray, b: np.ndarray) -> np.ndarray | None:

@@ -16,7 +16,7 @@ import numpy as np
 from db.pii import RRN
 from devices.id.image import quality
 from devices.id.image.card_read import CardRead, FieldLine
-from devices.id.image.detect import detect_card, warp_card
+from devices.id.image.detect import Detection, detect_candidates, warp_card
 from devices.id.image.fallback import survey_card
 from devices.id.image.layouts import CARD_H, CARD_W, CardLayout, Region, load_layouts
 from devices.id.image.lines import TextLine, find_lines, level_print
@@ -31,12 +31,16 @@ __all__ = ["GUIDANCE_CODES", "CardImagePipeline", "ImageReadOptions", "Located",
 
 GUIDANCE_CODES = frozenset({"no_card", "too_small", "blurred", "glare", "cut_off"})
 STACKED_KINDS = ("hangul_name", "rrn", "date", "license_number", "serial")
+MAX_RETRIES = 2  # outlines tried after the best one fails to validate (the runner-up, the whole frame)
 
 
 @dataclass(frozen=True)
 class Located:
     card: np.ndarray  # CARD_W x CARD_H, BGR
     hint: str | None = None  # what the frame suggests if the read fails (too_small, cut_off)
+    frame: np.ndarray | None = None  # the frame, for reading the other outlines
+    retries: tuple[Detection, ...] = ()  # the next-best outlines, tried when the best one fails
+    guessed: bool = False  # nothing card-shaped was found: a refusal says no_card
 
 
 def _photo_score(card: np.ndarray, box: tuple[float, float, float, float]) -> float:
@@ -54,17 +58,19 @@ class CardImagePipeline:
         self.layouts = load_layouts(self.options.layouts_dir)
 
     # ---- stages -------------------------------------------------------------------------------
-    def locate(self, frame: np.ndarray) -> Located:
+    def locate(self, frame: np.ndarray, guesses: bool = False) -> Located:
         """The corrected card and what its place in the frame suggests; IdError only when there is
-        no card at all (no_card) or no picture (bad_image)."""
+        no card at all (no_card) or no picture (bad_image). With ``guesses`` (a one-shot read, not
+        the camera loop), a frame with nothing card-shaped still offers its large blobs to read."""
         frame = as_bgr(frame)
-        detection = detect_card(frame)
-        if detection is None:
+        ranked = detect_candidates(frame, 1 + MAX_RETRIES)
+        if not ranked or (ranked[0].loose and not guesses):
             raise IdError("no_card")
+        detection = ranked[0]
         card = warp_card(frame, detection.corners)
         if detection.fills_frame and len(survey_lines(card)) < 2:
             raise IdError("no_card")  # a card-shaped picture with no print on it
-        return Located(card, quality.detection_hint(detection))
+        return Located(card, quality.detection_hint(detection), frame, tuple(ranked[1:]), detection.loose)
 
     def classify(self, card: np.ndarray) -> CardLayout | None:
         scored = sorted(((_photo_score(card, layout.photo), layout) for layout in self.layouts.values()),
@@ -76,8 +82,32 @@ class CardImagePipeline:
         return scored[0][1]
 
     def read(self, frame: np.ndarray, today: date | None = None) -> IdDocument:
-        located = self.locate(frame)
-        return self.read_card(located.card, today, located.hint)
+        return self.read_located(self.locate(frame, guesses=True), today)
+
+    def read_located(self, located: Located, today: date | None = None) -> IdDocument:
+        """Read the best outline; when nothing on it validates, the next-best ones (at most
+        MAX_RETRIES more), stopping at the first that validates. A refusal keeps the best outline's
+        cause (what the person is asked to fix) and counts every read weighed."""
+        try:
+            document = self.read_card(located.card, today, located.hint)
+        except IdError as exc:
+            first = IdError("no_card", exc.detail, exc.candidates_tried) if located.guessed else exc
+            if located.frame is None or not located.retries:
+                raise first from None
+            tried = first.candidates_tried
+            for rank, detection in enumerate(located.retries[:MAX_RETRIES], start=2):
+                card = warp_card(located.frame, detection.corners)
+                if len(survey_lines(card)) < 2:
+                    continue  # nothing printed there: not worth a read
+                try:
+                    document = self.read_card(card, today, quality.detection_hint(detection))
+                except IdError as retry_error:
+                    tried += retry_error.candidates_tried
+                    continue
+                document.candidates_tried += tried
+                return _won(document, rank, detection)
+            raise IdError(first.code, first.detail, tried) from first
+        return _won(document, 1, None)
 
     def read_card(self, card: np.ndarray, today: date | None = None, hint: str | None = None) -> IdDocument:
         tried, rrn_seen = 0, False
@@ -182,6 +212,15 @@ class CardImagePipeline:
         if rrn_candidate.notes:
             doc.extra["rrn_evidence"] = ",".join(rrn_candidate.notes)
         return doc
+
+
+def _won(document: IdDocument, rank: int, detection: Detection | None) -> IdDocument:
+    """Note which outline the read came from (1: the best; 2+: a retry) in the candidate info."""
+    where = "best" if detection is None else "whole_frame" if detection.fills_frame else "runner_up"
+    document.extra["outline"] = f"{rank} ({where})"
+    if "candidate" in document.extra:
+        document.extra["candidate"] += f", outline={rank} ({where})"
+    return document
 
 
 def _complete(read: CardRead) -> bool:

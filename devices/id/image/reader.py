@@ -173,7 +173,7 @@ class ImageIdReader(ThreadedIdReader):
                 continue
             self.emit(Reading())
             try:
-                document = self.pipeline.read_card(located.card, hint=located.hint)
+                document = self.pipeline.read_located(located)
             except IdError as exc:
                 if exc.code != last_guidance:
                     self.emit(Guidance.of(exc.code) if exc.code in GUIDANCE_CODES else ReadError.of(exc))
