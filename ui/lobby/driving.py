@@ -9,11 +9,15 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+from PySide6.QtWidgets import QAbstractButton
 
+from kiosk.matching.ranges import AnswerRange
 from ui.lobby.screens.base import LobbyScreen
+from ui.lobby.screens.needs import NeedsScreen
+from ui.lobby.screens.needs_view import QuestionView
 from ui.lobby.window import LobbyWindow
 
 ScreenT = TypeVar("ScreenT", bound=LobbyScreen)
@@ -68,3 +72,40 @@ def shoot(window: LobbyWindow, folder: Path, name: str) -> Path:
     if not window.grab().save(str(path)):
         raise OSError(f"could not write {path}")
     return path
+
+
+def moved_on(window: LobbyWindow, needs: NeedsScreen, question: QuestionView) -> Callable[[], bool]:
+    """Whether the needs screen left ``question`` (the next one, or the results)."""
+    return lambda: window.current != "needs" or needs.question is not question
+
+
+def answer_buttons(needs: NeedsScreen, value: Any) -> list[QAbstractButton]:
+    """The buttons a visitor taps to give ``value`` on the current question, in order: the range
+    holding an exact number when ranges are offered (else its keypad digits), or the choices."""
+    question = needs.question
+    if question is None:
+        return []
+    if question.keypad is not None:
+        if needs.one_tap:
+            index = _range_holding(needs, int(value))
+            if index is not None:
+                return [needs.choice_buttons[index]]
+            needs.exact.click()  # no range holds it (not a visitor's tap: the tour's own choice)
+        pad = needs.keypad_amount if question.keypad == "amount" else needs.keypad_count
+        pad.clear()
+        number = int(value) // 10_000 if question.keypad == "amount" else int(value)
+        return [pad.keys[digit] for digit in str(number)]
+    values = [choice[0] for choice in (question.choices or [(True, "", ""), (False, "", "")])]
+    chosen = value if question.kind == "multi_choice" else [value]
+    return [needs.choice_buttons[values.index(one)] for one in chosen]
+
+
+def _range_holding(needs: NeedsScreen, number: int) -> int | None:
+    """The offered range an exact answer (in the engine's unit: won for an amount) falls in."""
+    ranges = needs.question.ranges if needs.question is not None else ()
+    held = [
+        i
+        for i, (option, _ko, _en) in enumerate(ranges)
+        if isinstance(option, AnswerRange) and option.holds(number)
+    ]
+    return held[0] if held else None

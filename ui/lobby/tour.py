@@ -2,7 +2,8 @@
 
 Korean and English, each at all three text sizes (prefix ``ko-``, ``ko-large-``, ``ko-extra_large-``);
 the normal-size visit also shows the welcome in large / extra-large text, high contrast and low-reach
-mode, a multi-choice answer selected and deselected again, and the results in extra-large text and high
+mode, a multi-choice answer selected and deselected again, a range answer selected (``06-needs-range``;
+its keypad and low reach at normal size), and the results in extra-large text and high
 contrast; plus the idle warning, low-reach identify and chatbot, the printer failure with its QR and the
 printer back, and staff mode. The consult path's taps are counted (every button press from 상담 접수
 시작 to the results' 다음, each keypad digit one tap; signing strokes are not taps) and written to
@@ -22,7 +23,10 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton
 
-from ui.lobby.driving import screen_of, settle, shoot, spin, wait_until
+from kiosk.matching.answers import validate_answers
+from kiosk.matching.ranges import AnswerRange
+from kiosk.visit.questionnaire import questionnaire as load_questionnaire
+from ui.lobby.driving import answer_buttons, moved_on, screen_of, settle, shoot, spin, wait_until
 from ui.lobby.screens.chat import ChatScreen
 from ui.lobby.screens.consent import ConsentScreen
 from ui.lobby.screens.identify import IdentifyScreen
@@ -35,20 +39,22 @@ from ui.lobby.window import LobbyWindow
 
 log = logging.getLogger(__name__)
 
-# A synthetic walk-in: 45 days overdue on consumer debt, low income (answers by field id).
+# A synthetic walk-in: 45 days overdue on consumer debt, low income — the visitor's true answers, as
+# the engine's fields and units (won, days, months); each screen is answered the way a person would.
 SCRIPTED_ANSWERS: dict[str, Any] = {
     "purpose": "debt",
     "age": 52,
-    "debt_now": ["owes", "overdue", "new_borrowing"],  # one screen: owes, is late, borrowed lately
     "employment": "employed",
     "employment_months": 14,
-    "annual_income": 24_000_000,
+    "annual_income_krw": 24_000_000,
     "household_size": 2,
-    "life": [],  # 없어요
-    "credit_band": 20,
-    "total_debt": 32_000_000,
-    "debt_last_6m": 2_000_000,
-    "delinquency": 45,
+    "hardship": [],
+    "livelihood_status": "none",
+    "credit_percentile": 20,
+    "court_rehabilitation": "none",
+    "total_debt_krw": 32_000_000,
+    "debt_last_6m_krw": 2_000_000,
+    "delinquency_days": 45,
 }
 
 
@@ -83,15 +89,22 @@ def type_hangul(edit: Any, text: str) -> None:
 
 
 def answer_for(question: Any) -> Any:
-    """The scripted answer to a question view (choices: the scripted value if offered, else the first)."""
-    value = SCRIPTED_ANSWERS.get(question.id)
-    if question.kind == "multi_choice":
-        return list(value or [])
+    """The scripted visitor's answer to a question view: the options that say its values on a screen of
+    several fields, the choice holding its figure, else the figure itself (won for an amount)."""
+    full = validate_answers(SCRIPTED_ANSWERS)
+    if len(question.fields) > 1:
+        shipped = load_questionnaire().question(question.id)
+        picked = shipped.chosen(shipped.visitor_answer(full))
+        if question.kind == "multi_choice":
+            return picked
+        return picked[0] if picked else question.choices[0][0]
+    value = full.get(question.field)
     if question.kind == "yes_no":
         return bool(value)
-    if question.choices:
+    if question.choices:  # an exact figure picks the choice holding it ("6명 이상")
         values = [choice[0] for choice in question.choices]
-        return value if value in values else values[0]
+        held = [v for v in values if v == value or (isinstance(v, AnswerRange) and v.holds(value))]
+        return held[0] if held else values[0]
     if value is None:
         return 1 if question.kind not in ("amount_manwon", "krw") else 10_000_000
     return value
@@ -211,8 +224,7 @@ def _visit(
 
     consent = screen_of(window, "consent", ConsentScreen)
     shot("04-consent")
-    for card in consent.cards:
-        taps.tap(card.agree if card.item.required else card.refuse)
+    taps.tap(consent.agree_required)  # 필수 항목에 모두 동의해요; the optional ones stay unticked (refused)
     taps.tap(window.primary)
     if consent.method == "pad":
         taps.tap(consent.use_screen)
@@ -234,13 +246,27 @@ def _visit(
             shot("06-needs-multi_choice-selected")
             needs.choice_buttons[0].click()
             shot("06-needs-multi_choice-deselected")
+        first_range = bool(question.ranges) and "range" not in seen_kinds
+        if first_range and variants:  # the keypad behind "정확히 누를게요", and low reach
+            needs.exact.click()
+            shot("06-needs-range-exact")
+            needs.exact.click()
+            window.set_low_reach(True)
+            shot("06-needs-range-low-reach")
+            window.set_low_reach(False)
+        _enter_answer(needs, answer_for(question), taps)
+        needs.advance.stop()  # held for the picture: the selected answer, before it moves on
+        if first_range:
+            seen_kinds.add("range")
+            shot("06-needs-range")
         if question.kind not in seen_kinds:
             seen_kinds.add(question.kind)
-            _enter_answer(needs, answer_for(question), taps)
             shot(f"06-needs-{len(seen_kinds)}-{question.kind}")
+        if needs.one_tap:
+            needs.advance.start()  # the tap is the answer: the next question comes by itself
+            wait_until(moved_on(window, needs, question), 10, "the next question")
         else:
-            _enter_answer(needs, answer_for(question), taps)
-        taps.tap(window.primary)
+            taps.tap(window.primary)
         settle(window)
     if window.current == "needs":
         shot("06-needs-unavailable")
@@ -273,21 +299,10 @@ def _visit(
 
 
 def _enter_answer(needs: Any, value: Any, taps: TapCount | None = None) -> None:
-    question = needs.question
+    """Tap ``value`` in (a one-answer tap then moves on by itself after a pause; 다음 answers at once)."""
     taps = taps or TapCount()
-    from ui.lobby.screens.needs import _KEYPAD_KINDS
-
-    mode = _KEYPAD_KINDS.get(question.kind)
-    if mode is not None:
-        pad = needs.keypad_amount if mode == "amount" else needs.keypad_count
-        pad.clear()
-        number = int(value) // 10_000 if mode == "amount" else int(value)
-        for digit in str(number):
-            taps.tap(pad.keys[digit])
-        return
-    values = [choice[0] for choice in (question.choices or [(True, "", ""), (False, "", "")])]
-    for chosen in value if question.kind == "multi_choice" else [value]:
-        taps.tap(needs.choice_buttons[values.index(chosen)])
+    for button in answer_buttons(needs, value):
+        taps.tap(button)
 
 
 def extra_screens(window: LobbyWindow, out: Path, language: str) -> list[Path]:

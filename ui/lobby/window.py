@@ -162,9 +162,11 @@ class LobbyWindow(QWidget):
         self.title_label.setAccessibleName(screen.title())
         text = screen.primary_text()
         self.primary.setVisible(text is not None)
+        # Kept current even while hidden: a one-tap screen hides 다음, and a stale disabled state would
+        # swallow a press from a driver (tests, the demo) that still sends one.
+        self.primary.setEnabled(screen.primary_enabled())
         if text is not None:
             set_label(self.primary, text)
-            self.primary.setEnabled(screen.primary_enabled())
         steps = CONSULT_STEPS if self.draft.path == "consult" else ("ticket",)
         show_progress = screen.step in steps and self.draft.path == "consult"
         self.progress.setVisible(show_progress)

@@ -123,7 +123,8 @@ def test_a_lobby_visit_reaches_the_hub_queue_with_the_printed_number(
     assert case.person is not None and case.person.rrn_masked and rrn not in str(case.model_dump())
     assert name not in str(case.model_dump())
     assert case.consent is not None and case.consent.signed  # the pad signature travelled with it
-    assert case.answers.get("delinquency_days") == 45
+    # 45 days overdue, told with one tap: the range travels as it was given, not as a made-up number
+    assert case.answers.get("delinquency_days") == {"from": 31, "to": 89}
     assert {v["id"] for v in case.verdicts} >= {"ccrs.pre_workout"}
     assert services.hub.outbox.pending_count() == 0
     # With a hub attached the hub is the one numbering authority: the kiosk issued no number itself.

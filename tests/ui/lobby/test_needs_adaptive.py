@@ -11,6 +11,9 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from kiosk.matching.answers import validate_answers
+from kiosk.visit.questionnaire import questionnaire
+
 # A 47-year-old, 45 days overdue (amounts in won, as the screen's keypad hands them over).
 PERSON: dict[str, Any] = {
     "purpose": "debt",
@@ -28,8 +31,15 @@ PERSON: dict[str, Any] = {
     "secured_debt_krw": 0,
     "unsecured_debt_krw": 48_000_000,
 }
-# What the same person chooses on the compound screens (one screen, several fields).
-CHOSEN: dict[str, list[str]] = {"debt_now": ["owes", "overdue", "new_borrowing"], "life": []}
+
+
+def _chosen(question: Any) -> Any:
+    """What the same person chooses on a screen of several fields: the options that say its values."""
+    shipped = questionnaire().question(question.id)
+    picked = shipped.chosen(shipped.visitor_answer(validate_answers(PERSON)))
+    return picked if question.compound else (picked[0] if picked else None)
+
+
 SHOTS = os.environ.get("NEEDS_SHOTS")  # set to a folder to keep the renders for a look
 
 
@@ -45,10 +55,13 @@ def _walk(lobby: Any, qtbot: QtBot, shoot: str = "") -> list[tuple[str, int, int
         if shoot and (len(seen) in (1, 3) or question.compound):
             QApplication.processEvents()  # let the layout settle before the picture
             lobby.grab().save(str(Path(shoot) / f"needs-{len(seen)}.png"))
+        if question.several:
+            needs.answer(_chosen(question))
+            continue
         if question.compound:
-            for value in CHOSEN[question.id]:
+            for value in _chosen(question):
                 needs.choice_buttons[[c[0] for c in question.choices].index(value)].click()
-            if shoot and CHOSEN[question.id]:  # the chosen buttons must look chosen
+            if shoot and _chosen(question):  # the chosen buttons must look chosen
                 QApplication.processEvents()
                 lobby.grab().save(str(Path(shoot) / f"needs-{len(seen)}-chosen.png"))
             needs.on_primary()
@@ -100,8 +113,8 @@ def test_a_part_larger_than_the_whole_debt_is_explained_on_the_spot(lobby: Any):
     lobby.go("needs")
     needs = lobby.screens["needs"]
     while needs.question is not None and needs.question.id != "secured_debt":
-        if needs.question.compound:
-            needs.answer(CHOSEN[needs.question.id])
+        if needs.question.compound or needs.question.several:
+            needs.answer(_chosen(needs.question))
             continue
         said = {**PERSON, "unsecured_debt_krw": 10_000_000, "total_debt_krw": None}  # "잘 모르겠어요"
         value = said.get(needs.question.field)

@@ -74,7 +74,7 @@ def test_a_whole_visit_with_emulated_devices(
         _enter_answer(needs, answer_for(question))
         shot(f"06-needs-{len(asked):02d}-{question.id}")
         lobby.primary.click()
-    assert {"purpose", "delinquency"} <= set(asked)
+    assert {"purpose", "debt_now"} <= set(asked)  # 45 days overdue: one tick, "한 달 넘게 밀렸어요 (31~89일)"
 
     results = lobby.screens["results"]
     qtbot.waitUntil(lambda: not results.loading and bool(results.cards), timeout=30000)
@@ -82,7 +82,8 @@ def test_a_whole_visit_with_emulated_devices(
     # One copy of the visitor: what the screens answered is what the flow matched on and stored.
     flow = lobby.draft.flow
     assert flow is not None and flow.live is lobby.draft.live
-    assert lobby.draft.answers["delinquency_days"] == 45 and dict(lobby.draft.answers) == flow.answers
+    assert lobby.draft.answers["delinquency_days"] == {"from": 31, "to": 89}
+    assert dict(lobby.draft.answers) == flow.answers
     assert lobby.draft.report is not None and lobby.draft.report is flow.live.report
     verdicts = {row.program_id: row.verdict for row in results.rows}
     # 45 days overdue: pre-workout fits, individual workout (≥ 90 days) does not.
@@ -121,12 +122,8 @@ def test_a_whole_visit_with_emulated_devices(
         consent_row = session.scalars(select(Consent).where(Consent.visit_id == visit.id)).one()
         signature = session.get(Signature, consent_row.signature_id)
         assert signature is not None and signature.device != "screen"
-        assert (
-            session.scalars(select(Intake).where(Intake.visit_id == visit.id))
-            .one()
-            .answers["delinquency_days"]
-            == 45
-        )
+        intake = session.scalars(select(Intake).where(Intake.visit_id == visit.id)).one()
+        assert intake.answers["delinquency_days"] == {"from": 31, "to": 89}
         assert session.scalars(select(MatchResult).where(MatchResult.visit_id == visit.id)).one().verdicts
     ctx.engine.dispose()
     raw = (tmp_path / "lobby.db").read_bytes()

@@ -9,85 +9,48 @@ question and collects the answer.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QButtonGroup, QGridLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QWidget,
+)
 
 from kiosk.matching.answers import InvalidAnswers, validate_answers
 from kiosk.matching.fields import ANSWER_FIELDS
 from kiosk.visit.questionnaire import Question
 from ui.lobby.flow import run_step
 from ui.lobby.screens.base import LobbyScreen
-from ui.widgets.buttons import set_label, touch_button, wrap_text
+from ui.lobby.screens.needs_ranges import RangeOffers
+from ui.lobby.screens.needs_view import (
+    EXACT_WORDS,
+    KEYPAD_KINDS,
+    NONE_CHOSEN,
+    ONE_TAP_KINDS,
+    QuestionView,
+    RecordAnswer,
+    planned_count,
+    previous_answer,
+    shown_answers,
+    view_of,
+    wrap_answer,
+)
+from ui.widgets.buttons import set_label, touch_button
 from ui.widgets.keypad import AmountKeypad
 
 if TYPE_CHECKING:
-    from kiosk.visit import VisitFlow
     from ui.lobby.screens.host import LobbyHost
 
 log = logging.getLogger(__name__)
-_KEYPAD_KINDS = {"amount_manwon": "amount", "count": "count", "days": "count"}
-_YES_NO: list[tuple[Any, str, str]] = [(True, "네", "Yes"), (False, "아니요", "No")]
-# A compound screen's "없어요": it clears the others (any other clears it) — "none" is a visible answer.
-NONE_CHOSEN = "__none__"
-_NONE_OPTION: tuple[Any, str, str] = (NONE_CHOSEN, "없어요", "None of these")
-
-
-@dataclass(frozen=True)
-class _Answer:
-    """The flow step that records one answer (a small callable instead of a lambda over the loop)."""
-
-    question_id: str
-    value: Any
-
-    def __call__(self, flow: VisitFlow) -> object:
-        return flow.answer(self.question_id, self.value)
-
-
-@dataclass
-class QuestionView:
-    """The parts of a questionnaire question the screen needs, whatever class carries them."""
-
-    id: str
-    kind: str  # choice | multi_choice | yes_no | amount_manwon | count | days
-    text_ko: str
-    text_en: str
-    help_ko: str = ""
-    help_en: str = ""
-    choices: list[tuple[Any, str, str]] = field(default_factory=list)
-    unit_ko: str = ""
-    unit_en: str = ""
-    field: str = ""
-    allow_unknown: bool = False
-    fields: tuple[str, ...] = ()  # every answer field this screen fills (a compound one: several)
-
-    @property
-    def compound(self) -> bool:
-        return len(self.fields) > 1
-
-    @property
-    def answer_key(self) -> str:
-        return self.field or self.id
-
-
-def view_of(question: Question) -> QuestionView:
-    choices = [(c.value, c.ko, c.en) for c in question.choices]
-    return QuestionView(
-        id=question.id,
-        kind=question.type,
-        text_ko=question.ko,
-        text_en=question.en,
-        help_ko=question.help_ko,
-        help_en=question.help_en,
-        choices=[*choices, _NONE_OPTION] if question.compound else choices,
-        unit_ko=question.unit_ko,
-        unit_en=question.unit_en,
-        field=question.field,
-        allow_unknown=question.allow_unknown,
-        fields=question.filled,
-    )
+ADVANCE_MS = 400  # a one-answer tap shows as selected this long, then the next question comes by itself
+_KEYPAD_KINDS = KEYPAD_KINDS  # the tour's and the soak's name for it
 
 
 class NeedsScreen(LobbyScreen):
@@ -98,6 +61,7 @@ class NeedsScreen(LobbyScreen):
         self.questionnaire = lobby.services.questionnaire
         self.question: QuestionView | None = None
         self.asked: list[str] = []  # question ids in the order shown, for 이전
+        self.ranges = RangeOffers()
         self.counter = QLabel()
         self.counter.setProperty("role", "hint")
         self.body.addWidget(self.counter)
@@ -119,6 +83,7 @@ class NeedsScreen(LobbyScreen):
         self.choice_group = QButtonGroup(self)
         self.choice_group.idClicked.connect(self._choose_index)
         self._choice_values: list[Any] = []
+        self._shown_choices: list[tuple[Any, str, str]] = []
         self.choice_buttons: list[QPushButton] = []
         self.body.addWidget(self.choice_box)
         self.keypad_amount = AmountKeypad("amount")
@@ -127,10 +92,18 @@ class NeedsScreen(LobbyScreen):
             pad.valueChanged.connect(self._typed)
             pad.hide()
             self.body.addWidget(pad)  # low on the screen: reachable from a wheelchair
+        # Range buttons first (one tap); this opens the keypad for the exact figure, and back again.
+        self.exact = touch_button(role="secondary", name="AnswerExact")
+        self.exact.clicked.connect(self._toggle_exact)
+        self.exact.hide()
+        side = QHBoxLayout()  # the two smaller ways to answer side by side: one row less to reach
+        side.addWidget(self.exact)
+        self.body.addLayout(side)
+        self._exact = False
         self.unknown = touch_button(role="secondary", name="AnswerUnknown")
         self.unknown.clicked.connect(self._answer_unknown)
         self.unknown.hide()
-        self.body.addWidget(self.unknown)
+        side.addWidget(self.unknown)
         self.problem = QLabel()
         self.problem.setObjectName("AnswerProblem")
         self.problem.setProperty("role", "error")
@@ -144,10 +117,22 @@ class NeedsScreen(LobbyScreen):
         self.body.addWidget(self.unavailable)
         self._selected: Any = None
         self._columns = 1
+        # A one-answer tap: the selection shows, then after a calm pause the next question comes (a
+        # timer, never a wait on the GUI thread); a different tap meanwhile restarts it and counts.
+        self.advance = QTimer(self)
+        self.advance.setSingleShot(True)
+        self.advance.setInterval(ADVANCE_MS)
+        self.advance.timeout.connect(self._advance_now)
         lobby.lookChanged.connect(self.retranslate)  # a bigger text size re-wraps the answers
         self.retranslate()
 
     # -- questions ---------------------------------------------------------------------------------------
+    def _view(self, question: Question) -> QuestionView:
+        if self.questionnaire is None:
+            return view_of(question)
+        answers = self.lobby.draft.answers
+        return view_of(question, self.ranges.for_question(self.questionnaire, question, answers))
+
     def _next(self) -> None:
         if self.questionnaire is None:
             self.question = None
@@ -158,9 +143,10 @@ class NeedsScreen(LobbyScreen):
         if nxt is None:
             self._finish()
             return
-        self._show(view_of(nxt))
+        self._show(self._view(nxt))
 
-    def _show(self, question: QuestionView) -> None:
+    def _show(self, question: QuestionView, exact: bool | None = None, speak: bool = True) -> None:
+        self.advance.stop()
         self.question = question
         if question.id not in self.asked:
             self.asked.append(question.id)
@@ -175,52 +161,53 @@ class NeedsScreen(LobbyScreen):
             button.hide()  # at once: a deferred delete was still drawn on the next screen
             button.deleteLater()
         self.choice_buttons = []
-        self._choice_values = [value for value, _ko, _en in (question.choices or _YES_NO)]
-        self._selected = list(previous) if multi and isinstance(previous, list) else previous
-        keypad_mode = _KEYPAD_KINDS.get(question.kind)
+        # A number typed before comes back on the keypad; a range comes back selected.
+        self._exact = (not question.ranges or isinstance(previous, int)) if exact is None else exact
+        keypad_mode = question.keypad if self._exact else None
+        shown = shown_answers(question, previous, self._exact, self.questionnaire)
+        self._shown_choices, self._selected, self._columns = shown.choices, shown.selected, shown.columns
+        self._choice_values = [value for value, _ko, _en in shown.choices]
         self.keypad_amount.setVisible(keypad_mode == "amount")
         self.keypad_count.setVisible(keypad_mode == "count")
+        self.exact.setVisible(question.keypad is not None and bool(question.ranges))
         self.choice_box.setVisible(keypad_mode is None)
         if keypad_mode is not None:
             pad = self.keypad_amount if keypad_mode == "amount" else self.keypad_count
             pad.clear()
             if isinstance(previous, int):
                 pad.set_value(previous)
-        else:
-            choices = question.choices or _YES_NO
-            # Two columns only for short words (예/아니요, 직장인…): a longer answer gets the full width
-            # so it is never cut off, in either language.
-            longest = max(max(len(ko), len(en) * 0.6) for _v, ko, en in choices)
-            columns = 2 if len(choices) <= 4 and longest <= 9 else 1
-            self._columns = columns
-            for index, (value, _ko, _en) in enumerate(choices):
-                button = touch_button(role="big", name=f"Choice_{question.id}_{index}", checkable=True)
-                chosen = value in previous if isinstance(previous, list) else previous == value
-                button.setChecked(chosen)
-                self.choice_group.addButton(button, index)
-                self.choice_grid.addWidget(button, index // columns, index % columns)
-                self.choice_buttons.append(button)
+        for index, chosen in enumerate(shown.checked):
+            button = touch_button(role="big", name=f"Choice_{question.id}_{index}", checkable=True)
+            button.setChecked(chosen)
+            self.choice_group.addButton(button, index)
+            self.choice_grid.addWidget(button, index // shown.columns, index % shown.columns)
+            self.choice_buttons.append(button)
         self.retranslate()
         self.chromeChanged.emit()
-        self.lobby.voice.say(self.voice_text())
+        if speak:
+            self.lobby.voice.say(self.voice_text())
 
     def _previous(self, question: QuestionView) -> Any:
         """What this screen was answered before (이전 brings it back with its buttons selected)."""
-        answers = self.lobby.draft.answers
-        if not question.compound:
-            return answers.get(question.answer_key)
-        if self.questionnaire is None:
-            return None
-        full = self.questionnaire.question(question.id)
-        if not full.answered(answers):
-            return None
-        return full.chosen(answers) or [NONE_CHOSEN]
+        return previous_answer(self.questionnaire, question, self.lobby.draft.answers)
 
     def _typed(self, _value: object) -> None:
         self.chromeChanged.emit()
 
     def _answer_unknown(self) -> None:
         self.answer(None)
+
+    def _toggle_exact(self) -> None:
+        if self.question is not None:
+            self._show(self.question, exact=not self._exact, speak=False)
+
+    @property
+    def one_tap(self) -> bool:
+        """Whether a tap on an answer is the whole answer here (single choice, yes/no, a range)."""
+        q = self.question
+        if q is None:
+            return False
+        return q.kind in ONE_TAP_KINDS if q.keypad is None else bool(q.ranges) and not self._exact
 
     def _choose_index(self, index: int) -> None:
         if 0 <= index < len(self._choice_values):
@@ -237,7 +224,13 @@ class NeedsScreen(LobbyScreen):
             self._show_selected()
         else:
             self._selected = value
+            if self.one_tap:
+                self.advance.start()  # (re)started: the last tap in the pause is the answer
         self.chromeChanged.emit()
+
+    def _advance_now(self) -> None:
+        if self.one_tap and self._selected is not None:
+            self.answer(self._selected)
 
     def _show_selected(self) -> None:
         # "없어요" and the other options exclude each other: what is chosen is what is lit
@@ -246,24 +239,26 @@ class NeedsScreen(LobbyScreen):
             button.setChecked(value in chosen)
 
     def _current_value(self) -> Any:
-        if self.question is None:
+        q = self.question
+        if q is None:
             return None
-        mode = _KEYPAD_KINDS.get(self.question.kind)
-        if mode == "amount":
-            return self.keypad_amount.value if self.keypad_amount.has_value else None
-        if self.question.kind == "multi_choice":  # none chosen is an answer too ("없으면 그냥 다음")
+        if q.kind == "multi_choice":  # none chosen is an answer too ("없으면 그냥 다음")
             return [v for v in (self._selected or []) if v != NONE_CHOSEN]
-        if mode == "count":
-            return self.keypad_count.value if self.keypad_count.has_value else None
+        if q.keypad is not None:
+            pad = self.keypad_amount if q.keypad == "amount" else self.keypad_count
+            if self._selected is not None and not self._exact:
+                return self._selected
+            return pad.value if pad.has_value else None  # digits typed count even behind the ranges
         return self._selected
 
     def answer(self, value: Any) -> None:
         """Record the answer (amounts arrive in won) and move on; a refused value is explained in place."""
+        self.advance.stop()
         if self.question is None:
             return
         question = self.question
         entered = value
-        if question.kind == "amount_manwon" and value is not None:
+        if question.kind == "amount_manwon" and isinstance(value, int):
             entered = round(value / 10_000)  # the questionnaire takes 만원; 천원 input is rounded
         stored: dict[str, Any] = {question.answer_key: entered}
         if self.questionnaire is not None:
@@ -284,7 +279,7 @@ class NeedsScreen(LobbyScreen):
             if name not in stored:  # left for the follow-up the chosen option opens
                 self.lobby.draft.answers.pop(name, None)
         self.lobby.draft.answers.update(stored)
-        run_step(self.lobby, _Answer(question.id, entered), name="answer")
+        run_step(self.lobby, RecordAnswer(question.id, entered), name="answer")
         self._next()
 
     def _engine_answers(self) -> dict[str, Any]:
@@ -292,12 +287,7 @@ class NeedsScreen(LobbyScreen):
 
     def planned(self) -> int:
         """Questions this person is asked: those answered here plus those that could still matter."""
-        if self.questionnaire is None:
-            return 0
-        answers = dict(self.lobby.draft.answers)
-        shown = {q.id: q for q in self.questionnaire.questions}
-        answered = sum(1 for qid in self.asked if qid in shown and shown[qid].answered(answers))
-        return answered + len(self.questionnaire.remaining(answers))
+        return planned_count(self.questionnaire, self.asked, dict(self.lobby.draft.answers))
 
     def _finish(self) -> None:
         answers = dict(self.lobby.draft.answers)
@@ -315,8 +305,9 @@ class NeedsScreen(LobbyScreen):
         english = self.lobby.language.language == "en"
         return self.question.text_en if english else self.question.text_ko
 
-    def primary_text(self) -> str:
-        return self.tr("다음")
+    def primary_text(self) -> str | None:
+        # A one-answer screen needs no 다음: the tap moves on by itself.
+        return None if self.one_tap else self.tr("다음")
 
     def primary_enabled(self) -> bool:
         return self._current_value() is not None
@@ -327,12 +318,13 @@ class NeedsScreen(LobbyScreen):
             self.answer(value)
 
     def handle_back(self) -> bool:
+        self.advance.stop()
         if self.question is None or len(self.asked) <= 1:
             return False
         self.asked.pop()
         previous_id = self.asked[-1]
         if self.questionnaire is not None:
-            self._show(view_of(self.questionnaire.question(previous_id)))
+            self._show(self._view(self.questionnaire.question(previous_id)))
             return True
         return False
 
@@ -340,10 +332,16 @@ class NeedsScreen(LobbyScreen):
         if self.question is None:
             self._next()
 
+    def leave(self) -> None:
+        self.advance.stop()  # 처음으로 or 직원 호출 during the pause: nothing is answered behind it
+
     def wipe(self) -> None:
+        self.advance.stop()
         self.question = None
         self.asked = []
+        self.ranges.clear()
         self._selected = None
+        self._exact = False
         self.keypad_amount.clear()
         self.keypad_count.clear()
         for button in self.choice_buttons:
@@ -352,6 +350,7 @@ class NeedsScreen(LobbyScreen):
             button.setParent(None)
             button.deleteLater()
         self.choice_buttons = []
+        self._shown_choices = []
         self.problem.clear()
         self.question_label.clear()
         self.help.clear()
@@ -390,11 +389,11 @@ class NeedsScreen(LobbyScreen):
         self._fit_text()
         self.keypad_count.set_suffix(q.unit_en if english else q.unit_ko)
         set_label(self.unknown, self.tr("잘 모르겠어요"))
-        choices = q.choices or _YES_NO
+        set_label(self.exact, EXACT_WORDS[self._exact][english])
         columns = self._columns
         sizes = self.lobby.sizes
         room = (self.lobby.width() - 6 * sizes.gap) // columns - 2 * sizes.gap
-        for button, (_value, ko, en) in zip(self.choice_buttons, choices, strict=False):
+        for button, (_value, ko, en) in zip(self.choice_buttons, self._shown_choices, strict=False):
             label = en if english else ko
-            set_label(button, wrap_text(label, room, sizes.title))
+            set_label(button, wrap_answer(label, room, sizes.title))
             button.setAccessibleName(label)
