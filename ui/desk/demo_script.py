@@ -19,7 +19,7 @@ from printers.escpos.emulator import EmulatedPrinter
 from ui.counter.window import CounterWindow
 from ui.desk.demo_autoplay import Pause, Say, Scene, Script, Wait
 from ui.desk.window import DeskWindow
-from ui.lobby.driving import screen_of
+from ui.lobby.driving import answer_buttons, moved_on, screen_of
 from ui.lobby.screens.consent import ConsentScreen
 from ui.lobby.screens.identify import IdentifyScreen
 from ui.lobby.screens.needs import NeedsScreen
@@ -30,7 +30,6 @@ from ui.lobby.window import LobbyWindow
 
 TAP_MS = 450  # a tap, then a breath before the next one (at pace 1.0)
 VERDICTS, DOCUMENTS = 3, 4  # the desk's case sections (ui.desk.case_tabs)
-KEYPAD_KINDS = {"amount_manwon": "amount", "count": "count", "days": "count"}
 
 
 @dataclass
@@ -109,9 +108,8 @@ def _type_identity(parts: DemoParts, identify: IdentifyScreen) -> Script:
 
 def _consent(parts: DemoParts, consent: ConsentScreen) -> Script:
     lobby = parts.lobby
-    yield Say("동의 항목마다 골라요: 꼭 필요한 것만 동의 · Consent: only the required items")
-    for card in consent.cards:
-        yield from _tap(parts, card.agree if card.item.required else card.refuse)
+    yield Say("필수 항목에 모두 동의해요 — 선택 항목은 그대로 · Consent: the required items, in one tap")
+    yield from _tap(parts, consent.agree_required)
     yield from _tap(parts, lobby.primary)
     yield Wait(lambda: consent.mode == "sign", "the signing step")
     pad = lobby.services.pad
@@ -139,31 +137,20 @@ def _sign_on(emulator: EmulatedPad, pad: SignaturePad) -> Script:
 
 def _needs(parts: DemoParts, needs: NeedsScreen) -> Script:
     lobby = parts.lobby
-    yield Say("상담 질문에 답해요 — 금액은 큰 숫자 키패드로 · Answering the questions")
+    yield Say("상담 질문에 답해요 — 대략을 한 번에 골라요 · Answering the questions, one tap each")
     for _ in range(40):
         yield Wait(lambda: lobby.current != "needs" or needs.question is not None, "a question", 30)
         question = needs.question
         if lobby.current != "needs" or question is None:
             return
-        value = answer_for(question)
-        mode = KEYPAD_KINDS.get(question.kind)
-        if mode is not None:
-            keypad = needs.keypad_amount if mode == "amount" else needs.keypad_count
-            keypad.clear()
-            for digit in str(int(value) // 10_000 if mode == "amount" else int(value)):
-                yield from _tap(parts, keypad.keys[digit])
-        else:
-            values = [choice[0] for choice in (question.choices or [(True, "", ""), (False, "", "")])]
-            for chosen in value if question.kind == "multi_choice" else [value]:
-                yield from _tap(parts, needs.choice_buttons[values.index(chosen)])
-        yield Wait(lobby.primary.isEnabled, "the answer to be accepted", 10)
-        yield from _tap(parts, lobby.primary)
-        yield Wait(_moved_on(lobby, needs, question), "the next question", 30)
+        # The range (or choice) holding the scripted answer, else its keypad digits — as the tour taps.
+        for button in answer_buttons(needs, answer_for(question)):
+            yield from _tap(parts, button)
+        if not needs.one_tap:  # a one-answer tap moves on by itself; the others take 다음
+            yield Wait(lobby.primary.isEnabled, "the answer to be accepted", 10)
+            yield from _tap(parts, lobby.primary)
+        yield Wait(moved_on(lobby, needs, question), "the next question", 30)
     raise RuntimeError("the questions did not end")
-
-
-def _moved_on(lobby: LobbyWindow, needs: NeedsScreen, question: object) -> Callable[[], bool]:
-    return lambda: lobby.current != "needs" or (needs.question is not None and needs.question is not question)
 
 
 def _results_and_ticket(parts: DemoParts) -> Scene:
