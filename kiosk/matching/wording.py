@@ -39,18 +39,20 @@ def won_en_full(amount: float) -> str:
     return f"₩{round(amount):,}"
 
 
+def _to_man(amount: int) -> int:
+    """A rule's line as a person says it, in whole 만원 (2,831만 5,139원 → 2,831만원). Only the words are
+    rounded: the range keeps the exact line, and nobody reports a yearly income closer than 1만원."""
+    return amount - amount % _MAN if amount >= _MAN else amount
+
+
 def won_exact_ko(amount: int) -> str:
-    """An amount that is a rule's line, to the won: 2,831만 5,140원 (never "약": it must be exact)."""
-    if amount < _MAN or amount % _MAN == 0:
-        return won_ko(amount)
-    head, won = divmod(amount, _MAN)
-    return f"{won_ko(head * _MAN).removesuffix('원')} {won:,}원"
+    """An amount that is a rule's line, in 만원: 2,831만원 (no "약", no won-level tail to decode)."""
+    return won_ko(_to_man(amount))
 
 
 def won_exact_en(amount: int) -> str:
-    """₩35M when that is exact, else every digit: ₩28,315,140."""
-    step = 10_000_000 if amount >= 1_000_000_000 else 10_000 if amount >= 1_000_000 else 10
-    return won_en(amount) if amount % step == 0 else won_en_full(amount)
+    """₩35M, ₩28.31M: the line in whole 만원, as the Korean screen says it."""
+    return won_en(_to_man(amount))
 
 
 # Units of a whole-number range in each language: "31~89일" / "31–89 days".
@@ -76,8 +78,8 @@ def range_ko(spec: AnswerField, r: AnswerRange) -> str:
             return f"{text} 넘게" if above else f"{text} 이상"
         if r.low <= spec.minimum:
             return f"{won_exact_ko(r.high)}까지"
-        if r.low == 1:  # just above nothing: "0원" is its own answer
-            return f"0원 넘게 {won_exact_ko(r.high)}까지"
+        if r.low == 1:  # just above nothing: "0원" is its own answer, beside this one
+            return f"{won_exact_ko(r.high)}까지"
         text, _ = _lower_ko(r.low)
         return f"{text.removesuffix('원')}~{won_exact_ko(r.high)}"
     unit = _UNIT_KO.get(spec.kind, "")
@@ -101,7 +103,7 @@ def range_en(spec: AnswerField, r: AnswerRange) -> str:
         if r.low <= spec.minimum:
             return f"up to {won_exact_en(r.high)}"
         if r.low == 1:
-            return f"more than ₩0, up to {won_exact_en(r.high)}"
+            return f"up to {won_exact_en(r.high)}"
         return f"{won_exact_en(low)}–{won_exact_en(r.high)}"
     unit = _UNIT_EN.get(spec.kind, "")
     lead = "bottom " if spec.kind == "percentile" else ""

@@ -176,9 +176,10 @@ def test_the_loan_limit_needs_the_whole_range_in_one_bracket():
         (
             "annual_income_krw",
             R(1, 28_315_139),
-            "0원 넘게 2,831만 5,139원까지",
-            "more than ₩0, up to ₩28,315,139",
+            "2,831만원까지",  # the line is 2,831만 5,139원; the words are in whole 만원
+            "up to ₩28.31M",
         ),
+        ("annual_income_krw", R(28_315_140, 35_000_000), "2,831만~3,500만원", "₩28.31M–₩35M"),
         ("employment_months", R(13, None), "13개월 이상", "13 months or more"),
         ("household_size", R(6, None), "6명 이상", "6 or more"),
         ("delinquency_days", R(45, 45), "45일", "45 days"),
