@@ -6,11 +6,14 @@ started is reused and never stopped by us.
 
 from __future__ import annotations
 
+import logging
 import shutil
 import subprocess
 import time
 
 from devices.id.model import IdError
+
+log = logging.getLogger(__name__)
 
 
 def pcscd_answers() -> bool:
@@ -61,25 +64,40 @@ class PcscdProcess:
         return self.process is not None
 
     def ensure_running(self, wait_for_reader: str = "Virtual PCD", timeout: float = 10.0) -> None:
+        """Have a pcscd that lists ``wait_for_reader``. One we started that answers without the reader
+        is started again, once, half-way through ``timeout``: its driver loads the readers only at
+        start, so a vpcd that could not listen then (its TCP port busy for a moment) never appears."""
         if not pcscd_answers():
-            binary = shutil.which("pcscd") or "/usr/sbin/pcscd"
-            args = [binary, "-f"] + (["-d"] if self.debug else [])
-            self.process = subprocess.Popen(
-                args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
-            )
+            self._launch()
         deadline = time.monotonic() + timeout
+        restart_at = time.monotonic() + timeout / 2
         while time.monotonic() < deadline:
+            if wait_for_reader and self.process is not None and restart_at and time.monotonic() >= restart_at:
+                restart_at = 0.0
+                if pcscd_answers() and not self._lists(wait_for_reader):
+                    log.warning("pcscd answers without %r: starting it again", wait_for_reader)
+                    self.stop()
+                    self._launch()
             if self.process is not None and self.process.poll() is not None:
                 raise IdError("pcscd_not_running", f"pcscd exited with {self.process.returncode}")
-            if pcscd_answers():
-                try:
-                    names = reader_names()
-                except IdError:
-                    names = []
-                if not wait_for_reader or any(wait_for_reader in n for n in names):
-                    return
+            if pcscd_answers() and (not wait_for_reader or self._lists(wait_for_reader)):
+                return
             time.sleep(0.05)  # polling a daemon we just launched; nothing to wait on instead
         raise IdError("no_reader", f"no reader named {wait_for_reader!r} within {timeout}s")
+
+    def _launch(self) -> None:
+        binary = shutil.which("pcscd") or "/usr/sbin/pcscd"
+        args = [binary, "-f"] + (["-d"] if self.debug else [])
+        self.process = subprocess.Popen(
+            args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
+
+    @staticmethod
+    def _lists(reader: str) -> bool:
+        try:
+            return any(reader in name for name in reader_names())
+        except IdError:
+            return False
 
     def stop(self) -> None:
         if self.process is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import random
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from devices.id.emulators.identities import SyntheticIdentity, generate_identity
+from devices.id.model import IdError
 from devices.id.pcsc.service import PcscdProcess, pcscd_answers
 from tests.polling import wait_until
 
@@ -58,8 +60,17 @@ def pcscd(pcscd_daemon: PcscdProcess) -> Iterator[PcscdProcess]:
     with machine_lock():
         try:
             pcscd_daemon.ensure_running(wait_for_reader="Virtual PCD", timeout=15)
-        except Exception as exc:
-            pytest.fail(f"cannot start pcscd with the vpcd reader: {exc}")
+        except IdError as exc:
+            if pcscd_daemon.started:
+                pytest.fail(f"cannot start pcscd with the vpcd reader: {exc}")
+            # A pcscd left by another run answers without the reader and won't get it back; under the
+            # machine lock no other session is mid-test, so this test machine's daemon may be replaced.
+            subprocess.run(["pkill", "-x", "pcscd"], check=False)
+            wait_until(lambda: not pcscd_answers(), 10, message="the stale pcscd to exit")
+            try:
+                pcscd_daemon.ensure_running(wait_for_reader="Virtual PCD", timeout=15)
+            except IdError as again:
+                pytest.fail(f"cannot start pcscd with the vpcd reader: {again}")
         yield pcscd_daemon
         # pcscd notices a removed virtual card on its next poll: leave the reader empty for the next test
         if pcscd_answers():
