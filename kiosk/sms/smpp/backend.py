@@ -74,6 +74,9 @@ def status_error(status: int, what: str) -> GatewayError:
     return GatewayError(GatewayErrorKind.REJECTED, f"{what}: ESME_{name}")
 
 
+_RESENDS_ON_A_DROP = 2  # then a last try whose loss goes to the outbox (retryable, same id)
+
+
 class _ConnectionLost(GatewayError):
     """The line went down under a submit: worth one more try on the next connection."""
 
@@ -157,12 +160,15 @@ class SmppGateway:
 
     def submit(self, message: OutgoingMessage) -> Submitted:
         parts, esm_class = self._parts(message)
-        try:
-            return self._submit_once(message, parts, esm_class)
-        except _ConnectionLost:
-            # A drop is only seen when the next PDU goes. Once more on the new connection: if the SMSC
-            # took the first copy, our message id in the vendor TLV makes it drop this one.
-            return self._submit_once(message, parts, esm_class)
+        for _ in range(_RESENDS_ON_A_DROP):
+            try:
+                return self._submit_once(message, parts, esm_class)
+            except _ConnectionLost:
+                # A drop is only seen when the next PDU goes, and on a busy machine the supervisor may
+                # not have bound again before the next try. Again on the new connection: if the SMSC
+                # took an earlier copy, our message id in the vendor TLV makes it drop this one.
+                continue
+        return self._submit_once(message, parts, esm_class)
 
     def _submit_once(self, message: OutgoingMessage, parts: list[bytes], esm_class: int) -> Submitted:
         client = self._wait_bound()

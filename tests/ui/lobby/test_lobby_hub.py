@@ -56,7 +56,8 @@ def events(center: Any, desk: Any) -> Iterator[list[dict[str, Any]]]:
     stream.subscribe(keep)
     stream.on_status(up.append)
     stream.start()
-    wait_until(lambda: any(up), 10.0, message="the desk's event stream did not connect")
+    # a TLS WebSocket handshake on a loaded 2-core CI machine has taken over 10 s
+    wait_until(lambda: any(up), 30.0, message="the desk's event stream did not connect")
     yield seen
     stream.stop()
 
