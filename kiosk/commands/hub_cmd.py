@@ -174,12 +174,21 @@ def run_hub(args: argparse.Namespace, ctx: AppContext) -> int:
     from kiosk.api.trust import fingerprint
 
     ca_fingerprint = fingerprint(tls.ca.read_bytes()) if tls is not None and tls.ca.exists() else None
-    app = create_app(ctx.settings, ctx.sessions, keys, document_signer=signer, ca_fingerprint=ca_fingerprint)
+    from kiosk.sms.service import service_from_settings
+
+    sms = service_from_settings(ctx.settings, ctx.sessions, keys)  # None when sms.backend = "off"
+    app = create_app(
+        ctx.settings, ctx.sessions, keys, document_signer=signer, ca_fingerprint=ca_fingerprint, sms=sms
+    )
     settle_heap()  # the same start-up the bench measures
     scheme = "https" if tls else "http"
     print(f"허브 시작 (hub listening): {scheme}://{host}:{port}", flush=True)
     # The project's masked logging, not uvicorn's own handlers (see kiosk.logging_setup).
-    uvicorn.run(app, host=host, port=port, **uvicorn_options(tls))
+    try:
+        uvicorn.run(app, host=host, port=port, **uvicorn_options(tls))
+    finally:
+        if sms is not None:
+            sms.close()  # what the gateway took is reported on by the next start (track)
     return 0
 
 

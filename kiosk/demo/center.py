@@ -25,6 +25,7 @@ from kiosk.client import HubClient
 from kiosk.hub.app import create_app
 from kiosk.hub.bootstrap import add_counselor, ensure_center, issue_pairing_code
 from kiosk.hub.server import RunningHub, serve_in_thread
+from kiosk.sms.emulated import EmulatedSms
 from printers.documents.demo_cert import make_demo_credentials
 from printers.documents.pades import DocumentSigner
 
@@ -45,6 +46,7 @@ class DemoCenter:
     counter_token: str
     counselor_password: str
     display_token: str  # the waiting hall's display (numbers and desks only)
+    sms: EmulatedSms | None = None  # the emulated SMSC and the center's SMS service (None: no SMS)
 
     @property
     def url(self) -> str:
@@ -72,13 +74,22 @@ class DemoCenter:
 
     def close(self) -> None:
         self.hub.stop()
+        if self.sms is not None:
+            self.sms.close()
         self.engine.dispose()
 
 
 def start_demo_center(
-    settings: Settings, out: Path, *, port: int = 0, db_name: str = "center.db", tls: TlsFiles | None = None
+    settings: Settings,
+    out: Path,
+    *,
+    port: int = 0,
+    db_name: str = "center.db",
+    tls: TlsFiles | None = None,
+    sms: str | None = "smpp",
 ) -> DemoCenter:
-    """`tls`: serve HTTPS with these files; the clients enroll with the CA fingerprint and pin it."""
+    """`tls`: serve HTTPS with these files; the clients enroll with the CA fingerprint and pin it.
+    `sms`: the emulated gateway the center sends through ("smpp" or "http"; None: no SMS offered)."""
     out.mkdir(parents=True, exist_ok=True)
     db_file = out / db_name
     if db_file.exists():
@@ -90,8 +101,14 @@ def start_demo_center(
     credentials = make_demo_credentials(settings.app.center_code)
     signer = DocumentSigner.from_demo(credentials)
     hub_settings = settings.hub.model_copy(update={"archive_dir": str(out / "archive")})
+    # A demo runs at any hour: reminders are not held for the daytime window there.
+    emulated_sms = EmulatedSms(sessions, keys, sms, daytime_hours=(0, 24)) if sms else None
     app = create_app(
-        settings.model_copy(update={"hub": hub_settings}), sessions, keys, document_signer=signer
+        settings.model_copy(update={"hub": hub_settings}),
+        sessions,
+        keys,
+        document_signer=signer,
+        sms=emulated_sms.service if emulated_sms else None,
     )
     password = secrets.token_urlsafe(12)
     with sessions() as session:
@@ -125,6 +142,7 @@ def start_demo_center(
         tokens["counter"],
         password,
         tokens["display"],
+        emulated_sms,
     )
     # Pair the counter with the desk the way staff do: the desk shows a code, the counter types it.
     desk = center_demo.desk_client()

@@ -30,6 +30,7 @@ from kiosk.hub import (
 from kiosk.hub.deps import HubState
 from kiosk.hub.errors import install_error_handlers
 from kiosk.hub.limits import BodySizeLimit, RequireBearer
+from kiosk.sms.http.webhook_router import fastapi_router
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody} for status in (400, 401, 403, 404, 409, 413, 422, 423, 429, 503)
@@ -43,9 +44,11 @@ def create_app(
     *,
     document_signer: Any = None,
     ca_fingerprint: str | None = None,
+    sms: Any = None,
 ) -> FastAPI:
     """Build the hub. `keys` is a db.crypto.KeyRing; `document_signer` a PAdES signer (or None);
-    `ca_fingerprint` the center CA's when the hub serves TLS (new pairing codes carry it)."""
+    `ca_fingerprint` the center CA's when the hub serves TLS (new pairing codes carry it); `sms` a started
+    kiosk.sms.service.SmsService (None: no SMS is offered anywhere)."""
     archive = (
         Path(settings.hub.archive_dir)
         if settings.hub.archive_dir
@@ -64,6 +67,7 @@ def create_app(
         archive_dir=archive,
         document_signer=document_signer,
         ca_fingerprint=ca_fingerprint,
+        sms=sms,
     )
     bind = sessions.kw.get("bind")
     if bind is not None:
@@ -83,6 +87,10 @@ def create_app(
         routes_chat,
     ):
         app.include_router(module.router)
+    receiver = getattr(getattr(sms, "gateway", None), "webhook", None)
+    if receiver is not None:
+        # The HTTP provider's delivery reports and replies: signed by the provider (HMAC), so no token.
+        app.include_router(fastapi_router(receiver))
     app.add_middleware(RequireBearer)
     # Added last, so it runs first: an oversized body is refused before anything reads it.
     app.add_middleware(BodySizeLimit, max_bytes=settings.hub.max_body_bytes)

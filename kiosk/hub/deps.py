@@ -52,6 +52,7 @@ class HubState:
     archive_dir: Path
     document_signer: Any = None  # printers.documents PAdES signer; None: archive without PAdES
     ca_fingerprint: str | None = None  # the center CA's SHA-256 when serving TLS: pairing codes carry it
+    sms: Any = None  # kiosk.sms.service.SmsService; None: sms.backend = off, no SMS is offered
     bus: EventBus = field(default_factory=EventBus)
     tokens: TokenCache = field(default_factory=TokenCache)
     guards: Guards = field(default_factory=Guards)  # guessing limits on logins and pairing codes

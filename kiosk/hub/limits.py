@@ -7,6 +7,8 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from kiosk.sms.http.webhook import WEBHOOK_PATH
+
 _TOO_LARGE = {
     "error": {
         "code": "body_too_large",
@@ -76,7 +78,9 @@ async def _send_413(send: Any) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-PUBLIC_PATHS = frozenset({"/auth/login", "/devices/enroll", "/chat", "/openapi.json", "/docs", "/redoc"})
+PUBLIC_PATHS = frozenset(
+    {"/auth/login", "/devices/enroll", "/chat", "/openapi.json", "/docs", "/redoc", WEBHOOK_PATH}
+)
 _NO_TOKEN = {
     "error": {
         "code": "unauthenticated",

@@ -77,14 +77,18 @@ class EmulatedBackend:
             self.gateway = HttpGateway(str(self.address), API_KEY, API_SECRET)
         return self.gateway
 
-    def phone_texts(self) -> list[str]:
-        """What the emulated phones show (one entry per message delivered, parts put together)."""
+    def phone_texts(self, number: str = TEST_PHONE) -> list[str]:
+        """What the emulated phone ``number`` shows (one entry per message delivered, parts put together)."""
         inbox = getattr(self.emulator, "inbox", None)
         if inbox is None:
             return []
         if callable(inbox):  # the provider emulator: texts per phone number
-            return [str(text) for text in inbox(TEST_PHONE)]
-        return [str(m.text) for m in list(inbox) if m.to == TEST_PHONE]  # the SMSC: PhoneMessage list
+            return [str(text) for text in inbox(number)]
+        return [str(m.text) for m in list(inbox) if m.to == number]  # the SMSC: PhoneMessage list
+
+    def reply_from(self, number: str, text: str) -> None:
+        """The emulated phone ``number`` answers (an SMPP ``deliver_sm`` / the provider's inbound webhook)."""
+        self.emulator.reply_from(number, text)
 
     def stop(self) -> None:
         if self.gateway is not None:

@@ -20,6 +20,7 @@ from kiosk.api.trust import TlsFiles
 from kiosk.hub.app import create_app
 from kiosk.hub.bootstrap import add_counselor, ensure_center, issue_pairing_code
 from kiosk.hub.tls import init_center_tls
+from kiosk.sms.emulated import EmulatedSms
 
 PASSWORD = "correct-horse-42"
 
@@ -32,6 +33,7 @@ class Hub:
     keys: KeyRing
     center_id: uuid.UUID
     other_center_id: uuid.UUID
+    sms: EmulatedSms | None = None  # the emulated SMSC/provider and the hub's SMS service
 
     def login(self, username: str, desk_token: str | None = None) -> dict[str, str]:
         r = self.http.post(
@@ -49,7 +51,8 @@ class Hub:
         return {"Authorization": f"Bearer {r.json()['token']}"}, r.json()["token"]
 
 
-def make_hub(engine: Engine) -> Iterator[Hub]:
+def make_hub(engine: Engine, sms_backend: str | None = None) -> Iterator[Hub]:
+    """``sms_backend`` ("smpp" / "http"): the hub sends SMS through that emulator (``Hub.sms``)."""
     sessions = make_sessionmaker(engine)
     keys = KeyRing.generate()
     with sessions() as s:
@@ -61,15 +64,32 @@ def make_hub(engine: Engine) -> Iterator[Hub]:
         add_counselor(s, other, "park", PASSWORD, "counselor", "다른센터")
         s.commit()
         center_id, other_id = center.id, other.id
-    app = create_app(load_settings(), sessions, keys)
-    with TestClient(app) as http:
-        yield Hub(app, http, sessions, keys, center_id, other_id)
+    sms = EmulatedSms(sessions, keys, sms_backend, daytime_hours=(0, 24)) if sms_backend else None
+    app = create_app(load_settings(), sessions, keys, sms=sms.service if sms else None)
+    try:
+        with TestClient(app) as http:
+            yield Hub(app, http, sessions, keys, center_id, other_id, sms)
+    finally:
+        if sms is not None:
+            sms.close()
 
 
 @pytest.fixture
 def hub(engine: Engine) -> Iterator[Hub]:
     """On SQLite and on PostgreSQL."""
     yield from make_hub(engine)
+
+
+@pytest.fixture(params=["smpp", "http"])
+def sms_hub(request: pytest.FixtureRequest, sqlite_engine: Engine) -> Iterator[Hub]:
+    """A hub on SQLite that sends SMS through each emulated backend (``hub.sms`` is set)."""
+    yield from make_hub(sqlite_engine, request.param)
+
+
+@pytest.fixture
+def smpp_hub(sqlite_engine: Engine) -> Iterator[Hub]:
+    """A hub on SQLite that sends SMS through the emulated SMSC only (one backend is enough)."""
+    yield from make_hub(sqlite_engine, "smpp")
 
 
 @pytest.fixture
