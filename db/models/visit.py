@@ -72,6 +72,10 @@ class Consent(UUIDPk, Timestamps, Base):
         EnumString(ConsentMethod, 20), default=ConsentMethod.SIGNATURE
     )
     signature_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("signature.id"))
+    # Method SMS: the confirmed code challenge the consent rests on (db.models.sms_consent).
+    sms_challenge_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("sms_consent_challenge.id", ondelete="SET NULL")
+    )
     withdrawn_at: Mapped[datetime | None]
 
 

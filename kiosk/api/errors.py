@@ -37,3 +37,14 @@ INTERNAL_ERROR = "internal_error"
 HTTP_ERROR = "http_error"
 # Said by the client, never by the hub: the hub's certificate is not the pinned center CA.
 HUB_NOT_TRUSTED = "hub_not_trusted"
+
+# Consent by SMS code (issue 18; kiosk.hub.routes_sms_consent). Their Korean messages say what to do.
+SMS_NOT_MOBILE = "SMS_NOT_MOBILE"  # 400: not a Korean mobile number
+SMS_CODE_THROTTLED = "SMS_CODE_THROTTLED"  # 429: too many codes for this number or from this device
+SMS_UNAVAILABLE = "SMS_UNAVAILABLE"  # 503: no gateway configured, or it refused our credentials
+SMS_CODE_WRONG = "SMS_CODE_WRONG"  # 400: the message says how many tries are left
+SMS_CODE_EXPIRED = "SMS_CODE_EXPIRED"  # 410: past its 3 minutes
+SMS_CODE_USED = "SMS_CODE_USED"  # 410: already confirmed (or already bound to a consent)
+SMS_CODE_LOCKED = "SMS_CODE_LOCKED"  # 410: 5 wrong codes
+SMS_CONSENT_INVALID = "SMS_CONSENT_INVALID"  # 422: a visit's SMS consent names no usable challenge
+SMS_OPTED_OUT = "SMS_OPTED_OUT"  # 409: the number asked for no more messages ("거부"): sign instead

@@ -51,6 +51,16 @@ class ConsentIn(Strict):
     text_sha256: Hex64
     method: Literal["signature", "sms"] = "signature"
     signature: SignatureIn | None = None
+    # Method "sms": the confirmed code challenge (kiosk.api.sms_consent) of this device; no signature.
+    sms_challenge_id: uuid.UUID | None = None
+
+    @model_validator(mode="after")
+    def _method_has_its_proof(self) -> ConsentIn:
+        if self.method == "sms" and (self.sms_challenge_id is None or self.signature is not None):
+            raise ValueError("a consent by SMS names its sms_challenge_id and carries no signature")
+        if self.method == "signature" and self.sms_challenge_id is not None:
+            raise ValueError("sms_challenge_id belongs to a consent by SMS only")
+        return self
 
 
 def consent_items(granted: Mapping[str, bool], known: Mapping[str, bool]) -> dict[str, ConsentItemState]:

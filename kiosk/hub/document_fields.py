@@ -6,13 +6,26 @@ and the archive, and neither needs more to tie the document to the visit (ids ar
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from config import clock
-from db.models import Case, Center, Consent, FollowUp, Intake, MatchResult, Person, Visit
+from db.models import (
+    Case,
+    Center,
+    Consent,
+    ConsentMethod,
+    FollowUp,
+    Intake,
+    MatchResult,
+    Person,
+    SmsConsentChallenge,
+    SmsMessage,
+    Visit,
+)
 from db.pii import mask_name
 from kiosk.hub.views import open_notes
 from kiosk.matching.fields import FIELDS
@@ -52,6 +65,35 @@ def _verdicts(match: MatchResult | None) -> list[dict[str, Any]]:
     return rows
 
 
+def _center_time(at: datetime | None) -> str:
+    if at is None:
+        return "-"
+    local = clock.local(at)
+    return f"{local:%Y-%m-%d %H:%M:%S} ({local.tzname()})"
+
+
+def sms_consent_fields(session: Session, consent: Consent | None) -> dict[str, str] | None:
+    """The facts a consent by SMS code rests on, for the consent PDF: the number masked, when the code
+    was sent and confirmed (center time), the message and the carrier's delivery report. None for a
+    consent by signature (its PDF says what it always said)."""
+    if consent is None or consent.method != ConsentMethod.SMS or consent.sms_challenge_id is None:
+        return None
+    challenge = session.get(SmsConsentChallenge, consent.sms_challenge_id)
+    if challenge is None:
+        return None
+    message = session.get(SmsMessage, challenge.message_id)
+    return {
+        "method": "휴대전화 문자 인증",
+        "to_masked": challenge.to_masked,
+        "sent_at": _center_time(challenge.issued_at),
+        "confirmed_at": _center_time(challenge.confirmed_at),
+        "message_id": str(challenge.message_id),
+        "gateway_id": (message.gateway_id if message is not None else None) or "-",
+        "delivery": (message.delivery_status if message is not None else None) or "미확인",
+        "challenge_id": str(challenge.id),
+    }
+
+
 def document_fields(
     session: Session, visit: Visit, template: str, counselor_name: str, keys: Any
 ) -> dict[str, Any]:
@@ -76,6 +118,7 @@ def document_fields(
         "person_label": label or "익명 방문자",
         "visit_date": clock.local_date(visit.created_at).isoformat(),
         "decisions": {k: bool(v.get("granted")) for k, v in (consent.items if consent else {}).items()},
+        "consent_sms": sms_consent_fields(session, consent),
         "answers": {k: _range_words(k, v) for k, v in intake.answers.items()} if intake else {},
         "verdicts": _verdicts(match),
         "counselor": counselor_name,

@@ -55,6 +55,12 @@ _STATUS_TEXT: dict[int, tuple[str, str, str]] = {
 }
 
 
+def sms_unavailable(instead_ko: str, en: str = "SMS is not available now.") -> HubError:
+    """503: the center has no SMS gateway now (none configured, or it refused our credentials); the
+    Korean message goes on with what the person can do instead."""
+    return HubError(503, codes.SMS_UNAVAILABLE, f"문자 서비스를 지금 쓸 수 없어요. {instead_ko}", en)
+
+
 def not_found(what_ko: str, what_en: str) -> HubError:
     return HubError(404, codes.NOT_FOUND, f"{what_ko}을(를) 찾을 수 없어요.", f"{what_en} not found.")
 

@@ -25,8 +25,19 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from config import clock
 from db.audit import append_events
-from db.models import Case, Consent, IdentityCheck, Intake, MatchResult, Person, Signature, Visit
+from db.models import (
+    Case,
+    Consent,
+    IdentityCheck,
+    Intake,
+    MatchResult,
+    Person,
+    Signature,
+    SmsConsentChallenge,
+    Visit,
+)
 from db.models.enums import IdentityResult, VisitPath, VisitStatus, VisitStep
 from db.people import person_fields
 from db.pii import InvalidRRN
@@ -34,6 +45,7 @@ from kiosk.api import SignatureIn, VisitReceipt, VisitSubmission
 from kiosk.hub.auth import Principal
 from kiosk.hub.errors import HubError, other_center
 from kiosk.hub.views import new_note, seal_notes
+from kiosk.sms.consent_code import Requester, check_for_consent, delivery_status
 from kiosk.visit.state import VisitState
 
 _VISIT, _CASE, _PERSON = Visit.__table__, Case.__table__, Person.__table__
@@ -101,6 +113,15 @@ def signature_values(visit_id: uuid.UUID, sig: SignatureIn) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class SmsConsentClaim:
+    """What a consent by SMS says of its challenge; the challenge must say the same (stage_visits)."""
+
+    challenge_id: uuid.UUID
+    text_sha256: str
+    granted: dict[str, bool]
+
+
 @dataclass
 class PreparedVisit:
     """A checked submission: every row it will make, except what depends on the database's state."""
@@ -113,6 +134,7 @@ class PreparedVisit:
     rows: dict[Any, list[dict[str, Any]]] = field(default_factory=dict)  # model → rows, no person yet
     step: VisitStep = VisitStep.RESULTS
     written: bool = False  # set once its rows are committed (a replay writes nothing)
+    sms_consent: SmsConsentClaim | None = None  # a consent by SMS code: checked against its challenge
 
     @property
     def blind_index(self) -> str | None:
@@ -124,6 +146,7 @@ def prepare(body: VisitSubmission, principal: Principal, keys: Any, digest: str)
     visit_id = body.visit_id
     person = None
     verified = False
+    sms_consent = None
     if body.identity is not None:
         ident = body.identity
         try:
@@ -176,8 +199,15 @@ def prepare(body: VisitSubmission, principal: Principal, keys: Any, digest: str)
                 "text_sha256": consent.text_sha256,
                 "method": consent.method,
                 "signature_id": signature_id,
+                "sms_challenge_id": consent.sms_challenge_id,  # every row names it: one multi-row INSERT
             }
         ]
+        if consent.sms_challenge_id is not None:
+            sms_consent = SmsConsentClaim(
+                consent.sms_challenge_id,
+                consent.text_sha256,
+                {item: state.granted for item, state in consent.items.items()},
+            )
     intake_id = None
     if body.intake is not None:
         intake_id = uuid.uuid4()
@@ -208,7 +238,7 @@ def prepare(body: VisitSubmission, principal: Principal, keys: Any, digest: str)
         text = "챗봇 대화 (chatbot transcript, masked)\n" + body.handoff_transcript
         notes.append(new_note(principal.id, text))
     rows[Case] = [{"id": uuid.uuid4(), "visit_id": visit_id, "notes_enc": seal_notes(keys, notes)}]
-    return PreparedVisit(visit_id, digest, principal, person, verified, rows, step)
+    return PreparedVisit(visit_id, digest, principal, person, verified, rows, step, sms_consent=sms_consent)
 
 
 def write_batch(session: Session, batch: list[PreparedVisit]) -> list[VisitReceipt | HubError]:
@@ -235,10 +265,16 @@ def stage_visits(session: Session, batch: list[PreparedVisit]) -> Callable[[], l
     known_people = dict(conn.execute(_PEOPLE, {"blinds": blinds}).all()) if blinds else {}
     table_rows: dict[Any, list[dict[str, Any]]] = {model: [] for model in _TABLE_ORDER}
     person_updates: list[dict[str, Any]] = []
-    events = []
+    events: list[tuple[str, str, str, dict[str, Any] | None]] = []
+    challenges = _sms_challenges(session, [item for item in batch if item.visit_id not in stored])
     for index, item in enumerate(batch):
         if item.visit_id in stored or item.visit_id in written:
             continue  # answered below, once the batch's own rows are known
+        if item.sms_consent is not None:
+            refusal = _use_sms_challenge(session, item, challenges, events)
+            if refusal is not None:
+                answers[index] = refusal
+                continue
         person_id, returning = None, False
         if item.person is not None:
             blind = item.blind_index
@@ -297,6 +333,46 @@ def stage_visits(session: Session, batch: list[PreparedVisit]) -> Callable[[], l
         return [answers[index] for index in range(len(batch))]
 
     return answered
+
+
+def _sms_challenges(session: Session, items: list[PreparedVisit]) -> dict[uuid.UUID, SmsConsentChallenge]:
+    """The challenges the batch's consents by SMS name, locked for this transaction (PostgreSQL)."""
+    ids = [item.sms_consent.challenge_id for item in items if item.sms_consent is not None]
+    if not ids:
+        return {}
+    query = select(SmsConsentChallenge).where(SmsConsentChallenge.id.in_(ids)).with_for_update()
+    return {row.id: row for row in session.scalars(query)}
+
+
+def _use_sms_challenge(
+    session: Session,
+    item: PreparedVisit,
+    challenges: dict[uuid.UUID, SmsConsentChallenge],
+    events: list[tuple[str, str, str, dict[str, Any] | None]],
+) -> HubError | None:
+    """Bind the item's confirmed challenge to its consent (used once, ever), or the refusal to answer."""
+    claim = item.sms_consent
+    assert claim is not None
+    challenge = challenges.get(claim.challenge_id)
+    principal = item.principal
+    requester = Requester(principal.center_id, principal.id, None)
+    problem = check_for_consent(
+        challenge, requester, text_sha256=claim.text_sha256, granted=claim.granted, visit_id=item.visit_id
+    )
+    if problem is not None:
+        return HubError(problem.status, problem.code, problem.message_ko, problem.message_en)
+    assert challenge is not None
+    challenge.used_at = clock.now()  # a second visit of this batch naming it is refused above
+    challenge.visit_id = item.visit_id
+    detail = {
+        "sms_consent": str(challenge.id),
+        "purpose": challenge.purpose.value,
+        "text_version": challenge.text_version,
+        "message_id": str(challenge.message_id),
+        "delivery_status": delivery_status(session, challenge),
+    }
+    events.append((principal.actor, "consent.sms", f"visit:{item.visit_id}", detail))
+    return None
 
 
 def _verified(item: PreparedVisit) -> dict[str, Any]:

@@ -6,9 +6,11 @@ Apart from the flow so the state machine stays about steps; the one consent reco
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 
-from kiosk.api.visits import ConsentItemState, consent_items
+from kiosk.api.signatures import SignatureIn
+from kiosk.api.visits import ConsentIn, ConsentItemState, consent_items
 from kiosk.visit.steps import VisitError
 
 
@@ -35,3 +37,25 @@ def checked_items(
             "text version and sha256 needed",
         )
     return consent_items(items, known)
+
+
+def sms_consent_part(
+    granted: Mapping[str, ConsentItemState],
+    text_version: str,
+    text_sha256: str,
+    challenge_id: uuid.UUID,
+    signature: SignatureIn | None,
+) -> ConsentIn | None:
+    """The consent by SMS code as it goes over the wire (no signature: the code is its proof)."""
+    if signature is not None:
+        raise VisitError(
+            "VISIT_CONSENT_TWO_PROOFS",
+            "서명과 문자 인증 중 하나로만 동의해 주세요",
+            "signature and SMS code given",
+        )
+    if not granted:
+        return None
+    return ConsentIn(
+        items=dict(granted), text_version=text_version, text_sha256=text_sha256, method="sms",
+        sms_challenge_id=challenge_id,
+    )  # fmt: skip

@@ -28,7 +28,7 @@ from kiosk.api.visits import AnswerValue, IntakeIn, VisitRecord
 from kiosk.matching.answers import validate_answers
 from kiosk.matching.engine import MatchReport, evaluate
 from kiosk.visit.backend import VisitBackend
-from kiosk.visit.consent_step import checked_items
+from kiosk.visit.consent_step import checked_items, sms_consent_part
 from kiosk.visit.live import Answers, LiveVisit
 from kiosk.visit.questionnaire import Question
 from kiosk.visit.record import consent_part, identity_part, match_part
@@ -200,16 +200,22 @@ class VisitFlow:
         *,
         method: ConsentMethod = ConsentMethod.SIGNATURE,
         signature: SignatureIn | Mapping[str, object] | None = None,
+        sms_challenge_id: uuid.UUID | None = None,
     ) -> None:
         """Record each legally separate item as granted or refused; every required item must be granted.
 
         ``signature_id``: the kiosk's Signature row; ``signature``: the same signature as it goes to the
         hub (``kiosk.client.signatures.signature_payload``), kept in the record, never read back.
+        ``sms_challenge_id``: a consent by SMS code (method SMS, see ``consent_by_sms``).
         """
         self._expect(CONSENT)
         granted = checked_items(items, self._svc.consent_items(), text_version, text_sha256)
         signed = SignatureIn.model_validate(signature) if signature is not None else None
-        wire = consent_part(granted, text_version, text_sha256, method, signed)
+        if sms_challenge_id is not None:
+            method = ConsentMethod.SMS
+            wire = sms_consent_part(granted, text_version, text_sha256, sms_challenge_id, signed)
+        else:
+            wire = consent_part(granted, text_version, text_sha256, method, signed)
         consent_id, now = uuid.uuid4(), self._svc.now()
 
         def rows(session: Session) -> None:
@@ -222,6 +228,22 @@ class VisitFlow:
         for item, state in granted.items():
             self.live.set_consent(item, state.granted)
         self.record.consent = wire
+
+    def consent_by_sms(
+        self, items: Mapping[str, bool], text_version: str, text_sha256: str, challenge_id: uuid.UUID | str
+    ) -> None:
+        """The person confirmed the hub's SMS code for exactly these items and this text
+        (``HubClient.confirm_consent_code``): the consent is recorded with method SMS, and the record
+        names the challenge, which the hub checks (confirmed, unused, this device's, same items and text)
+        when the visit arrives. The kiosk's own row keeps the method only: the challenge (and the number)
+        live at the hub."""
+        self.complete_consent(
+            items,
+            text_version,
+            text_sha256,
+            method=ConsentMethod.SMS,
+            sms_challenge_id=uuid.UUID(str(challenge_id)),
+        )
 
     # -- needs ---------------------------------------------------------------------------------------
     def next_question(self) -> Question | None:

@@ -100,7 +100,40 @@ def consent(fields: Mapping[str, Any], doc_id: str) -> list[Flowable]:
     story.append(
         para("각 항목은 따로 동의하거나 거부할 수 있어요. 선택 항목은 거부해도 상담을 받을 수 있어요.")
     )
+    sms = fields.get("consent_sms")
+    if sms:
+        story.extend(sms_method_block(sms))
     return story
+
+
+def sms_method_block(sms: Mapping[str, Any]) -> list[Flowable]:
+    """How a consent by SMS code was given, and the facts it rests on (issue 18). A code proves that
+    whoever answered held the phone; the record (text, number, times, delivery report) is the proof."""
+    rows: list[list[Any]] = [
+        ["항목 Item", "기록 Record"],
+        ["동의 방법 Method", f"{sms.get('method', '휴대전화 문자 인증')} (SMS code)"],
+        ["받은 번호 Phone", sms.get("to_masked", "")],
+        ["인증번호 보낸 시각 Code sent", sms.get("sent_at", "")],
+        ["확인한 시각 Confirmed", sms.get("confirmed_at", "")],
+        ["메시지 ID Message", sms.get("message_id", "")],
+        ["통신사 접수 번호 Carrier id", sms.get("gateway_id", "-")],
+        ["전달 결과 Delivery report", sms.get("delivery", "미확인")],
+    ]
+    # One small block, kept on one page: the facts read together or not at all.
+    return [
+        KeepTogether(
+            [
+                para(f"동의 방법: {sms.get('method', '휴대전화 문자 인증')}", HEADING),
+                grid(rows, [56, 118]),
+                Spacer(1, 2 * mm),
+                para(
+                    "위 번호로 보낸 인증번호를 정해진 시간 안에 확인해서 동의했어요. 문자 인증은 그 "
+                    "휴대전화를 가진 사람이 동의했다는 기록이에요.",
+                    SMALL,
+                ),
+            ]
+        )
+    ]
 
 
 def intake_summary(fields: Mapping[str, Any], doc_id: str) -> list[Flowable]:
