@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from kiosk.api.common import LineCode, MultilineText, PlainText, Strict
 
@@ -82,3 +82,28 @@ class QueueLine(BaseModel):
 class QueueOut(BaseModel):
     service_date: date
     lines: list[QueueLine]
+
+
+# --- ticket calls by SMS (issue 18) --------------------------------------------------------------------
+class TicketSmsIn(Strict):
+    """A ticket holder's number (a Korean mobile; checked by the hub, never echoed back in full).
+
+    ``calls``: "곧 차례예요" when two are ahead and "N번 창구로 와 주세요" when called; ``send_number``: the
+    ticket's number now (the printer could not print it)."""
+
+    phone: Annotated[PlainText, Field(min_length=1, max_length=20)]
+    calls: StrictBool = True
+    send_number: StrictBool = False
+
+
+class TicketSmsOut(BaseModel):
+    ticket_id: uuid.UUID
+    to_masked: str  # "010-****-5678"
+    calls: bool
+    number_message_id: str | None = None  # the number's message, queued by this request
+
+
+class SmsStatusOut(BaseModel):
+    """Whether the center offers SMS now (a configured gateway that has not refused our credentials)."""
+
+    available: bool

@@ -34,7 +34,8 @@ from kiosk.api import (
     TicketOut,
     TransferIn,
 )
-from kiosk.api.tickets import CallNextAnyIn
+from kiosk.api import errors as codes
+from kiosk.api.tickets import CallNextAnyIn, SmsStatusOut, TicketSmsIn, TicketSmsOut
 from kiosk.hub.auth import Principal
 from kiosk.hub.deps import (
     CallerDep,
@@ -48,13 +49,15 @@ from kiosk.hub.deps import (
     commit_or_replay,
     replayed,
 )
-from kiosk.hub.errors import HubError, forbidden, not_found
+from kiosk.hub.errors import HubError, forbidden, not_found, sms_unavailable
 from kiosk.hub.queue_view import queue_board
 from kiosk.hub.ticket_store import TicketRequest, reserved_for, settle_claim_key
 from kiosk.hub.views import ticket_out
 from kiosk.queue.board import call_next_across
 from kiosk.queue.tickets import service_line, waiting_order
-from kiosk.queue.waits import line_pace
+from kiosk.queue.waits import line_pace, people_ahead
+from kiosk.sms import ticket_calls
+from kiosk.sms.numbers import InvalidMobile
 
 router = APIRouter(tags=["tickets"])
 
@@ -78,8 +81,9 @@ def _check_visit(session: Session, principal: Principal, visit_id: uuid.UUID | N
 
 def _wait_minutes(session: Session, ticket: Ticket) -> int:
     """A claimed ticket's wait: the one rule of kiosk.queue.waits (people ahead in calling order)."""
-    ahead = [t.id for t in waiting_order(session, ticket.center_id, ticket.line, ticket.service_date)]
-    position = ahead.index(ticket.id) if ticket.id in ahead else len(ahead)
+    position = people_ahead(
+        waiting_order(session, ticket.center_id, ticket.line, ticket.service_date), ticket.id
+    )
     if not position:
         return 0  # next in line: no need to measure the line's pace
     return line_pace(session, ticket.center_id, ticket.line, ticket.service_date).wait_for(position)
@@ -249,7 +253,9 @@ def _announce_call(
         session.commit()
         return Response(status_code=204)
     append_event(session, principal.actor, "ticket.call", f"ticket:{ticket.id}", {"desk": desk})
+    _queue_moved(session, state, ticket, {ticket.line}, called=ticket)
     session.commit()
+    _wake_sms(state)
     out = ticket_out(ticket)
     state.bus.publish(str(principal.center_id), "ticket.called", _public(out))
     return out
@@ -270,6 +276,7 @@ def recall(ticket_id: uuid.UUID, principal: CounselorDep, state: StateDep, sessi
     ticket = _load_ticket(session, principal, ticket_id)
     if ticket.status not in (TicketStatus.CALLED, TicketStatus.SERVING):
         raise HubError(409, "ticket_not_called", "호출된 번호표가 아니에요.", "Ticket has not been called.")
+    # No second SMS: the phone already shows this call's "N번 창구로 와 주세요" (kiosk.sms.ticket_calls).
     out = ticket_out(ticket)
     state.bus.publish(str(principal.center_id), "ticket.called", {**_public(out), "recall": True})
     return out
@@ -287,7 +294,11 @@ def transfer(
     with queue_errors():
         moved = queue_transfer(session, ticket.id, body.line, body.note)
     append_event(session, principal.actor, "ticket.transfer", f"ticket:{ticket.id}", {"line": body.line})
+    if state.sms is not None:
+        ticket_calls.follow_transfer(session, ticket.id, moved)
+    _queue_moved(session, state, ticket, {ticket.line, moved.line})
     session.commit()
+    _wake_sms(state)
     out = ticket_out(moved if isinstance(moved, Ticket) else ticket)
     state.bus.publish(str(principal.center_id), "ticket.updated", _public(out))
     return out
@@ -301,7 +312,9 @@ def no_show(ticket_id: uuid.UUID, principal: CounselorDep, state: StateDep, sess
     with queue_errors():
         mark_no_show(session, ticket.id)
     append_event(session, principal.actor, "ticket.no_show", f"ticket:{ticket.id}")
+    _queue_moved(session, state, ticket, {ticket.line})
     session.commit()
+    _wake_sms(state)
     out = ticket_out(ticket)
     state.bus.publish(str(principal.center_id), "ticket.updated", _public(out))
     return out
@@ -318,7 +331,78 @@ def done(ticket_id: uuid.UUID, principal: CounselorDep, state: StateDep, session
         if ticket.status == TicketStatus.CALLED:
             start_serving(session, ticket.id)
         finish(session, ticket.id)
+    _queue_moved(session, state, ticket, {ticket.line})
     session.commit()
+    _wake_sms(state)
     out = ticket_out(ticket)
     state.bus.publish(str(principal.center_id), "ticket.updated", _public(out))
     return out
+
+
+# --- ticket calls by SMS (issue 18) ----------------------------------------------------------------------
+
+
+def _queue_moved(
+    session: Session, state: HubState, ticket: Ticket, lines: set[str], *, called: Ticket | None = None
+) -> None:
+    """The messages this change makes due, stored in its own transaction (kiosk.sms.ticket_calls)."""
+    if state.sms is not None:
+        ticket_calls.queue_moved(
+            session, state.sms, state.keys, ticket.center_id, ticket.service_date, lines, called=called
+        )
+
+
+def _wake_sms(state: HubState) -> None:
+    if state.sms is not None:
+        state.sms.wake()  # after the commit: the sender sees the rows now, not on its next look
+
+
+@router.get("/sms/status", response_model=SmsStatusOut, summary="Whether the center offers SMS now")
+async def sms_status(principal: CallerDep, state: StateDep) -> SmsStatusOut:
+    return SmsStatusOut(available=ticket_calls.sms_offered(state.sms))
+
+
+@router.post(
+    "/tickets/{ticket_id}/sms",
+    response_model=TicketSmsOut,
+    summary="Tell this ticket's holder by SMS: its turn (calls) and/or its number (send_number)",
+)
+def ticket_sms(
+    ticket_id: uuid.UUID, body: TicketSmsIn, principal: LobbyDep, state: StateDep, session: SessionDep
+) -> TicketSmsOut:
+    ticket = _load_ticket(session, principal, ticket_id)
+    visit = session.get(Visit, ticket.visit_id) if ticket.visit_id is not None else None
+    if visit is None or visit.device_id != principal.id:  # only the kiosk the person stands at
+        raise forbidden("이 기기에서 받은 번호표가 아니에요.", "This ticket was not issued at this device.")
+    if not ticket_calls.sms_offered(state.sms):  # after 404/403: what is not yours is not yours either way
+        raise sms_unavailable("번호를 기억하시거나 번호표의 QR을 찍어 주세요.")
+    open_statuses = (
+        (TicketStatus.WAITING, TicketStatus.CALLED) if body.send_number else (TicketStatus.WAITING,)
+    )
+    if ticket.status not in open_statuses:
+        raise HubError(
+            409, "ticket_not_waiting", "이미 호출됐거나 끝난 번호표예요.", "The ticket is no longer waiting."
+        )
+    try:
+        stored = ticket_calls.opt_in(
+            session,
+            state.sms,
+            state.keys,
+            ticket,
+            body.phone,
+            device_id=principal.id,
+            calls=body.calls,
+            send_number=body.send_number,
+        )
+    except InvalidMobile as exc:
+        raise HubError(400, codes.SMS_NOT_MOBILE, exc.message_ko, "Not a Korean mobile number.") from None
+    detail = {"calls": int(stored.calls), "number_sent": int(stored.number_message_id is not None)}
+    append_event(session, principal.actor, "ticket.sms_opt_in", f"ticket:{ticket.id}", detail)
+    session.commit()
+    _wake_sms(state)
+    return TicketSmsOut(
+        ticket_id=ticket.id,
+        to_masked=stored.to_masked,
+        calls=stored.calls,
+        number_message_id=stored.number_message_id,
+    )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import statistics
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -72,6 +73,15 @@ class WaitEstimate:
 
     def text_en(self) -> str:
         return wait_words(self.people_ahead, self.minutes, english=True)
+
+
+def people_ahead(order: Sequence[Ticket], ticket_id: uuid.UUID) -> int:
+    """How many are ahead of ``ticket_id`` in ``order`` (``waiting_order``, calling order); a ticket not
+    in it (a new one) has everyone ahead. The one count of "앞에 N명": screens, slips, waits and SMS."""
+    for ahead, ticket in enumerate(order):
+        if ticket.id == ticket_id:
+            return ahead
+    return len(order)
 
 
 def wait_words(people_ahead: int, minutes: int, *, english: bool = False) -> str:
@@ -141,8 +151,7 @@ def estimate_wait(
     now = now or utcnow()
     service_date = clock.local_date(now)
     queue = waiting_order(session, center_id, line, service_date)
-    ids = [t.id for t in queue]
-    ahead = ids.index(ticket.id) if ticket is not None and ticket.id in ids else len(queue)
+    ahead = people_ahead(queue, ticket.id) if ticket is not None else len(queue)
     pace = line_pace(session, center_id, line, service_date, lines=lines, sample=sample)
     if not pace.measured and default_minutes is not None:
         pace = LinePace(default_minutes, False)

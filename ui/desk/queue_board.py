@@ -2,7 +2,7 @@
 
 Each row says whether the person did the intake at a kiosk or only took a number, and rings when their
 kiosk calls for staff (직원 호출). The wait is the hub's one rule (kiosk.queue.waits): people ahead ×
-the line's pace, the same number the lobby printed on the ticket.
+the line's pace, the same number and the same words the lobby showed and printed on the ticket.
 """
 
 from __future__ import annotations
@@ -12,15 +12,10 @@ from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from kiosk.api import QueueOut
 from kiosk.api.tickets import QueueTicket
+from kiosk.queue.waits import wait_words
 
 INTAKE_WORDS = {"intake_done": "접수 완료", "ticket_only": "번호표만"}
 HELP_WORDS = "🔔 직원 호출"
-
-
-def wait_words(minutes: int | None, people_ahead: int) -> str:
-    if people_ahead == 0 or not minutes:
-        return "다음 차례"
-    return f"약 {minutes}분"
 
 
 def row_status(ticket: QueueTicket) -> str:
@@ -61,7 +56,9 @@ class QueueBoard(QTreeWidget):
             for t in line.called:
                 top.addChild(QTreeWidgetItem([t.display, f"호출됨 → 창구 {t.desk}", ""]))
             for t in line.waiting:
-                item = QTreeWidgetItem([t.display, row_status(t), wait_words(t.wait_minutes, t.people_ahead)])
+                # the words the person read on the kiosk and the slip (kiosk.queue.waits: one wording)
+                waits = wait_words(t.people_ahead, t.wait_minutes or 0)
+                item = QTreeWidgetItem([t.display, row_status(t), waits])
                 item.setData(0, Qt.ItemDataRole.UserRole, str(t.id))
                 if t.help_requested:
                     item.setToolTip(1, "이분의 키오스크에서 직원을 부르고 있어요")

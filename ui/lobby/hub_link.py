@@ -17,16 +17,20 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
+import uuid
 from collections.abc import Mapping
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.crypto import KeyRing
-from kiosk.client import HubClient, HubUnavailable, LobbyOutbox
+from kiosk.api.tickets import TicketSmsOut
+from kiosk.client import HubClient, HubRefused, HubUnavailable, LobbyOutbox
 from kiosk.client.visit_sink import HubVisitSink
 from kiosk.queue import ServiceLine
 
 log = logging.getLogger(__name__)
+SMS_STATUS_TTL_S = 30.0  # how long the hub's "SMS offered" answer stands before it is asked again
 
 
 class HubLink:
@@ -39,6 +43,7 @@ class HubLink:
         self._reports: queue.Queue[tuple[str, str, bool] | None] = queue.Queue()  # None: stop
         self._reporter = threading.Thread(target=self._report_loop, name="lobby-hub-reports", daemon=True)
         self._started = False
+        self._sms: tuple[float, bool] | None = None  # (monotonic time asked, the hub's answer)
 
     @classmethod
     def connect(
@@ -68,6 +73,8 @@ class HubLink:
             self.reachable = True
         except HubUnavailable:
             self.reachable = False
+        if self.reachable:
+            self.sms_offered()  # asked once now, so the first ticket does not wait for it
         self.outbox.start(self.sync_interval_s)
         self._reporter.start()
         return self
@@ -106,3 +113,30 @@ class HubLink:
 
     def _reached(self, reached: bool) -> None:
         self.reachable = reached
+
+    # --- ticket calls by SMS (issue 18) ------------------------------------------------------------------
+    def sms_offered(self) -> bool:
+        """Whether the hub offers SMS now: its answer kept ``SMS_STATUS_TTL_S`` seconds, so a screen
+        costs no request (worker thread only: it may ask the hub). An unreachable hub offers none."""
+        now = time.monotonic()
+        if self._sms is not None and now - self._sms[0] < SMS_STATUS_TTL_S:
+            return self._sms[1]
+        try:
+            offered = self.client.sms_status().available
+        except (HubUnavailable, HubRefused) as exc:
+            log.info("hub SMS status unknown: %s", exc.__class__.__name__)
+            offered = False
+        self._sms = (now, offered)
+        return offered
+
+    def send_ticket_sms(
+        self, ticket_id: str, phone: str, *, calls: bool = True, send_number: bool = False
+    ) -> TicketSmsOut:
+        """Ask the hub to text this ticket's holder (worker thread). HubRefused: 400 not a mobile,
+        503 no SMS now (then no SMS is offered until it is asked again); HubUnavailable: no hub."""
+        try:
+            return self.client.ticket_sms(uuid.UUID(ticket_id), phone, calls=calls, send_number=send_number)
+        except HubRefused as exc:
+            if exc.status == 503:
+                self._sms = (time.monotonic(), False)
+            raise

@@ -52,7 +52,10 @@ class LobbyServices:
     printer_status: Callable[[], str] | None = None  # "ok" | "paper_out" | "offline" | "unknown"
     test_print: Callable[[], None] | None = None
     staff_alert: Callable[[str, str], None] | None = None  # (kiosk_id, step): rings the desks
-    send_ticket_sms: Callable[[str, str], None] | None = None  # (phone digits, ticket number): SMS gateway
+    # (ticket id, phone digits, calls, send_number) -> the masked number the hub keeps; worker thread only.
+    # None: no SMS at all. sms_offered (worker thread) says whether the center offers it right now.
+    send_ticket_sms: Callable[[str, str, bool, bool], str] | None = None
+    sms_offered: Callable[[], bool] | None = None
     reload_settings: Callable[[], Settings] | None = None
     temp_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="lobby-visit-")))
     closers: list[Callable[[], None]] = field(default_factory=list)
@@ -67,6 +70,12 @@ class LobbyServices:
         """Send visits, steps and 직원 호출 to the center hub through ``hub`` (a started HubLink)."""
         self.hub = hub
         self.staff_alert = hub.call_help
+        self.sms_offered = hub.sms_offered
+
+        def send_ticket_sms(ticket_id: str, phone: str, calls: bool, send_number: bool) -> str:
+            return hub.send_ticket_sms(ticket_id, phone, calls=calls, send_number=send_number).to_masked
+
+        self.send_ticket_sms = send_ticket_sms
         self.closers.append(hub.stop)
 
     def report_step(self, step: str, title_ko: str) -> None:

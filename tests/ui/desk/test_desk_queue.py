@@ -95,8 +95,9 @@ def test_a_ticket_in_line_b_is_called_with_one_action_while_the_desk_is_on_line_
     window.refresh_queue()
     qtbot.waitUntil(lambda: "B-002" in _rows(window), timeout=10_000)
     rows = _rows(window)
-    assert rows["B-001"] == ["대기 · 접수 완료", "다음 차례"]
-    assert rows["B-002"] == ["대기 · 번호표만", "약 25분"]  # B's configured 25 minutes, as the lobby printed
+    # the one wording of a wait (kiosk.queue.waits.wait_words): the desk reads what the lobby printed
+    assert rows["B-001"] == ["대기 · 접수 완료", "바로 차례예요"]
+    assert rows["B-002"] == ["대기 · 번호표만", "앞에 1명 · 약 25분 기다려요"]  # B's configured 25 minutes
     window.line_box.setCurrentIndex(window.line_box.findData("A"))  # the demo's dead end: line A chosen
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.current is not None, timeout=10_000)

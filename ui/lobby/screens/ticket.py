@@ -2,8 +2,13 @@
 
 The ticket is issued by the workflow (``take_ticket``) on the worker thread, then printed through the
 spool. A printer that is out of paper or does not answer never stops the visit: the number stays on the
-screen, a QR code carries it to the visitor's phone, an SMS is offered only when a gateway and a number
-exist, and "다시 인쇄하기" appears once the printer is ready again.
+screen, a QR code carries it to the visitor's phone, "번호를 문자로 받기" is offered only when the hub
+offers SMS and a number is known or typed (and "보냈어요" is said only once the hub took it), and
+"다시 인쇄하기" appears once the printer is ready again.
+
+When the hub offers SMS (asked on the worker thread, kept a while by the hub link), the issued ticket
+also asks "차례가 가까워지면 문자로 알려 드릴까요?" (ui.lobby.screens.ticket_sms): the hub then texts
+"곧 차례예요" and "N번 창구로 와 주세요" as the queue moves (kiosk.sms.ticket_calls).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from kiosk.queue.waits import wait_words
 from ui.adapters.print_adapter import PrintAdapter
 from ui.lobby.flow import run_step
 from ui.lobby.screens.base import LobbyScreen
+from ui.lobby.screens.ticket_sms import TicketSmsFlow, TicketSmsPanel
 from ui.widgets.buttons import set_label, touch_button
 
 if TYPE_CHECKING:
@@ -47,7 +53,7 @@ def _count(value: Any) -> int:
         return 0
 
 
-class TicketScreen(LobbyScreen):
+class TicketScreen(TicketSmsFlow, LobbyScreen):
     step = "ticket"
 
     def __init__(self, lobby: LobbyHost) -> None:
@@ -111,8 +117,14 @@ class TicketScreen(LobbyScreen):
         fallback.addWidget(self.retry, 0, 1)
         fallback.addWidget(self.sms, 1, 1)
         self.body.addLayout(fallback)
+        self.sms_panel = TicketSmsPanel(self._english)
+        self.sms_panel.chosen.connect(self._opt_in)
+        self.body.addWidget(self.sms_panel)
         self.body.addStretch(1)
         self.ticket: Any = None
+        self._sms_offer = False  # the hub said it offers SMS for this ticket
+        self._sms_phone = ""  # the number the person chose for this ticket (digits; gone at the wipe)
+        self._number_sent = False  # the hub took "번호표는 N번이에요"
         self._show_mode()
         self.retranslate()
 
@@ -151,6 +163,7 @@ class TicketScreen(LobbyScreen):
                 )
             )
         self._print()
+        self._ask_sms_offered()
 
     def _issue_failed(self, error: Exception) -> None:
         log.warning("ticket issue failed: %s", error)
@@ -180,6 +193,10 @@ class TicketScreen(LobbyScreen):
             self.job_id = str(job_id)
             if self.job_id in self._early:  # the printer was faster than the worker's reply
                 self._printed(self.job_id)
+            elif (state := printer.health_state()) not in READY_STATES and state != "unknown":
+                # Out of paper before the job came: no health change will come to say so, and the spool
+                # waits for paper — the visitor should not (the QR and the SMS now, as in _health).
+                self._print_failed(self.job_id, state, final=False)
 
         self.lobby.worker.submit(
             lambda: printer.submit("ticket", fields),
@@ -245,16 +262,17 @@ class TicketScreen(LobbyScreen):
             return
         log.warning("ticket print failed: %s", code)
         self.lobby.draft.printed = "failed"
-        # SMS only with a wired gateway and a phone number given: never a promise we cannot keep.
-        sms = self.lobby.services.send_ticket_sms is not None and bool(self._phone())
         text = self.tr(
             "번호표를 인쇄하지 못했어요. 휴대전화로 아래 QR을 찍거나, 화면의 번호를 기억해 주세요."
         )
-        if sms:
-            text += " " + self.tr("'문자로 받기'를 누르면 문자로도 보내 드려요.")
+        if self._number_sms_possible():  # never a promise we cannot keep: SMS offered, a number known
+            text += " " + self._words(
+                "'번호를 문자로 받기'를 누르면 번호를 문자로 보내 드려요.",
+                "Tap 'Text me the number' to get it by SMS.",
+            )
         self._status(text, "error")
         self._show_qr()
-        self.sms.setVisible(sms)
+        self._refresh_number_sms()
         # While the spool still waits for paper a reprint would print twice; once it gave up, a reprint
         # is offered only when the printer is ready again (otherwise it would fail the same way).
         self._gave_up = final
@@ -276,20 +294,6 @@ class TicketScreen(LobbyScreen):
     def _phone(self) -> str:
         return str(self.lobby.draft.manual.get("phone", ""))
 
-    def _sms(self) -> None:
-        send = self.lobby.services.send_ticket_sms
-        phone, number = self._phone(), self.ticket_number()
-        if send is None or not phone:
-            return
-        self.sms.setEnabled(False)
-        self.lobby.worker.submit(
-            lambda: send(phone, number),
-            lambda _r: self.lobby.show_notice(self.tr("문자를 보내 드렸어요.")),
-            lambda _e: self.lobby.show_notice(
-                self.tr("문자를 보내지 못했어요. 번호를 기억하시거나 QR을 찍어 주세요."), kind="error"
-            ),
-        )
-
     def _status(self, text: str, kind: str) -> None:
         self.print_status.setProperty("role", kind)
         self.print_status.style().unpolish(self.print_status)
@@ -310,6 +314,7 @@ class TicketScreen(LobbyScreen):
             self.qr.clear()
             self.sms.hide()
             self.retry.hide()
+            self.sms_panel.hide()
 
     # -- LobbyScreen ------------------------------------------------------------------------------------
     def title(self) -> str:
@@ -351,6 +356,8 @@ class TicketScreen(LobbyScreen):
         self._gave_up = False
         self._early.clear()
         self.sms.setEnabled(True)
+        self.sms_panel.reset()  # the typed number is forgotten with the visit
+        self._sms_offer, self._sms_phone, self._number_sent = False, "", False
         self.mode = "choose"
         self.number.clear()
         self.wait.clear()
@@ -375,7 +382,8 @@ class TicketScreen(LobbyScreen):
         else:
             self.intro.setText(self.tr("상담 종류를 골라 주세요. 잘 모르시면 '통합 상담'을 누르세요."))
         self.when_called.setText(self.tr("번호가 번호판에 나오면 그 창구로 가 주세요. 이름은 부르지 않아요."))
-        set_label(self.sms, self.tr("문자로 받기"))
+        set_label(self.sms, self._words("번호를 문자로 받기", "Text me the number"))
+        self.sms_panel.refresh()
         set_label(self.retry, self.tr("다시 인쇄하기"))
         if self.ticket is not None:
             self.line_label.setText(names.get(self.lobby.draft.line, ""))
