@@ -119,8 +119,16 @@ def mask_name(name: str | None) -> str:
 
 
 def mask_phone(text: str) -> str:
-    """``010-1234-5678`` → ``010-****-5678``."""
+    """``010-1234-5678`` → ``010-****-5678``; the international forms (``+82 10-1234-5678``,
+    ``+82 010…``, ``0082 10…``) are masked as the domestic number they are."""
     digits = re.sub(r"\D", "", text or "")
+    # No Korean number starts with 82 at home (they start with 0): a leading 82 or 0082 is the
+    # country code, and the trunk 0 it replaced comes back.
+    for country in ("0082", "82"):
+        if digits.startswith(country) and len(digits) - len(country) >= 8:
+            rest = digits[len(country) :]
+            digits = rest if rest.startswith("0") else "0" + rest
+            break
     if len(digits) < 8:
         return "***"
     return f"{digits[:3]}-****-{digits[-4:]}"

@@ -16,6 +16,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import re
 import secrets
 import string
 from collections.abc import Mapping
@@ -42,6 +43,8 @@ from db.pii import normalize_rrn
 KEY_FILE_FORMAT = 1
 ENV_VAR = "KIOSK_KEYS"
 RESTORE_HINT = "a JSON key file (restore it from a backup: kiosk keys restore FILE)"
+RRN_DOMAIN = "rrn"  # the historical domain: hashed without a prefix, so stored indexes stay valid
+_DOMAIN = re.compile(r"[a-z][a-z0-9_.]{0,39}")
 
 
 @dataclass
@@ -107,9 +110,22 @@ class KeyRing:
     def decrypt_text(self, blob: bytes, context: str) -> str:
         return self.decrypt(blob, context).decode("utf-8")
 
-    def blind_index(self, rrn: str) -> str:
-        """HMAC-SHA256 (hex) of the 13 RRN digits; raises db.pii.InvalidRRN for a malformed number."""
-        return hmac.new(self.blind_index_key, normalize_rrn(rrn).encode("ascii"), hashlib.sha256).hexdigest()
+    def blind_index(self, value: str, domain: str = RRN_DOMAIN) -> str:
+        """HMAC-SHA256 (hex) under the blind-index key of ``value`` in ``domain`` — the one home of every
+        blind index, so one key rotation plan and one review cover them all.
+
+        ``"rrn"``: the 13 digits of an RRN (db.pii.InvalidRRN for a malformed one), hashed bare as they
+        always were. Any other domain hashes ``"<domain>:" + value`` (value already normalised by the
+        caller, e.g. kiosk.sms.numbers for "sms.phone"), so equal digits in two domains never share an
+        index: a phone number's index is no RRN's.
+        """
+        if domain == RRN_DOMAIN:
+            message = normalize_rrn(value).encode("ascii")
+        else:
+            if not _DOMAIN.fullmatch(domain) or not value:
+                raise ValueError("a blind index needs a lower-case domain name and a value")
+            message = f"{domain}:{value}".encode()
+        return hmac.new(self.blind_index_key, message, hashlib.sha256).hexdigest()
 
     # --- key management -----------------------------------------------------------------------------
     def _reload(self) -> None:

@@ -22,6 +22,35 @@ _KIND = re.compile(r"^[a-z][a-z_]{1,39}$")
 
 
 @dataclass(frozen=True)
+class KindWords:
+    label_ko: str  # the desk's 종류 column
+    topic_ko: str  # the reminder's "{topic} 확인이 예정되어 있어요" (within the template's longest value)
+
+
+# The follow-up kinds of config/aftercare.toml in plain Korean. An unknown kind (a new rule) reads as
+# the general words, never as its snake_case id.
+KIND_WORDS = {
+    "repayment_check": KindWords("상환 확인", "상환 계획"),
+    "credit_improvement": KindWords("신용 개선 안내", "신용 개선"),
+    "usage_check": KindWords("대출금 사용 확인", "대출금 사용 계획"),
+    "bank_transition": KindWords("은행 상품 이동 안내", "은행 상품 이동"),
+    "business_consulting": KindWords("사업 컨설팅", "사업 운영 상담"),
+    "referral_check": KindWords("연계 기관 확인", "연계 기관 방문"),
+    "employment_check": KindWords("취업 확인", "취업 상황"),
+    "check_in": KindWords("안부 확인", "안부"),
+}
+_GENERAL = KindWords("사후관리", "상담 진행 상황")
+
+
+def kind_label(kind: str) -> str:
+    return KIND_WORDS.get(kind, _GENERAL).label_ko
+
+
+def kind_topic(kind: str) -> str:
+    return KIND_WORDS.get(kind, _GENERAL).topic_ko
+
+
+@dataclass(frozen=True)
 class FollowUpRule:
     after_months: int
     kind: str

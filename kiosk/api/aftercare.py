@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
-from typing import Annotated
+from datetime import date, datetime
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -18,6 +18,13 @@ class FollowUpOut(BaseModel):
     kind: str
     status: str
     note: str | None
+    # The SMS reminder (issue 18), on the due list: None when none was sent (no mobile, no consent, not
+    # yet due). "queued" (held for 08:00–21:00 or waiting for the gateway), "sent", "delivered",
+    # "failed" (also expired), "opted_out" (the number refused messages: nothing was sent).
+    reminder_sms: Literal["queued", "sent", "delivered", "failed", "opted_out"] | None = None
+    # The person's reply code: "confirmed" (1 = 확인했어요) or "call_back" (2 = 전화 요청).
+    reply: Literal["confirmed", "call_back"] | None = None
+    replied_at: datetime | None = None
 
 
 class AftercareIn(Strict):

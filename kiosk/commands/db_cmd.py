@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from sqlalchemy import inspect
@@ -18,17 +19,34 @@ def _shown(ctx: AppContext) -> str:
     return make_url(ctx.db_url).render_as_string(hide_password=True)
 
 
-def require_schema(ctx: AppContext) -> bool:
-    """True when the database has our tables; otherwise say what to do (the caller exits 2)."""
-    tables = set(inspect(ctx.engine).get_table_names())
-    if {"person", "audit_event"} <= tables:
+def require_schema(
+    ctx: AppContext,
+    tables: Iterable[str] = ("person", "audit_event"),
+    *,
+    code: str = "DB_NO_SCHEMA",
+    missing_ko: str = "데이터베이스에 표가 아직 없어요",
+) -> bool:
+    """True when the database has ``tables``; otherwise say what to do (the caller exits 2).
+
+    The one check every command runs before it reads the site database (db, audit, keys, outbox, sms,
+    aftercare), each naming its own code and what is missing.
+    """
+    wanted = set(tables)
+    missing = sorted(wanted - set(inspect(ctx.engine).get_table_names()))
+    if not missing:
         return True
-    print(
-        f"[DB_NO_SCHEMA] 데이터베이스에 표가 아직 없어요. "
-        f"먼저 `kiosk db upgrade`를 실행하세요. ({_shown(ctx)})"
-    )
-    print("the database has no schema yet: run `kiosk db upgrade` first")
+    print(f"[{code}] {missing_ko}. 먼저 `kiosk db upgrade`를 실행하세요. ({_shown(ctx)})")
+    print(f"the database lacks {', '.join(missing)}: run `kiosk db upgrade` first")
     return False
+
+
+def shown_time(at: object) -> str:
+    """A stored UTC time as the center's local time for a listing; "-" for none."""
+    from datetime import datetime
+
+    from config import clock
+
+    return clock.local(at).strftime("%Y-%m-%d %H:%M:%S") if isinstance(at, datetime) else "-"
 
 
 def _upgrade(args: argparse.Namespace, ctx: AppContext) -> int:

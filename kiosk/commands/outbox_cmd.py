@@ -9,18 +9,12 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from config import clock
 from kiosk.commands.db_cmd import accept_global_options, require_schema
+from kiosk.commands.db_cmd import shown_time as _when
 
 if TYPE_CHECKING:
     from kiosk.cli import CommandRegistry
     from kiosk.context import AppContext
-
-
-def _when(at: object) -> str:
-    from datetime import datetime
-
-    return clock.local(at).strftime("%Y-%m-%d %H:%M:%S") if isinstance(at, datetime) else "-"
 
 
 def _list(args: argparse.Namespace, ctx: AppContext) -> int:

@@ -11,8 +11,8 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
-from config import clock
-from kiosk.commands.db_cmd import accept_global_options
+from kiosk.commands.db_cmd import accept_global_options, require_schema
+from kiosk.commands.db_cmd import shown_time as _when
 
 if TYPE_CHECKING:
     from kiosk.cli import CommandRegistry
@@ -20,20 +20,8 @@ if TYPE_CHECKING:
     from kiosk.sms.outbox_view import MessageView
 
 
-def _when(at: object) -> str:
-    from datetime import datetime
-
-    return clock.local(at).strftime("%Y-%m-%d %H:%M:%S") if isinstance(at, datetime) else "-"
-
-
 def _has_sms_schema(ctx: AppContext) -> bool:
-    from sqlalchemy import inspect
-
-    if "sms_message" in set(inspect(ctx.engine).get_table_names()):
-        return True
-    print("[SMS_NO_SCHEMA] 문자 보관함 표가 없어요. 먼저 `kiosk db upgrade`를 실행하세요.")
-    print("the database has no sms_message table yet: run `kiosk db upgrade` first")
-    return False
+    return require_schema(ctx, ("sms_message",), code="SMS_NO_SCHEMA", missing_ko="문자 보관함 표가 없어요")
 
 
 def _check(args: argparse.Namespace, ctx: AppContext) -> int:

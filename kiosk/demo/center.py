@@ -20,6 +20,7 @@ from config import Settings
 from db.base import Base
 from db.crypto import KeyRing
 from db.session import make_engine, make_sessionmaker
+from kiosk.aftercare.reminders import ReminderJob
 from kiosk.api.trust import TlsFiles, enrollment_string, fingerprint
 from kiosk.client import HubClient
 from kiosk.hub.app import create_app
@@ -47,6 +48,7 @@ class DemoCenter:
     counselor_password: str
     display_token: str  # the waiting hall's display (numbers and desks only)
     sms: EmulatedSms | None = None  # the emulated SMSC and the center's SMS service (None: no SMS)
+    reminders: ReminderJob | None = None  # after-care reminders by SMS and their replies
 
     @property
     def url(self) -> str:
@@ -74,6 +76,8 @@ class DemoCenter:
 
     def close(self) -> None:
         self.hub.stop()
+        if self.reminders is not None:
+            self.reminders.close()
         if self.sms is not None:
             self.sms.close()
         self.engine.dispose()
@@ -143,6 +147,7 @@ def start_demo_center(
         password,
         tokens["display"],
         emulated_sms,
+        ReminderJob.for_hub(app.state.hub).start() if emulated_sms else None,
     )
     # Pair the counter with the desk the way staff do: the desk shows a code, the counter types it.
     desk = center_demo.desk_client()

@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from config import clock
 from db.audit import append_event
@@ -60,10 +61,9 @@ def due(
     from kiosk.aftercare import due_followups
 
     if not everyone:
-        return [
-            followup_out(f)
-            for f in due_followups(session, principal.id, on=clock.today(), within_days=within_days)
-        ]
+        return _with_reminders(
+            session, due_followups(session, principal.id, on=clock.today(), within_days=within_days)
+        )
     if not principal.is_counselor("center_manager"):
         raise HubError(403, "forbidden", "센터 전체 목록은 관리자만 볼 수 있어요.", "Managers only.")
     until = clock.today() + timedelta(days=within_days)
@@ -78,7 +78,24 @@ def due(
         )
         .order_by(FollowUp.due_date)
     )
-    return [followup_out(f) for f in session.scalars(query).all()]
+    return _with_reminders(session, list(session.scalars(query).all()))
+
+
+def _with_reminders(session: Session, followups: list[FollowUp]) -> list[FollowUpOut]:
+    """The due list with each follow-up's SMS reminder and the person's reply (1 확인 / 2 전화 요청)."""
+    from kiosk.aftercare.reminders import reminder_states
+
+    states = reminder_states(session, followups)
+    out = []
+    for f in followups:
+        row = followup_out(f)
+        state = states.get(f.id)
+        if state is not None:
+            row = row.model_copy(
+                update={"reminder_sms": state.sms, "reply": state.reply, "replied_at": state.replied_at}
+            )
+        out.append(row)
+    return out
 
 
 @router.get("/statistics", response_model=StatisticsOut, summary="Counts per period, line and counselor")

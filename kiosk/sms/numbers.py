@@ -3,14 +3,12 @@ becomes the digits a gateway takes (``01012345678``), or a clear Korean error.
 
 Mobile prefixes are 010 (11 digits) and the older 011/016/017/018/019 (10 or 11 digits). The error never
 repeats the number (it is personal data); masking for display and logs is ``db.pii.mask_phone``, the
-project's one rule. The blind index of a number (for opt-outs) is an HMAC under the key ring's blind-index
-key, domain-separated from the RRN's index.
+project's one rule. The blind index of a number (opt-outs, reply matching) is the key ring's blind index
+in the "sms.phone" domain (db.crypto.KeyRing.blind_index), apart from the RRN's.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 
 from db.crypto import KeyRing
@@ -22,7 +20,8 @@ MESSAGE_KO = "휴대전화 번호가 아니에요: 010으로 시작하는 번호
 
 _SEPARATORS = re.compile(r"[\s\-.()]")
 _MOBILE = re.compile(r"010[1-9]\d{7}|01[16789][1-9]\d{6,7}")
-_BLIND_DOMAIN = b"sms.phone:"
+# The bytes hashed stay "sms.phone:" + digits under the same key: indexes stored before stay valid.
+PHONE_DOMAIN = "sms.phone"
 
 
 class InvalidMobile(ValueError):
@@ -54,6 +53,5 @@ def normalize_mobile(text: str) -> str:
 
 
 def phone_blind_index(keys: KeyRing, digits: str) -> str:
-    """HMAC-SHA256 (hex) of the normalised number under the ring's blind-index key (never the RRN's)."""
-    number = normalize_mobile(digits)
-    return hmac.new(keys.blind_index_key, _BLIND_DOMAIN + number.encode("ascii"), hashlib.sha256).hexdigest()
+    """The ring's blind index of the normalised number in the phone domain (never equal to an RRN's)."""
+    return keys.blind_index(normalize_mobile(digits), PHONE_DOMAIN)

@@ -82,6 +82,23 @@ def test_blind_index_normalises_the_rrn_and_depends_on_the_key() -> None:
         RING.blind_index("901301-1234567")
 
 
+def test_one_blind_index_home_with_domains_keeps_stored_indexes_valid() -> None:
+    """The ring takes a domain and a value. The RRN's bytes are hashed bare and the phone's as
+    "sms.phone:" + digits, as before the ring took domains: indexes already stored still match."""
+    import hashlib
+    import hmac
+
+    key = RING.blind_index_key
+    rrn_before = hmac.new(key, b"9001011234567", hashlib.sha256).hexdigest()
+    phone_before = hmac.new(key, b"sms.phone:01012345678", hashlib.sha256).hexdigest()
+    assert RING.blind_index("900101-1234567") == RING.blind_index("9001011234567", "rrn") == rrn_before
+    assert RING.blind_index("01012345678", "sms.phone") == phone_before
+    assert RING.blind_index("9001011234567", "sms.phone") != rrn_before  # domains never collide
+    for domain, value in (("", "x"), ("Phone", "x"), ("a b", "x"), ("sms.phone", "")):
+        with pytest.raises(ValueError, match="domain"):
+            RING.blind_index(value, domain)
+
+
 def test_key_file_is_created_0600_and_reloaded(tmp_path: Path) -> None:
     path = tmp_path / "sub" / "keys.json"
     first = load_keyring(path, environ={})

@@ -48,6 +48,21 @@ def test_masking_keeps_only_the_gender_digit() -> None:
     assert "900101" in repr(parse_rrn("900101-1234567")) and "234567" not in repr(parse_rrn("900101-1234567"))
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "010-1234-5678",
+        "01012345678",
+        "+82 10-1234-5678",
+        "+82 010 1234 5678",
+        "+821012345678",
+        "0082-10-1234-5678",
+    ],
+)
+def test_a_mobile_number_is_masked_the_same_in_every_written_form(typed: str) -> None:
+    assert mask_phone(typed) == "010-****-5678"
+
+
 def test_find_rrn_in_ocr_text() -> None:
     rrn = find_rrn("주민등록증\n홍길동\n900101 - 1234567\n2019.5.1")
     assert rrn is not None and rrn.digits == "9001011234567"
