@@ -36,6 +36,9 @@ from kiosk.api import (
     VisitSubmission,
 )
 from kiosk.api.errors import HTTP_ERROR, HUB_NOT_TRUSTED
+from kiosk.api.phone import PhoneConsentOut, PhoneConsultationOut
+from kiosk.api.sms_consent import ConsentCodeOut, ConsentCodeStatusOut, ConsentConfirmedOut
+from kiosk.api.tickets import SmsStatusOut, TicketSmsOut
 from kiosk.api.trust import der_fingerprint, parse_enrollment
 from kiosk.client.errors import HubRefused, HubUnavailable
 
@@ -375,3 +378,86 @@ class HubClient:
             json=body,
             headers={"Idempotency-Key": idempotency_key},
         )
+
+    # -- phone counseling (issue 18)
+    def open_phone_consultation(
+        self, phone: str, display_name: str = "", idempotency_key: str | None = None
+    ) -> PhoneConsultationOut:
+        """A visit for a caller (identity not checked by card); its consent follows by SMS code. With a
+        key, a retry after a lost answer gets the same visit instead of a second one."""
+        return self._call(
+            PhoneConsultationOut,
+            "POST",
+            "/phone-consultations",
+            json={"phone": phone, "display_name": display_name},
+            headers={"Idempotency-Key": idempotency_key} if idempotency_key else None,
+        )
+
+    def record_phone_consent(
+        self, visit_id: uuid.UUID | str, challenge_id: uuid.UUID | str
+    ) -> PhoneConsentOut:
+        """The phone visit's consent from its confirmed code challenge (method sms); replay-safe."""
+        return self._call(
+            PhoneConsentOut,
+            "POST",
+            f"/phone-consultations/{visit_id}/consent",
+            json={"challenge_id": str(challenge_id)},
+        )
+
+    # -- ticket calls by SMS (issue 18)
+    def sms_status(self) -> SmsStatusOut:
+        """Whether the center offers SMS now (cheap: no database)."""
+        return self._call(SmsStatusOut, "GET", "/sms/status")
+
+    def ticket_sms(
+        self, ticket_id: uuid.UUID | str, phone: str, *, calls: bool = True, send_number: bool = False
+    ) -> TicketSmsOut:
+        """Keep ``phone`` for the ticket: its turn by SMS (``calls``) and/or its number now
+        (``send_number``, the printer failed). HubRefused 400 SMS_NOT_MOBILE / 503 SMS_UNAVAILABLE."""
+        return self._call(
+            TicketSmsOut,
+            "POST",
+            f"/tickets/{ticket_id}/sms",
+            json={"phone": phone, "calls": calls, "send_number": send_number},
+        )
+
+    # -- consent by SMS code (issue 18)
+    def request_consent_code(
+        self,
+        phone: str,
+        purpose: str,
+        text_version: str,
+        text_sha256: str,
+        items: dict[str, bool],
+        visit_id: uuid.UUID | str | None = None,
+    ) -> ConsentCodeOut:
+        """Send a 6-digit code to ``phone`` (as typed); HubRefused 400 SMS_NOT_MOBILE, 429
+        SMS_CODE_THROTTLED (its message says when to try again), 409 SMS_OPTED_OUT; no SMS at the hub
+        (503 SMS_UNAVAILABLE) is HubUnavailable with ``status`` 503 and a message saying so."""
+        body = {
+            "phone": phone,
+            "purpose": purpose,
+            "text_version": text_version,
+            "text_sha256": text_sha256,
+            "items": dict(items),
+            "visit_id": str(visit_id) if visit_id else None,
+        }
+        try:
+            return self._call(ConsentCodeOut, "POST", "/consent/sms/challenges", json=body)
+        except HubUnavailable as exc:
+            if exc.status == 503:  # the hub is up, its SMS is not: say that, not "no hub"
+                exc.message_ko = "문자 서비스를 지금 쓸 수 없어요. 서명으로 동의하거나 직원에게 알려 주세요."
+            raise
+
+    def confirm_consent_code(self, challenge_id: uuid.UUID | str, code: str) -> ConsentConfirmedOut:
+        """HubRefused 400 SMS_CODE_WRONG (the message says the tries left), 410 SMS_CODE_EXPIRED /
+        SMS_CODE_USED / SMS_CODE_LOCKED."""
+        return self._call(
+            ConsentConfirmedOut,
+            "POST",
+            f"/consent/sms/challenges/{challenge_id}/confirm",
+            json={"code": code},
+        )
+
+    def consent_code_status(self, challenge_id: uuid.UUID | str) -> ConsentCodeStatusOut:
+        return self._call(ConsentCodeStatusOut, "GET", f"/consent/sms/challenges/{challenge_id}")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from kiosk.api import CaseView
+from kiosk.api.phone import PHONE_DOCUMENT_KIND, PHONE_IDENTITY_KO
 from kiosk.matching.fields import FIELDS
 from kiosk.matching.ranges import AnswerRange, as_range
 from kiosk.matching.wording import value_ko
@@ -101,6 +102,8 @@ def summary_line(case: CaseView, questions: Questionnaire | None = None) -> str:
     elif case.verdicts:
         parts.append("추천할 제도가 없어요 — 다른 방법을 함께 찾아 주세요")
     if not parts:
+        if is_phone_visit(case):
+            return f"전화 상담이에요 (본인 확인: {PHONE_IDENTITY_KO}). 무엇이 필요한지 여쭤봐 주세요."
         return "번호표만 받은 분이에요: 키오스크 접수 내용이 없어요. 무엇이 필요한지 여쭤봐 주세요."
     return " · ".join(parts)
 
@@ -164,3 +167,8 @@ def _answer_words(question: Question, value: Any) -> str:
         return "예" if value else "아니요"
     unit = question.unit_ko or ("일" if kind == "days" else "")
     return f"{value:,}{unit}" if isinstance(value, int) else str(value)
+
+
+def is_phone_visit(case: CaseView) -> bool:
+    """A visit opened by phone at the desk: no ID card was checked (kiosk.hub.routes_phone)."""
+    return any(check.document_kind == PHONE_DOCUMENT_KIND for check in case.identity)

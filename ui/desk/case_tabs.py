@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -26,10 +27,19 @@ from PySide6.QtWidgets import (
 )
 
 from config import clock
-from kiosk.api import CaseView, PersonRevealed
+from kiosk.aftercare.plan import kind_label
+from kiosk.api import CaseView, FollowUpOut, PersonRevealed
+from kiosk.api.phone import PHONE_DOCUMENT_KIND, PHONE_IDENTITY_KO
 from kiosk.visit.questionnaire import Questionnaire
 from ui.counter.words import document_code
-from ui.desk.case_summary import VERDICT_WORDS, NextAction, answer_rows, next_action, summary_line
+from ui.desk.case_summary import (
+    VERDICT_WORDS,
+    NextAction,
+    answer_rows,
+    is_phone_visit,
+    next_action,
+    summary_line,
+)
 
 NO_CASE = "호출한 번호가 없어요. '다음 번호 호출'(Ctrl+N)로 불러 주세요."
 DOC_STATUS = {
@@ -45,6 +55,20 @@ DOC_NAMES = {
     "aftercare_plan": "사후관리 계획",
 }
 SECTIONS = ("신원", "동의", "답변", "결과", "문서", "메모", "사후관리", "이력")
+FOLLOWUP_STATUS = {"planned": "예정", "done": "완료", "missed": "미실시"}
+# The reminder SMS and the person's reply code (kiosk.aftercare.reminders), on the due list.
+DUE_HEADERS = ["예정일", "종류", "상태", "문자", "답장"]
+DUE_TITLE = "내 사후관리 일정 (7일 안)"
+REMINDER_SMS = {
+    "queued": "보낼 예정",
+    "sent": "보냄",
+    "delivered": "전달됨",
+    "failed": "실패",
+    "opted_out": "수신 거부",
+}
+REPLY_WORDS = {"confirmed": "확인했어요", "call_back": "전화 요청"}
+# A call-back request must catch the eye: dark text on amber keeps ≥ 4.5:1 under either theme.
+CALL_BACK_BACKGROUND, CALL_BACK_TEXT = QColor("#FFD54F"), QColor("#000000")
 
 
 def _table(headers: list[str]) -> QTableWidget:
@@ -176,10 +200,11 @@ class CaseTabs(QWidget):
         self.plan_button = QPushButton("사후관리 계획 세우기")
         self.plan_button.setEnabled(False)
         self.followups = _table(["예정일", "종류", "상태"])
-        self.due = _table(["예정일", "종류", "상태"])
+        self.due = _table(DUE_HEADERS)
+        self.due_label = QLabel(DUE_TITLE)
         after.addWidget(self.plan_button)
         after.addWidget(self.followups)
-        after.addWidget(QLabel("내 사후관리 일정 (7일 안)"))
+        after.addWidget(self.due_label)
         after.addWidget(self.due)
         self.pages.addWidget(page)
 
@@ -200,12 +225,19 @@ class CaseTabs(QWidget):
         self.next_button.setText(self.next.label)
         self.next_button.setEnabled(self.next.can_do)
         person = case.person
+        phone = is_phone_visit(case)
         lines = [f"방문 {str(case.visit_id)[:8]} · 상태 {case.status}"]
         if person is not None:
             lines.append(f"이름 {person.name_masked} · 주민등록번호 {person.rrn_masked or '-'}")
-            lines.append("진위 확인: " + ("확인됨" if person.verified else "확인 안 됨 (시연 기기)"))
+            unverified = PHONE_IDENTITY_KO if phone else "확인 안 됨 (시연 기기)"
+            lines.append("진위 확인: " + ("확인됨" if person.verified else unverified))
         for check in case.identity:
-            lines.append(f"확인 방법 {check.method} · {check.document_kind} · 결과 {check.result}")
+            if check.document_kind == PHONE_DOCUMENT_KIND:
+                lines.append(f"확인 방법 {PHONE_IDENTITY_KO} — 신분증으로 확인하지 않았어요")
+            else:
+                lines.append(f"확인 방법 {check.method} · {check.document_kind} · 결과 {check.result}")
+        if case.consent is not None and case.consent.method == "sms":
+            lines.append("동의 방법: 휴대전화 문자 인증")
         self.identity.setText("\n".join(lines))
         self.reveal_button.setEnabled(person is not None)
         for button in (self.generate_consent, self.generate_summary, self.add_note, self.plan_button):
@@ -234,7 +266,13 @@ class CaseTabs(QWidget):
         self.show_documents([d.model_dump() for d in case.documents])
         self.notes.clear()
         self.notes.addItems([n.text for n in case.notes])
-        _fill(self.followups, [[f.due_date, f.kind, f.status] for f in case.followups])
+        _fill(
+            self.followups,
+            [
+                [f.due_date, kind_label(f.kind), FOLLOWUP_STATUS.get(f.status, f.status)]
+                for f in case.followups
+            ],
+        )
         _fill(
             self.history,
             [
@@ -242,6 +280,38 @@ class CaseTabs(QWidget):
                 for v in case.earlier_visits
             ],
         )
+
+    def show_due(self, due: list[FollowUpOut]) -> None:
+        """The counselor's due list; a "전화 요청" reply is highlighted and counted in the title."""
+        _fill(
+            self.due,
+            [
+                [
+                    f.due_date,
+                    kind_label(f.kind),
+                    FOLLOWUP_STATUS.get(f.status, f.status),
+                    REMINDER_SMS.get(f.reminder_sms or "", ""),
+                    REPLY_WORDS.get(f.reply or "", ""),
+                ]
+                for f in due
+            ],
+        )
+        calls = 0
+        for row, f in enumerate(due):
+            if f.reply != "call_back":
+                continue
+            calls += 1
+            for column in range(self.due.columnCount()):
+                item = self.due.item(row, column)
+                if item is None:
+                    continue
+                item.setBackground(CALL_BACK_BACKGROUND)
+                item.setForeground(CALL_BACK_TEXT)
+                item.setToolTip("문자로 전화를 요청했어요. 전화해 주세요.")
+                font = item.font()
+                font.setBold(True)
+                item.setFont(font)
+        self.due_label.setText(f"{DUE_TITLE} · 전화 요청 {calls}건" if calls else DUE_TITLE)
 
     def show_documents(self, documents: list[dict[str, Any]]) -> None:
         self.document_ids = [str(d["id"]) for d in documents]

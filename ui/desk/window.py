@@ -34,7 +34,8 @@ from kiosk.client import HubClient
 from kiosk.queue.lines import service_lines
 from kiosk.visit.questionnaire import questionnaire
 from ui.adapters.hub_adapter import HubAdapter
-from ui.desk.case_tabs import CaseTabs, _fill
+from ui.desk.case_tabs import CaseTabs
+from ui.desk.phone_mode import PhoneModeDialog
 from ui.desk.queue_board import QueueBoard
 
 ALL_LINES = "전체 창구 (모든 줄)"
@@ -83,6 +84,7 @@ class DeskWindow(QMainWindow):
         self.no_show_button = _button("안 오셨어요", "Ctrl+M", "불렀는데 오지 않은 번호로 표시해요")
         self.done_button = _button("상담 끝", "Ctrl+E", "상담을 마치고 다음 분을 맞을 준비를 해요")
         self.pair_button = _button("창구 화면 연결 코드", "", "창구 화면에 입력할 연결 번호를 받아요")
+        self.phone_button = _button("전화 상담", "", "전화한 분의 번호로 문자 인증 동의를 받고 상담을 열어요")
         self.called_label = QLabel("호출 없음")
         self.called_label.setObjectName("calledNumber")
         for widget in (
@@ -97,6 +99,7 @@ class DeskWindow(QMainWindow):
         ):
             bar.addWidget(widget)
         bar.insertStretch(7)
+        bar.insertWidget(8, self.phone_button)  # beside the pairing code, after the stretch
         layout.addLayout(bar)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         left = QWidget()
@@ -120,6 +123,10 @@ class DeskWindow(QMainWindow):
         self.refresh_timer = QTimer(self)
         self.refresh_timer.timeout.connect(self.refresh_queue)
         self.refresh_timer.start(5000)
+        # Reminder statuses (보냄 → 전달됨) change without an event; replies come as events.
+        self.due_timer = QTimer(self)
+        self.due_timer.timeout.connect(self.refresh_due)
+        self.due_timer.start(60_000)
         self._set_ticket_buttons()
 
     # --- wiring -------------------------------------------------------------------------------------
@@ -130,6 +137,7 @@ class DeskWindow(QMainWindow):
         self.no_show_button.clicked.connect(self.no_show)
         self.done_button.clicked.connect(self.finish)
         self.pair_button.clicked.connect(self.show_pair_code)
+        self.phone_button.clicked.connect(self.open_phone_mode)
         for keys, slot in (
             ("Ctrl+N", self.call_next),
             ("Ctrl+R", self.recall),
@@ -156,7 +164,7 @@ class DeskWindow(QMainWindow):
         self.adapter.start_events()
         self.refresh_queue()
         self.adapter.call(self.adapter.client.lobby_mirrors, done=self._show_mirrors)
-        self.adapter.call(self.adapter.client.due_followups, done=self._show_due)
+        self.refresh_due()
 
     def _connection(self, up: bool) -> None:
         self.statusBar().showMessage("허브 연결됨" if up else "허브 연결 끊김 — 다시 연결하는 중…")
@@ -250,6 +258,19 @@ class DeskWindow(QMainWindow):
         self.case = case
         self.tabs.show_case(case)
 
+    def open_phone_mode(self) -> PhoneModeDialog:
+        """전화 상담 (issue 18): a caller's consent by SMS code; the phone visit's case opens after it."""
+        dialog = PhoneModeDialog(self.adapter, self)
+        dialog.opened.connect(self._open_phone_visit)
+        dialog.open()  # window-modal, not blocking: hub events keep arriving meanwhile
+        self.phone_dialog = dialog
+        return dialog
+
+    def _open_phone_visit(self, visit_id: uuid.UUID) -> None:
+        self.called_label.setText("전화 상담 중")
+        self.tabs.wipe()
+        self.load_case(visit_id)
+
     def do_next_action(self) -> None:
         """The suggested next step of the case (the button beside the summary, Ctrl+Enter)."""
         step = self.tabs.next
@@ -318,8 +339,11 @@ class DeskWindow(QMainWindow):
         if self.case is not None:
             self.load_case(self.case.visit_id)
 
+    def refresh_due(self) -> None:
+        self.adapter.call(self.adapter.client.due_followups, done=self._show_due)
+
     def _show_due(self, due: list[FollowUpOut]) -> None:
-        _fill(self.tabs.due, [[f.due_date, f.kind, f.status] for f in due])
+        self.tabs.show_due(due)
 
     # --- events and mirror --------------------------------------------------------------------------
     def on_event(self, event: dict[str, Any]) -> None:
@@ -330,6 +354,12 @@ class DeskWindow(QMainWindow):
             self._reload()
             if kind == "document.signed":
                 self.statusBar().showMessage("창구에서 서명했어요", 8000)
+        elif kind == "aftercare.reply":  # a reminder's reply code: the due list shows it at once
+            self.refresh_due()
+            if data.get("reply") == "call_back":
+                self.statusBar().showMessage(
+                    "사후관리 문자에 '전화 요청' 답장이 왔어요. 전화해 주세요.", 15_000
+                )
         elif kind in ("lobby.step", "lobby.help"):
             label = data.get("label") or str(data.get("device_id", ""))[:8]
             help_mark = "  🔔 직원 호출" if data.get("needs_help") else ""
@@ -359,5 +389,6 @@ class DeskWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.refresh_timer.stop()
+        self.due_timer.stop()
         self.adapter.stop()
         super().closeEvent(event)
