@@ -1,10 +1,13 @@
 """`kiosk demo --headless --walk-ins N --out DIR`: N scripted visits end to end, no Qt needed.
 
 Per visit: ID card from the virtual scanner read by the real OCR pipeline, consent signed on the
-emulated pad, needs answered and matched, the visit sent through the lobby outbox, a ticket printed
+emulated pad (the second walk-in cannot sign: a code by SMS to the emulated phone, typed back), needs
+answered and matched, the visit sent through the lobby outbox, a ticket printed
 on the emulated printer, the ticket called at the desk, the consent and intake documents pushed to
 the counter and signed there on its own emulated pad, PAdES-signed PDFs archived, after-care planned.
-Writes DIR/summary.json, DIR/receipts/*.bin|png, DIR/pdf/*.pdf and the databases DIR/*.db.
+Writes DIR/summary.json, DIR/receipts/*.bin|png, DIR/pdf/*.pdf and the databases DIR/*.db. Each visit
+in the summary says how its consent was given (``consent_method``: "pad", "screen" or "sms") as the
+hub recorded it, not as the script meant it.
 """
 
 from __future__ import annotations
@@ -14,11 +17,17 @@ import logging
 import random
 import time
 import traceback
+import uuid
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
 from config import Settings, clock
 from db.base import Base
+from db.models import Consent, Signature
+from db.models.enums import ConsentMethod
 from db.pii import full_age
 from db.session import make_engine, make_sessionmaker
 from devices.id.emulators.identities import generate_identity
@@ -28,6 +37,7 @@ from kiosk.demo.devices import DemoPad, DemoPrinter, DemoScanner
 from kiosk.demo.roles import CounterRole, DeskRole, LobbyRole, line_for
 
 log = logging.getLogger("kiosk.demo")
+CANNOT_SIGN = 2  # the walk-in (1-based) who consents by SMS code instead of signing
 
 
 # Scripted needs (amounts in won). Synthetic people; each profile exercises a different route.
@@ -89,6 +99,25 @@ def answers_for(index: int, age: int) -> dict[str, Any]:
     }
 
 
+def recorded_consent_methods(sessions: sessionmaker[Session], visit_ids: list[str]) -> dict[str, str]:
+    """How each visit's consent was given, from the hub's own rows: "sms" (a code by SMS), "screen" (a
+    finger on the kiosk's screen) or "pad" (the signature pad); a visit without a consent is absent."""
+    ids = [uuid.UUID(v) for v in visit_ids]
+    query = (
+        select(Consent.visit_id, Consent.method, Signature.device)
+        .outerjoin(Signature, Consent.signature_id == Signature.id)
+        .where(Consent.visit_id.in_(ids))
+    )
+    methods: dict[str, str] = {}
+    with sessions() as session:
+        for visit_id, method, device in session.execute(query):
+            if method == ConsentMethod.SMS:
+                methods[str(visit_id)] = "sms"
+            elif device is not None:
+                methods[str(visit_id)] = "screen" if device == "screen" else "pad"
+    return methods
+
+
 def run_headless(
     settings: Settings, walk_ins: int, out: Path, *, seed: int = 2026, offline_at: int | None = None
 ) -> int:
@@ -114,7 +143,13 @@ def run_headless(
     from config.centers import center_by_code
 
     lobby = LobbyRole(
-        lobby_client, outbox, scanner, lobby_pad, printer, center_by_code(settings.app.center_code).name_ko
+        lobby_client,
+        outbox,
+        scanner,
+        lobby_pad,
+        printer,
+        center_by_code(settings.app.center_code).name_ko,
+        phone_inbox=center.sms.inbox if center.sms is not None else None,
     )
     desk = DeskRole(center.desk_client())
     counter = CounterRole(HubClient(center.url, center.counter_token), counter_pad)
@@ -133,7 +168,9 @@ def run_headless(
                 if offline_at == index + 1:
                     center.stop_hub()
                     visit["hub_was_down"] = True
-                visit["lobby"] = lobby.walk_in(identity, answers, seed + index, out)
+                visit["lobby"] = lobby.walk_in(
+                    identity, answers, seed + index, out, cannot_sign=index + 1 == CANNOT_SIGN
+                )
                 if offline_at == index + 1:
                     center.restart_hub()
                     visit["outbox_replayed"] = outbox.flush()
@@ -166,6 +203,11 @@ def run_headless(
                 ),
                 flush=True,
             )
+        recorded = recorded_consent_methods(
+            center.sessions, [v["lobby"]["visit_id"] for v in visits if "lobby" in v]
+        )
+        for visit in visits:
+            visit["consent_method"] = recorded.get(visit.get("lobby", {}).get("visit_id", ""))
     finally:
         counter.stop()
         for device in (lobby_pad, counter_pad, printer):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import queue
+import re
 import threading
 import time
 import uuid
@@ -32,6 +33,46 @@ from kiosk.queue.waits import wait_words
 
 log = logging.getLogger("kiosk.demo")
 DOCUMENTS = ("consent", "intake_summary")
+CODE_IN_TEXT = re.compile(r"인증번호는 (\d{6})")  # config/sms/templates.toml consent_code
+PhoneInbox = Callable[[str], list[str]]  # kiosk.sms.emulated.EmulatedSms.inbox: the phone's texts
+
+
+def demo_phone(seed: int) -> str:
+    """A synthetic mobile number for a demo visitor (delivered only to the emulated phone)."""
+    return f"0107{seed % 10_000_000:07d}"
+
+
+class SmsConsent:
+    """The demo visitor who cannot sign: the kiosk asks the hub for a code, the visitor reads it on their
+    (emulated) phone and types it; the confirmed challenge backs the visit's consent."""
+
+    def __init__(self, client: HubClient, inbox: PhoneInbox, *, wait_s: float = 15.0) -> None:
+        self.client, self.inbox, self.wait_s = client, inbox, wait_s
+
+    def consent(
+        self, phone: str, text_version: str, text_sha256: str, items: dict[str, bool]
+    ) -> dict[str, Any]:
+        """Request, read, confirm (blocking); the challenge id and what the hub said of the delivery."""
+        seen = len(self.inbox(phone))
+        sent = self.client.request_consent_code(phone, "kiosk", text_version, text_sha256, items)
+        code = self._read_code(phone, seen)
+        confirmed = self.client.confirm_consent_code(sent.challenge_id, code)
+        return {
+            "challenge_id": str(confirmed.challenge_id),
+            "to_masked": confirmed.to_masked,
+            "delivery_status": confirmed.delivery_status,
+        }
+
+    def _read_code(self, phone: str, seen: int) -> str:
+        """The code as the visitor reads it: the newest message on the phone (it arrives in a moment)."""
+        deadline = time.monotonic() + self.wait_s
+        while time.monotonic() < deadline:
+            texts = self.inbox(phone)[seen:]
+            found = [m.group(1) for text in texts for m in [CODE_IN_TEXT.search(text)] if m]
+            if found:
+                return found[-1]
+            time.sleep(0.05)
+        raise RuntimeError("the consent code did not reach the emulated phone in time")
 
 
 class StepClock:
@@ -61,9 +102,13 @@ class LobbyRole:
         pad: DemoPad,
         printer: DemoPrinter,
         center_name: str,
+        *,
+        phone_inbox: PhoneInbox | None = None,
     ) -> None:
         self.client, self.outbox, self.scanner, self.pad, self.printer = client, outbox, scanner, pad, printer
         self.center_name = center_name
+        # With the center's emulated phones, a visitor who cannot sign consents by SMS code.
+        self.sms = SmsConsent(client, phone_inbox) if phone_inbox is not None else None
 
     def _step(self, step: str, title_ko: str) -> None:
         try:  # the desk's live mirror; a lobby without hub keeps going
@@ -72,8 +117,16 @@ class LobbyRole:
             log.debug("mirror update not sent")
 
     def walk_in(
-        self, identity: SyntheticIdentity, answers: dict[str, Any], seed: int, out: Path
+        self,
+        identity: SyntheticIdentity,
+        answers: dict[str, Any],
+        seed: int,
+        out: Path,
+        *,
+        cannot_sign: bool = False,
     ) -> dict[str, Any]:
+        """``cannot_sign``: the visitor consents by SMS code to their phone (when the hub can send it;
+        otherwise they sign on the pad after all, as at a real kiosk)."""
         clock = StepClock()
         visit_id = uuid.uuid4()
         started = center_clock.now()
@@ -83,16 +136,32 @@ class LobbyRole:
             raise RuntimeError(f"ID read did not match the card (name ok: {document.name == identity.name})")
         self._step("consent", "동의")
         consent_sha = consent_text_sha256()
-        record = clock.run(
-            "consent_sign", lambda: self.pad.sign(consent_sha, f"consent:{consent_version()}", "kim-minjun")
-        )
+        required = {item.id: item.required for item in consent_items()}
+        # The demo visitor grants what is required and refuses the rest (the one consent builder).
+        items = consent_record(required, required)
+        by_sms = self._consent_by_sms(clock, seed, consent_sha, items) if cannot_sign else None
+        record = None
+        if by_sms is None:
+            record = clock.run(
+                "consent_sign",
+                lambda: self.pad.sign(consent_sha, f"consent:{consent_version()}", "kim-minjun"),
+            )
+        consent: dict[str, Any] = {
+            "items": items,
+            "text_version": consent_version(),
+            "text_sha256": consent_sha,
+        }
+        if by_sms is not None:
+            consent |= {"method": "sms", "sms_challenge_id": by_sms["challenge_id"]}
+        else:
+            assert record is not None
+            consent |= {"method": "signature", "signature": signature_payload(record)}
         self._step("needs", "상담 질문")
         report = clock.run("match", lambda: match(answers)).to_dict()
         verdicts = [
             {**p, "name_ko": p["name"]["ko"], "name_en": p["name"]["en"], "reasons": p.get("reasons", [])}
             for p in report["programs"]
         ]
-        required = {item.id: item.required for item in consent_items()}
         submission = VisitSubmission.model_validate(
             {
                 "visit_id": str(visit_id),
@@ -107,14 +176,7 @@ class LobbyRole:
                     "rrn": document.rrn,
                     "birth_date": document.birth_date.isoformat() if document.birth_date else None,
                 },
-                "consent": {
-                    # The demo visitor grants what is required and refuses the rest (the one consent builder).
-                    "items": consent_record(required, required),
-                    "text_version": consent_version(),
-                    "text_sha256": consent_sha,
-                    "method": "signature",
-                    "signature": signature_payload(record),
-                },
+                "consent": consent,
                 "intake": {"questionnaire_version": "demo", "answers": answers},
                 "match": {
                     "catalogue_version": report["catalogue_version"],
@@ -157,10 +219,29 @@ class LobbyRole:
                 "offline": ticket.offline,
             },
             "verdicts": [{"id": v["id"], "verdict": v["verdict"]} for v in verdicts],
-            "consent_signature_sha256": record.record_sha256,
+            "consent_signature_sha256": record.record_sha256 if record is not None else None,
+            "consent_sms": by_sms,
             "receipt": receipt,
             "timings_ms": clock.steps,
         }
+
+    def _consent_by_sms(
+        self, clock: StepClock, seed: int, sha: str, items: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        """The code sent, read on the phone and confirmed; None when the hub cannot send it now."""
+        if self.sms is None:
+            return None
+        sms = self.sms
+        granted = {item: bool(state.granted) for item, state in items.items()}
+        try:
+            return dict(
+                clock.run(
+                    "consent_sms", lambda: sms.consent(demo_phone(seed), consent_version(), sha, granted)
+                )
+            )
+        except (HubUnavailable, HubRefused) as exc:  # no SMS now (hub down, no gateway): the pad it is
+            log.info("consent by SMS not possible, signing instead: %s", exc)
+            return None
 
 
 class CounterRole:

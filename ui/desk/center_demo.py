@@ -1,6 +1,7 @@
 """`kiosk demo`: one center on one screen — the hub on 127.0.0.1 with SQLite, the lobby kiosk (scaled),
-the desk (demo counselor logged in), the counter (scaled), the hall display, the device panels and a
-control window with "자동 시연 · Autoplay" and a scripted walk-in.
+the desk (demo counselor logged in), the counter (scaled), the hall display, the device panels, the
+emulated phone's inbox (the SMS the center sent) and a control window with "자동 시연 · Autoplay" and a
+scripted walk-in.
 
 The windows are laid out from `QScreen.availableGeometry()` (ui.desk.demo_layout) so each is whole and
 none covers another, with or without a window manager. The lobby window is the lobby area's own

@@ -1,9 +1,10 @@
 """The windows of `kiosk demo` and what connects them (ui.desk.center_demo runs it).
 
 One center: the hub (kiosk.demo.center) with a lobby kiosk, a desk, a counter and a hall display
-enrolled; each client talks to the hub only through its HubAdapter. The layout comes from the
-screen's available area (ui.desk.demo_layout); Autoplay (ui.desk.demo_autoplay + demo_script) presses
-the real buttons of these windows.
+enrolled; each client talks to the hub only through its HubAdapter. The center's SMS goes to an
+emulated SMSC; the "휴대전화 (에뮬레이터)" window (ui.desk.phone_inbox) shows what its phones received.
+The layout comes from the screen's available area (ui.desk.demo_layout); Autoplay (ui.desk.demo_autoplay
++ demo_script) presses the real buttons of these windows.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from ui.desk.demo_place import available, compose, host, outer, place
 from ui.desk.demo_script import DOCUMENTS, VERDICTS, DemoParts, desk_pushes, lobby_visit, walk_ins
 from ui.desk.demo_view import ScaledScreenView
 from ui.desk.device_windows import PadWindow, PrinterPaperWindow, ScannerWindow
+from ui.desk.phone_inbox import PhoneInboxWindow
 from ui.desk.window import DeskWindow
 from ui.lobby.services import LobbyServices
 from ui.lobby.window import LobbyWindow
@@ -117,6 +119,8 @@ class CenterDemo:
             "counter": ScaledScreenView(self.counter, COUNTER_DESIGN, TITLES["counter"]),
             "pads": PadWindow(pads),
         }
+        if self.center.sms is not None:  # the phone the demo visitor holds: the SMS they received
+            windows["phone"] = PhoneInboxWindow(self.center.sms)
         if "printer" in emulators:
             windows["printer"] = PrinterPaperWindow(emulators["printer"])
         if "scanner" in emulators:
@@ -212,15 +216,22 @@ class CenterDemo:
     def _walk(self) -> dict[str, Any]:
         """On a worker thread: the scripted kiosk (made on first use) serves one more synthetic person."""
         if self._walker is None:
+            sms = self.center.sms
             self._walker = ScriptedKiosk.start(
-                self.settings, self.center.url, self.center.lobby_token, self.out
+                self.settings,
+                self.center.url,
+                self.center.lobby_token,
+                self.out,
+                phone_inbox=sms.inbox if sms is not None else None,
             )
         return self._walker.walk_in_next()
 
     def _walked(self, result: dict[str, Any]) -> None:
         self.control.walk_button.setEnabled(True)
+        # Who could not sign consented by the code on the phone window: say so, that is where to look.
+        how = "문자 인증으로 동의(휴대전화 창) · " if result.get("consent_sms") else ""
         self.control.walk_status.setText(
-            f"번호표 {result['ticket']['display']} 발급 · 상담석에서 '다음 번호 호출'(Ctrl+N)로 불러요"
+            f"{how}번호표 {result['ticket']['display']} 발급 · 상담석에서 '다음 번호 호출'(Ctrl+N)로 불러요"
         )
         self.desk.refresh_queue()
 
@@ -239,6 +250,11 @@ class CenterDemo:
         if error:
             print(f"screenshot tour stopped: {error}", file=sys.stderr)
             return 1
+        if "phone" in self.windows:  # someone who cannot sign, at the second kiosk: their code arrives
+            error = self.walk_in_and_wait(timeout_ms=120_000)
+            if error:
+                print(f"screenshot walk-in stopped: {error}", file=sys.stderr)
+                return 1
         self.screen_image().save(str(directory / "demo-screen.png"))
         for name, window in self.windows.items():
             window.grab().save(str(directory / f"demo-{name}.png"))
@@ -259,6 +275,36 @@ class CenterDemo:
         if QGuiApplication.platformName() == "xcb" and screen is not None:
             return screen.grabWindow(0).toImage()
         return compose(list(self.windows.values()), self.area)
+
+    def walk_in_and_wait(self, timeout_ms: int) -> str:
+        """One scripted walk-in (on a worker thread) while the windows keep drawing; '' when it is done."""
+        outcome: list[str] = []
+        loop = QEventLoop()
+
+        def done(result: dict[str, Any]) -> None:
+            self._walked(result)
+            outcome.append("")
+            loop.quit()
+
+        def failed(code: str, message: str) -> None:
+            self._walk_failed(code, message)
+            outcome.append(f"{message} [{code}]")
+            loop.quit()
+
+        QTimer.singleShot(timeout_ms, loop.quit)
+        self.lobby_adapter.call(self._walk, done=done, failed=failed)
+        loop.exec()
+        if not outcome:
+            return "timed out"
+        if not outcome[0] and "phone" in self.windows:
+            phone = self.windows["phone"]
+            if isinstance(phone, PhoneInboxWindow):
+                phone.refresh()  # the code is on the phone now: show it before the grab
+        # Let the layouts take the new words (the walk-in's status, the phone's message) before a grab.
+        settle = QEventLoop()
+        QTimer.singleShot(300, settle.quit)
+        settle.exec()
+        return outcome[0]
 
     def play_and_wait(self, script: Script, timeout_ms: int) -> str:
         """Run a script to its end (screenshot runs and tests); '' when it finished, else what failed."""

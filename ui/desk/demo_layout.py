@@ -7,8 +7,10 @@ fully on screen and none covers another, with or without a window manager:
     │          │                               │ 시연 제어    │
     │  lobby   │            desk               ├──────────────┤
     │ (scaled  │                               │ 대기실 화면  │
-    │  kiosk,  ├───────────────┬───────┬───────┴──────────────┤
-    │  9:16)   │ counter       │printer│ pads                 │
+    │  kiosk,  │                               ├──────────────┤
+    │  9:16)   │                               │ 휴대전화     │
+    │          ├───────────────┬───────┬───────┴──────────────┤
+    │          │ counter       │printer│ pads                 │
     │          │ (scaled,16:10)│ paper ├──────────────────────┤
     │          │               │       │ scanner              │
     └──────────┴───────────────┴───────┴──────────────────────┘
@@ -62,7 +64,7 @@ class ScreenTooSmall(ValueError):
     """The screen cannot hold the demo's windows side by side."""
 
 
-WINDOWS = ("lobby", "desk", "control", "hall", "counter", "printer", "pads", "scanner")
+WINDOWS = ("lobby", "desk", "control", "hall", "phone", "counter", "printer", "pads", "scanner")
 
 
 def plan_layout(available: Rect, gap: int = GAP) -> dict[str, Rect]:
@@ -88,18 +90,25 @@ def plan_layout(available: Rect, gap: int = GAP) -> dict[str, Rect]:
     pads_h = (strip_h - gap) // 2
     pads = Rect(devices_x, strip_y, devices_w, pads_h)
     scanner = Rect(devices_x, pads.bottom + gap, devices_w, strip_h - pads_h - gap)
-    # Top: the desk, with the control window and the hall display in a column to its right.
+    # Top: the desk, with the control window, the hall display and the emulated phone's inbox in a
+    # column to its right: the phone a quarter (it scrolls), the hall a fifth but at least 150 px (its
+    # 120 px minimum, ui.desk.demo_hall, under a window manager's title bar), the control's words the rest.
     side_w = max(260, round(rw * 0.24))
     desk = Rect(rx, y0, rw - side_w - gap, top_h)
     side_x = desk.right + gap
-    control_h = (top_h - gap) * 3 // 5
-    control = Rect(side_x, y0, available.right - side_x, control_h)
-    hall = Rect(side_x, control.bottom + gap, available.right - side_x, top_h - control_h - gap)
+    side_w = available.right - side_x
+    rows_h = top_h - 2 * gap
+    phone_h = rows_h // 4
+    hall_h = min(max(150, rows_h // 5), rows_h // 3)
+    control = Rect(side_x, y0, side_w, rows_h - phone_h - hall_h)
+    hall = Rect(side_x, control.bottom + gap, side_w, hall_h)
+    phone = Rect(side_x, hall.bottom + gap, side_w, phone_h)
     return {
         "lobby": lobby,
         "desk": desk,
         "control": control,
         "hall": hall,
+        "phone": phone,
         "counter": counter,
         "printer": printer,
         "pads": pads,

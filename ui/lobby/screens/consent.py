@@ -1,5 +1,7 @@
 """Consent: every legally separate item with its whole text, agreed or refused on its own, read aloud;
-then a signature on the pad or on the screen, bound to the SHA-256 of the texts shown.
+then a signature on the pad or on the screen, bound to the SHA-256 of the texts shown — or, for someone
+who cannot sign, a code sent to their phone by SMS (``consent_sms_option``, ``consent_sms``), recorded
+as method "sms".
 
 One big "필수 항목에 모두 동의해요" agrees to every *required* item at once, each still shown, read aloud and
 recorded on its own; an optional item stays not agreed (recorded refused) unless its "동의해요" is tapped."""
@@ -24,11 +26,13 @@ from kiosk.client.signatures import signature_payload
 from ui.lobby.flow import run_step
 from ui.lobby.screens.base import LobbyScreen
 from ui.lobby.screens.consent_card import ConsentItemCard
+from ui.lobby.screens.consent_sms_option import SmsConsentOption
 from ui.widgets.buttons import set_label, touch_button
 
 if TYPE_CHECKING:
     from kiosk.visit.flow import VisitFlow
     from ui.lobby.screens.host import LobbyHost
+    from ui.lobby.sms_consent_link import CodeConfirmed
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +45,7 @@ class ConsentScreen(LobbyScreen):
         from config.consent import consent_set
 
         self.consents = consent_set()
-        self.mode = "items"  # items | sign
+        self.mode = "items"  # items | sign | sms
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.body.addWidget(self.intro)
@@ -120,6 +124,8 @@ class ConsentScreen(LobbyScreen):
         sign.addWidget(self.redo)
         self.sign_page.hide()
         self.body.addWidget(self.sign_page, 1)
+        # For someone who cannot sign: a code by SMS (offered only when the hub sends SMS).
+        self.sms = SmsConsentOption(self, sign, self.body)
         self._pad_points = 0
         self.retranslate()
 
@@ -178,6 +184,7 @@ class ConsentScreen(LobbyScreen):
         self.agree_required.hide()
         self.sign_page.show()
         self._set_method(self.method)
+        self.sms.offer()
         self.chromeChanged.emit()
         self.lobby.voice.say(self.sign_caption.text())
 
@@ -289,13 +296,59 @@ class ConsentScreen(LobbyScreen):
         run_step(self.lobby, complete, name="consent")
         self.lobby.go("needs")
 
+    # -- consent by SMS code (ui.lobby.screens.consent_sms) ---------------------------------------------
+    def _granted(self) -> dict[str, bool]:
+        # Every item shown, each on its own: an optional item never tapped is recorded as refused.
+        chosen = self.lobby.draft.consents
+        return {item.id: chosen.get(item.id) is True for item in self.consents.items}
+
+    def consent_for_sms(self) -> tuple[str, str, dict[str, bool]]:
+        return self.consents.version, self.consents.sha256, self._granted()
+
+    def sign_guidance(self) -> str:
+        return self.sign_caption.text()
+
+    def show_sms_page(self, page: QWidget) -> None:
+        self._redo()  # no half signature stays behind on the pad or the screen
+        if self.pad_adapter is not None:
+            self._mirror_timer.stop()
+        self.mode = "sms"
+        self.sign_page.hide()
+        page.show()
+        self.chromeChanged.emit()
+
+    def leave_sms(self) -> None:
+        """Back from the SMS page to the signature page (이전, or the hub cannot send SMS)."""
+        if self.mode != "sms":
+            return
+        self.sms.close()
+        self._show_sign()
+
+    def sms_agreed(self, done: CodeConfirmed) -> None:
+        """The hub confirmed the code: record the consent with the challenge, move on as a signature does."""
+        if self.mode != "sms":
+            return
+        granted = self._granted()
+        version, sha = self.consents.version, self.consents.sha256
+        challenge_id = done.challenge_id
+
+        def complete(flow: VisitFlow) -> None:
+            return flow.consent_by_sms(granted, version, sha, challenge_id)
+
+        run_step(self.lobby, complete, name="consent")
+        self.lobby.go("needs")
+
     # -- LobbyScreen ------------------------------------------------------------------------------------
     def title(self) -> str:
+        if self.mode == "sms":
+            return self.sms.page.title()
         if self.mode == "sign":
             return self.tr("서명해 주세요")
         return self.tr("개인정보 동의를 받을게요")
 
     def voice_text(self) -> str:
+        if self.mode == "sms":
+            return self.sms.page.voice_text()
         return (
             self.tr(
                 "동의할 내용이 항목마다 따로 있어요. 항목을 읽어 보시고, 동의해요 또는 동의하지 않아요를 "
@@ -309,12 +362,23 @@ class ConsentScreen(LobbyScreen):
         )
 
     def primary_text(self) -> str:
+        if self.mode == "sms":
+            return self.sms.page.primary_text()
         return self.tr("서명 완료") if self.mode == "sign" else self.tr("서명하러 가기")
 
     def primary_enabled(self) -> bool:
+        if self.mode == "sms":
+            return self.sms.page.primary_enabled()
         return self._has_signature() if self.mode == "sign" else self._all_required()
 
     def on_primary(self) -> None:
+        if self.mode == "sms":
+            page = self.sms.page
+            if page.step == "code":
+                page.confirm()
+            else:
+                page.send()
+            return
         if self.mode == "items":
             self._show_sign()
             return
@@ -329,6 +393,10 @@ class ConsentScreen(LobbyScreen):
         self._signed(record)
 
     def handle_back(self) -> bool:
+        if self.mode == "sms":
+            if not self.sms.page.back():
+                self.leave_sms()
+            return True
         if self.mode != "sign":
             return False
         self.leave()
@@ -340,14 +408,19 @@ class ConsentScreen(LobbyScreen):
             self.list_area.verticalScrollBar().setValue(0)
 
     def leave(self) -> None:
+        if self.mode == "sms":
+            self.sms.close()
+            self.mode = "sign"
         if self.mode == "sign":
             self.mode = "items"
             self.sign_page.hide()
+            self.sms.button.hide()
             self.intro.show()
             self.list_area.show()
             self.agree_required.show()
 
     def wipe(self) -> None:
+        self.sms.close()  # the number and the code typed, and the challenge, are forgotten
         for card in self.cards:
             card.clear()
         self._redo()
@@ -382,6 +455,7 @@ class ConsentScreen(LobbyScreen):
         self.canvas.set_caption(caption)
         if self.pad_canvas is not None:
             self.pad_canvas.set_caption(caption)
+        self.sms.retranslate()
 
     def shutdown(self) -> None:
         if self.pad_adapter is not None:
