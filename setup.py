@@ -23,6 +23,7 @@ setup(
         "db": ["migrations/*.py", "migrations/**/*.py", "alembic.ini"],
         "devices": ["**/*.json", "**/*.toml"],
         "printers": ["**/*.json", "**/*.toml"],
+        "kiosk": ["web/templates/*.html", "web/static/*"],
         "ui": ["**/*.qss", "**/*.qm", "**/*.ts", "**/*.json"],
     },
     install_requires=_requirements("requirements.txt"),

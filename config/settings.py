@@ -13,6 +13,7 @@ from config.sections.privacy import PrivacySection
 from config.sections.signature import SignatureSection
 from config.sections.sms import SmsSection
 from config.sections.visit import VisitSection
+from config.sections.web import WebSection
 
 
 class Settings(BaseModel):
@@ -29,3 +30,4 @@ class Settings(BaseModel):
     hub: HubSection = Field(default_factory=HubSection)
     assistant: AssistantSection = Field(default_factory=AssistantSection)
     sms: SmsSection = Field(default_factory=SmsSection)
+    web: WebSection = Field(default_factory=WebSection)

@@ -21,14 +21,21 @@ from db.models.enums import (
 )
 from db.models.operations import AuditEvent, IdempotencyRecord, OutboxEntry, PrintJob, TicketReservation
 from db.models.person import Person
+from db.models.reminders import AftercareReminder, ReminderReply
 from db.models.sms import SmsEarlyReport, SmsKind, SmsMessage, SmsOptOut, SmsStatus
+from db.models.sms_consent import ChallengePurpose, ChallengeStatus, SmsConsentChallenge
+from db.models.ticket_sms import TicketSms
 from db.models.visit import Case, Consent, FollowUp, IdentityCheck, Intake, MatchResult, Ticket, Visit
+from db.models.web import WebLink
 
 __all__ = [
+    "AftercareReminder",
     "AuditEvent",
     "Base",
     "Case",
     "Center",
+    "ChallengePurpose",
+    "ChallengeStatus",
     "Consent",
     "ConsentMethod",
     "Counselor",
@@ -52,7 +59,9 @@ __all__ = [
     "Person",
     "PrintJob",
     "PrintJobStatus",
+    "ReminderReply",
     "Signature",
+    "SmsConsentChallenge",
     "SmsEarlyReport",
     "SmsKind",
     "SmsMessage",
@@ -60,9 +69,11 @@ __all__ = [
     "SmsStatus",
     "Ticket",
     "TicketReservation",
+    "TicketSms",
     "TicketStatus",
     "Visit",
     "VisitPath",
     "VisitStatus",
     "VisitStep",
+    "WebLink",
 ]

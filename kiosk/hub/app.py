@@ -23,6 +23,8 @@ from kiosk.hub import (
     routes_chat,
     routes_devices,
     routes_documents,
+    routes_phone,
+    routes_sms_consent,
     routes_tickets,
     routes_visits,
     ws,
@@ -31,9 +33,11 @@ from kiosk.hub.deps import HubState
 from kiosk.hub.errors import install_error_handlers
 from kiosk.hub.limits import BodySizeLimit, RequireBearer
 from kiosk.sms.http.webhook_router import fastapi_router
+from kiosk.web import pages as web
+from kiosk.web.guard import AddressBudget, WebGuard
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody} for status in (400, 401, 403, 404, 409, 413, 422, 423, 429, 503)
+    status: {"model": ErrorBody} for status in (400, 401, 403, 404, 409, 410, 413, 422, 423, 429, 503)
 }
 
 
@@ -85,13 +89,18 @@ def create_app(
         routes_documents,
         routes_aftercare,
         routes_chat,
+        routes_phone,
+        routes_sms_consent,
     ):
         app.include_router(module.router)
     receiver = getattr(getattr(sms, "gateway", None), "webhook", None)
     if receiver is not None:
         # The HTTP provider's delivery reports and replies: signed by the provider (HMAC), so no token.
         app.include_router(fastapi_router(receiver))
+    web.install(app)  # the citizen's phone (/m): its own router, tokens, headers and request budget
     app.add_middleware(RequireBearer)
+    budget = AddressBudget(settings.web.requests_per_minute)
+    app.add_middleware(WebGuard, budget=lambda: budget)
     # Added last, so it runs first: an oversized body is refused before anything reads it.
     app.add_middleware(BodySizeLimit, max_bytes=settings.hub.max_body_bytes)
     return app

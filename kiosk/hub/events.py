@@ -42,6 +42,11 @@ class EventBus:
         self._subscribers: list[Subscriber] = []
         self._lock = threading.Lock()
         self._seq = itertools.count(1)
+        self._latest: dict[str, int] = {}  # center → sequence of its last event: "has anything moved?"
+
+    def version(self, center_id: str) -> int:
+        """The sequence number of the center's latest event (0: none yet); it grows with every event."""
+        return self._latest.get(center_id, 0)
 
     def subscribe(self, center_id: str, device_id: str | None) -> Subscriber:
         sub = Subscriber(center_id=center_id, device_id=device_id, loop=asyncio.get_running_loop())
@@ -58,14 +63,16 @@ class EventBus:
         self, center_id: str, kind: str, data: dict[str, Any], *, to_device: str | None = None
     ) -> None:
         """Send `kind` to the center's subscribers; `to_device` limits it to one device (counter pushes)."""
+        seq = next(self._seq)
         event = {
-            "seq": next(self._seq),
+            "seq": seq,
             "type": kind,
             "center_id": center_id,
             "at": datetime.now(UTC).isoformat(),
             "data": data,
         }
         with self._lock:
+            self._latest[center_id] = seq
             targets = [
                 s
                 for s in self._subscribers

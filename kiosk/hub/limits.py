@@ -78,8 +78,9 @@ async def _send_413(send: Any) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+PUBLIC_PREFIX = "/m/"  # the citizen's mobile web (kiosk.web): its own tokens, never a hub token
 PUBLIC_PATHS = frozenset(
-    {"/auth/login", "/devices/enroll", "/chat", "/openapi.json", "/docs", "/redoc", WEBHOOK_PATH}
+    {"/auth/login", "/devices/enroll", "/chat", "/openapi.json", "/docs", "/redoc", WEBHOOK_PATH, "/m"}
 )
 _NO_TOKEN = {
     "error": {
@@ -105,6 +106,7 @@ class RequireBearer:
         if (
             scope["type"] != "http"
             or scope.get("path", "") in PUBLIC_PATHS
+            or scope.get("path", "").startswith(PUBLIC_PREFIX)
             or scope.get("method") == "OPTIONS"
         ):
             await self.app(scope, receive, send)

@@ -195,3 +195,8 @@ class _SharedSection:
 
 _shared = _LazyAssistant()
 router = make_chat_router(_shared.get, settings=_SharedSection())
+
+
+def shared_assistant(request: Request) -> Assistant:
+    """The hub's one assistant (loaded on first use): the mobile web's chatbot answers with it too."""
+    return _shared.get(request)

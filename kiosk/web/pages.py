@@ -1,0 +1,211 @@
+"""The pages under ``/m``: home, "내 순서" (with its live stream), the 24-hour chatbot.
+
+Every page reads the hub's state but never a hub token: a web token opens only its own page, and no
+route here reaches the counselor API. Database work runs on the thread pool, never on the event loop.
+Unknown, expired and malformed links get the same calm page (no oracle for guessing).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from db.models import Ticket
+from kiosk.assistant.engine import ChatAnswer
+from kiosk.hub import routes_chat
+from kiosk.web.links import open_link
+from kiosk.web.turn import Turn, TurnBoard
+from kiosk.web.words import SUGGESTIONS, words
+
+log = logging.getLogger(__name__)
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=HERE / "templates")
+MAX_QUESTION_BYTES = 2000
+KEEPALIVE_S = 15.0
+FINAL_STATES = ("done", "gone")
+
+router = APIRouter(prefix="/m", include_in_schema=False)
+
+
+def _english(request: Request) -> bool:
+    return request.query_params.get("lang") == "en"
+
+
+def _page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    english = _english(request)
+    contrast = request.query_params.get("contrast") == "high"
+    keep = "&contrast=high" if contrast else ""  # the choice follows every link of the page
+    base = {
+        "en": english,
+        "w": words(english),
+        "contrast": contrast,
+        "query": ("?lang=en" if english else "?lang=ko") + keep,
+        "other_query": ("?lang=ko" if english else "?lang=en") + keep,
+        "contrast_query": ("?lang=en" if english else "?lang=ko") + ("" if contrast else "&contrast=high"),
+    }
+    return templates.TemplateResponse(request, name, {**base, **context}, status_code=status)
+
+
+def _hub(request: Request) -> Any:
+    return request.app.state.hub
+
+
+def _board(request: Request) -> TurnBoard:
+    hub = _hub(request)
+    board = getattr(hub, "turn_board", None)
+    if board is None:
+        board = hub.turn_board = TurnBoard(hub.sessions)
+    return board
+
+
+def _ticket_turn(request: Request, token: str) -> Turn | None:
+    """The ticket's page data: one look-up of the link, the rest from the board (shared by all phones
+    until the queue moves)."""
+    found = _link_center(request, token)
+    if found is None:
+        return None
+    center_id, ticket_id = found
+    version = _hub(request).bus.version(str(center_id))
+    return _board(request).turns(center_id, version).get(ticket_id)
+
+
+def _link_center(request: Request, token: str) -> tuple[uuid.UUID, uuid.UUID] | None:
+    """(center, ticket) of a valid ticket link whose ticket is that center's; None otherwise."""
+    with _hub(request).sessions() as session:
+        link = open_link(session, token, "ticket")
+        if link is None:
+            return None
+        ticket = session.get(Ticket, link.subject_id)
+        if ticket is None or ticket.center_id != link.center_id:
+            return None
+        return link.center_id, link.subject_id
+
+
+@router.get("", response_class=HTMLResponse)
+@router.get("/", response_class=HTMLResponse)
+async def home(request: Request) -> HTMLResponse:
+    return _page(request, "home.html")
+
+
+@router.get("/t/{token}", response_class=HTMLResponse)
+async def turn_page(request: Request, token: str) -> HTMLResponse:
+    turn = await run_in_threadpool(_ticket_turn, request, token)
+    if turn is None:
+        return _page(request, "gone.html", status=404)
+    return _page(request, "turn.html", turn=turn, token=token)
+
+
+@router.get("/t/{token}/events")
+async def turn_events(request: Request, token: str) -> Response:
+    """Server-sent events: the ticket's page data now, then again each time it changes."""
+    found = await run_in_threadpool(_link_center, request, token)
+    if found is None:
+        return _page(request, "gone.html", status=404)
+    center_id, ticket_id = found
+    hub = _hub(request)
+    limit = hub.settings.web.live_connections
+    live = getattr(hub, "web_live", 0)
+    if live >= limit:
+        return Response("busy", status_code=503, headers={"Retry-After": "30"})
+    hub.web_live = live + 1
+    board = _board(request)
+    subscriber = hub.bus.subscribe(str(center_id), None)
+
+    async def stream() -> AsyncIterator[bytes]:
+        version, last = hub.bus.version(str(center_id)), ""
+        try:
+            yield b"retry: 3000\n\n"
+            while True:
+                turns = await run_in_threadpool(board.turns, center_id, version)
+                turn = turns.get(ticket_id)
+                if turn is None:
+                    return
+                payload = json.dumps(turn.as_event(), ensure_ascii=False)
+                if payload != last:
+                    last = payload
+                    yield f"data: {payload}\n\n".encode()
+                if turn.state in FINAL_STATES:
+                    return
+                version = await _next_queue_change(subscriber.queue, version)
+                if version < 0:
+                    version = -version
+                    yield b": keep-alive\n\n"
+        finally:
+            hub.bus.unsubscribe(subscriber)
+            hub.web_live -= 1
+
+    return StreamingResponse(
+        stream(),
+        media_type="text/event-stream",
+        headers={"X-Accel-Buffering": "no"},
+    )
+
+
+async def _next_queue_change(queue: asyncio.Queue[dict[str, Any]], version: int) -> int:
+    """The sequence number of the next ticket event (all waiting events taken at once), or minus the
+    current version after ``KEEPALIVE_S`` without one."""
+    try:
+        event = await asyncio.wait_for(queue.get(), KEEPALIVE_S)
+    except TimeoutError:
+        return -version if version else -1
+    newest = int(event["seq"]) if str(event.get("type", "")).startswith("ticket.") else version
+    while not queue.empty():  # a burst of calls: one recompute for all of them
+        more = queue.get_nowait()
+        if str(more.get("type", "")).startswith("ticket."):
+            newest = max(newest, int(more["seq"]))
+    return newest if newest != version else await _next_queue_change(queue, version)
+
+
+@router.get("/chat", response_class=HTMLResponse)
+async def chat_page(request: Request) -> HTMLResponse:
+    return _page(request, "chat.html", answer=None, question="", suggestions=_suggestions(request))
+
+
+@router.post("/chat", response_class=HTMLResponse)
+async def chat_ask(request: Request) -> HTMLResponse:
+    body = await request.body()
+    if len(body) > MAX_QUESTION_BYTES:
+        return _page(
+            request, "chat.html", status=413, answer=None, question="", suggestions=_suggestions(request)
+        )
+    fields = parse_qs(body.decode("utf-8", errors="replace"), max_num_fields=5)
+    question = (fields.get("q") or [""])[0][:500]
+    try:
+        bot = await run_in_threadpool(routes_chat.shared_assistant, request)
+        answer: ChatAnswer | None = await run_in_threadpool(bot.ask, question)
+    except Exception as exc:  # a broken FAQ copy: say so calmly, point to the phone line
+        log.error("web chat unavailable: %s", exc.__class__.__name__)
+        return _page(
+            request, "chat.html", status=503, answer=None, question=question,
+            unavailable=True, suggestions=_suggestions(request),
+        )  # fmt: skip
+    return _page(request, "chat.html", answer=answer, question=question, suggestions=_suggestions(request))
+
+
+def _suggestions(request: Request) -> list[str]:
+    english = _english(request)
+    return [en if english else ko for ko, en in SUGGESTIONS]
+
+
+@router.api_route("/{rest:path}", methods=["GET", "POST"], response_class=HTMLResponse)
+async def not_a_page(request: Request, rest: str) -> HTMLResponse:
+    """Any other address under /m: the calm page, never the API's JSON."""
+    return _page(request, "gone.html", status=404)
+
+
+def install(app: FastAPI) -> None:
+    """Mount the mobile web on the hub: its static files first (the pages end in a catch-all)."""
+    app.mount("/m/static", StaticFiles(directory=HERE / "static"), name="web-static")
+    app.include_router(router)
