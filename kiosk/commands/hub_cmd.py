@@ -180,6 +180,11 @@ def run_hub(args: argparse.Namespace, ctx: AppContext) -> int:
     app = create_app(
         ctx.settings, ctx.sessions, keys, document_signer=signer, ca_fingerprint=ca_fingerprint, sms=sms
     )
+    reminders = None
+    if sms is not None:  # after-care reminders and their replies, on a thread of their own
+        from kiosk.aftercare.reminders import ReminderJob
+
+        reminders = ReminderJob.for_hub(app.state.hub).start()
     settle_heap()  # the same start-up the bench measures
     scheme = "https" if tls else "http"
     print(f"허브 시작 (hub listening): {scheme}://{host}:{port}", flush=True)
@@ -187,6 +192,8 @@ def run_hub(args: argparse.Namespace, ctx: AppContext) -> int:
     try:
         uvicorn.run(app, host=host, port=port, **uvicorn_options(tls))
     finally:
+        if reminders is not None:
+            reminders.close()
         if sms is not None:
             sms.close()  # what the gateway took is reported on by the next start (track)
     return 0
