@@ -103,6 +103,13 @@ class TicketSmsOut(BaseModel):
     number_message_id: str | None = None  # the number's message, queued by this request
 
 
+class TicketLinkOut(BaseModel):
+    """The ticket's "내 순서" page for the citizen's phone (the QR on the slip and the screen)."""
+
+    url: str
+    expires_at: datetime
+
+
 class SmsStatusOut(BaseModel):
     """Whether the center offers SMS now (a configured gateway that has not refused our credentials)."""
 

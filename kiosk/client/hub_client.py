@@ -38,7 +38,7 @@ from kiosk.api import (
 from kiosk.api.errors import HTTP_ERROR, HUB_NOT_TRUSTED
 from kiosk.api.phone import PhoneConsentOut, PhoneConsultationOut
 from kiosk.api.sms_consent import ConsentCodeOut, ConsentCodeStatusOut, ConsentConfirmedOut
-from kiosk.api.tickets import SmsStatusOut, TicketSmsOut
+from kiosk.api.tickets import SmsStatusOut, TicketLinkOut, TicketSmsOut
 from kiosk.api.trust import der_fingerprint, parse_enrollment
 from kiosk.client.errors import HubRefused, HubUnavailable
 
@@ -405,6 +405,10 @@ class HubClient:
         )
 
     # -- ticket calls by SMS (issue 18)
+    def ticket_link(self, ticket_id: uuid.UUID | str) -> TicketLinkOut:
+        """The ticket's 내 순서 page for the holder's phone (a fresh link each call, good for the day)."""
+        return self._call(TicketLinkOut, "POST", f"/tickets/{ticket_id}/link")
+
     def sms_status(self) -> SmsStatusOut:
         """Whether the center offers SMS now (cheap: no database)."""
         return self._call(SmsStatusOut, "GET", "/sms/status")

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from config import clock
 from kiosk.api.visits import VisitRecord, VisitSubmission
-from kiosk.client.errors import HubRefused
+from kiosk.client.errors import HubRefused, HubUnavailable
 from kiosk.client.outbox import LobbyOutbox
 from kiosk.queue import ServiceLine
 
@@ -35,6 +35,7 @@ class HubTicket:
     lookup_code: str
     issued_at: datetime
     offline: bool
+    web_url: str = ""  # the ticket's 내 순서 page for the phone ("": no link now, the QR says the number)
 
 
 class HubVisitSink:
@@ -86,4 +87,14 @@ class HubVisitSink:
             lookup_code=ticket.display,
             issued_at=clock.now(),
             offline=ticket.offline,
+            web_url="" if ticket.offline else self._web_url(ticket.ticket_id),
         )
+
+    def _web_url(self, ticket_id: str) -> str:
+        """The phone link of a ticket the hub just issued; "" when the hub does not give one now (the
+        person still has the number and its QR of the number)."""
+        try:
+            return self._outbox.client.ticket_link(ticket_id).url
+        except (HubUnavailable, HubRefused) as exc:
+            log.info("no phone link for the ticket now: %s", type(exc).__name__)
+            return ""

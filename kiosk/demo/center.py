@@ -25,7 +25,7 @@ from kiosk.api.trust import TlsFiles, enrollment_string, fingerprint
 from kiosk.client import HubClient
 from kiosk.hub.app import create_app
 from kiosk.hub.bootstrap import add_counselor, ensure_center, issue_pairing_code
-from kiosk.hub.server import RunningHub, serve_in_thread
+from kiosk.hub.server import RunningHub, free_port, serve_in_thread
 from kiosk.sms.emulated import EmulatedSms
 from printers.documents.demo_cert import make_demo_credentials
 from printers.documents.pades import DocumentSigner
@@ -105,10 +105,16 @@ def start_demo_center(
     credentials = make_demo_credentials(settings.app.center_code)
     signer = DocumentSigner.from_demo(credentials)
     hub_settings = settings.hub.model_copy(update={"archive_dir": str(out / "archive")})
+    # The phone links on the slips (내 순서) point at this demo hub's own address.
+    port = port or free_port()
+    scheme = "https" if tls is not None else "http"
+    web_settings = settings.web.model_copy(
+        update={"public_url": settings.web.public_url or f"{scheme}://127.0.0.1:{port}"}
+    )
     # A demo runs at any hour: reminders are not held for the daytime window there.
     emulated_sms = EmulatedSms(sessions, keys, sms, daytime_hours=(0, 24)) if sms else None
     app = create_app(
-        settings.model_copy(update={"hub": hub_settings}),
+        settings.model_copy(update={"hub": hub_settings, "web": web_settings}),
         sessions,
         keys,
         document_signer=signer,

@@ -119,9 +119,17 @@ def recorded_consent_methods(sessions: sessionmaker[Session], visit_ids: list[st
 
 
 def run_headless(
-    settings: Settings, walk_ins: int, out: Path, *, seed: int = 2026, offline_at: int | None = None
+    settings: Settings,
+    walk_ins: int,
+    out: Path,
+    *,
+    seed: int = 2026,
+    offline_at: int | None = None,
+    serve_seconds: float = 0.0,
 ) -> int:
-    """`offline_at`: the walk-in (1-based) during which the hub is down; the lobby works offline."""
+    """`offline_at`: the walk-in (1-based) during which the hub is down; the lobby works offline.
+    `serve_seconds`: once summary.json is written, keep the hub (and its phone pages) serving this long,
+    so the QR links on the receipts can be opened."""
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     center = start_demo_center(settings, out)
@@ -208,6 +216,15 @@ def run_headless(
         )
         for visit in visits:
             visit["consent_method"] = recorded.get(visit.get("lobby", {}).get("visit_id", ""))
+        completed = sum(v["status"] == "completed" for v in visits)
+        _write_summary(out, walk_ins, completed, started, counter.errors, visits, center.url)
+        if serve_seconds > 0:
+            print(
+                f"내 순서 페이지를 {serve_seconds:g}초 동안 열어 둬요 "
+                f"(serving the phone pages): {center.url}/m/",
+                flush=True,
+            )
+            time.sleep(serve_seconds)  # the demo's stated job now: keep serving, then stop
     finally:
         counter.stop()
         for device in (lobby_pad, counter_pad, printer):
@@ -216,6 +233,19 @@ def run_headless(
         center.close()
         lobby_engine.dispose()
     completed = sum(v["status"] == "completed" for v in visits)
+    print(f"{completed}/{walk_ins} visits completed; summary: {out / 'summary.json'}")
+    return 0 if completed == walk_ins else 1
+
+
+def _write_summary(
+    out: Path,
+    walk_ins: int,
+    completed: int,
+    started: float,
+    counter_errors: Any,
+    visits: list[dict[str, Any]],
+    hub_url: str,
+) -> None:
     summary = {
         "walk_ins": walk_ins,
         "completed": completed,
@@ -223,11 +253,10 @@ def run_headless(
         "seconds": round(time.perf_counter() - started, 1),
         "hub_db": "center.db",
         "lobby_db": "lobby.db",
-        "counter_errors": counter.errors,
+        "web_url": f"{hub_url}/m/",
+        "counter_errors": counter_errors,
         "visits": visits,
     }
     (out / "summary.json").write_text(
         json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
-    print(f"{completed}/{walk_ins} visits completed; summary: {out / 'summary.json'}")
-    return 0 if completed == walk_ins else 1

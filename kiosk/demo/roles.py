@@ -192,6 +192,8 @@ class LobbyRole:
         ticket = clock.run("ticket", lambda: self.outbox.take_ticket(visit_id, line))
         spec = service_lines()[line]
         ahead = (ticket.wait_minutes or 0) // max(1, round(spec.default_service_minutes))
+        # The QR opens the ticket's 내 순서 page on a phone; offline there is no link, only the number.
+        web_url = "" if ticket.offline else self.client.ticket_link(ticket.ticket_id).url
         fields = {
             "center_name": self.center_name,
             "service_line_ko": spec.name_ko,
@@ -201,7 +203,7 @@ class LobbyRole:
             "wait_minutes": ticket.wait_minutes or 0,
             "wait_ko": wait_words(ahead, ticket.wait_minutes or 0),
             "wait_en": wait_words(ahead, ticket.wait_minutes or 0, english=True),
-            "lookup_url": f"TICKET {ticket.display} {ticket.ticket_id[:8]}",
+            "lookup_url": web_url or f"TICKET {ticket.display} {ticket.ticket_id[:8]}",
             "issued_at": center_clock.local_now().strftime("%Y-%m-%d %H:%M"),
             "notice": "번호가 화면에 나오면 창구로 와 주세요",
         }
@@ -217,6 +219,7 @@ class LobbyRole:
                 "display": ticket.display,
                 "line": line,
                 "offline": ticket.offline,
+                "web_url": web_url,
             },
             "verdicts": [{"id": v["id"], "verdict": v["verdict"]} for v in verdicts],
             "consent_signature_sha256": record.record_sha256 if record is not None else None,

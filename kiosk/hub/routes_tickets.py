@@ -35,7 +35,7 @@ from kiosk.api import (
     TransferIn,
 )
 from kiosk.api import errors as codes
-from kiosk.api.tickets import CallNextAnyIn, SmsStatusOut, TicketSmsIn, TicketSmsOut
+from kiosk.api.tickets import CallNextAnyIn, SmsStatusOut, TicketLinkOut, TicketSmsIn, TicketSmsOut
 from kiosk.hub.auth import Principal
 from kiosk.hub.deps import (
     CallerDep,
@@ -58,6 +58,7 @@ from kiosk.queue.tickets import service_line, waiting_order
 from kiosk.queue.waits import line_pace, people_ahead
 from kiosk.sms import ticket_calls
 from kiosk.sms.numbers import InvalidMobile
+from kiosk.web import links as web_links
 
 router = APIRouter(tags=["tickets"])
 
@@ -355,6 +356,25 @@ def _queue_moved(
 def _wake_sms(state: HubState) -> None:
     if state.sms is not None:
         state.sms.wake()  # after the commit: the sender sees the rows now, not on its next look
+
+
+@router.post(
+    "/tickets/{ticket_id}/link",
+    response_model=TicketLinkOut,
+    summary="A link to the ticket's 내 순서 page for the holder's phone (the QR on the slip)",
+)
+def ticket_link(
+    ticket_id: uuid.UUID, principal: LobbyDep, state: StateDep, session: SessionDep
+) -> TicketLinkOut:
+    ticket = _load_ticket(session, principal, ticket_id)
+    visit = session.get(Visit, ticket.visit_id) if ticket.visit_id is not None else None
+    if visit is None or visit.device_id != principal.id:  # only the kiosk the person stands at
+        raise forbidden("이 기기에서 받은 번호표가 아니에요.", "This ticket was not issued at this device.")
+    token = web_links.ticket_token(session, ticket)
+    append_event(session, principal.actor, "ticket.link", f"ticket:{ticket.id}", None)
+    session.commit()
+    base = state.settings.web.public_url or state.settings.hub.url.rstrip("/")
+    return TicketLinkOut(url=f"{base}/m/t/{token}", expires_at=web_links.end_of_service_day(ticket))
 
 
 @router.get("/sms/status", response_model=SmsStatusOut, summary="Whether the center offers SMS now")

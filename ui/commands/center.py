@@ -39,6 +39,13 @@ def register(registry: Any) -> None:
     demo.add_argument(
         "--offline-at", type=int, help="headless: the walk-in (1-based) during which the hub is down"
     )
+    demo.add_argument(
+        "--serve",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="headless: after the walk-ins, keep the hub and the phone pages serving this long",
+    )
 
 
 def run_demo(args: argparse.Namespace, ctx: AppContext) -> int:
@@ -51,7 +58,14 @@ def run_demo(args: argparse.Namespace, ctx: AppContext) -> int:
             return 2
         from kiosk.demo.headless import run_headless
 
-        return run_headless(ctx.settings, args.walk_ins, args.out, seed=args.seed, offline_at=args.offline_at)
+        return run_headless(
+            ctx.settings,
+            args.walk_ins,
+            args.out,
+            seed=args.seed,
+            offline_at=args.offline_at,
+            serve_seconds=args.serve,
+        )
     from ui.desk.center_demo import run_gui_demo
 
     return run_gui_demo(ctx.settings, out=args.out, screenshots=args.screenshots, autoplay=args.autoplay)

@@ -157,3 +157,23 @@ def test_any_token_text_is_refused_before_the_database_or_found(text: str) -> No
     assert well_formed(text) == (
         len(text) == 24 and all(c.isascii() and (c.isalnum() or c in "-_") for c in text)
     )
+
+
+def test_the_kiosk_that_issued_a_ticket_gets_its_phone_link_and_no_other_does(web_hub: Hub) -> None:
+    lobby, _ = web_hub.enroll("lobby")
+    other, _ = web_hub.enroll("lobby")
+    visit_id = web_hub.http.post("/visits", json=submission(1), headers=lobby).json()["visit_id"]
+    ticket = web_hub.http.post(
+        "/tickets",
+        json={"line": "A", "visit_id": visit_id},
+        headers={**lobby, "Idempotency-Key": "web-link-01"},
+    ).json()
+    link = web_hub.http.post(f"/tickets/{ticket['id']}/link", headers=lobby)
+    assert link.status_code == 200, link.text
+    url = link.json()["url"]
+    assert url.startswith("http://127.0.0.1:8420/m/t/")  # the hub's url (web.public_url unset)
+    page = web_hub.http.get(url.removeprefix("http://127.0.0.1:8420"))
+    assert page.status_code == 200 and ticket["display"] in page.text
+    assert web_hub.http.post(f"/tickets/{ticket['id']}/link", headers=other).status_code == 403
+    counselor = web_hub.login("kim")
+    assert web_hub.http.post(f"/tickets/{ticket['id']}/link", headers=counselor).status_code == 403

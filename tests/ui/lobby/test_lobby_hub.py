@@ -119,6 +119,13 @@ def test_a_lobby_visit_reaches_the_hub_queue_with_the_printed_number(
     assert number in waiting  # ... is the one waiting in the desk's queue
     hub_ticket = waiting[number]
     assert str(hub_ticket.id) == lobby.draft.ticket.ticket_id and not lobby.draft.ticket.offline
+    # the QR on the slip and the screen opens the ticket's 내 순서 page on a phone (issue 19)
+    link = ticket.qr_payload()
+    assert "/m/t/" in link
+    import httpx
+
+    page = httpx.get(center.url + link[link.index("/m/t/") :], verify=False)  # noqa: S501 - the demo CA
+    assert page.status_code == 200 and number in page.text
 
     case = desk.case(hub_ticket.visit_id)  # the counselor sees the lobby's work, masked
     assert case.person is not None and case.person.rrn_masked and rrn not in str(case.model_dump())
@@ -154,6 +161,7 @@ def test_hub_down_the_lobby_prints_a_reserved_number_and_the_outbox_replays(
     assert number.startswith("A-")
     assert lobby.draft.ticket.offline
     assert number in printer.jobs[-1].text
+    assert "/m/t/" not in ticket.qr_payload()  # offline: no link to give, the QR carries the number
     notice = "\n".join(all_texts(lobby))
     assert "연결이 안 돼요" in notice  # a calm word instead of an error
     assert services.hub.outbox.pending_count() >= 2  # the visit and the claim, kept locally

@@ -228,6 +228,10 @@ class TicketScreen(TicketSmsFlow, LobbyScreen):
         }
 
     def qr_payload(self) -> str:
+        """The ticket's 내 순서 page when the hub gave one (a phone opens it); else the number as text."""
+        url = str(_get(self.ticket, "web_url", default="") or "")
+        if url:
+            return url
         center = self.lobby.services.settings.app.center_code
         code = _get(self.ticket, "lookup_code", default=self.ticket_number())
         return f"paperless-kiosk:ticket:{center}:{code}"
