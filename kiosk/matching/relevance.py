@@ -33,6 +33,7 @@ _BOUND_SOURCES = {
     "unsecured_debt_krw": ("total_debt_krw", "secured_debt_krw"),
     "debt_last_6m_krw": ("total_debt_krw",),
 }
+BOUND_SOURCES = _BOUND_SOURCES  # a part → the amounts that bound it (the questionnaire orders by it)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from kiosk.matching.fields import AnswerField
@@ -55,63 +57,49 @@ def won_exact_en(amount: int) -> str:
     return won_en(_to_man(amount))
 
 
-# Units of a whole-number range in each language: "31~89일" / "31–89 days".
-_UNIT_KO = {"days": "일", "months": "개월", "count": "명", "age": "세", "percentile": "%"}
-_UNIT_EN = {"days": " days", "months": " months", "count": "", "age": "", "percentile": "%"}
+@dataclass(frozen=True)
+class RangeWords:
+    """How one language words a range answer; ``range_ko``/``range_en`` are one path over these."""
+
+    money: Callable[[int], str]  # a rule's line in whole 만원: "2,831만원" / "₩28.31M"
+    up_to: str  # "{x}까지" / "up to {x}"
+    at_least: str  # "{x} 이상" / "{x} or more"
+    above: str  # "{x} 넘게" / "over {x}" (a range that starts just over a line)
+    between: str  # "{a}~{b}" / "{a}–{b}"
+    trim_low: str  # dropped from the lower amount of a pair: "2,831만~3,500만원" says 원 once
+    units: Mapping[str, str]  # a whole-number field kind → its unit ("31~89일" / "31–89 days")
+    leads: Mapping[str, str]  # … and the word before its numbers ("만 20세", "bottom 20%")
+    point: Callable[[AnswerField, Any], str]  # a one-value range: the value itself
 
 
-def _lower_ko(low: int) -> tuple[str, bool]:
-    """How a range's lower end reads in 만원: a range built from "≤ 3,500만원" starts at 3,500만원 + 1원,
-    which reads "3,500만원 넘게" (True), not "약 3,500만원"."""
-    if low > 0 and (low - 1) % _MAN == 0:
-        return won_ko(low - 1), True
-    return won_exact_ko(low), False
+def _range(words: RangeWords, spec: AnswerField, r: AnswerRange) -> str:
+    if r.high is not None and r.low == r.high:
+        return words.point(spec, r.low)
+    if spec.kind == "krw":
+        # a range built from "≤ 3,500만원" starts at 3,500만원 + 1원: it reads "3,500만원 넘게"
+        above = r.low > 0 and (r.low - 1) % _MAN == 0
+        low = words.money(r.low - 1 if above else r.low)
+        if r.high is None:
+            return (words.above if above else words.at_least).format(x=low)
+        if r.low <= spec.minimum or r.low == 1:  # just above nothing: "0원" is its own answer beside it
+            return words.up_to.format(x=words.money(r.high))
+        return words.between.format(a=low.removesuffix(words.trim_low), b=words.money(r.high))
+    unit, lead = words.units.get(spec.kind, ""), words.leads.get(spec.kind, "")
+    if r.high is None:
+        return words.at_least.format(x=f"{lead}{r.low:,}{unit}")
+    if r.low <= spec.minimum:
+        return words.up_to.format(x=f"{lead}{r.high:,}{unit}")
+    return f"{lead}{words.between.format(a=f'{r.low:,}', b=f'{r.high:,}')}{unit}"
 
 
 def range_ko(spec: AnswerField, r: AnswerRange) -> str:
     """3,500만원까지 · 2,000만~3,500만원 · 3,500만원 넘게 · 30일까지 · 31~89일 · 90일 이상 · 1~2명."""
-    if r.high is not None and r.low == r.high:
-        return value_ko(spec, r.low)
-    if spec.kind == "krw":
-        if r.high is None:
-            text, above = _lower_ko(r.low)
-            return f"{text} 넘게" if above else f"{text} 이상"
-        if r.low <= spec.minimum:
-            return f"{won_exact_ko(r.high)}까지"
-        if r.low == 1:  # just above nothing: "0원" is its own answer, beside this one
-            return f"{won_exact_ko(r.high)}까지"
-        text, _ = _lower_ko(r.low)
-        return f"{text.removesuffix('원')}~{won_exact_ko(r.high)}"
-    unit = _UNIT_KO.get(spec.kind, "")
-    lead = "만 " if spec.kind == "age" else "하위 " if spec.kind == "percentile" else ""
-    if r.high is None:
-        return f"{lead}{r.low:,}{unit} 이상"
-    if r.low <= spec.minimum:
-        return f"{lead}{r.high:,}{unit}까지"
-    return f"{lead}{r.low:,}~{r.high:,}{unit}"
+    return _range(KO_RANGES, spec, r)
 
 
 def range_en(spec: AnswerField, r: AnswerRange) -> str:
     """up to ₩35M · ₩20M–₩35M · over ₩35M · up to 30 days · 31–89 days · 90 days or more."""
-    if r.high is not None and r.low == r.high:
-        return value_en(spec, r.low)
-    if spec.kind == "krw":
-        above = r.low > 0 and (r.low - 1) % _MAN == 0
-        low = r.low - 1 if above else r.low
-        if r.high is None:
-            return f"over {won_exact_en(low)}" if above else f"{won_exact_en(low)} or more"
-        if r.low <= spec.minimum:
-            return f"up to {won_exact_en(r.high)}"
-        if r.low == 1:
-            return f"up to {won_exact_en(r.high)}"
-        return f"{won_exact_en(low)}–{won_exact_en(r.high)}"
-    unit = _UNIT_EN.get(spec.kind, "")
-    lead = "bottom " if spec.kind == "percentile" else ""
-    if r.high is None:
-        return f"{lead}{r.low:,}{unit} or more"
-    if r.low <= spec.minimum:
-        return f"up to {lead}{r.high:,}{unit}"
-    return f"{lead}{r.low:,}–{r.high:,}{unit}"
+    return _range(EN_RANGES, spec, r)
 
 
 def value_ko(spec: AnswerField, value: Any) -> str:
@@ -165,6 +153,29 @@ def value_en(spec: AnswerField, value: Any) -> str:
     names = [(spec.choice(v).en if spec.choice(v) else str(v)) for v in items]  # type: ignore[union-attr]
     return ", ".join(names) if names else "none"
 
+
+KO_RANGES = RangeWords(
+    money=won_exact_ko,
+    up_to="{x}까지",
+    at_least="{x} 이상",
+    above="{x} 넘게",
+    between="{a}~{b}",
+    trim_low="원",
+    units={"days": "일", "months": "개월", "count": "명", "age": "세", "percentile": "%"},
+    leads={"age": "만 ", "percentile": "하위 "},
+    point=value_ko,
+)
+EN_RANGES = RangeWords(
+    money=won_exact_en,
+    up_to="up to {x}",
+    at_least="{x} or more",
+    above="over {x}",
+    between="{a}–{b}",
+    trim_low="",
+    units={"days": " days", "months": " months", "count": "", "age": "", "percentile": "%"},
+    leads={"percentile": "bottom "},
+    point=value_en,
+)
 
 SYMBOL = {"lt": "<", "le": "≤", "gt": ">", "ge": "≥", "eq": "=", "ne": "≠"}
 

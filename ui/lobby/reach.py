@@ -1,10 +1,11 @@
 """Where the kiosk chrome puts things: low-reach mode and the place of the primary action.
 
-Low-reach mode (KS X 9211: controls within 120 cm of the floor) is one spacer under the title bar, so
-everything below it — progress, the screen, the primary action and the fixed buttons — sits in the
-bottom half of the window on every screen, without any screen doing anything. The primary action sits
-above the fixed buttons, or first under the title when a screen asks for it (welcome: 상담 접수 시작),
-and then also biggest — unless low reach leaves too little room for that.
+Low-reach mode (KS X 9211: controls within 120 cm of the floor) is one spacer above the screen, so
+everything below it — the screen, the primary action and the fixed buttons — sits in the bottom half
+of the window on every screen, without any screen doing anything. The title and the progress dots
+(words, no controls) stay above it: the bottom half is all room for what a hand must reach. The
+primary action sits above the fixed buttons, or first under the title when a screen asks for it
+(welcome: 상담 접수 시작), and then also biggest — unless low reach leaves too little room for that.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ class ReachLayout:
         self.spacer.setObjectName("LowReachSpacer")
         self.spacer.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.spacer.hide()
-        outer.insertWidget(outer.indexOf(top_bar) + 1, self.spacer)
+        outer.insertWidget(outer.indexOf(area), self.spacer)
 
     def set_low_reach(self, on: bool, window_height: int) -> None:
         self.low_reach = on
@@ -34,14 +35,20 @@ class ReachLayout:
         """Size the spacer so the first control below it starts just under the middle of the window."""
         if not self.low_reach:
             return
-        bar = self._top_bar
-        width = bar.width() or window_height
-        bar_height = bar.heightForWidth(width) if bar.hasHeightForWidth() else bar.sizeHint().height()
-        bar_height = max(bar_height, bar.height() if bar.isVisible() else 0)
-        margin = self._outer.contentsMargins().top()
-        spacing = self._outer.spacing()
+        outer = self._outer
+        above = outer.contentsMargins().top()
+        for index in range(outer.indexOf(self.spacer)):
+            item = outer.itemAt(index)
+            widget = item.widget() if item is not None else None
+            if widget is None or widget.isHidden():
+                continue
+            width = widget.width() or self._top_bar.width() or window_height
+            height = (
+                widget.heightForWidth(width) if widget.hasHeightForWidth() else widget.sizeHint().height()
+            )
+            above += max(height, widget.height() if widget.isVisible() else 0) + outer.spacing()
         # +1 px: strictly in the bottom half.
-        self.spacer.setFixedHeight(max(0, window_height // 2 - margin - bar_height - 2 * spacing + 1))
+        self.spacer.setFixedHeight(max(0, window_height // 2 - above - outer.spacing() + 1))
 
     def place_primary(self, first: bool) -> None:
         outer, primary = self._outer, self._primary
@@ -54,3 +61,5 @@ class ReachLayout:
             return
         outer.removeWidget(primary)
         outer.insertWidget(outer.indexOf(self._area) + (0 if first else 1), primary)
+        outer.removeWidget(self.spacer)  # the spacer stays above the first control, the primary too
+        outer.insertWidget(min(outer.indexOf(self._area), outer.indexOf(primary)), self.spacer)

@@ -3,7 +3,7 @@
 Korean and English, each at all three text sizes (prefix ``ko-``, ``ko-large-``, ``ko-extra_large-``);
 the normal-size visit also shows the welcome in large / extra-large text, high contrast and low-reach
 mode, a multi-choice answer selected and deselected again, a range answer selected (``06-needs-range``;
-its keypad and low reach at normal size), and the results in extra-large text and high
+its keypad, and both in low reach, at normal size), and the results in extra-large text and high
 contrast; plus the idle warning, low-reach identify and chatbot, the printer failure with its QR and the
 printer back, and staff mode. The consult path's taps are counted (every button press from 상담 접수
 시작 to the results' 다음, each keypad digit one tap; signing strokes are not taps) and written to
@@ -16,6 +16,7 @@ import itertools
 import json
 import logging
 import sys
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -144,16 +145,22 @@ class TapCount:
         button.click()
 
 
-def run_tour(window: LobbyWindow, out: Path, *, language: str, variants: bool) -> list[Path]:
+def run_tour(
+    window: LobbyWindow, out: Path, *, language: str, variants: bool, only: Collection[str] | None = None
+) -> list[Path]:
     """Drive one visit in ``language`` at each text size; return the PNGs written.
 
     The visit at normal size carries the variants (large text, high contrast, low reach, a selected and
-    deselected multi-choice answer) and reports the consult path's tap count."""
+    deselected multi-choice answer) and reports the consult path's tap count. ``only`` names the
+    pictures to take (without the language prefix; None: all) — each costs half a second to encode, and
+    a test that counts taps needs a few."""
     shots: list[Path] = []
     sizes = ("normal", "large", "extra_large") if variants else ("normal",)
     for text_size in sizes:
         taps = TapCount()
-        shots += _visit(window, out, language=language, text_size=text_size, variants=variants, taps=taps)
+        shots += _visit(
+            window, out, language=language, text_size=text_size, variants=variants, taps=taps, only=only
+        )
         if text_size == "normal":
             report = {"language": language, "consult_taps": taps.taps, "questions_asked": taps.questions}
             (out / f"{language}-consult-taps.json").write_text(json.dumps(report), encoding="utf-8")
@@ -162,7 +169,14 @@ def run_tour(window: LobbyWindow, out: Path, *, language: str, variants: bool) -
 
 
 def _visit(
-    window: LobbyWindow, out: Path, *, language: str, text_size: str, variants: bool, taps: TapCount
+    window: LobbyWindow,
+    out: Path,
+    *,
+    language: str,
+    text_size: str,
+    variants: bool,
+    taps: TapCount,
+    only: Collection[str] | None = None,
 ) -> list[Path]:
     shots: list[Path] = []
     first = text_size == "normal"
@@ -170,7 +184,10 @@ def _visit(
     variants = variants and first
 
     def shot(name: str) -> None:
-        shots.append(shoot(window, out, prefix + name))
+        if only is None or name in only:
+            shots.append(shoot(window, out, prefix + name))
+        else:
+            settle(window)  # the same pace as with the picture: the visit waits where it did
 
     def look() -> WelcomeScreen:
         """Language and text size pressed on the welcome screen, as a visitor would (a wipe resets them)."""
@@ -250,6 +267,9 @@ def _visit(
         if first_range and variants:  # the keypad behind "정확히 누를게요", and low reach
             needs.exact.click()
             shot("06-needs-range-exact")
+            window.set_low_reach(True)  # the keypad in the bottom half: smaller keys, units beside
+            shot("06-needs-range-exact-low-reach")
+            window.set_low_reach(False)
             needs.exact.click()
             window.set_low_reach(True)
             shot("06-needs-range-low-reach")

@@ -58,7 +58,10 @@ class AmountKeypad(QWidget):
         self.display.setProperty("role", "title")
         self.display.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.display.setObjectName("KeypadDisplay")
-        outer.addWidget(self.display)
+        self._head = QHBoxLayout()  # the display; in compact mode the unit buttons beside it
+        self._head.addWidget(self.display, 1)
+        outer.addLayout(self._head)
+        self._compact = False
 
         self.unit_row = QHBoxLayout()
         self._units = QButtonGroup(self)
@@ -84,6 +87,20 @@ class AmountKeypad(QWidget):
         self._key_group.idClicked.connect(self._key_clicked)
         outer.addLayout(grid)
         self.retranslate()
+
+    def set_compact(self, on: bool) -> None:
+        """Low reach: keys at the touch minimum and the unit buttons beside the display (one row less),
+        so the keypad and its question fit the bottom half without scrolling."""
+        if on == self._compact:
+            return
+        self._compact = on
+        for button in (self.unit_manwon, self.unit_cheonwon):
+            (self.unit_row if on else self._head).removeWidget(button)
+            (self._head if on else self.unit_row).addWidget(button)
+        for key in self.keys.values():
+            key.setProperty("compact", on)
+            key.style().unpolish(key)
+            key.style().polish(key)
 
     # -- input ------------------------------------------------------------------------------------------
     def _key_clicked(self, index: int) -> None:

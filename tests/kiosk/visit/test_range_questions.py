@@ -120,3 +120,29 @@ def test_the_scripted_debt_visitor_answers_in_ranges_and_keeps_every_verdict():
         (walked.triage and walked.triage.route) == (full.triage and full.triage.route) == "ccrs.pre_workout"
     )
     assert len(asked) <= 9
+
+
+def test_with_new_borrowing_the_part_is_typed_and_the_whole_debt_is_one_tap():
+    """The new borrowing may be at most 30% of all the debt: that line needs one exact figure. It is the
+    recent borrowing (asked after the other questions, which may settle the rule), and then the whole
+    debt is a range cut at that line — never the whole typed on the keypad."""
+    q = questionnaire()
+    asked, kept = q.walk(SCRIPTED)
+    assert asked.index("debt_last_6m") == asked.index("total_debt") - 1
+    assert kept["debt_last_6m_krw"] == 2_000_000  # typed: no range can hold the 30% line
+    assert kept["total_debt_krw"] == R(6_666_667, 500_000_000)  # one tap: 30% of it is over 200만원
+    before = {k: v for k, v in kept.items() if k != "total_debt_krw"}
+    options = q.ranges("total_debt", before, shipped_catalogue())
+    words = ["200만~666만원", "666만~5억원", "5억~10억원", "10억~15억원", "15억원 넘게"]
+    assert [o.ko for o in options] == words
+    assert options[0].value.low == 2_000_000  # no button below the new borrowing just told
+    assert verdicts(kept) == verdicts(SCRIPTED)
+
+
+def test_the_new_borrowing_is_not_asked_when_other_answers_settle_its_rule():
+    # 0 days overdue, no hardship, an ordinary credit score: no CCRS route is open, so the 30% rule
+    # cannot change a verdict, and the whole debt is one tap without asking what was borrowed lately
+    person = {**SCRIPTED, "delinquency_days": 0, "credit_percentile": 50}
+    asked, kept = questionnaire().walk(person)
+    assert "debt_last_6m" not in asked and isinstance(kept["total_debt_krw"], AnswerRange)
+    assert verdicts(kept) == verdicts(person)

@@ -1,9 +1,10 @@
 """Needs: one question per screen from the questionnaire data, big choices or the amount keypad.
 
 The questionnaire (``kiosk.visit``) decides the next question from the answers so far: only questions
-that could still change some program's verdict, the most decisive first. The counter shows how many
-this person will be asked (answered + still needed), so it never jumps up; this screen only shows the
-question and collects the answer.
+that could still change some program's verdict, the most decisive first. The counter says which question
+this is and how many at most can still follow ("질문 3 · 남은 질문은 많아야 5개예요", worked out on the
+worker by ``kiosk.visit.progress``): a promise that only ever gets smaller, and "마지막 질문이에요" when no
+answer to this one can lead further. This screen only shows the question and collects the answer.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.matching.answers import InvalidAnswers, validate_answers
 from kiosk.matching.fields import ANSWER_FIELDS
+from kiosk.visit.progress import at_most_after
 from kiosk.visit.questionnaire import Question
 from ui.lobby.flow import run_step
 from ui.lobby.screens.base import LobbyScreen
@@ -36,7 +38,7 @@ from ui.lobby.screens.needs_view import (
     ONE_TAP_KINDS,
     QuestionView,
     RecordAnswer,
-    planned_count,
+    counter_text,
     previous_answer,
     shown_answers,
     view_of,
@@ -62,7 +64,11 @@ class NeedsScreen(LobbyScreen):
         self.question: QuestionView | None = None
         self.asked: list[str] = []  # question ids in the order shown, for 이전
         self.ranges = RangeOffers()
+        # How many questions can follow each screen at most, per (question, answers before it): worked
+        # out once on the worker (a screen of many options tries every combination) and kept for 이전.
+        self._at_most: dict[tuple[str, str], int] = {}
         self.counter = QLabel()
+        self.counter.setObjectName("QuestionCounter")
         self.counter.setProperty("role", "hint")
         self.body.addWidget(self.counter)
         self.bar = QProgressBar()
@@ -116,7 +122,8 @@ class NeedsScreen(LobbyScreen):
         self.unavailable.hide()
         self.body.addWidget(self.unavailable)
         self._selected: Any = None
-        self._columns = 1
+        self._columns = self._base_columns = 1
+        self._dense = False
         # A one-answer tap: the selection shows, then after a calm pause the next question comes (a
         # timer, never a wait on the GUI thread); a different tap meanwhile restarts it and counts.
         self.advance = QTimer(self)
@@ -165,7 +172,9 @@ class NeedsScreen(LobbyScreen):
         self._exact = (not question.ranges or isinstance(previous, int)) if exact is None else exact
         keypad_mode = question.keypad if self._exact else None
         shown = shown_answers(question, previous, self._exact, self.questionnaire)
-        self._shown_choices, self._selected, self._columns = shown.choices, shown.selected, shown.columns
+        self._shown_choices, self._selected = shown.choices, shown.selected
+        self._dense, self._base_columns = shown.dense, shown.columns
+        self._columns = self._wanted_columns(shown.columns, shown.dense)
         self._choice_values = [value for value, _ko, _en in shown.choices]
         self.keypad_amount.setVisible(keypad_mode == "amount")
         self.keypad_count.setVisible(keypad_mode == "count")
@@ -178,14 +187,67 @@ class NeedsScreen(LobbyScreen):
                 pad.set_value(previous)
         for index, chosen in enumerate(shown.checked):
             button = touch_button(role="big", name=f"Choice_{question.id}_{index}", checkable=True)
+            button.setProperty("dense", shown.dense)
             button.setChecked(chosen)
             self.choice_group.addButton(button, index)
-            self.choice_grid.addWidget(button, index // shown.columns, index % shown.columns)
+            self.choice_grid.addWidget(button, index // self._columns, index % self._columns)
             self.choice_buttons.append(button)
+        self._ask_at_most(question)
         self.retranslate()
         self.chromeChanged.emit()
         if speak:
             self.lobby.voice.say(self.voice_text())
+
+    def _count_key(self, question: QuestionView) -> tuple[str, str]:
+        before = {k: v for k, v in self.lobby.draft.answers.items() if k not in question.fields}
+        return question.id, repr(sorted(before.items()))
+
+    def _ask_at_most(self, question: QuestionView) -> None:
+        key = self._count_key(question)
+        if self.questionnaire is None or key in self._at_most:
+            return
+        questionnaire, answers = self.questionnaire, dict(self.lobby.draft.answers)
+        full = questionnaire.question(question.id)
+
+        def counted(most: int | None) -> None:
+            if most is None:
+                return
+            self._at_most[key] = most
+            if self.question is not None and self._count_key(self.question) == key:
+                self._show_count()
+
+        self.lobby.worker.submit(lambda: at_most_after(questionnaire, full, answers), counted)
+
+    def at_most(self) -> int | None:
+        """How many questions can still follow this one at most (None while it is being worked out)."""
+        q = self.question
+        return None if q is None else self._at_most.get(self._count_key(q))
+
+    def _show_count(self) -> None:
+        english = self.lobby.language.language == "en"
+        shown, most = len(self.asked), self.at_most()
+        text = counter_text(shown, most, english)
+        self.counter.setText(text)
+        self.counter.setAccessibleName(text)
+        self.bar.setRange(0, shown + (most if most is not None else 1))
+        self.bar.setValue(shown)
+
+    def _wanted_columns(self, columns: int, dense: bool) -> int:
+        # Low reach leaves half the screen: many answers go two to a row there.
+        return 2 if dense and self.lobby.low_reach else columns
+
+    def _relayout(self) -> bool:
+        """Rebuild the answers when low reach changed how many go to a row (the ticks kept)."""
+        q = self.question
+        wanted = self._wanted_columns(self._base_columns, self._dense)
+        if q is None or not self._shown_choices or wanted == self._columns:
+            return False
+        kept = self._selected
+        self._show(q, exact=self._exact, speak=False)
+        if q.kind == "multi_choice" and kept is not None:
+            self._selected = kept
+            self._show_selected()
+        return True
 
     def _previous(self, question: QuestionView) -> Any:
         """What this screen was answered before (이전 brings it back with its buttons selected)."""
@@ -285,10 +347,6 @@ class NeedsScreen(LobbyScreen):
     def _engine_answers(self) -> dict[str, Any]:
         return {k: v for k, v in self.lobby.draft.answers.items() if k in ANSWER_FIELDS}
 
-    def planned(self) -> int:
-        """Questions this person is asked: those answered here plus those that could still matter."""
-        return planned_count(self.questionnaire, self.asked, dict(self.lobby.draft.answers))
-
     def _finish(self) -> None:
         answers = dict(self.lobby.draft.answers)
         run_step(self.lobby, lambda flow: flow.complete_needs(answers), name="needs")
@@ -340,6 +398,7 @@ class NeedsScreen(LobbyScreen):
         self.question = None
         self.asked = []
         self.ranges.clear()
+        self._at_most.clear()
         self._selected = None
         self._exact = False
         self.keypad_amount.clear()
@@ -377,17 +436,17 @@ class NeedsScreen(LobbyScreen):
         q = self.question
         if q is None:
             return
-        shown = len(self.asked)
-        total = max(shown, self.planned())
-        self.counter.setText(self.tr("질문 %1").replace("%1", f"{shown}" + (f" / {total}" if total else "")))
-        if total:
-            self.bar.setRange(0, int(total))
-            self.bar.setValue(shown)
+        if self._relayout():
+            return  # _show has retranslated
+        self.bar.setVisible(not self.lobby.low_reach)  # the counter says it; half a screen has no room
+        self._show_count()
         self.question_label.setText(q.text_en if english else q.text_ko)
         self.question_label.setAccessibleName(self.question_label.text())
         self.help.setText(q.help_en if english else q.help_ko)
         self._fit_text()
         self.keypad_count.set_suffix(q.unit_en if english else q.unit_ko)
+        for pad in (self.keypad_amount, self.keypad_count):
+            pad.set_compact(self.lobby.low_reach)  # the bottom half holds the question and the keypad
         set_label(self.unknown, self.tr("잘 모르겠어요"))
         set_label(self.exact, EXACT_WORDS[self._exact][english])
         columns = self._columns
@@ -395,5 +454,5 @@ class NeedsScreen(LobbyScreen):
         room = (self.lobby.width() - 6 * sizes.gap) // columns - 2 * sizes.gap
         for button, (_value, ko, en) in zip(self.choice_buttons, self._shown_choices, strict=False):
             label = en if english else ko
-            set_label(button, wrap_answer(label, room, sizes.title))
+            set_label(button, wrap_answer(label, room, sizes.body if self._dense else sizes.title))
             button.setAccessibleName(label)

@@ -24,6 +24,7 @@ YES_NO: list[tuple[Any, str, str]] = [(True, "네", "Yes"), (False, "아니요",
 NONE_CHOSEN = "__none__"
 NONE_OPTION: tuple[Any, str, str] = (NONE_CHOSEN, "없어요", "None of these")
 ONE_TAP_KINDS = ("choice", "yes_no")  # one answer: the tap itself moves on (a range button too)
+DENSE_FROM = 6  # more answers than this on one screen are set in body text
 # The button that opens the keypad under the range buttons, and back: [keypad open][english]
 EXACT_WORDS = {
     False: {False: "정확히 누를게요", True: "Type the exact number"},
@@ -123,13 +124,23 @@ def previous_answer(
     return chosen or [NONE_CHOSEN]
 
 
-def planned_count(questionnaire: Questionnaire | None, asked: list[str], answers: Mapping[str, Any]) -> int:
-    """Questions this person is asked: those answered on the screen plus those that could still matter."""
-    if questionnaire is None:
-        return 0
-    shown = {q.id: q for q in questionnaire.questions}
-    answered = sum(1 for qid in asked if qid in shown and shown[qid].answered(answers))
-    return answered + len(questionnaire.remaining(answers))
+# The counter's words: which question this is, and how many at most can follow (a promise that only
+# shrinks); "last" when no answer to this one leads further. [english]
+COUNTER_WORDS = {
+    False: {"this": "질문 {n}", "more": "남은 질문은 많아야 {m}개예요", "last": "마지막 질문이에요"},
+    True: {"this": "Question {n}", "more": "at most {m} to go", "last": "this is the last one"},
+}
+
+
+def counter_text(shown: int, at_most: int | None, english: bool) -> str:
+    """The counter: "질문 3 · 남은 질문은 많아야 5개예요" / "Question 9 · this is the last one" (just
+    "질문 3" while the bound is being worked out)."""
+    words = COUNTER_WORDS[english]
+    this = words["this"].format(n=shown)
+    if at_most is None:
+        return this
+    rest = words["last"] if at_most == 0 else words["more"].format(m=at_most)
+    return f"{this} · {rest}"
 
 
 @dataclass(frozen=True)
@@ -140,6 +151,7 @@ class ShownAnswers:
     selected: Any
     checked: list[bool]
     columns: int
+    dense: bool = False  # many answers: set in body text (the theme's [dense="true"]) to fit the screen
 
 
 def shown_answers(
@@ -173,4 +185,9 @@ def shown_answers(
         # it is never cut off, in either language.
         longest = max(max(len(ko), len(en) * 0.6) for _v, ko, en in choices)
         columns = 2 if len(choices) <= 4 and longest <= 9 else 1
-    return ShownAnswers(choices, selected, checked, columns)
+    # More than six answers in title text do not fit at extra-large size: body text, and beyond eight
+    # two columns (the labels wrap at spaces, never cut).
+    dense = question.keypad is None and len(choices) > DENSE_FROM
+    if dense and len(choices) > 8:
+        columns = 2
+    return ShownAnswers(choices, selected, checked, columns, dense)
