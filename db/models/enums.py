@@ -25,6 +25,7 @@ class TicketStatus(StrEnum):
     DONE = "done"
     NO_SHOW = "no_show"
     TRANSFERRED = "transferred"
+    CANCELLED = "cancelled"  # given back by its holder (the phone's "번호표 취소"); never called
     # Issued ahead to a lobby for offline use, or set aside when superseded; never called (kiosk.hub).
     RESERVED = "reserved"
 

@@ -30,23 +30,25 @@ from db.models import Ticket, TicketStatus
 from kiosk.queue.lines import ServiceLine, service_lines
 
 # Short names for the statuses a desk moves a ticket through (the enum lives in db.models.enums).
-WAITING, CALLED, SERVING, DONE, NO_SHOW, TRANSFERRED = (
+WAITING, CALLED, SERVING, DONE, NO_SHOW, TRANSFERRED, CANCELLED = (
     TicketStatus.WAITING,
     TicketStatus.CALLED,
     TicketStatus.SERVING,
     TicketStatus.DONE,
     TicketStatus.NO_SHOW,
     TicketStatus.TRANSFERRED,
+    TicketStatus.CANCELLED,
 )
-STATUSES = (WAITING, CALLED, SERVING, DONE, NO_SHOW, TRANSFERRED)
+STATUSES = (WAITING, CALLED, SERVING, DONE, NO_SHOW, TRANSFERRED, CANCELLED)
 # Which status may follow which. A no-show may come back and be called again (it is put back to waiting).
 _ALLOWED: dict[TicketStatus, set[TicketStatus]] = {
-    WAITING: {CALLED, NO_SHOW, TRANSFERRED},
+    WAITING: {CALLED, NO_SHOW, TRANSFERRED, CANCELLED},
     CALLED: {SERVING, NO_SHOW, TRANSFERRED, WAITING},
     SERVING: {DONE, TRANSFERRED},
     NO_SHOW: {WAITING},
     DONE: set(),
     TRANSFERRED: set(),
+    CANCELLED: set(),
 }
 MAX_ATTEMPTS = 20
 _LOOKUP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed at a desk
@@ -352,6 +354,15 @@ def finish(session: Session, ticket_id: uuid.UUID, *, now: datetime | None = Non
 def mark_no_show(session: Session, ticket_id: uuid.UUID, *, now: datetime | None = None) -> Ticket:
     ticket = _get(session, ticket_id)
     _transition(session, ticket, NO_SHOW)
+    ticket.done_at = now or utcnow()
+    session.flush()
+    return ticket
+
+
+def cancel(session: Session, ticket_id: uuid.UUID, *, now: datetime | None = None) -> Ticket:
+    """The holder gives a waiting ticket back (from the phone): the people behind move up."""
+    ticket = _get(session, ticket_id)
+    _transition(session, ticket, CANCELLED)
     ticket.done_at = now or utcnow()
     session.flush()
     return ticket

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
@@ -34,7 +34,7 @@ HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
 MAX_QUESTION_BYTES = 2000
 KEEPALIVE_S = 15.0
-FINAL_STATES = ("done", "gone")
+FINAL_STATES = ("done", "gone", "cancelled")
 
 router = APIRouter(prefix="/m", include_in_schema=False)
 
@@ -166,6 +166,55 @@ async def _next_queue_change(queue: asyncio.Queue[dict[str, Any]], version: int)
         if str(more.get("type", "")).startswith("ticket."):
             newest = max(newest, int(more["seq"]))
     return newest if newest != version else await _next_queue_change(queue, version)
+
+
+@router.get("/t/{token}/cancel", response_class=HTMLResponse)
+async def cancel_page(request: Request, token: str) -> HTMLResponse:
+    """"번호표 취소": asked once more, so a stray tap never gives a place away."""
+    turn = await run_in_threadpool(_ticket_turn, request, token)
+    if turn is None:
+        return _page(request, "gone.html", status=404)
+    return _page(request, "cancel.html", turn=turn, token=token)
+
+
+@router.post("/t/{token}/cancel", response_class=HTMLResponse)
+async def cancel_ticket(request: Request, token: str) -> Response:
+    turn = await run_in_threadpool(_cancel, request, token)
+    if turn is None:
+        return _page(request, "gone.html", status=404)
+    query = request.url.query
+    return RedirectResponse(f"/m/t/{token}" + (f"?{query}" if query else ""), status_code=303)
+
+
+def _cancel(request: Request, token: str) -> Turn | None:
+    """Give the ticket back if it still waits; the desks and the other phones hear the queue move."""
+    from db.audit import append_event
+    from kiosk.queue.tickets import QueueError, cancel
+    from kiosk.sms import ticket_calls
+
+    hub = _hub(request)
+    found = _link_center(request, token)
+    if found is None:
+        return None
+    center_id, ticket_id = found
+    with hub.sessions() as session:
+        ticket = session.get(Ticket, ticket_id)
+        if ticket is None:
+            return None
+        try:
+            cancel(session, ticket.id)
+        except QueueError:
+            pass  # already called or finished: the page shows what it is now
+        else:
+            append_event(session, "web:ticket-holder", "ticket.cancel", f"ticket:{ticket.id}", None)
+            day, lines = ticket.service_date, {ticket.line}
+            ticket_calls.queue_moved(session, hub.sms, hub.keys, center_id, day, lines)  # "곧 차례예요"
+            session.commit()
+            if hub.sms is not None:
+                hub.sms.wake()
+            public = {"ticket_id": str(ticket.id), "display": ticket.display, "line": ticket.line}
+            hub.bus.publish(str(center_id), "ticket.updated", {**public, "status": "cancelled", "desk": None})
+    return _ticket_turn(request, token)
 
 
 @router.get("/chat", response_class=HTMLResponse)

@@ -24,7 +24,7 @@ from kiosk.queue.waits import LinePace, line_pace, people_ahead, wait_words
 
 @dataclass(frozen=True)
 class Turn:
-    """One ticket as its page shows it. ``state``: waiting | called | serving | done | gone."""
+    """One ticket as its page shows it. ``state``: waiting | called | serving | done | cancelled | gone."""
 
     ticket_id: uuid.UUID
     display: str
@@ -46,6 +46,8 @@ class Turn:
             return "You are being served" if english else "상담 중이에요"
         if self.state == "done":
             return "Your visit is finished. Thank you" if english else "상담이 끝났어요. 고맙습니다"
+        if self.state == "cancelled":
+            return "You gave this ticket back" if english else "번호표를 취소했어요"
         return (
             "This number has passed. Please take a new ticket at the kiosk"
             if english
@@ -69,6 +71,7 @@ _STATE = {
     TicketStatus.CALLED: "called",
     TicketStatus.SERVING: "serving",
     TicketStatus.DONE: "done",
+    TicketStatus.CANCELLED: "cancelled",
 }
 
 

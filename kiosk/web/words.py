@@ -22,6 +22,16 @@ WORDS: dict[str, tuple[str, str]] = {
         "If the page does not update, reload it.",
     ),
     "reload": ("새로 고침", "Reload"),
+    "cancel": ("번호표 취소", "Give the ticket back"),
+    "cancel_title": ("번호표를 취소할까요?", "Give your ticket back?"),
+    "cancel_lead": (
+        "{ticket}번 번호표를 취소하면 뒤에 기다리는 분의 차례가 당겨져요. "
+        "다시 오시면 새 번호표를 받아 주세요.",
+        "If you give ticket {ticket} back, the people behind you move up. "
+        "If you come back, take a new ticket.",
+    ),
+    "cancel_yes": ("네, 취소할게요", "Yes, give it back"),
+    "cancel_no": ("아니요, 계속 기다릴게요", "No, I will keep waiting"),
     "link_gone_title": ("이 링크는 쓸 수 없어요", "This link cannot be used"),
     "link_gone": (
         "기한이 지났거나 잘못된 주소예요. 번호표는 그날만 쓸 수 있어요. 센터에서 새 번호표를 받아 주세요.",

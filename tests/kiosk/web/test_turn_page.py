@@ -177,3 +177,22 @@ def test_the_kiosk_that_issued_a_ticket_gets_its_phone_link_and_no_other_does(we
     assert web_hub.http.post(f"/tickets/{ticket['id']}/link", headers=other).status_code == 403
     counselor = web_hub.login("kim")
     assert web_hub.http.post(f"/tickets/{ticket['id']}/link", headers=counselor).status_code == 403
+
+
+def test_giving_the_ticket_back_asks_once_more_then_moves_the_people_behind_up(web_hub: Hub) -> None:
+    first, second = issue(web_hub, n=2)
+    mine, behind = token_for(web_hub, first), token_for(web_hub, second)
+    assert "앞에 1명" in web_hub.http.get(f"/m/t/{behind}").text
+    confirm = web_hub.http.get(f"/m/t/{mine}/cancel")
+    assert "번호표를 취소할까요?" in confirm.text and "B-001" in confirm.text
+    assert "바로 차례예요" in web_hub.http.get(f"/m/t/{mine}").text  # asking changed nothing
+    done = web_hub.http.post(f"/m/t/{mine}/cancel", follow_redirects=True)
+    assert done.status_code == 200 and "번호표를 취소했어요" in done.text
+    assert "바로 차례예요" in web_hub.http.get(f"/m/t/{behind}").text
+    counselor = web_hub.login("kim")
+    called = web_hub.http.post("/queue/B/call-next", json={"desk": "2"}, headers=counselor).json()
+    assert called["display"] == "B-002"  # the given-back number is never called
+    again = web_hub.http.post(f"/m/t/{mine}/cancel", follow_redirects=True)
+    assert "번호표를 취소했어요" in again.text  # twice is still once
+    assert web_hub.http.post(f"/m/t/{behind}/cancel", follow_redirects=True).status_code == 200
+    assert "2번 창구로 와 주세요" in web_hub.http.get(f"/m/t/{behind}").text  # called: no longer cancellable
