@@ -208,6 +208,11 @@ def test_the_chat_handoff_transcript_reaches_the_case_masked(
     chat = lobby.screens["chat"]
     lobby.go("chat")
     qtbot.waitUntil(lambda: chat.ready, timeout=120000)
+    # a QR continues on the phone, at the center's 24-hour chatbot page (issue 19)
+    assert chat.phone_row.isVisibleTo(lobby) and chat.phone_url() == f"{center.url}/m/chat"
+    import httpx
+
+    assert "챗봇" in httpx.get(chat.phone_url(), verify=False).text  # the demo CA: not in this trust store
     answers: list[Any] = []
     chat.panel.answerShown.connect(answers.append)
     chat.panel.ask("빚이 너무 많아서 갚기 힘들어요. 제 번호는 010-1234-5678 이에요")
