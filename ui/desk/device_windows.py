@@ -31,9 +31,15 @@ class PrinterPaperWindow(QWidget):
         self.paper_scroll = QScrollArea()
         self.paper_scroll.setWidget(self.paper)
         self.paper_scroll.setWidgetResizable(True)
+        # The last slip's QR as text: the 내 순서 link a phone would open (selectable, to open by hand)
+        self.qr_link = QLabel()
+        self.qr_link.setWordWrap(True)
+        self.qr_link.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.qr_link.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.paper_scroll)
+        layout.addWidget(self.qr_link)
         self.resize(360, 560)
         self.setMinimumSize(120, 120)
         self._shown = 0
@@ -47,6 +53,9 @@ class PrinterPaperWindow(QWidget):
         if len(jobs) == self._shown:
             return
         self._shown = len(jobs)
+        links = [p for p in jobs[-1].qr_payloads if "://" in p]
+        self.qr_link.setText(f"QR: {links[-1]}" if links else "")
+        self.qr_link.setVisible(bool(links))
         image = jobs[-1].image.convert("RGB")
         data = image.tobytes("raw", "RGB")
         rgb = QImage.Format.Format_RGB888
