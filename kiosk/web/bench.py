@@ -1,6 +1,7 @@
 """`kiosk bench web`: how fast the phone pages answer, and how fast a call reaches hundreds of phones.
 
-A hub on a scratch SQLite database is served by uvicorn on 127.0.0.1 (one process, as in a center):
+A hub on a scratch SQLite database is served by uvicorn on 127.0.0.1 in a process of its own (one
+process, as in a center; the load and the phones run in this one, so they do not share its GIL):
 1. pages: ``rate`` requests/s of a ticket's "내 순서" page for ``seconds``, paced (not a burst), from
    several threads; p50/p95 of each page's time to the last byte and the bytes of the page with its
    stylesheet and script (the page budget).
@@ -13,6 +14,7 @@ The address budget of /m is lifted for the run (every request comes from 127.0.0
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import statistics
 import tempfile
 import threading
@@ -30,7 +32,7 @@ from db.crypto import KeyRing
 from db.session import make_engine, make_sessionmaker
 from kiosk.hub.app import create_app
 from kiosk.hub.bootstrap import add_counselor, ensure_center
-from kiosk.hub.server import serve_in_thread
+from kiosk.hub.server import free_port, settle_heap
 from kiosk.queue.tickets import issue_ticket
 from kiosk.web.links import ticket_token
 
@@ -49,9 +51,6 @@ def run_bench(rate: int = 100, seconds: float = 10.0, live: int = 500, calls: in
         engine = make_engine(f"sqlite:///{Path(folder) / 'hub.db'}")
         Base.metadata.create_all(engine)
         sessions = make_sessionmaker(engine)
-        settings = load_settings()
-        web = settings.web.model_copy(update={"requests_per_minute": 10**6, "live_connections": live + 50})
-        settings = settings.model_copy(update={"web": web})
         tokens: list[str] = []
         with sessions() as session:
             center = ensure_center(session, "seoul-central")
@@ -61,14 +60,50 @@ def run_bench(rate: int = 100, seconds: float = 10.0, live: int = 500, calls: in
                 session.flush()
                 tokens.append(ticket_token(session, ticket))
             session.commit()
-        hub = serve_in_thread(create_app(settings, sessions, KeyRing.generate()))
+        engine.dispose()
+        port = free_port()
+        context = multiprocessing.get_context("spawn")
+        server = context.Process(
+            target=_serve, args=(str(Path(folder) / "hub.db"), port, live + 50), daemon=True
+        )
+        server.start()
+        url = f"http://127.0.0.1:{port}"
         try:
-            pages = _pages(hub.url, tokens[-1], rate, seconds)
-            reach = _live(hub.url, tokens[calls + 1 :], calls)
+            _wait_up(url, server)
+            pages = _pages(url, tokens[-1], rate, seconds)
+            reach = _live(url, tokens[calls + 1 :], calls)
         finally:
-            hub.stop()
-            engine.dispose()
+            server.terminate()
+            server.join(10)
     return {"pages": pages, "live": reach}
+
+
+def _serve(db_file: str, port: int, live: int) -> None:
+    """The hub process: the bench's database, the /m budget lifted (every request is from 127.0.0.1)."""
+    import uvicorn
+
+    settings = load_settings()
+    web = settings.web.model_copy(update={"requests_per_minute": 10**6, "live_connections": live})
+    app = create_app(
+        settings.model_copy(update={"web": web}),
+        make_sessionmaker(make_engine(f"sqlite:///{db_file}")),
+        KeyRing.generate(),
+    )
+    settle_heap()
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="error", access_log=False)
+
+
+def _wait_up(url: str, server: Any, timeout_s: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if not server.is_alive():
+            raise RuntimeError("the bench hub stopped before it served")
+        try:
+            httpx.get(f"{url}/m/", timeout=2).raise_for_status()
+            return
+        except httpx.HTTPError:
+            time.sleep(0.1)  # polling the bench's own server until it answers, with a deadline
+    raise RuntimeError("the bench hub did not start")
 
 
 def _pages(url: str, token: str, rate: int, seconds: float) -> dict[str, Any]:
