@@ -122,9 +122,14 @@ def _render(args: argparse.Namespace) -> int:
         print(f"알 수 없는 글꼴 또는 디자인이에요 (unknown font or design): {exc}", file=sys.stderr)
         return 2
     frame = render_card(identity, DocumentKind(args.kind), perturbation, font=font, design=design)
-    cv2.imwrite(args.render, frame)
+    out = Path(args.render)
+    if out.suffix.lower() not in (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp"):
+        out = out.with_name(out.name + ".png")  # as the help says: OUT.png (cv2 needs a known extension)
+    if not cv2.imwrite(str(out), frame):
+        print(f"파일을 쓸 수 없어요 (cannot write): {out}", file=sys.stderr)
+        return 1
     what = f"{args.kind} ({args.capture}, {args.level})"
-    print(f"{args.render}: {what} for a synthetic identity, name {identity.name}")
+    print(f"{out}: {what} for a synthetic identity, name {identity.name}")
     return 0
 
 

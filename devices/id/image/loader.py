@@ -33,6 +33,9 @@ class ImageReadOptions:
     layouts_dir: str = ""
     max_image_bytes: int = 40_000_000
     max_image_pixels: int = 40_000_000
+    # CPU seconds (this process and its OCR) after which a read starts no optional stage — another
+    # outline, the card turned over, a passport's MRZ: a refusal then costs about this much, not 3 s
+    read_budget_s: float = 0.9
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:

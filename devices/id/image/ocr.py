@@ -10,6 +10,7 @@ read in one run (one process start and one model load), then mapped back by posi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import cv2
 import numpy as np
@@ -218,12 +219,16 @@ def _text_of(words: list[Word], source: str) -> OcrText:
 
 
 class StackedRead:
-    """Prepared lines stacked into one column and read in one Tesseract run (started at once)."""
+    """Prepared lines stacked into one column and read in one Tesseract run (started at once).
+
+    A line the block's layout analysis cut in two is read again alone as one line (``split_line``)."""
 
     def __init__(self, images: list[np.ndarray], sources: list[str], lang: str, psm: int = 6,
                  whitelist: str = "") -> None:  # fmt: skip
         self.sources = sources
+        self.images, self.lang, self.whitelist = images, lang, whitelist
         self.spans: list[tuple[int, int]] = []
+        self.reread = 0  # lines read again alone
         self._run: PendingRun | None = None
         if not images:
             return
@@ -247,7 +252,30 @@ class StackedRead:
                 if start - GAP / 2 <= middle < end + GAP / 2:
                     words[index].append(word)
                     break
+        split = [index for index, found in enumerate(words) if split_line(found)]
+        alone = {i: start_tesseract(self.images[i], self.lang, PSM_LINE, self.whitelist) for i in split}
+        for index, run in alone.items():
+            words[index] = run.result()
+        self.reread += len(alone)
         return [_text_of(found, source) for found, source in zip(words, self.sources, strict=True)]
+
+
+PSM_LINE = 7  # Tesseract's "one text line": no line finding
+
+
+def split_line(words: list[Word]) -> bool:
+    """Did the block's line finding put one prepared line's words on two lines, one above the
+    other? Hangul whose final consonant sits apart from the syllable's top (some faces, a two-syllable
+    name spaced wide) gets cut at that gap: the tops read as other syllables that still make a valid
+    name (김동 → 길동) and the bottoms as a stray "=" line."""
+    lines: dict[tuple[int, int, int], tuple[int, int]] = {}
+    for word in words:
+        top, bottom = lines.get(word.line, (word.top, word.top + word.height))
+        lines[word.line] = (min(top, word.top), max(bottom, word.top + word.height))
+    if len(lines) < 2:
+        return False
+    ordered = sorted(lines.values())
+    return any(below[0] >= above[1] - 2 for above, below in pairwise(ordered))
 
 
 def read_lines(images: list[np.ndarray], lang: str, psm: int = 6, whitelist: str = "") -> list[OcrText]:

@@ -7,6 +7,8 @@ Runs on whatever thread calls it (the reader's worker, the CLI, the bench); neve
 
 from __future__ import annotations
 
+import resource
+import time
 from dataclasses import dataclass
 from datetime import date
 
@@ -86,21 +88,26 @@ class CardImagePipeline:
 
     def read_located(self, located: Located, today: date | None = None) -> IdDocument:
         """Read the best outline; when nothing on it validates, the next-best ones (at most
-        MAX_RETRIES more), stopping at the first that validates. A refusal keeps the best outline's
-        cause (what the person is asked to fix) and counts every read weighed."""
-        try:
-            document = self.read_card(located.card, today, located.hint)
+        MAX_RETRIES more), stopping at the first that validates or when the read's budget is spent.
+        A refusal keeps the best outline's cause (what the person is asked to fix) and counts every
+        read weighed."""
+        budget = Budget(self.options.read_budget_s)
+        others = located.frame is not None and bool(located.retries)
+        try:  # with other outlines to read, the card turned over gets its layout read, not a survey
+            document = self.read_card(located.card, today, located.hint, budget, survey_turned=not others)
         except IdError as exc:
             first = IdError("no_card", exc.detail, exc.candidates_tried) if located.guessed else exc
             if located.frame is None or not located.retries:
                 raise first from None
             tried = first.candidates_tried
             for rank, detection in enumerate(located.retries[:MAX_RETRIES], start=2):
+                if budget.spent():
+                    break
                 card = warp_card(located.frame, detection.corners)
                 if len(survey_lines(card)) < 2:
                     continue  # nothing printed there: not worth a read
                 try:
-                    document = self.read_card(card, today, quality.detection_hint(detection))
+                    document = self.read_card(card, today, quality.detection_hint(detection), budget)
                 except IdError as retry_error:
                     tried += retry_error.candidates_tried
                     continue
@@ -109,8 +116,12 @@ class CardImagePipeline:
             raise IdError(first.code, first.detail, tried) from first
         return _won(document, 1, None)
 
-    def read_card(self, card: np.ndarray, today: date | None = None, hint: str | None = None) -> IdDocument:
+    def read_card(self, card: np.ndarray, today: date | None = None, hint: str | None = None,
+                  budget: Budget | None = None, survey_turned: bool = True) -> IdDocument:  # fmt: skip
+        """The card's fields, read the right way up and, when nothing legible was found, upside down
+        (its layout read, then — ``survey_turned`` — the layout-free survey), within the budget."""
         tried, rrn_seen = 0, False
+        budget = budget or Budget(self.options.read_budget_s)
         for turn, attempt in enumerate((card, cv2.rotate(card, cv2.ROTATE_180))):
             layout = self.classify(attempt)
             found = False
@@ -128,6 +139,8 @@ class CardImagePipeline:
                     return self._document(read, layout.kind, attempt, layout, "layout", tried)
                 found = read.found_anything()
                 rrn_seen = rrn_seen or read.best("rrn") is not None
+            if turn and (budget.spent() or not survey_turned):
+                break  # the card turned over, its layout read: no time (or other outlines) for a survey
             level = level_print(attempt)  # without the layout's boxes, slanted lines merge
             survey = survey_card(level)
             tried += len(survey.reads)
@@ -144,13 +157,14 @@ class CardImagePipeline:
                 rrn_seen = rrn_seen or free.best("rrn") is not None
                 if _complete(free):
                     return self._document(free, survey.kind(), level, None, "layout_free", tried)
-            if turn == 0 and (survey.looks_like_passport() or not survey.legible()):
+            out_of_time = budget.spent()
+            if turn == 0 and (survey.looks_like_passport() or not (survey.legible() or out_of_time)):
                 try:  # before trying the card upside down: is it a passport page?
                     return self._read_mrz(card)
                 except IdError:
                     pass
-            if found or survey.legible():
-                break  # legible the right way up: turning it over will not help
+            if found or survey.legible() or out_of_time:
+                break  # legible the right way up (turning it over will not help), or no time left
         raise self._refusal(card, hint, tried, "unreadable" if rrn_seen else "invalid_rrn")
 
     def _refusal(self, card: np.ndarray, hint: str | None, tried: int, fallback: str) -> IdError:
@@ -212,6 +226,25 @@ class CardImagePipeline:
         if rrn_candidate.notes:
             doc.extra["rrn_evidence"] = ",".join(rrn_candidate.notes)
         return doc
+
+
+def _spent_cpu() -> float:
+    """CPU seconds of this process (the in-process OCR's threads included) and of the OCR processes
+    it waited for (the CLI fallback). CPU, not wall time: the same card gets the same read however
+    busy the machine is; on the kiosk's two idle cores a read's wall time is at most its CPU time,
+    as the two OCR workers run side by side."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+class Budget:
+    """What one read may spend before it starts no optional stage (``read_budget_s``)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.deadline = _spent_cpu() + seconds
+
+    def spent(self) -> bool:
+        return _spent_cpu() >= self.deadline
 
 
 def _won(document: IdDocument, rank: int, detection: Detection | None) -> IdDocument:

@@ -1,11 +1,12 @@
 """Tesseract in-process: the system's libtesseract through its C API, the model loaded once.
 
 Each CLI run re-loads the kor traineddata (100+ ms) before reading a few text lines; here two worker
-threads each keep one TessBaseAPI per (tessdata, lang, psm), created on first use and reused, so a run
-costs only the recognition. ctypes releases the GIL around every foreign call, so the two workers use
-the two cores at once. It is the very library the ``tesseract`` CLI runs (Debian's libtesseract5), fed
-the same pixels, and the words come out through the same TSV writer (``TessBaseAPIGetTsvText``): both
-paths give the same words, boxes, confidences and block/paragraph/line ids, read by one parser.
+threads each keep one TessBaseAPI per (tessdata, lang), created on first use and reused (the page
+segmentation mode is set per run), so a run costs only the recognition. ctypes releases the GIL
+around every foreign call, so the two workers use the two cores at once. It is the very library the
+``tesseract`` CLI runs (Debian's libtesseract5), fed the same pixels, and the words come out through
+the same TSV writer (``TessBaseAPIGetTsvText``): both paths give the same words, boxes, confidences
+and block/paragraph/line ids, read by one parser.
 
 (The tesserocr wheel was tried first: it bundles its own libtesseract 5.5, whose LSTM reads differ from
 Debian's 5.3 on some lines — an MRZ name came out "SO0OJIN" — so it would have changed what cards say.)
@@ -132,21 +133,24 @@ def _pool() -> ThreadPoolExecutor:
 class _Api:
     """One TessBaseAPI handle, used by one worker thread only."""
 
-    def __init__(self, lib: ctypes.CDLL, path: str, lang: str, psm: int) -> None:
+    def __init__(self, lib: ctypes.CDLL, path: str, lang: str) -> None:
         self.lib, self.handle = lib, lib.TessBaseAPICreate()
         if lib.TessBaseAPIInit2(self.handle, path.encode(), lang.encode(), OEM_LSTM_ONLY) != 0:
             lib.TessBaseAPIDelete(self.handle)
             raise BackendUnavailable(f"cannot load {lang} from {path}")
-        lib.TessBaseAPISetPageSegMode(self.handle, psm)
+        self.psm = -1
         with _lock:
             _handles.append(self.handle)
 
     def set(self, name: str, value: str) -> None:
         self.lib.TessBaseAPISetVariable(self.handle, name.encode(), value.encode())
 
-    def read(self, data: bytes, width: int, height: int, channels: int) -> str | None:
+    def read(self, data: bytes, width: int, height: int, channels: int, psm: int) -> str | None:
         """The TSV of one image (kept alive by the caller), or None when Tesseract gave up."""
         lib, handle = self.lib, self.handle
+        if psm != self.psm:  # one model serves every mode: a line read (7) beside the stacks (6)
+            lib.TessBaseAPISetPageSegMode(handle, psm)
+            self.psm = psm
         lib.TessBaseAPISetImage(handle, data, width, height, channels, width * channels)
         monitor = lib.TessMonitorCreate()
         try:
@@ -177,15 +181,15 @@ def _end_all() -> None:
         lib.TessBaseAPIDelete(handle)
 
 
-def _api(lang: str, psm: int) -> _Api:
-    """This worker thread's API for (lang, psm) from the tessdata folder, loaded once."""
+def _api(lang: str) -> _Api:
+    """This worker thread's API for ``lang`` from the tessdata folder, loaded once."""
     lib, path = library(), tessdata_dir()
     if lib is None or path is None:
         raise BackendUnavailable("no libtesseract" if lib is None else "no tessdata")
-    apis: dict[tuple[str, str, int], _Api] = _local.__dict__.setdefault("apis", {})
-    if (path, lang, psm) not in apis:
-        apis[path, lang, psm] = _Api(lib, path, lang, psm)
-    return apis[path, lang, psm]
+    apis: dict[tuple[str, str], _Api] = _local.__dict__.setdefault("apis", {})
+    if (path, lang) not in apis:
+        apis[path, lang] = _Api(lib, path, lang)
+    return apis[path, lang]
 
 
 def _pixels(image: np.ndarray) -> tuple[bytes, int, int, int]:
@@ -201,13 +205,13 @@ def _pixels(image: np.ndarray) -> tuple[bytes, int, int, int]:
 
 def recognise(image: np.ndarray, lang: str, psm: int, whitelist: str) -> str | None:
     """One run in this thread: the TSV text, or None when Tesseract gave up (timeout)."""
-    api = _api(lang, psm)
+    api = _api(lang)
     data, width, height, channels = _pixels(image)
     if whitelist:  # as the CLI's -c options: spaces kept apart from the character list
         api.set("tessedit_char_whitelist", whitelist.replace(" ", ""))
         api.set("preserve_interword_spaces", "1" if " " in whitelist else "0")
     try:
-        tsv = api.read(data, width, height, channels)
+        tsv = api.read(data, width, height, channels, psm)
     finally:
         if whitelist:
             api.set("tessedit_char_whitelist", "")
@@ -251,7 +255,7 @@ class _Job:
         return recognise(self.image, self.lang, self.psm, self.whitelist)
 
 
-def warm_up(langs: tuple[str, ...] = ("kor", "eng", "kor+eng"), psm: int = 6) -> list[Future[None]]:
+def warm_up(langs: tuple[str, ...] = ("kor", "eng", "kor+eng")) -> list[Future[None]]:
     """Load the models in both workers ahead of the first card (at reader start, off the GUI thread).
 
     Each worker takes one job at a time and a job blocks until its partner has started, so every
@@ -261,16 +265,16 @@ def warm_up(langs: tuple[str, ...] = ("kor", "eng", "kor+eng"), psm: int = 6) ->
     futures: list[Future[None]] = []
     for lang in langs:
         barrier = threading.Barrier(WORKERS, timeout=TIMEOUT_MS / 1000)
-        futures += [_pool().submit(_load, barrier, lang, psm) for _ in range(WORKERS)]
+        futures += [_pool().submit(_load, barrier, lang) for _ in range(WORKERS)]
     return futures
 
 
-def _load(barrier: threading.Barrier, lang: str, psm: int) -> None:
+def _load(barrier: threading.Barrier, lang: str) -> None:
     try:
         barrier.wait()
     except threading.BrokenBarrierError:
         pass
     try:
-        _api(lang, psm)
+        _api(lang)
     except BackendUnavailable as exc:
         disable(str(exc))

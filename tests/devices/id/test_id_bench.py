@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -22,7 +23,7 @@ LEVELS = ("clean", "moderate", "hard")
 
 @pytest.fixture(scope="module")
 def tiny_report() -> dict[str, object]:
-    return run_bench(count=2, levels=("clean", "moderate", "heavy"), seed=7)
+    return run_bench(count=1, levels=("clean", "moderate", "heavy"), seed=7)  # one card each: cheap
 
 
 def test_a_tiny_bench_gives_both_readers_for_every_level(tiny_report: dict) -> None:
@@ -31,13 +32,14 @@ def test_a_tiny_bench_gives_both_readers_for_every_level(tiny_report: dict) -> N
     for row in rows.values():
         for reader in ("project", "naive"):
             scores = row[reader]
-            assert scores["cards"] == 2
+            assert scores["cards"] == 1
             # every card is either read right, read wrong, or refused with a code
             right = int(scores["name+rrn"].split("/")[0])
-            assert right + scores["wrong_reads"] + sum(scores["errors"].values()) == 2
+            assert right + scores["wrong_reads"] + sum(scores["errors"].values()) == 1
             assert scores["latency_ms"]["median"] > 0 and scores["latency_ms"]["p95"] >= 0
+            assert scores["cpu_ms_p95"] >= scores["cpu_ms_median"] > 0  # what a read costs, load aside
         # the first cards of the bench are the held-out ones: they are what predicts real cards
-        assert row["held_out"]["project"]["cards"] == row["held_out"]["naive"]["cards"] == 2
+        assert row["held_out"]["project"]["cards"] == row["held_out"]["naive"]["cards"] == 1
         assert row["tuning"]["project"]["cards"] == 0
     assert {f["split"] for f in tiny_report["fonts"]} == {"held_out"}
 
@@ -47,7 +49,7 @@ def test_the_table_shows_project_and_naive_per_level(tiny_report: dict) -> None:
     header = table.splitlines()[1]
     assert "project" in header and "naive" in header
     for level in LEVELS:
-        assert re.search(rf"^{level}\s+\d/2", table, re.MULTILINE)
+        assert re.search(rf"^{level}\s+\d/1", table, re.MULTILINE)
     assert "naive reads more on:" in table
 
 
@@ -104,3 +106,14 @@ def test_bench_command_refuses_bad_arguments_before_reading_any_card(
 
     assert main(["bench", "id", *argv]) == 2
     assert says in capsys.readouterr().err
+
+
+def test_render_writes_a_png_when_the_name_has_no_extension(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kiosk.cli import main
+
+    out = tmp_path / "card"  # the help promises OUT.png; OpenCV alone refuses a name without a type
+    assert main(["devices", "id", "--render", str(out), "--capture", "flatbed", "--seed", "4"]) == 0
+    assert (tmp_path / "card.png").stat().st_size > 10_000
+    assert "card.png" in capsys.readouterr().out
