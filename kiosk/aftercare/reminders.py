@@ -54,6 +54,7 @@ from kiosk.sms.gateway import InboundMessage
 from kiosk.sms.numbers import InvalidMobile, normalize_mobile, phone_blind_index
 from kiosk.sms.outbox import OPT_OUT_WORDS
 from kiosk.sms.templates import TemplateValueError
+from kiosk.web import links as web_links
 
 log = logging.getLogger("kiosk.aftercare")
 
@@ -102,6 +103,7 @@ def reminder_values(name: str | None, followup: FollowUp) -> dict[str, str]:
         "masked_name": mask_name(name) or FALLBACK_NAME,
         "due_date": korean_date(followup.due_date),
         "topic": kind_topic(followup.kind),
+        "link": "",  # the page with the answers as buttons, when the center's web address is known
     }
 
 
@@ -137,16 +139,24 @@ def _consented(session: Session, visit_id: uuid.UUID) -> bool:
 
 
 def send_due_reminders(
-    sessions: sessionmaker[Session], keys: Any, sms: Enqueuer, *, today: date | None = None
+    sessions: sessionmaker[Session],
+    keys: Any,
+    sms: Enqueuer,
+    *,
+    today: date | None = None,
+    link_base: str = "",
 ) -> ReminderRun:
-    """Queue the reminders due today (follow-ups due today or tomorrow, not yet reminded)."""
+    """Queue the reminders due today (follow-ups due today or tomorrow, not yet reminded).
+
+    ``link_base``: the center's public web address; each reminder then carries a link to a page with
+    the two answers as buttons (kiosk.web, ``/m/a/…``), for whoever finds a button easier than a reply."""
     today = today or clock.today()
     run = ReminderRun()
     with sessions() as session:
         ids = _candidates(session, today)
     for followup_id in ids:
         try:
-            _remind(sessions, keys, sms, followup_id, today, run)
+            _remind(sessions, keys, sms, followup_id, today, run, link_base)
         except Exception:  # one unreadable row must not keep the others' reminders back
             run.failed += 1
             log.exception("after-care: no reminder for follow-up %s", followup_id)
@@ -172,6 +182,7 @@ def _remind(
     followup_id: uuid.UUID,
     today: date,
     run: ReminderRun,
+    link_base: str = "",
 ) -> None:
     with sessions() as session:
         followup = session.get(FollowUp, followup_id)
@@ -191,15 +202,24 @@ def _remind(
             run.not_mobile += 1
             return
         values = reminder_values(person.name, followup)
+        reminder_id = uuid.uuid4()
+        values["link"] = ""
+        if link_base and visit.center_id is not None:
+            token = web_links.mint(
+                session, "aftercare", visit.center_id, reminder_id, clock.now() + REPLY_WINDOW
+            )
+            values["link"] = f"누르고 답하기: {link_base.rstrip('/')}/m/a/{token}"
         try:
             message_id = sms.enqueue(TEMPLATE, values, digits, session=session)
         except TemplateValueError:
             # A long (foreign) name or one outside EUC-KR: "고객님" rather than no reminder at all.
             values["masked_name"] = FALLBACK_NAME
+            values["link"] = ""  # a public address longer than the template allows: the reply codes stay
             message_id = sms.enqueue(TEMPLATE, values, digits, session=session)
         session.flush()  # the message row first: the reminder refers to it
         session.add(
             AftercareReminder(
+                id=reminder_id,
                 follow_up_id=followup.id,
                 due_date=followup.due_date,
                 message_id=uuid.UUID(message_id),
@@ -328,22 +348,43 @@ def record_reply(
                 mask_phone(message.sender),
             )
             return None
-        reminder.reply, reminder.replied_at = reply, now
-        center_id = session.scalar(
-            select(Visit.center_id)
-            .join(Case, Case.visit_id == Visit.id)
-            .join(FollowUp, FollowUp.case_id == Case.id)
-            .where(FollowUp.id == reminder.follow_up_id)
-        )
-        append_event(
-            session,
-            ACTOR,
-            "aftercare.reply",
-            f"follow_up:{reminder.follow_up_id}",
-            {"reply": reply.value, "reminder_id": str(reminder.id)},
-        )
-        session.commit()
-        return RecordedReply(reminder.follow_up_id, reply, center_id)
+        return _store_reply(session, reminder, reply, now, "sms")
+
+
+def record_page_reply(
+    sessions: sessionmaker[Session],
+    reminder_id: uuid.UUID,
+    reply: ReminderReply,
+    *,
+    now: datetime | None = None,
+) -> RecordedReply | None:
+    """The same answer given with a button on the reminder's page (kiosk.web): stored and audited alike."""
+    with sessions() as session:
+        reminder = session.get(AftercareReminder, reminder_id)
+        if reminder is None:
+            return None
+        return _store_reply(session, reminder, reply, now or clock.now(), "web")
+
+
+def _store_reply(
+    session: Session, reminder: AftercareReminder, reply: ReminderReply, now: datetime, channel: str
+) -> RecordedReply:
+    reminder.reply, reminder.replied_at = reply, now
+    center_id = session.scalar(
+        select(Visit.center_id)
+        .join(Case, Case.visit_id == Visit.id)
+        .join(FollowUp, FollowUp.case_id == Case.id)
+        .where(FollowUp.id == reminder.follow_up_id)
+    )
+    append_event(
+        session,
+        ACTOR,
+        "aftercare.reply",
+        f"follow_up:{reminder.follow_up_id}",
+        {"reply": reply.value, "reminder_id": str(reminder.id), "channel": channel},
+    )
+    session.commit()
+    return RecordedReply(reminder.follow_up_id, reply, center_id)
 
 
 # --- the hub's background job ----------------------------------------------------------------------
@@ -359,8 +400,10 @@ class ReminderJob:
         *,
         publish: Publish | None = None,
         interval_s: float = 600.0,
+        link_base: str = "",
     ) -> None:
         self.sessions, self.keys, self.sms, self.publish = sessions, keys, sms, publish
+        self.link_base = link_base
         self.interval_s = interval_s
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -368,7 +411,15 @@ class ReminderJob:
     @classmethod
     def for_hub(cls, state: Any, *, interval_s: float = 600.0) -> ReminderJob:
         """The job over a hub's state (kiosk.hub.deps.HubState: sessions, keys, sms, bus)."""
-        return cls(state.sessions, state.keys, state.sms, publish=state.bus.publish, interval_s=interval_s)
+        base = state.settings.web.public_url or state.settings.hub.url
+        return cls(
+            state.sessions,
+            state.keys,
+            state.sms,
+            publish=state.bus.publish,
+            interval_s=interval_s,
+            link_base=base,
+        )
 
     def listen(self) -> ReminderJob:
         self.sms.on_reply(self.on_reply)
@@ -382,7 +433,7 @@ class ReminderJob:
         return self
 
     def run_once(self) -> ReminderRun:
-        return send_due_reminders(self.sessions, self.keys, self.sms)
+        return send_due_reminders(self.sessions, self.keys, self.sms, link_base=self.link_base)
 
     def on_reply(self, message: InboundMessage) -> None:
         # Called on the gateway's thread: an error here must not end its receive loop.

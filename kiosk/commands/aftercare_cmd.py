@@ -34,7 +34,8 @@ def _remind(args: argparse.Namespace, ctx: AppContext) -> int:
     # No gateway here: the rows wait in the outbox for the hub's sender (which also keeps the hours).
     outbox = SmsOutbox(ctx.sessions, None, keys, templates=section_templates(section))
     try:
-        run = send_due_reminders(ctx.sessions, keys, outbox)
+        link_base = ctx.settings.web.public_url or ctx.settings.hub.url
+        run = send_due_reminders(ctx.sessions, keys, outbox, link_base=link_base)
     finally:
         outbox.close()
     print(

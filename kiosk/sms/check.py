@@ -30,7 +30,10 @@ API_KEY, API_SECRET = "k", "s"  # the provider emulator's own test account
 BACKENDS = ("smpp", "http")
 CHECK_MESSAGES = (
     ("ticket_called", {"ticket": "A-12", "window": "3"}),  # SMS
-    ("aftercare_reminder", {"masked_name": "홍*동", "due_date": "12월 3일(목)", "topic": "상환 계획"}),  # LMS
+    (
+        "aftercare_reminder",
+        {"masked_name": "홍*동", "due_date": "12월 3일(목)", "topic": "상환 계획", "link": ""},
+    ),  # LMS
 )
 
 

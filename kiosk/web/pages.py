@@ -173,7 +173,7 @@ async def _next_queue_change(queue: asyncio.Queue[dict[str, Any]], version: int)
 
 @router.get("/t/{token}/cancel", response_class=HTMLResponse)
 async def cancel_page(request: Request, token: str) -> HTMLResponse:
-    """"번호표 취소": asked once more, so a stray tap never gives a place away."""
+    """ "번호표 취소": asked once more, so a stray tap never gives a place away."""
     turn = await run_in_threadpool(_ticket_turn, request, token)
     if turn is None:
         return _page(request, "gone.html", status=404)
@@ -218,6 +218,68 @@ def _cancel(request: Request, token: str) -> Turn | None:
             public = {"ticket_id": str(ticket.id), "display": ticket.display, "line": ticket.line}
             hub.bus.publish(str(center_id), "ticket.updated", {**public, "status": "cancelled", "desk": None})
     return _ticket_turn(request, token)
+
+
+def _aftercare(request: Request, token: str) -> dict[str, Any] | None:
+    """What the reminder's page shows: the topic and the date, and any answer already given."""
+    from db.models import AftercareReminder, FollowUp
+    from kiosk.aftercare.plan import kind_topic
+    from kiosk.aftercare.reminders import korean_date
+
+    with _hub(request).sessions() as session:
+        link = open_link(session, token, "aftercare")
+        reminder = session.get(AftercareReminder, link.subject_id) if link is not None else None
+        followup = session.get(FollowUp, reminder.follow_up_id) if reminder is not None else None
+        if reminder is None or followup is None:
+            return None
+        reply = reminder.reply.value if reminder.reply is not None else None
+        day = followup.due_date
+        return {
+            "topic": kind_topic(followup.kind),
+            "due": korean_date(day),
+            "due_en": f"{day.day} {day.strftime('%B %Y')}",
+            "reply": reply,
+        }
+
+
+@router.get("/a/{token}", response_class=HTMLResponse)
+async def aftercare_page(request: Request, token: str) -> HTMLResponse:
+    """The after-care reminder's page: "확인했어요" or "전화 주세요" with one button each."""
+    found = await run_in_threadpool(_aftercare, request, token)
+    if found is None:
+        return _page(request, "gone.html", status=404)
+    return _page(request, "aftercare.html", token=token, **found)
+
+
+@router.post("/a/{token}", response_class=HTMLResponse)
+async def aftercare_answer(request: Request, token: str) -> Response:
+    body = await request.body()
+    choice = (parse_qs(body[:200].decode("ascii", errors="replace")).get("reply") or [""])[0]
+    found = await run_in_threadpool(_aftercare_answer, request, token, choice)
+    if found is None:
+        return _page(request, "gone.html", status=404)
+    query = request.url.query
+    return RedirectResponse(f"/m/a/{token}" + (f"?{query}" if query else ""), status_code=303)
+
+
+def _aftercare_answer(request: Request, token: str, choice: str) -> bool | None:
+    from db.models import ReminderReply
+    from kiosk.aftercare.reminders import record_page_reply
+
+    hub = _hub(request)
+    with hub.sessions() as session:
+        link = open_link(session, token, "aftercare")
+        if link is None:
+            return None
+        reminder_id = link.subject_id
+    replies = {"confirmed": ReminderReply.CONFIRMED, "call_back": ReminderReply.CALL_BACK}
+    if choice not in replies:
+        return False  # no such answer: the page is shown again as it was
+    recorded = record_page_reply(hub.sessions, reminder_id, replies[choice])
+    if recorded is not None and recorded.center_id is not None:
+        data = {"follow_up_id": str(recorded.follow_up_id), "reply": recorded.reply.value}
+        hub.bus.publish(str(recorded.center_id), "aftercare.reply", data)  # the desk's due list
+    return True
 
 
 @router.get("/chat", response_class=HTMLResponse)

@@ -38,6 +38,18 @@ WORDS: dict[str, tuple[str, str]] = {
         "It has expired or the address is wrong. A ticket is valid on its day only; "
         "take a new one at the center.",
     ),
+    "aftercare_title": ("사후관리 안내", "After-care"),
+    "aftercare_lead": (
+        "{due}에 {topic} 확인이 예정되어 있어요. 아래에서 골라 주세요.",
+        "A follow-up check is planned for {due}. Please choose below.",
+    ),
+    "aftercare_confirm": ("확인했어요", "Noted, thank you"),
+    "aftercare_call": ("상담사가 전화해 주세요", "Please have a counselor call me"),
+    "aftercare_thanks_confirmed": ("고맙습니다. 확인했다고 전해 드렸어요.", "Thank you. We noted it."),
+    "aftercare_thanks_call": (
+        "고맙습니다. 상담사가 전화드릴게요.",
+        "Thank you. A counselor will call you.",
+    ),
     "chat_title": ("챗봇 상담 (24시간)", "Chatbot (24 hours)"),
     "chat_lead": (
         "서민금융 제도에 대해 짧게 물어보세요. 개인정보(주민등록번호, 전화번호)는 적지 마세요.",

@@ -221,4 +221,5 @@ def test_dates_and_topics_fit_the_template() -> None:
     assert korean_date(date(2026, 12, 31)) == "12월 31일(목)"
     template = default_templates()["aftercare_reminder"]
     for words in KIND_WORDS.values():  # TemplateValueError if one were over the declared budget
-        template.render({"masked_name": "남궁**수", "due_date": "12월 31일(수)", "topic": words.topic_ko})
+        values = {"masked_name": "남궁**수", "due_date": "12월 31일(수)", "topic": words.topic_ko}
+        template.render({**values, "link": f"누르고 답하기: https://m.center.example/m/a/{'A' * 24}"})

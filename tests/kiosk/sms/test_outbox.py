@@ -28,7 +28,7 @@ PHONE = "010" + "2345" + "6789"  # built, so no source file holds a whole number
 OTHER = "010" + "3456" + "7890"
 SENDER = "0215880000"
 CALLED = {"ticket": "A-12", "window": "3"}
-REMINDER = {"masked_name": "홍*동", "due_date": "12월 3일(목)", "topic": "상환 계획"}
+REMINDER = {"masked_name": "홍*동", "due_date": "12월 3일(목)", "topic": "상환 계획", "link": ""}
 # 2026-12-02 in Seoul: 07:59 (quiet), 08:00 (day) and 21:00 (quiet again); as UTC instants.
 KST_0759 = datetime(2026, 12, 1, 22, 59, tzinfo=UTC)
 KST_0800 = datetime(2026, 12, 1, 23, 0, tzinfo=UTC)

@@ -19,7 +19,7 @@ from kiosk.sms.outbox import SmsOutbox
 
 PHONE = "010" + "2345" + "6789"
 SENDER = "0215880000"
-REMINDER = {"masked_name": "홍*동", "due_date": "12월 3일(목)", "topic": "상환 계획"}
+REMINDER = {"masked_name": "홍*동", "due_date": "12월 3일(목)", "topic": "상환 계획", "link": ""}
 
 
 @pytest.fixture

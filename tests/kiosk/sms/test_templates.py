@@ -36,7 +36,9 @@ def test_the_packaged_templates_cover_what_people_receive() -> None:
     assert t["consent_code"].render({"code": "482913"}).count("482913") == 1
     reminder = t["aftercare_reminder"]
     assert reminder.kind is MessageKind.LMS and reminder.urgency is Urgency.DAYTIME and reminder.subject
-    text = reminder.render({"masked_name": "홍*동", "due_date": "12월 3일(목)", "topic": "상환 계획"})
+    text = reminder.render(
+        {"masked_name": "홍*동", "due_date": "12월 3일(목)", "topic": "상환 계획", "link": ""}
+    )
     assert "1 = 확인" in text and "2 = 전화 요청" in text
     for template in t.values():
         budget = SMS_BYTES if template.kind is MessageKind.SMS else LMS_BYTES
@@ -118,9 +120,13 @@ def test_rendering_refuses_a_value_longer_than_declared() -> None:
 def test_rendering_refuses_an_rrn_or_a_number_in_clear() -> None:
     reminder = default_templates()["aftercare_reminder"]
     with pytest.raises(TemplateValueError):
-        reminder.render({"masked_name": "홍*동", "due_date": "12월 3일", "topic": "900101-1234567"})
+        reminder.render(
+            {"masked_name": "홍*동", "due_date": "12월 3일", "topic": "900101-1234567", "link": ""}
+        )
     with pytest.raises(TemplateValueError):
-        reminder.render({"masked_name": "홍*동", "due_date": "12월 3일", "topic": "010-1234-5678"})
+        reminder.render(
+            {"masked_name": "홍*동", "due_date": "12월 3일", "topic": "010-1234-5678", "link": ""}
+        )
 
 
 @given(st.text(max_size=12))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from hypothesis import given, settings
@@ -18,6 +19,7 @@ from kiosk.web.links import ticket_token
 from kiosk.web.turn import TurnBoard
 from tests.kiosk.hub.conftest import Hub, make_hub
 from tests.kiosk.hub.factories import submission
+from tests.polling import wait_until
 
 
 @pytest.fixture
@@ -196,3 +198,36 @@ def test_giving_the_ticket_back_asks_once_more_then_moves_the_people_behind_up(w
     assert "번호표를 취소했어요" in again.text  # twice is still once
     assert web_hub.http.post(f"/m/t/{behind}/cancel", follow_redirects=True).status_code == 200
     assert "2번 창구로 와 주세요" in web_hub.http.get(f"/m/t/{behind}").text  # called: no longer cancellable
+
+
+def test_an_aftercare_reminder_links_to_a_page_whose_button_answers_like_a_reply(
+    sqlite_engine: Engine, time_machine
+) -> None:
+    import re
+
+    from kiosk.aftercare.reminders import ReminderJob
+    from tests.kiosk.aftercare.conftest import PHONE, add_followup
+
+    time_machine.move_to(clock.start_of_day(clock.today()) + timedelta(hours=10))  # 10:00 KST: daytime
+    for hub in make_hub(sqlite_engine, "smpp"):
+        assert hub.sms is not None
+        followup = add_followup(hub.sessions, hub.keys, clock.today() + timedelta(days=1))
+        ReminderJob.for_hub(hub.app.state.hub).listen().run_once()
+        inbox = partial(hub.sms.inbox, PHONE)
+        [text] = wait_until(inbox, 10, message="the reminder on the phone")
+        link = re.search(r"https?://\S+/m/a/[A-Za-z0-9_-]{24}", text)
+        assert link is not None and "누르고 답하기" in text
+        path = link.group(0)[link.group(0).index("/m/a/") :]
+        page = hub.http.get(path)
+        assert page.status_code == 200 and "상환 계획" in page.text and "홍" not in page.text
+        english = hub.http.get(path + "?lang=en")
+        assert (
+            "Please have a counselor call me" in english.text and "상환" not in english.text.split("<main")[1]
+        )
+        done = hub.http.post(path, content=b"reply=call_back", follow_redirects=True)
+        assert "상담사가 전화드릴게요" in done.text
+        assert hub.http.post(path, content=b"reply=%3Cscript%3E", follow_redirects=True).status_code == 200
+        kim = hub.login("kim")
+        [row] = [r for r in hub.http.get("/aftercare/due", headers=kim).json() if r["id"] == str(followup)]
+        assert row["reply"] == "call_back"
+        assert hub.http.get("/m/a/" + "B" * 24).status_code == 404
