@@ -118,11 +118,41 @@ def test_axe_finds_no_violation_on_any_page(served: tuple[Hub, RunningHub], brow
     context = browser.new_context(viewport=PHONE, bypass_csp=True)
     page = context.new_page()
     axe = Axe()
-    for path in ("/m/", "/m/chat", f"/m/t/{token}", f"/m/t/{uuid.uuid4().hex[:24]}", "/m/?lang=en"):
+    pages = ("/m/", "/m/chat", f"/m/t/{token}", f"/m/t/{token}/cancel", f"/m/t/{uuid.uuid4().hex[:24]}")
+    for path in (*pages, "/m/?lang=en", f"/m/a/{aftercare_token(hub)}"):
         sep = "&" if "?" in path else "?"
-        page.goto(f"{running.url}{path}{sep + contrast if contrast else ''}")
+        answer = page.goto(f"{running.url}{path}{sep + contrast if contrast else ''}")
+        assert answer is not None and answer.status == (404 if path == pages[-1] else 200), path
         result = axe.run(page)
         assert result.violations_count == 0, (path, contrast, result.generate_report())
     if contrast:
         _shot(page, "home-en-contrast")
     context.close()
+
+
+def aftercare_token(hub: Hub) -> str:
+    """An after-care reminder's page link, as the reminder job makes one (a reminder row and its link)."""
+    from datetime import timedelta
+
+    from config import clock
+    from db.models import AftercareReminder, SmsKind, SmsMessage
+    from kiosk.web.links import mint
+    from tests.kiosk.aftercare.conftest import add_followup
+
+    followup = add_followup(hub.sessions, hub.keys, clock.today() + timedelta(days=1))
+    with hub.sessions() as session:
+        message = SmsMessage(
+            template="aftercare_reminder", kind=SmsKind.LMS, urgency="daytime", to_enc=b"x",
+            to_blind_index="0" * 64, to_masked="010-****-0000", text_enc=None,
+        )  # fmt: skip
+        session.add(message)
+        session.flush()
+        reminder = AftercareReminder(
+            follow_up_id=followup, due_date=clock.today() + timedelta(days=1), message_id=message.id,
+            to_blind_index="0" * 64, sent_on=clock.today(),
+        )  # fmt: skip
+        session.add(reminder)
+        session.flush()
+        token = mint(session, "aftercare", hub.center_id, reminder.id, clock.now() + timedelta(days=14))
+        session.commit()
+    return token
