@@ -14,13 +14,17 @@ from hypothesis import strategies as st
 
 from devices.id.emulators.samples import CardSample, card_samples
 from devices.id.image.detect import detect_candidates, detect_card
+from devices.id.image.loader import ImageReadOptions
 from devices.id.image.pipeline import MAX_RETRIES, CardImagePipeline
 from devices.id.model import IdError
 
 
 @pytest.fixture(scope="module")
 def pipeline() -> CardImagePipeline:
-    return CardImagePipeline()
+    # What is proved here is which outline is read, not how fast: the kiosk's 0.9 s CPU budget would
+    # stop the retry before it starts (this card costs about 2 s of CPU over both outlines), so it is
+    # lifted; what the budget costs in reads is measured by `kiosk bench id`.
+    return CardImagePipeline(ImageReadOptions(read_budget_s=30.0))
 
 
 @pytest.fixture(scope="module")

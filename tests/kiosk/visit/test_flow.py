@@ -147,10 +147,13 @@ def test_no_debt_means_no_debt_adjustment_questions(service: VisitService):
     question = flow.next_question()
     while question is not None:
         seen.append(question.id)
-        value = 0 if question.id == "total_debt" else SCRIPT.get(question.id)
+        # "없어요" on the debts screen (or 0, were the total asked on its own)
+        no_debt = {"debt_now": [], "total_debt": 0}
+        value = no_debt[question.id] if question.id in no_debt else SCRIPT.get(question.id)
         question = flow.answer(question.id, value)
-    assert "total_debt" in seen
+    assert {"debt_now", "total_debt"} & set(seen)  # the debts were asked about
     assert not {"delinquency", "unsecured_debt", "secured_debt", "debt_last_6m"} & set(seen)
+    assert flow.answers["total_debt_krw"] == 0
 
 
 def test_back_inside_needs_returns_to_the_question_and_facts_stay(
