@@ -17,15 +17,7 @@ from datetime import UTC
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (
-    QButtonGroup,
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from config import clock
 from ui.lobby.sms_consent_link import (
@@ -40,64 +32,13 @@ from ui.lobby.sms_consent_link import (
     typed_number,
 )
 from ui.widgets.buttons import set_label, touch_button
-from ui.widgets.keypad import KEY_LAYOUT
+from ui.widgets.digit_pad import DigitPad
 
 if TYPE_CHECKING:
     from ui.lobby.screens.host import LobbyHost
 
 log = logging.getLogger(__name__)
 PHONE_DIGITS = 11
-
-
-class DigitPad(QWidget):
-    """The big keypad for digits that are not money: a phone number or a code. ``digits`` is the text."""
-
-    changed = Signal()
-
-    def __init__(self, max_digits: int, name: str) -> None:
-        super().__init__()
-        self.max_digits = max_digits
-        self.digits = ""
-        self.setObjectName(name)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        self.display = QLabel()
-        self.display.setObjectName(f"{name}Display")
-        self.display.setProperty("role", "title")
-        self.display.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        outer.addWidget(self.display)
-        grid = QGridLayout()
-        self.keys: dict[str, QPushButton] = {}
-        self._group = QButtonGroup(self)
-        self._group.setExclusive(False)  # keys are pressed, never selected
-        for index, key in enumerate(KEY_LAYOUT):
-            button = touch_button(key if key.isdigit() else "", role="key", name=f"{name}_{key}")
-            button.setAccessibleName(key)
-            self._group.addButton(button, index)
-            grid.addWidget(button, index // 3, index % 3)
-            self.keys[key] = button
-        self._group.idClicked.connect(self._clicked)
-        outer.addLayout(grid)
-
-    def _clicked(self, index: int) -> None:
-        self.press(KEY_LAYOUT[index])
-
-    def press(self, key: str) -> None:
-        if key == "back":
-            self.digits = self.digits[:-1]
-        elif key == "clear":
-            self.digits = ""
-        elif key.isdigit() and len(self.digits) < self.max_digits:
-            self.digits += key
-        self.changed.emit()
-
-    def set_digits(self, digits: str) -> None:
-        self.digits = "".join(ch for ch in digits if ch.isdigit())[: self.max_digits]
-        self.changed.emit()
-
-    def set_words(self, clear: str, back: str) -> None:
-        set_label(self.keys["clear"], clear)
-        set_label(self.keys["back"], back)
 
 
 class SmsConsentPage(QWidget):

@@ -17,19 +17,19 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QButtonGroup, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from kiosk.client import HubRefused
 from kiosk.sms.numbers import InvalidMobile, mask_phone, normalize_mobile
 from ui.widgets.buttons import set_label, touch_button
+from ui.widgets.digit_pad import DigitPad
 
 if TYPE_CHECKING:
     from ui.lobby.screens.host import LobbyHost
 
 log = logging.getLogger(__name__)
 
-PHONE_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "back")
 MAX_DIGITS = 11
 
 
@@ -55,7 +55,6 @@ class TicketSmsPanel(QFrame):
         self._english = english
         self.state = "ask"  # ask | typing | sending | done
         self.known = ""  # the intake's number (digits), offered first
-        self.digits = ""  # typed on the keypad
         self.masked = ""  # what the hub keeps, shown once it confirmed
         self.problem = ""  # why the last try did not work (shown in the ask/typing state)
         outer = QVBoxLayout(self)
@@ -71,28 +70,15 @@ class TicketSmsPanel(QFrame):
         outer.addWidget(self.note)
         choices = QHBoxLayout()
         self.use_known = touch_button(role="big", name="TicketSmsKnown")
-        self.use_known.clicked.connect(lambda: self._choose(self.known))
+        self.use_known.clicked.connect(self._choose_known)
         self.type_number = touch_button(role="secondary", name="TicketSmsType")
         self.type_number.clicked.connect(self._start_typing)
         choices.addWidget(self.use_known)
         choices.addWidget(self.type_number)
         outer.addLayout(choices)
-        self.display = QLabel()
-        self.display.setObjectName("TicketSmsDigits")
-        self.display.setProperty("role", "title")
-        self.display.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        outer.addWidget(self.display)
-        self.keypad = QFrame()
-        grid = QGridLayout(self.keypad)
-        self.keys: dict[str, QPushButton] = {}
-        self._keys = QButtonGroup(self)
-        self._keys.setExclusive(False)  # keys are pressed, never selected
-        for index, key in enumerate(PHONE_KEYS):
-            button = touch_button(key if key.isdigit() else "", role="key", name=f"TicketSmsKey_{key}")
-            self._keys.addButton(button, index)  # the id is the index in PHONE_KEYS
-            grid.addWidget(button, index // 3, index % 3)
-            self.keys[key] = button
-        self._keys.idClicked.connect(lambda index: self.press(PHONE_KEYS[index]))
+        self.keypad = DigitPad(MAX_DIGITS, "TicketSmsPad")
+        self.display, self.keys = self.keypad.display, self.keypad.keys
+        self.keypad.changed.connect(self._typed)
         outer.addWidget(self.keypad)
         self.send = touch_button(role="big", name="TicketSmsSend")
         self.send.clicked.connect(self._send_typed)
@@ -107,15 +93,24 @@ class TicketSmsPanel(QFrame):
         self.show()
         self.refresh()
 
+    @property
+    def digits(self) -> str:
+        """The digits typed on the keypad."""
+        return self.keypad.digits
+
+    @digits.setter
+    def digits(self, digits: str) -> None:
+        self.keypad.digits = digits
+
     def press(self, key: str) -> None:
-        if key == "back":
-            self.digits = self.digits[:-1]
-        elif key == "clear":
-            self.digits = ""
-        elif key.isdigit() and len(self.digits) < MAX_DIGITS:
-            self.digits += key
+        self.keypad.press(key)
+
+    def _typed(self) -> None:
         self.problem = ""
         self.refresh()
+
+    def _choose_known(self) -> None:
+        self._choose(self.known)
 
     def _start_typing(self) -> None:
         self.state, self.problem = "typing", ""
@@ -204,8 +199,7 @@ class TicketSmsPanel(QFrame):
         else:
             self.display.setText("Type your mobile number" if en else "휴대전화 번호를 눌러 주세요")
         self.display.setAccessibleName(self.display.text())
-        set_label(self.keys["clear"], "Clear" if en else "지우기")
-        set_label(self.keys["back"], "← Back" if en else "← 하나 지우기")
+        self.keypad.set_words("Clear" if en else "지우기", "← Back" if en else "← 하나 지우기")
         set_label(self.send, "Send to this number" if en else "이 번호로 받기")
         self.send.setVisible(typing)
         self.send.setEnabled(len(self.digits) >= 10)
