@@ -43,7 +43,7 @@ def _english(request: Request) -> bool:
     return request.query_params.get("lang") == "en"
 
 
-def _page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+def render_page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
     english = _english(request)
     contrast = request.query_params.get("contrast") == "high"
     keep = "&contrast=high" if contrast else ""  # the choice follows every link of the page
@@ -58,12 +58,12 @@ def _page(request: Request, name: str, status: int = 200, **context: Any) -> HTM
     return templates.TemplateResponse(request, name, {**base, **context}, status_code=status)
 
 
-def _hub(request: Request) -> Any:
+def hub_of(request: Request) -> Any:
     return request.app.state.hub
 
 
 def _board(request: Request) -> TurnBoard:
-    hub = _hub(request)
+    hub = hub_of(request)
     board = getattr(hub, "turn_board", None)
     if board is None:
         board = hub.turn_board = TurnBoard(hub.sessions)
@@ -77,13 +77,13 @@ def _ticket_turn(request: Request, token: str) -> Turn | None:
     if found is None:
         return None
     center_id, ticket_id = found
-    version = _hub(request).bus.version(str(center_id))
+    version = hub_of(request).bus.version(str(center_id))
     return _board(request).turns(center_id, version).get(ticket_id)
 
 
 def _link_center(request: Request, token: str) -> tuple[uuid.UUID, uuid.UUID] | None:
     """(center, ticket) of a valid ticket link whose ticket is that center's; None otherwise."""
-    with _hub(request).sessions() as session:
+    with hub_of(request).sessions() as session:
         link = open_link(session, token, "ticket")
         if link is None:
             return None
@@ -96,15 +96,15 @@ def _link_center(request: Request, token: str) -> tuple[uuid.UUID, uuid.UUID] | 
 @router.get("", response_class=HTMLResponse)
 @router.get("/", response_class=HTMLResponse)
 async def home(request: Request) -> HTMLResponse:
-    return _page(request, "home.html")
+    return render_page(request, "home.html")
 
 
 @router.get("/t/{token}", response_class=HTMLResponse)
 async def turn_page(request: Request, token: str) -> HTMLResponse:
     turn = await run_in_threadpool(_ticket_turn, request, token)
     if turn is None:
-        return _page(request, "gone.html", status=404)
-    return _page(request, "turn.html", turn=turn, token=token)
+        return render_page(request, "gone.html", status=404)
+    return render_page(request, "turn.html", turn=turn, token=token)
 
 
 @router.get("/t/{token}/events")
@@ -112,9 +112,9 @@ async def turn_events(request: Request, token: str) -> Response:
     """Server-sent events: the ticket's page data now, then again each time it changes."""
     found = await run_in_threadpool(_link_center, request, token)
     if found is None:
-        return _page(request, "gone.html", status=404)
+        return render_page(request, "gone.html", status=404)
     center_id, ticket_id = found
-    hub = _hub(request)
+    hub = hub_of(request)
     limit = hub.settings.web.live_connections
     live = getattr(hub, "web_live", 0)
     if live >= limit:
@@ -176,15 +176,15 @@ async def cancel_page(request: Request, token: str) -> HTMLResponse:
     """ "번호표 취소": asked once more, so a stray tap never gives a place away."""
     turn = await run_in_threadpool(_ticket_turn, request, token)
     if turn is None:
-        return _page(request, "gone.html", status=404)
-    return _page(request, "cancel.html", turn=turn, token=token)
+        return render_page(request, "gone.html", status=404)
+    return render_page(request, "cancel.html", turn=turn, token=token)
 
 
 @router.post("/t/{token}/cancel", response_class=HTMLResponse)
 async def cancel_ticket(request: Request, token: str) -> Response:
     turn = await run_in_threadpool(_cancel, request, token)
     if turn is None:
-        return _page(request, "gone.html", status=404)
+        return render_page(request, "gone.html", status=404)
     query = request.url.query
     return RedirectResponse(f"/m/t/{token}" + (f"?{query}" if query else ""), status_code=303)
 
@@ -195,7 +195,7 @@ def _cancel(request: Request, token: str) -> Turn | None:
     from kiosk.queue.tickets import QueueError, cancel
     from kiosk.sms import ticket_calls
 
-    hub = _hub(request)
+    hub = hub_of(request)
     found = _link_center(request, token)
     if found is None:
         return None
@@ -226,7 +226,7 @@ def _aftercare(request: Request, token: str) -> dict[str, Any] | None:
     from kiosk.aftercare.plan import kind_topic
     from kiosk.aftercare.reminders import korean_date
 
-    with _hub(request).sessions() as session:
+    with hub_of(request).sessions() as session:
         link = open_link(session, token, "aftercare")
         reminder = session.get(AftercareReminder, link.subject_id) if link is not None else None
         followup = session.get(FollowUp, reminder.follow_up_id) if reminder is not None else None
@@ -247,8 +247,8 @@ async def aftercare_page(request: Request, token: str) -> HTMLResponse:
     """The after-care reminder's page: "확인했어요" or "전화 주세요" with one button each."""
     found = await run_in_threadpool(_aftercare, request, token)
     if found is None:
-        return _page(request, "gone.html", status=404)
-    return _page(request, "aftercare.html", token=token, **found)
+        return render_page(request, "gone.html", status=404)
+    return render_page(request, "aftercare.html", token=token, **found)
 
 
 @router.post("/a/{token}", response_class=HTMLResponse)
@@ -257,7 +257,7 @@ async def aftercare_answer(request: Request, token: str) -> Response:
     choice = (parse_qs(body[:200].decode("ascii", errors="replace")).get("reply") or [""])[0]
     found = await run_in_threadpool(_aftercare_answer, request, token, choice)
     if found is None:
-        return _page(request, "gone.html", status=404)
+        return render_page(request, "gone.html", status=404)
     query = request.url.query
     return RedirectResponse(f"/m/a/{token}" + (f"?{query}" if query else ""), status_code=303)
 
@@ -266,7 +266,7 @@ def _aftercare_answer(request: Request, token: str, choice: str) -> bool | None:
     from db.models import ReminderReply
     from kiosk.aftercare.reminders import record_page_reply
 
-    hub = _hub(request)
+    hub = hub_of(request)
     with hub.sessions() as session:
         link = open_link(session, token, "aftercare")
         if link is None:
@@ -284,14 +284,14 @@ def _aftercare_answer(request: Request, token: str, choice: str) -> bool | None:
 
 @router.get("/chat", response_class=HTMLResponse)
 async def chat_page(request: Request) -> HTMLResponse:
-    return _page(request, "chat.html", answer=None, question="", suggestions=_suggestions(request))
+    return render_page(request, "chat.html", answer=None, question="", suggestions=_suggestions(request))
 
 
 @router.post("/chat", response_class=HTMLResponse)
 async def chat_ask(request: Request) -> HTMLResponse:
     body = await request.body()
     if len(body) > MAX_QUESTION_BYTES:
-        return _page(
+        return render_page(
             request, "chat.html", status=413, answer=None, question="", suggestions=_suggestions(request)
         )
     fields = parse_qs(body.decode("utf-8", errors="replace"), max_num_fields=5)
@@ -301,11 +301,12 @@ async def chat_ask(request: Request) -> HTMLResponse:
         answer: ChatAnswer | None = await run_in_threadpool(bot.ask, question)
     except Exception as exc:  # a broken FAQ copy: say so calmly, point to the phone line
         log.error("web chat unavailable: %s", exc.__class__.__name__)
-        return _page(
+        return render_page(
             request, "chat.html", status=503, answer=None, question=question,
             unavailable=True, suggestions=_suggestions(request),
         )  # fmt: skip
-    return _page(request, "chat.html", answer=answer, question=question, suggestions=_suggestions(request))
+    suggestions = _suggestions(request)
+    return render_page(request, "chat.html", answer=answer, question=question, suggestions=suggestions)
 
 
 def _suggestions(request: Request) -> list[str]:
@@ -316,10 +317,14 @@ def _suggestions(request: Request) -> list[str]:
 @router.api_route("/{rest:path}", methods=["GET", "POST"], response_class=HTMLResponse)
 async def not_a_page(request: Request, rest: str) -> HTMLResponse:
     """Any other address under /m: the calm page, never the API's JSON."""
-    return _page(request, "gone.html", status=404)
+    return render_page(request, "gone.html", status=404)
 
 
 def install(app: FastAPI) -> None:
     """Mount the mobile web on the hub: its static files first (the pages end in a catch-all)."""
+    from kiosk.web import consent_pages, document_pages  # they render with this module's helpers
+
     app.mount("/m/static", StaticFiles(directory=HERE / "static"), name="web-static")
+    app.include_router(consent_pages.router)  # before the catch-all of ``router``
+    app.include_router(document_pages.router)
     app.include_router(router)
