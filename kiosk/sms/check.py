@@ -40,8 +40,10 @@ CHECK_MESSAGES = (
 class EmulatedBackend:
     """One backend and its emulator, started together; stopped with ``stop``."""
 
-    def __init__(self, name: str, dlr_delay_s: float = 0.0, window: int = 10) -> None:
-        self.name, self.dlr_delay_s, self.window = name, dlr_delay_s, window
+    def __init__(self, name: str, dlr_delay_s: float = 0.0, window: int = 10, reports: str = "poll") -> None:
+        # reports: how the HTTP backend learns delivery results — "poll" (it asks the provider) or
+        # "webhook" (the provider posts them to a receiver of ours, as when the hub is reachable).
+        self.name, self.dlr_delay_s, self.window, self.reports = name, dlr_delay_s, window, reports
         self.emulator: Any = None
         self.address: Any = None
         self.gateway: SmsGateway | None = None
@@ -75,9 +77,13 @@ class EmulatedBackend:
                 host, port, SYSTEM_ID, PASSWORD, window=self.window, source_addr=SENDER
             )
         else:
-            from kiosk.sms.http.backend import HttpGateway
+            from kiosk.sms.http.backend import HttpGateway, ReportMode
 
-            self.gateway = HttpGateway(str(self.address), API_KEY, API_SECRET)
+            mode: ReportMode = "webhook" if self.reports == "webhook" else "poll"
+            gateway = HttpGateway(str(self.address), API_KEY, API_SECRET, reports=mode)
+            if self.reports == "webhook":
+                self.emulator.webhook_url = gateway.serve_webhook()
+            self.gateway = gateway
         return self.gateway
 
     def phone_texts(self, number: str = TEST_PHONE) -> list[str]:

@@ -77,3 +77,26 @@ def test_status_shows_the_number_masked_and_refuses_unknown_ids(
     assert code == 2 and "그런 문자가 없어요" in out
     code, out = run(capsys, "sms", "status", "not-an-id", db=url)
     assert code == 2 and "문자 id가 아니에요" in out
+
+
+def test_the_emulated_http_backend_can_take_its_reports_by_webhook() -> None:
+    """The bench's webhook run: the provider posts each result to our receiver; nothing is polled."""
+    from kiosk.sms.check import SENDER, TEST_PHONE, EmulatedBackend
+    from kiosk.sms.gateway import DeliveryReport, MessageKind, OutgoingMessage
+    from tests.polling import wait_until
+
+    backend = EmulatedBackend("http", reports="webhook")
+    reports: list[DeliveryReport] = []
+    try:
+        gateway = backend.start()
+        gateway.on_report(reports.append)
+        message = OutgoingMessage(
+            message_id="bench-webhook-1", to=TEST_PHONE, sender=SENDER, kind=MessageKind.SMS, text="웹훅 확인"
+        )
+        submitted = gateway.submit(message)
+        wait_until(lambda: len(reports) == 1, 5.0, message="the webhook's report")
+        webhooks = list(backend.emulator.webhooks)
+    finally:
+        backend.stop()
+    assert reports[0].gateway_id == submitted.gateway_id and reports[0].status.value == "DELIVRD"
+    assert [status for _, status in webhooks] == [200]  # it came by the webhook, answered by our receiver
