@@ -102,56 +102,46 @@ def range_en(spec: AnswerField, r: AnswerRange) -> str:
     return _range(EN_RANGES, spec, r)
 
 
-def value_ko(spec: AnswerField, value: Any) -> str:
+@dataclass(frozen=True)
+class ValueWords:
+    """How one language words a single answer; ``value_ko``/``value_en`` are one path over these."""
+
+    ranges: Callable[[AnswerField, AnswerRange], str]
+    money: Callable[[float], str]
+    kinds: Mapping[str, str]  # a whole-number field kind → "{v}일" / "{v} days"
+    yes_no: tuple[str, str]
+    choice_attr: str  # which wording of a choice: "ko" / "en"
+    joiner: str  # between the options of a multi-choice answer
+    none: str  # a multi-choice answer with nothing chosen
+
+
+def _value(words: ValueWords, spec: AnswerField, value: Any) -> str:
     if isinstance(value, AnswerRange):
-        return range_ko(spec, value)
+        return words.ranges(spec, value)
     kind = spec.kind
     if kind == "krw":
-        return won_ko(value)
-    if kind == "age":
-        return f"만 {value}세"
-    if kind == "days":
-        return f"{value}일"
-    if kind == "months":
-        return f"{value}개월"
-    if kind == "count":
-        return f"{value}명"
-    if kind == "percentile":
-        return f"하위 {value}%"
+        return words.money(value)
+    if kind in words.kinds:
+        return words.kinds[kind].format(v=value)
     if kind == "bool":
-        return "예" if value else "아니요"
+        return words.yes_no[0] if value else words.yes_no[1]
+
+    def name(v: Any) -> str:
+        choice = spec.choice(v)
+        return str(getattr(choice, words.choice_attr)) if choice else str(v)
+
     if kind == "enum":
-        choice = spec.choice(value)
-        return choice.ko if choice else str(value)
+        return name(value)
     items = value if isinstance(value, list | tuple) else [value]
-    names = [(spec.choice(v).ko if spec.choice(v) else str(v)) for v in items]  # type: ignore[union-attr]
-    return "·".join(names) if names else "없음"
+    return words.joiner.join(name(v) for v in items) if items else words.none
+
+
+def value_ko(spec: AnswerField, value: Any) -> str:
+    return _value(KO_VALUES, spec, value)
 
 
 def value_en(spec: AnswerField, value: Any) -> str:
-    if isinstance(value, AnswerRange):
-        return range_en(spec, value)
-    kind = spec.kind
-    if kind == "krw":
-        return won_en(value)
-    if kind == "age":
-        return f"{value}"
-    if kind == "days":
-        return f"{value} days"
-    if kind == "months":
-        return f"{value} months"
-    if kind == "count":
-        return f"{value}"
-    if kind == "percentile":
-        return f"bottom {value}%"
-    if kind == "bool":
-        return "yes" if value else "no"
-    if kind == "enum":
-        choice = spec.choice(value)
-        return choice.en if choice else str(value)
-    items = value if isinstance(value, list | tuple) else [value]
-    names = [(spec.choice(v).en if spec.choice(v) else str(v)) for v in items]  # type: ignore[union-attr]
-    return ", ".join(names) if names else "none"
+    return _value(EN_VALUES, spec, value)
 
 
 KO_RANGES = RangeWords(
@@ -192,3 +182,35 @@ def shown(spec: AnswerField, actual: Any) -> tuple[str, str]:
             _SHOWN.clear()
         text = _SHOWN[key] = (value_ko(spec, actual), value_en(spec, actual))
     return text
+
+
+KO_VALUES = ValueWords(
+    ranges=range_ko,
+    money=won_ko,
+    kinds={
+        "age": "만 {v}세",
+        "days": "{v}일",
+        "months": "{v}개월",
+        "count": "{v}명",
+        "percentile": "하위 {v}%",
+    },
+    yes_no=("예", "아니요"),
+    choice_attr="ko",
+    joiner="·",
+    none="없음",
+)
+EN_VALUES = ValueWords(
+    ranges=range_en,
+    money=won_en,
+    kinds={
+        "age": "{v}",
+        "days": "{v} days",
+        "months": "{v} months",
+        "count": "{v}",
+        "percentile": "bottom {v}%",
+    },
+    yes_no=("yes", "no"),
+    choice_attr="en",
+    joiner=", ",
+    none="none",
+)
