@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "kiosk.commands.signature_cmd",
     "kiosk.commands.id_cmd",
     "kiosk.commands.match_cmd",
+    "kiosk.commands.debt_cmd",
     "kiosk.commands.chat_cmd",
     "kiosk.commands.hub_cmd",
     "kiosk.commands.outbox_cmd",
