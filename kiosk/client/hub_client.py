@@ -35,6 +35,7 @@ from kiosk.api import (
     VisitReceipt,
     VisitSubmission,
 )
+from kiosk.api.document_links import DocumentLinkOut
 from kiosk.api.errors import HTTP_ERROR, HUB_NOT_TRUSTED
 from kiosk.api.phone import PhoneConsentOut, PhoneConsultationOut
 from kiosk.api.sms_consent import ConsentCodeOut, ConsentCodeStatusOut, ConsentConfirmedOut
@@ -408,6 +409,11 @@ class HubClient:
     def ticket_link(self, ticket_id: uuid.UUID | str) -> TicketLinkOut:
         """The ticket's 내 순서 page for the holder's phone (a fresh link each call, good for the day)."""
         return self._call(TicketLinkOut, "POST", f"/tickets/{ticket_id}/link")
+
+    def send_document_link(self, visit_id: uuid.UUID | str) -> DocumentLinkOut:
+        """내 서류: text the visit's person a 7-day link to the signed PDFs and, apart, its code.
+        HubRefused 503 SMS_UNAVAILABLE / 409 no number or no signed document (Korean message)."""
+        return self._call(DocumentLinkOut, "POST", f"/visits/{visit_id}/document-link")
 
     def sms_status(self) -> SmsStatusOut:
         """Whether the center offers SMS now (cheap: no database)."""

@@ -76,6 +76,11 @@ def _audit_detail(challenge: SmsConsentChallenge, **more: Any) -> dict[str, Any]
     }
 
 
+def _link_base(state: Any) -> str:
+    """Where the caller's phone reaches the consent page (kiosk.web): the public address, else the hub's."""
+    return str(state.settings.web.public_url or state.settings.hub.url)
+
+
 @router.post(
     "/consent/sms/challenges",
     response_model=ConsentCodeOut,
@@ -100,7 +105,7 @@ def request_code(
         challenge = issue(
             session, sms, state.keys, requester_of(principal), phone=body.phone, purpose=body.purpose,
             text_version=body.text_version, text_sha256=body.text_sha256, items=body.items,
-            visit_id=body.visit_id, now=clock.now(),
+            visit_id=body.visit_id, now=clock.now(), link_base=_link_base(state),
         )  # fmt: skip
     except ConsentCodeRefused as exc:
         session.rollback()  # a message row staged before the refusal is not sent

@@ -8,8 +8,14 @@ does not reset them. The code is stored only as an HMAC under the ring's blind-i
 challenge id (a 6-digit code hashed without a secret is brute-forced in milliseconds), and compared in
 constant time.
 
-Nothing here writes the audit chain or commits: the hub's routes do both (kiosk.hub.routes_sms_consent),
-and a wrong code's try is committed even though the request is refused.
+A phone counseling's LMS also carries a link (kiosk.web.links, kind ``consent``) to a page where the
+caller reads every item in full and chooses each one themselves, then types the code there
+(``confirm_with_choices``): what they chose becomes the challenge's items. The link outlives the code
+by a few minutes, so a late opener is told the code ran out rather than shown a dead page.
+
+Nothing here writes the audit chain or commits: the hub's routes and the page do both
+(kiosk.hub.routes_sms_consent, kiosk.web.consent_pages), and a wrong code's try is committed even though
+the request is refused.
 """
 
 from __future__ import annotations
@@ -29,11 +35,13 @@ from sqlalchemy.orm import Session
 
 from config.consent import consent_set
 from db.models import ChallengePurpose, ChallengeStatus, SmsConsentChallenge, SmsMessage, SmsStatus
+from db.models.web import WebLink
 from db.pii import mask_pii_text
 from kiosk.api import errors as codes
 from kiosk.api.sms_consent import ChallengeState
 from kiosk.sms.numbers import InvalidMobile, mask_phone, normalize_mobile, phone_blind_index
 from kiosk.sms.templates import TemplateValueError
+from kiosk.web import links as web_links
 
 CODE_DIGITS = 6
 CODE_TTL = timedelta(minutes=3)
@@ -41,6 +49,9 @@ MAX_WRONG = 5
 PER_NUMBER = 3  # codes to one number per THROTTLE_WINDOW
 PER_REQUESTER = 10  # codes from one lobby device or one counselor per THROTTLE_WINDOW
 THROTTLE_WINDOW = timedelta(minutes=10)
+LINK_KIND = "consent"
+LINK_TTL = timedelta(minutes=10)  # past the code's 3 minutes: a late opener reads why, not "no such page"
+LINK_WORDS = "항목마다 전문을 읽고 직접 고르기"
 TO_CONTEXT = "sms_consent_challenge.to"
 TEMPLATE = {ChallengePurpose.KIOSK: "consent_code", ChallengePurpose.PHONE_COUNSELING: "consent_code_call"}
 _HASH_DOMAIN = b"sms.consent_code:"
@@ -162,9 +173,13 @@ def issue(
     items: Mapping[str, bool],
     visit_id: uuid.UUID | None,
     now: datetime,
+    link_base: str = "",
 ) -> SmsConsentChallenge:
     """A new challenge and its message, both added to ``session`` (the caller commits, then wakes the
-    sender). ConsentCodeRefused for a number that is not a mobile, a throttle, an opted-out number."""
+    sender). ConsentCodeRefused for a number that is not a mobile, a throttle, an opted-out number.
+
+    ``link_base``: the center's public web address; a phone counseling's LMS then carries the link to
+    the consent page (none without an address, nor for the kiosk's own code)."""
     if mask_pii_text(text_version) != text_version:
         raise ConsentCodeRefused(
             422,
@@ -198,8 +213,9 @@ def issue(
     values = {"code": code}
     if kind is ChallengePurpose.PHONE_COUNSELING:
         values |= _summary(items) | {"version": text_version}
+        values["link"] = _page_link(session, link_base, requester.center_id, challenge_id, now)
     try:
-        message_id = sms.enqueue(TEMPLATE[kind], values, digits, session=session)
+        message_id = _enqueue(session, sms, TEMPLATE[kind], values, digits)
     except TemplateValueError:
         # Only the text version can be out of the template's bounds (the code and titles are ours).
         raise ConsentCodeRefused(
@@ -239,6 +255,29 @@ def issue(
     )
     session.add(challenge)
     return challenge
+
+
+def _page_link(
+    session: Session, link_base: str, center_id: uuid.UUID, challenge_id: uuid.UUID, now: datetime
+) -> str:
+    """The LMS's line with the consent page's link (ending in a line break), or "" without an address."""
+    if not link_base:
+        return ""
+    token = web_links.mint(session, LINK_KIND, center_id, challenge_id, now + LINK_TTL)
+    return f"{LINK_WORDS}: {link_base.rstrip('/')}/m/c/{token}\n"
+
+
+def _enqueue(session: Session, sms: Any, template: str, values: dict[str, str], digits: str) -> str:
+    """Send with the link; a public address longer than the template allows sends the code without it
+    (the caller can still read the code back), and the link minted for it is dropped."""
+    try:
+        return str(sms.enqueue(template, values, digits, session=session))
+    except TemplateValueError as exc:
+        if exc.placeholder != "link" or not values.get("link"):
+            raise
+    for pending in [row for row in session.new if isinstance(row, WebLink) and row.kind == LINK_KIND]:
+        session.expunge(pending)
+    return str(sms.enqueue(template, {**values, "link": ""}, digits, session=session))
 
 
 def _gone(code: str, ko: str, en: str) -> ConsentCodeRefused:
@@ -285,6 +324,48 @@ def confirm(keys: Any, challenge: SmsConsentChallenge, code: str, now: datetime)
         )
     challenge.status = ChallengeStatus.CONFIRMED
     challenge.confirmed_at = now
+
+
+def page_choices(fields: Mapping[str, str]) -> dict[str, bool] | None:
+    """The caller's choice for every item of the center's texts from the page's form ("yes" / "no"),
+    or None when an item is left unchosen or a value is anything else (nothing is assumed for them)."""
+    chosen: dict[str, bool] = {}
+    for item in consent_set().items:
+        value = fields.get(item.id)
+        if value not in ("yes", "no"):
+            return None
+        chosen[item.id] = value == "yes"
+    return chosen
+
+
+def confirm_with_choices(
+    keys: Any, challenge: SmsConsentChallenge, code: str, chosen: Mapping[str, bool], now: datetime
+) -> None:
+    """The consent page's confirm: the same ``confirm`` (tries, lock, expiry, once), and then the
+    caller's own choices replace the items the counselor sent the code for. Only a phone counseling's
+    challenge, only for exactly the center's items, only while its texts are the ones the page shows."""
+    texts = consent_set()
+    if challenge.purpose is not ChallengePurpose.PHONE_COUNSELING:
+        raise ConsentCodeRefused(
+            403, codes.SMS_CONSENT_INVALID, "이 인증번호는 여기서 쓸 수 없어요.", "Not a phone consent."
+        )
+    if set(chosen) != {item.id for item in texts.items} or not all(
+        isinstance(value, bool) for value in chosen.values()
+    ):
+        raise ConsentCodeRefused(
+            422,
+            codes.INVALID_REQUEST,
+            "모든 항목에 '동의해요' 또는 '동의하지 않아요'를 골라 주세요.",
+            "Choose for every item.",
+        )
+    if challenge.text_sha256 != texts.sha256 and state_of(challenge, now) == "sent":
+        raise _gone(
+            codes.SMS_CONSENT_INVALID,
+            "동의 문구가 그 사이에 바뀌었어요. 상담사에게 새 인증번호를 받아 주세요.",
+            "The consent texts changed since the code was sent.",
+        )
+    confirm(keys, challenge, code, now)
+    challenge.items = dict(chosen)
 
 
 def _agreed(items: Mapping[str, Any]) -> frozenset[str]:

@@ -20,46 +20,23 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 
 from db.models import Ticket
 from kiosk.assistant.engine import ChatAnswer
 from kiosk.hub import routes_chat
 from kiosk.web.links import open_link
+from kiosk.web.render import english as _english
+from kiosk.web.render import hub_of, render_page
 from kiosk.web.turn import Turn, TurnBoard
-from kiosk.web.words import SUGGESTIONS, words
+from kiosk.web.words import SUGGESTIONS
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
-templates = Jinja2Templates(directory=HERE / "templates")
 MAX_QUESTION_BYTES = 2000
 KEEPALIVE_S = 15.0
 FINAL_STATES = ("done", "gone", "cancelled")
 
 router = APIRouter(prefix="/m", include_in_schema=False)
-
-
-def _english(request: Request) -> bool:
-    return request.query_params.get("lang") == "en"
-
-
-def render_page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    english = _english(request)
-    contrast = request.query_params.get("contrast") == "high"
-    keep = "&contrast=high" if contrast else ""  # the choice follows every link of the page
-    base = {
-        "en": english,
-        "w": words(english),
-        "contrast": contrast,
-        "query": ("?lang=en" if english else "?lang=ko") + keep,
-        "other_query": ("?lang=ko" if english else "?lang=en") + keep,
-        "contrast_query": ("?lang=en" if english else "?lang=ko") + ("" if contrast else "&contrast=high"),
-    }
-    return templates.TemplateResponse(request, name, {**base, **context}, status_code=status)
-
-
-def hub_of(request: Request) -> Any:
-    return request.app.state.hub
 
 
 def _board(request: Request) -> TurnBoard:

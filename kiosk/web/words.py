@@ -50,6 +50,96 @@ WORDS: dict[str, tuple[str, str]] = {
         "고맙습니다. 상담사가 전화드릴게요.",
         "Thank you. A counselor will call you.",
     ),
+    # 내 서류 (kiosk.web.document_pages)
+    "docs_title": ("내 서류", "My documents"),
+    "docs_code_lead": (
+        "문자로 따로 받은 확인 코드 6자리를 넣으면 센터에서 서명한 서류를 받을 수 있어요.",
+        "Enter the 6-digit code from the other text message to get the documents you signed.",
+    ),
+    "docs_code_label": ("확인 코드 (숫자 6자리)", "Code (6 digits)"),
+    "docs_open": ("서류 보기", "Show my documents"),
+    "docs_wrong": (
+        "확인 코드가 맞지 않아요. {left}번 더 넣을 수 있어요.",
+        "That code is not right. You can try {left} more time(s).",
+    ),
+    "docs_code_shape": ("확인 코드는 숫자 6자리예요.", "The code is 6 digits."),
+    "docs_ask_again": (
+        "서류를 받으려면 확인 코드를 다시 넣어 주세요.",
+        "Please enter the code again to get the documents.",
+    ),
+    "docs_valid_until": ("이 링크는 {until}까지 쓸 수 있어요.", "This link works until {until}."),
+    "docs_list_lead": (
+        "서명한 서류예요. 누르면 PDF 파일로 내려받아요.",
+        "These are the documents you signed. Tap one to download it as a PDF.",
+    ),
+    "docs_signed_on": ("{date} 서명", "signed {date}"),
+    "docs_none": ("받을 수 있는 서류가 없어요.", "There is no document to download."),
+    "docs_keep": (
+        "내려받은 서류에는 개인정보가 있어요. 다른 사람이 보지 않게 보관해 주세요. "
+        "이 화면은 15분 동안 열려 있어요.",
+        "The documents hold personal data: keep them where others cannot see them. "
+        "This page stays open for 15 minutes.",
+    ),
+    "docs_locked_title": ("이 링크는 잠겼어요", "This link is locked"),
+    "docs_locked": (
+        "확인 코드를 5번 틀려서 이 링크를 더 쓸 수 없어요. 센터에 새 링크를 보내 달라고 해 주세요.",
+        "The code was wrong 5 times, so this link no longer works. Ask the center to send a new one.",
+    ),
+    # The consent page from a phone counseling's LMS (kiosk.web.consent_pages)
+    "consent_title": ("전화 상담 개인정보 동의", "Consent for your phone counseling"),
+    "consent_lead": (
+        "항목마다 전문을 읽고 '동의해요' 또는 '동의하지 않아요'를 골라 주세요. "
+        "필수 항목에 동의하지 않으면 상담 기록을 이어갈 수 없어요. "
+        "선택 항목은 동의하지 않아도 상담을 받을 수 있어요.",
+        "Read each item in full and choose 'I agree' or 'I do not agree'. "
+        "Without the required items the counseling cannot be recorded; "
+        "you may refuse the optional ones and still be counseled.",
+    ),
+    "consent_required": ("필수", "Required"),
+    "consent_optional": ("선택", "Optional"),
+    "consent_basis": ("법적 근거", "Legal basis"),
+    "consent_yes": ("동의해요", "I agree"),
+    "consent_no": ("동의하지 않아요", "I do not agree"),
+    "consent_code_label": ("문자로 받은 인증번호 6자리", "The 6-digit code from the text message"),
+    "consent_code_hint": (
+        "인증번호는 보낸 때부터 3분 동안 쓸 수 있어요.",
+        "The code can be used for 3 minutes after it was sent.",
+    ),
+    "consent_submit": ("고른 대로 동의하고 확인하기", "Confirm my choices"),
+    "consent_choose_all": (
+        "모든 항목에 '동의해요' 또는 '동의하지 않아요'를 골라 주세요.",
+        "Please choose 'I agree' or 'I do not agree' for every item.",
+    ),
+    "consent_wrong": (
+        "인증번호가 맞지 않아요. {left}번 더 넣을 수 있어요.",
+        "The code is not right. You can try {left} more times.",
+    ),
+    "consent_done": (
+        "동의가 확인됐어요 — 상담사에게 알려 드렸어요",
+        "Your consent is confirmed — we have told the counselor",
+    ),
+    "consent_chosen": ("고른 내용", "Your choices"),
+    "consent_required_refused": (
+        "필수 항목에 동의하지 않으셔서 상담 기록을 이어갈 수 없어요. 상담사가 전화로 설명해 드릴 거예요.",
+        "You did not agree to a required item, so the counseling cannot be recorded. "
+        "The counselor will explain on the phone.",
+    ),
+    "consent_expired": (
+        "인증번호의 3분이 지났어요, 상담사에게 새 번호를 받아 주세요",
+        "The code's 3 minutes are over; please ask the counselor for a new one",
+    ),
+    "consent_locked": (
+        "인증번호를 5번 틀려서 더 쓸 수 없어요. 상담사에게 새 번호를 받아 주세요.",
+        "The code was wrong 5 times and cannot be used any more; please ask the counselor for a new one.",
+    ),
+    "consent_stale": (
+        "동의 문구가 그 사이에 바뀌었어요. 상담사에게 새 번호를 받아 주세요.",
+        "The consent texts have changed since; please ask the counselor for a new code.",
+    ),
+    "consent_too_long": (
+        "보낸 내용이 너무 길어요. 화면을 새로 열어 다시 골라 주세요.",
+        "What was sent is too long; please reload the page and choose again.",
+    ),
     "chat_title": ("챗봇 상담 (24시간)", "Chatbot (24 hours)"),
     "chat_lead": (
         "서민금융 제도에 대해 짧게 물어보세요. 개인정보(주민등록번호, 전화번호)는 적지 마세요.",

@@ -8,6 +8,7 @@ only after "개인정보 보기", which the hub audits.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 from config import clock
 from kiosk.aftercare.plan import kind_label
 from kiosk.api import CaseView, FollowUpOut, PersonRevealed
+from kiosk.api.document_links import DocumentLinkOut
 from kiosk.api.phone import PHONE_DOCUMENT_KIND, PHONE_IDENTITY_KO
 from kiosk.visit.questionnaire import Questionnaire
 from ui.counter.words import document_code
@@ -54,6 +56,7 @@ DOC_NAMES = {
     "counseling_record": "상담 기록",
     "aftercare_plan": "사후관리 계획",
 }
+SEND_LINK = "내 서류 문자 보내기"
 SECTIONS = ("신원", "동의", "답변", "결과", "문서", "메모", "사후관리", "이력")
 FOLLOWUP_STATUS = {"planned": "예정", "done": "완료", "missed": "미실시"}
 # The reminder SMS and the person's reply code (kiosk.aftercare.reminders), on the due list.
@@ -146,6 +149,9 @@ class CaseTabs(QWidget):
         self.history = _table(["방문", "날짜", "결과"])
         self.pages.addWidget(self.history)
         self.document_ids: list[str] = []
+        self.sms_available = False  # the center's SMS (hub /sms/status): without it, no 내 서류 button
+        self._has_signed = False
+        self._shown_visit: uuid.UUID | None = None
         self.sections.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.setCurrentIndex(0)
 
@@ -174,7 +180,18 @@ class CaseTabs(QWidget):
         for button in (self.generate_consent, self.generate_summary, self.push_button, self.archive_button):
             button.setEnabled(False)
             row.addWidget(button)
+        # 내 서류 (issue 19): shown only when there is something signed to send and a way to send it.
+        self.send_link_button = QPushButton(SEND_LINK)
+        self.send_link_button.setToolTip(
+            "서명한 서류를 7일 동안 받을 수 있는 링크와 확인 코드를 문자 두 통으로 보내요"
+        )
+        self.send_link_button.setVisible(False)
+        row.addWidget(self.send_link_button)
         docs.addLayout(row)
+        self.link_result = QLabel("")
+        self.link_result.setObjectName("documentLinkResult")
+        self.link_result.setWordWrap(True)
+        docs.addWidget(self.link_result)
         self.documents = _table(["문서", "상태", "문서 번호"])
         self.documents.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         docs.addWidget(self.documents)
@@ -220,6 +237,9 @@ class CaseTabs(QWidget):
 
     # --- filling -------------------------------------------------------------------------------------
     def show_case(self, case: CaseView) -> None:
+        if case.visit_id != self._shown_visit:  # another person's case: the last answer goes
+            self.link_result.setText("")
+            self._shown_visit = case.visit_id
         self.summary.setText(summary_line(case, self.questions))
         self.next = next_action(case)
         self.next_button.setText(self.next.label)
@@ -328,6 +348,26 @@ class CaseTabs(QWidget):
         )
         self.push_button.setEnabled(bool(documents))
         self.archive_button.setEnabled(any(d["status"] == "signed" for d in documents))
+        self._has_signed = any(d["status"] in ("signed", "archived") for d in documents)
+        self._show_send_link()
+
+    # --- 내 서류: the link to the signed PDFs by SMS ---------------------------------------------------
+    def set_sms_available(self, available: bool) -> None:
+        self.sms_available = available
+        self._show_send_link()
+
+    def _show_send_link(self) -> None:
+        self.send_link_button.setVisible(self.sms_available and self._has_signed)
+
+    def show_document_link(self, out: DocumentLinkOut) -> None:
+        until = clock.local(out.expires_at)
+        self.link_result.setText(
+            f"{out.to_masked}로 서류 링크와 확인 코드를 문자 두 통으로 따로 보냈어요. "
+            f"{until.month}월 {until.day}일 {until:%H:%M}까지 쓸 수 있어요."
+        )
+
+    def show_document_link_refused(self, message_ko: str) -> None:
+        self.link_result.setText(f"보내지 못했어요: {message_ko}")
 
     def show_revealed(self, person: PersonRevealed) -> None:
         self.identity.setText(
@@ -359,3 +399,7 @@ class CaseTabs(QWidget):
             table.setRowCount(0)
         self.notes.clear()
         self.document_ids = []
+        self._has_signed = False
+        self._show_send_link()
+        self.link_result.setText("")
+        self._shown_visit = None

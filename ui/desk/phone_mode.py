@@ -116,6 +116,14 @@ def confirm_and_record(
         raise _unavailable_as_refusal(exc) from None
 
 
+def record(client: HubClient, visit_id: uuid.UUID, challenge_id: uuid.UUID) -> PhoneConsentOut:
+    """Worker job: the caller confirmed the code on the consent page; the visit's consent follows."""
+    try:
+        return client.record_phone_consent(visit_id, challenge_id)
+    except HubUnavailable as exc:
+        raise _unavailable_as_refusal(exc) from None
+
+
 class PhoneModeDialog(QDialog):
     """전화 상담: number and items → code sent → confirmed. `opened` carries the visit whose case opens."""
 
@@ -128,6 +136,7 @@ class PhoneModeDialog(QDialog):
         self.resize(720, 760)
         self.visit_id: uuid.UUID | None = None
         self.sent: CodeSent | None = None
+        self._on_page = False  # the caller confirmed on the consent page: their own choices count
         self._digits = ""
         self._open_key = _new_key()
         self.texts = consent_set()
@@ -394,13 +403,41 @@ class PhoneModeDialog(QDialog):
         self.code_edit.setFocus()
         self._update_confirm()
 
+    def on_code_confirmed(self, data: dict[str, object]) -> None:
+        """The hub says the caller confirmed this dialog's code on the consent page (/m/c/…): record the
+        consent now, with the items the caller chose there, without waiting for the code read back."""
+        if (
+            self.sent is None
+            or self.visit_id is None
+            or str(data.get("challenge_id")) != str(self.sent.challenge_id)
+        ):
+            return
+        if self.pages.currentIndex() != 1:
+            return
+        self.confirm_button.setEnabled(False)
+        self._on_page = True
+        self.message.setText("전화한 분이 문자 링크에서 인증번호를 확인했어요. 동의를 기록하는 중이에요…")
+        self.adapter.call(
+            record,
+            self.adapter.client,
+            self.visit_id,
+            self.sent.challenge_id,
+            done=self._confirmed,
+            failed=self._confirm_failed,
+        )
+
     def _confirmed(self, out: PhoneConsentOut) -> None:
         self.countdown.stop()
         self.message.setText("")
         agreed = [item.title_ko for item in self.texts.items if self.granted()[item.id]]
+        chosen = (
+            "동의 항목: 전화한 분이 문자 링크에서 하나씩 골랐어요 (상담 화면의 동의 기록에서 볼 수 있어요)"
+            if self._on_page
+            else f"동의한 항목: {', '.join(agreed)}"
+        )
         self.done_label.setText(
             f"{out.to_masked} 휴대전화 문자 인증으로 동의를 받았어요.\n"
-            f"동의한 항목: {', '.join(agreed)}\n"
+            f"{chosen}\n"
             f"본인 확인: {PHONE_IDENTITY_KO} — 신분증으로 확인하지 않았어요.\n"
             "상담 화면이 열렸어요. 메모, 상담 결과, 사후관리를 이어서 기록해 주세요."
         )

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.api import CaseView, CounterCodeOut, FollowUpOut, MirrorOut, QueueOut, TicketOut
+from kiosk.api.tickets import SmsStatusOut
 from kiosk.client import HubClient
 from kiosk.queue.lines import service_lines
 from kiosk.visit.questionnaire import questionnaire
@@ -119,6 +120,7 @@ class DeskWindow(QMainWindow):
         self.setStatusBar(QStatusBar())
         self.resize(1180, 760)
         self._mirrors: dict[str, str] = {}
+        self.phone_dialog: PhoneModeDialog | None = None
         self._wire()
         self.refresh_timer = QTimer(self)
         self.refresh_timer.timeout.connect(self.refresh_queue)
@@ -154,6 +156,7 @@ class DeskWindow(QMainWindow):
         t.generate_summary.clicked.connect(self.generate_application)
         t.push_button.clicked.connect(self.push)
         t.archive_button.clicked.connect(self.archive)
+        t.send_link_button.clicked.connect(self.send_document_link)
         t.add_note.clicked.connect(self.save_note)
         t.plan_button.clicked.connect(self.plan_aftercare)
         self.adapter.eventReceived.connect(self.on_event)
@@ -165,6 +168,17 @@ class DeskWindow(QMainWindow):
         self.refresh_queue()
         self.adapter.call(self.adapter.client.lobby_mirrors, done=self._show_mirrors)
         self.refresh_due()
+        self.refresh_sms()
+
+    def refresh_sms(self) -> None:
+        """Whether the center can send SMS now (the 내 서류 button depends on it)."""
+        self.adapter.call(self.adapter.client.sms_status, done=self._show_sms, failed=self._sms_unknown)
+
+    def _show_sms(self, status: SmsStatusOut) -> None:
+        self.tabs.set_sms_available(status.available)
+
+    def _sms_unknown(self, _code: str, _message_ko: str) -> None:
+        self.tabs.set_sms_available(False)  # unknown: no button that would only be refused
 
     def _connection(self, up: bool) -> None:
         self.statusBar().showMessage("허브 연결됨" if up else "허브 연결 끊김 — 다시 연결하는 중…")
@@ -327,6 +341,21 @@ class DeskWindow(QMainWindow):
     def archive_document(self, document_id: uuid.UUID) -> None:
         self.adapter.call(self.adapter.client.archive_document, document_id, done=self._reload)
 
+    def send_document_link(self) -> None:
+        """내 서류 문자 보내기: the link and, apart, its code to the visit's number (off the GUI thread)."""
+        if self.case is not None:
+            self.tabs.link_result.setText("보내는 중…")
+            self.adapter.call(
+                self.adapter.client.send_document_link,
+                self.case.visit_id,
+                done=self.tabs.show_document_link,
+                failed=self._document_link_refused,
+            )
+
+    def _document_link_refused(self, code: str, message_ko: str) -> None:
+        self.tabs.show_document_link_refused(message_ko)
+        self.show_error(code, message_ko)
+
     def plan_aftercare(self) -> None:
         if self.case is None:
             return
@@ -354,6 +383,8 @@ class DeskWindow(QMainWindow):
             self._reload()
             if kind == "document.signed":
                 self.statusBar().showMessage("창구에서 서명했어요", 8000)
+        elif kind == "sms_consent.confirmed" and self.phone_dialog is not None:
+            self.phone_dialog.on_code_confirmed(data)  # the caller confirmed on the consent page
         elif kind == "aftercare.reply":  # a reminder's reply code: the due list shows it at once
             self.refresh_due()
             if data.get("reply") == "call_back":

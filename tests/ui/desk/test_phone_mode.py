@@ -164,3 +164,46 @@ def test_without_sms_the_mode_says_so_and_opens_nothing(  # type: ignore[no-unty
     finally:
         window.close()
         server.stop()
+
+
+def test_a_caller_who_confirms_on_the_consent_page_needs_no_code_read_back(  # type: ignore[no-untyped-def]
+    qtbot, phone_desk: tuple[Hub, DeskWindow]
+) -> None:
+    """The LMS's link: the caller chooses each item on the phone and types the code there; the desk hears
+    it and records the consent with the caller's own choices — the counselor types nothing more."""
+    from urllib.parse import urlencode
+
+    import httpx
+
+    hub, window = phone_desk
+    assert hub.sms is not None
+    with qtbot.waitSignal(window.adapter.connectionChanged, timeout=10_000):
+        window.start()  # the desk's event stream: how it hears the page
+    dialog = window.open_phone_mode()
+    qtbot.keyClicks(dialog.phone_edit, CALLER)
+    for item in consent_set().items:
+        dialog.item_boxes[item.id].setChecked(True)  # the counselor ticked everything read out…
+    qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: bool(hub.sms.inbox(CALLER)), timeout=10_000)  # type: ignore[union-attr]
+    text = hub.sms.inbox(CALLER)[-1]  # type: ignore[union-attr]
+    link = re.search(r"https?://\S+(/m/c/[A-Za-z0-9_-]{24})", text)
+    assert link is not None
+    code = re.findall(r"(?<!\d)(\d{6})(?!\d)", text)[0]
+    # …but the caller refuses the optional items on the page
+    choices = {item.id: ("yes" if item.required else "no") for item in consent_set().items}
+    with httpx.Client(verify=False) as phone:  # the phone does not pin the center's CA
+        answer = phone.post(
+            window.adapter.client.base_url + link.group(1),  # the served hub (the settings' URL is a default)
+            content=urlencode({**choices, "code": code}).encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+            follow_redirects=True,
+        )
+    assert answer.status_code == 200 and "동의가 확인됐어요" in answer.text
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 2, timeout=10_000)
+    assert "문자 링크에서 하나씩 골랐어요" in dialog.done_label.text()
+    qtbot.waitUntil(lambda: window.case is not None and window.case.consent is not None, timeout=10_000)
+    consent = window.case.consent  # type: ignore[union-attr]
+    assert consent is not None and consent.method == "sms"
+    granted = {item_id for item_id, item in consent.items.items() if item["granted"]}
+    assert granted == set(consent_set().required_ids())  # the caller's choices, not the counselor's ticks
