@@ -38,6 +38,7 @@ COMMAND_MODULES = (
     "kiosk.commands.aftercare_cmd",
     "kiosk.commands.faults_cmd",
     "kiosk.commands.web_cmd",
+    "kiosk.commands.hq_cmd",
     "ui.commands.lobby",
     "ui.commands.soak",
     "ui.commands.center",

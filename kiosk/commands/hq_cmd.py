@@ -1,0 +1,326 @@
+"""`kiosk hq …` on the HQ side: migrate, serve, centers, accounts, verify, report (issue 20).
+
+The `hq` group is shared with the hub side's `keygen`/`push` (kiosk.commands of the center). HQ's
+database is never the hub's: it comes from these subcommands' own --db or KIOSK_HQ_DB, not from the
+global --db / KIOSK_DB_URL, so a hub's settings cannot point HQ tools at a center's database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import ipaddress
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from kiosk.cli import CommandRegistry
+    from kiosk.context import AppContext
+
+HQ_DB_ENV = "KIOSK_HQ_DB"
+TARGET_ENV = "KIOSK_HQ_TARGET_MINUTES"
+
+
+def _hq_db(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    sub.add_argument(
+        "--db",
+        dest="hq_db",
+        default=None,
+        metavar="URL",
+        help=f"HQ's PostgreSQL URL (or {HQ_DB_ENV}); never the hub's database",
+    )
+    return sub
+
+
+def _engine(args: argparse.Namespace, need_schema: bool = True) -> Engine | None:
+    from db.session import make_engine
+    from kiosk.hq.migrate import current_revision
+
+    url = args.hq_db or os.environ.get(HQ_DB_ENV, "")
+    if not url:
+        print(
+            f"HQ 데이터베이스를 --db URL 또는 {HQ_DB_ENV} 로 알려 주세요 (HQ database URL needed)",
+            file=sys.stderr,
+        )
+        return None
+    engine = make_engine(url)
+    if engine.dialect.name != "postgresql":
+        print("HQ는 PostgreSQL에서만 돌아가요 (HQ runs on PostgreSQL only)", file=sys.stderr)
+        return None
+    if need_schema and current_revision(engine) is None:
+        print("HQ 스키마가 없어요: 먼저 `kiosk hq migrate --db URL` (no HQ schema yet)", file=sys.stderr)
+        engine.dispose()
+        return None
+    return engine
+
+
+def _migrate(args: argparse.Namespace, ctx: AppContext) -> int:
+    from kiosk.hq.migrate import current_revision, upgrade
+
+    engine = _engine(args, need_schema=False)
+    if engine is None:
+        return 2
+    upgrade(engine)
+    print(f"HQ schema at revision {current_revision(engine)}")
+    engine.dispose()
+    return 0
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _serve(args: argparse.Namespace, ctx: AppContext) -> int:
+    import uvicorn
+
+    from kiosk.hq.app import create_app
+
+    tls = bool(args.tls_cert and args.tls_key)
+    if not tls and not _is_loopback(args.host):
+        print(
+            f"TLS 인증서 없이 {args.host} 에서 열 수 없어요: --tls-cert/--tls-key 를 주세요 "
+            "(refusing plain HTTP on a non-loopback address)",
+            file=sys.stderr,
+        )
+        return 2
+    engine = _engine(args)
+    if engine is None:
+        return 2
+    uvicorn.run(
+        create_app(engine),
+        host=args.host,
+        port=args.port,
+        ssl_certfile=args.tls_cert if tls else None,
+        ssl_keyfile=args.tls_key if tls else None,
+        log_level="info",
+    )
+    return 0
+
+
+def _center_add(args: argparse.Namespace, ctx: AppContext) -> int:
+    from sqlalchemy.orm import Session
+
+    from kiosk.hq.centers import CenterError, add_center
+    from kiosk.hq.signing import KeyFormatError
+
+    engine = _engine(args)
+    if engine is None:
+        return 2
+    try:
+        with Session(engine) as session, session.begin():
+            add_center(session, args.code, args.name, Path(args.public_key).read_bytes())
+    except (CenterError, KeyFormatError, OSError) as exc:
+        print(f"센터를 등록하지 못했어요 (center not added): {exc}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    print(f"center {args.code} ({args.name}) registered")
+    return 0
+
+
+def _center_revoke(args: argparse.Namespace, ctx: AppContext) -> int:
+    from sqlalchemy.orm import Session
+
+    from kiosk.hq.centers import CenterError, revoke_center
+
+    engine = _engine(args)
+    if engine is None:
+        return 2
+    try:
+        with Session(engine) as session, session.begin():
+            center = revoke_center(session, args.code)
+            when = center.revoked_at
+    except CenterError as exc:
+        print(f"센터를 해지하지 못했어요 (center not revoked): {exc}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    print(f"center {args.code} revoked at {when.isoformat() if when else '?'}; its batches are refused")
+    return 0
+
+
+def _center_list(args: argparse.Namespace, ctx: AppContext) -> int:
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from kiosk.hq.models import HqCenter, HqCursor
+
+    engine = _engine(args)
+    if engine is None:
+        return 2
+    with Session(engine) as session:
+        rows = session.execute(
+            select(HqCenter, HqCursor)
+            .outerjoin(HqCursor, HqCursor.center_id == HqCenter.id)
+            .order_by(HqCenter.code)
+        ).all()
+        for center, cursor in rows:
+            state = "revoked" if center.revoked_at else "active"
+            acked = f"events {cursor.events_acked} audit {cursor.audit_acked}" if cursor else "never synced"
+            print(f"{center.code}\t{center.name}\t{state}\t{acked}")
+    engine.dispose()
+    return 0
+
+
+def _account_add(args: argparse.Namespace, ctx: AppContext) -> int:
+    from sqlalchemy.orm import Session
+
+    from kiosk.hq.accounts import AccountError, add_account
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("password: ")
+    engine = _engine(args)
+    if engine is None:
+        return 2
+    try:
+        with Session(engine) as session, session.begin():
+            add_account(session, args.username, password, args.role)
+    except AccountError as exc:
+        print(f"계정을 만들지 못했어요 (account not added): {exc}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    print(f"account {args.username} ({args.role}) added")
+    return 0
+
+
+def _verify(args: argparse.Namespace, ctx: AppContext) -> int:
+    from sqlalchemy.orm import Session
+
+    from kiosk.hq.verify import verify_all
+
+    engine = _engine(args)
+    if engine is None:
+        return 2
+    with Session(engine) as session:
+        verdicts = verify_all(session)
+    engine.dispose()
+    for verdict in verdicts:
+        print(verdict.line())
+    if not verdicts:
+        print("등록된 센터가 없어요 (no centers registered)")
+    return 0 if all(v.ok for v in verdicts) else 1
+
+
+def _report(args: argparse.Namespace, ctx: AppContext) -> int:
+    from sqlalchemy.orm import Session
+
+    from kiosk.hq.report import to_csv, to_xlsx
+    from kiosk.hq.stats import statistics
+
+    if args.to < args.from_:
+        print("--to 가 --from 보다 앞이에요 (the period ends before it starts)", file=sys.stderr)
+        return 2
+    if args.format == "xlsx" and not args.out:
+        print("xlsx 는 --out FILE 이 필요해요 (xlsx needs --out)", file=sys.stderr)
+        return 2
+    engine = _engine(args)
+    if engine is None:
+        return 2
+    by = [] if args.by == "center" else [args.by]
+    with Session(engine) as session:
+        rows = statistics(session, args.from_, args.to, by=by, target_minutes=args.target_minutes)
+    engine.dispose()
+    if args.format == "xlsx":
+        to_xlsx(rows, by, Path(args.out), title=f"{args.from_}–{args.to}")
+        print(f"{len(rows)} rows written to {args.out}")
+        return 0
+    data = to_csv(rows, by)
+    if args.out:
+        Path(args.out).write_bytes(data)
+        print(f"{len(rows)} rows written to {args.out}")
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+    return 0
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {text!r}") from exc
+
+
+def _minutes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected minutes, got {text!r}") from exc
+    if not 0 < value <= 24 * 60:
+        raise argparse.ArgumentTypeError("target minutes must be in 0 < m <= 1440")
+    return value
+
+
+def register(registry: CommandRegistry) -> None:
+    group = "hq"
+    registry.group(group, "HQ: the agencies' central service and the hub's sync to it")
+    _hq_db(registry.subcommand(group, "migrate", "create or upgrade HQ's PostgreSQL schema", _migrate))
+
+    serve = _hq_db(registry.subcommand(group, "serve", "run the HQ service (sync endpoints)", _serve))
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8600)
+    serve.add_argument("--tls-cert", default="", help="certificate file (PEM); required off loopback")
+    serve.add_argument("--tls-key", default="", help="private key file (PEM)")
+
+    # A nested group: without its own subcommand it prints its help (kiosk.cli reads group_parser).
+    center = registry.subcommand(group, "center", "register, revoke and list centers", _verify)
+    center.set_defaults(handler=None, group_parser=center)
+    centers = center.add_subparsers(dest="hq_center_command", metavar="SUBCOMMAND")
+    add = _hq_db(centers.add_parser("add", help="register a center and its Ed25519 public key"))
+    add.set_defaults(handler=_center_add)
+    add.add_argument("--code", required=True, help="the center's code (center.code on its hub)")
+    add.add_argument("--name", required=True, help="the center's name, e.g. 서울중앙")
+    add.add_argument(
+        "--public-key", required=True, metavar="FILE", help="PEM or raw 32-byte Ed25519 public key"
+    )
+    revoke = _hq_db(centers.add_parser("revoke", help="refuse every later batch of a center"))
+    revoke.set_defaults(handler=_center_revoke)
+    revoke.add_argument("--code", required=True)
+    listing = _hq_db(centers.add_parser("list", help="centers, their state and what HQ holds of each"))
+    listing.set_defaults(handler=_center_list)
+
+    account = registry.subcommand(group, "account", "HQ staff accounts", _verify)
+    account.set_defaults(handler=None, group_parser=account)
+    accounts = account.add_subparsers(dest="hq_account_command", metavar="SUBCOMMAND")
+    account_add = _hq_db(accounts.add_parser("add", help="add an analyst or admin (argon2id password)"))
+    account_add.set_defaults(handler=_account_add)
+    account_add.add_argument("--username", required=True)
+    account_add.add_argument("--role", required=True, choices=("analyst", "admin"))
+    account_add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+
+    _hq_db(
+        registry.subcommand(
+            group,
+            "verify",
+            "re-walk every center's audit chain and its signed head; exit 1 if broken",
+            _verify,
+        )
+    )
+
+    report = _hq_db(registry.subcommand(group, "report", "statistics as CSV (UTF-8 BOM) or XLSX", _report))
+    report.add_argument("--from", dest="from_", required=True, type=_day, metavar="YYYY-MM-DD")
+    report.add_argument("--to", required=True, type=_day, metavar="YYYY-MM-DD")
+    report.add_argument(
+        "--by", default="center", choices=("center", "counselor", "line", "day", "week", "month")
+    )
+    report.add_argument("--format", default="csv", choices=("csv", "xlsx"))
+    report.add_argument("--out", default="", metavar="FILE", help="file to write (csv: stdout when absent)")
+    report.add_argument(
+        "--target-minutes",
+        type=_minutes,
+        default=_minutes(os.environ.get(TARGET_ENV, "30")),
+        help=f"wait target for the over-target share (default 30, or {TARGET_ENV})",
+    )

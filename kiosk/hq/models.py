@@ -1,0 +1,133 @@
+"""HQ's own tables (own Base, own migrations in kiosk/hq/migrations): never mixed with a hub's.
+
+PostgreSQL only (JSONB, percentile_cont): HQ runs on the agencies' engine.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from db.base import NAMING, UTCDateTime, utcnow
+
+ROLES = ("analyst", "admin")
+
+
+class HqBase(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime}
+
+
+class HqCenter(HqBase):
+    __tablename__ = "hq_center"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    # Raw 32-byte Ed25519 public key (a PEM file given to `center add` is reduced to these bytes).
+    public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class HqEvent(HqBase):
+    __tablename__ = "hq_event"
+    __table_args__ = (
+        UniqueConstraint("center_id", "seq", name="uq_hq_event_center_seq"),
+        # Statistics pick events by type and time, then join a ticket's events by its id.
+        Index("ix_hq_event_type_at", "type", "at"),
+        Index("ix_hq_event_ticket", "center_id", "type", text("(data ->> 'ticket_id')")),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    center_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("hq_center.id"))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    type: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime]
+    data: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class HqAudit(HqBase):
+    __tablename__ = "hq_audit"
+    __table_args__ = (UniqueConstraint("center_id", "seq", name="uq_hq_audit_center_seq"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    center_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("hq_center.id"))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(200))
+    target: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class HqCursor(HqBase):
+    """What HQ holds per center; its row is also the per-center lock of ingest (SELECT … FOR UPDATE)."""
+
+    __tablename__ = "hq_cursor"
+
+    center_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("hq_center.id"), primary_key=True)
+    events_acked: Mapped[int] = mapped_column(BigInteger, default=0)
+    audit_acked: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_batch_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class HqHead(HqBase):
+    """Every signed chain head a center sent: the newest is checked by verify, the rest are history."""
+
+    __tablename__ = "hq_head"
+    __table_args__ = (Index("ix_hq_head_center_seq", "center_id", "audit_seq"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    center_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("hq_center.id"))
+    audit_seq: Mapped[int] = mapped_column(BigInteger)
+    audit_hash: Mapped[str] = mapped_column(String(64))
+    signed_at: Mapped[datetime]
+    # The signed message holds signed_at exactly as the hub wrote it; verify re-signs over this text.
+    signed_at_text: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(String(120))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class HqAccount(HqBase):
+    __tablename__ = "hq_account"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))  # argon2id
+    role: Mapped[str] = mapped_column(String(16))  # analyst | admin
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class HqReadAudit(HqBase):
+    """Who read which person's events, when and why (ids and blind indexes only, never a name)."""
+
+    __tablename__ = "hq_read_audit"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("hq_account.id"))
+    person_bi: Mapped[str] = mapped_column(String(128))
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    at: Mapped[datetime] = mapped_column(default=utcnow)

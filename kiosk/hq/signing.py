@@ -1,0 +1,64 @@
+"""Ed25519 checks of the contract: a batch's body and a center's signed audit-chain head."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+RAW_KEY_BYTES = 32
+SIGNATURE_BYTES = 64
+
+
+class KeyFormatError(ValueError):
+    """Not an Ed25519 public key (neither PEM nor 32 raw bytes)."""
+
+
+def public_key_bytes(data: bytes) -> bytes:
+    """The raw 32 bytes of an Ed25519 public key given as PEM (SubjectPublicKeyInfo), raw bytes, or the
+    base64 of the raw bytes (what `kiosk hq keygen` prints on the hub, pasted into a file)."""
+    if data.lstrip().startswith(b"-----BEGIN"):
+        try:
+            key = serialization.load_pem_public_key(data)
+        except ValueError as exc:
+            raise KeyFormatError(f"not a PEM public key: {exc}") from exc
+        if not isinstance(key, Ed25519PublicKey):
+            raise KeyFormatError(f"not an Ed25519 key: {type(key).__name__}")
+        return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    if len(data) == RAW_KEY_BYTES:
+        return data
+    try:
+        decoded = base64.b64decode(data.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        decoded = b""
+    if len(decoded) == RAW_KEY_BYTES:
+        return decoded
+    raise KeyFormatError(f"expected PEM, base64 or {RAW_KEY_BYTES} raw bytes, got {len(data)} bytes")
+
+
+def decode_signature(text: str) -> bytes | None:
+    """The 64 signature bytes of a base64 header or field; None when it is not that."""
+    try:
+        raw = base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return raw if len(raw) == SIGNATURE_BYTES else None
+
+
+def verifies(public_key: bytes, signature_b64: str, message: bytes) -> bool:
+    signature = decode_signature(signature_b64)
+    if signature is None or len(public_key) != RAW_KEY_BYTES:
+        return False
+    try:
+        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)
+    except InvalidSignature:
+        return False
+    return True
+
+
+def head_message(center_code: str, audit_seq: int, audit_hash: str, signed_at: str) -> bytes:
+    """The ASCII text a hub signs for its chain head; signed_at exactly as the hub wrote it."""
+    return f"{center_code}:{audit_seq}:{audit_hash}:{signed_at}".encode()
