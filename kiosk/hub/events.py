@@ -24,6 +24,8 @@ EVENT_TYPES = (
     "device.health",
     "lobby.step",
     "lobby.help",
+    "aftercare.reply",  # a reminder answered (reply code or its page): the desk's due list
+    "sms_consent.confirmed",  # a caller confirmed the code on the consent page: the desk records it
 )
 
 
