@@ -5,6 +5,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from config.sections.app import AppSection
 from config.sections.assistant import AssistantSection
 from config.sections.db import DbSection
+from config.sections.hq import HqSection
 from config.sections.hub import HubSection
 from config.sections.identity import IdentitySection
 from config.sections.lobby import LobbySection
@@ -31,3 +32,4 @@ class Settings(BaseModel):
     assistant: AssistantSection = Field(default_factory=AssistantSection)
     sms: SmsSection = Field(default_factory=SmsSection)
     web: WebSection = Field(default_factory=WebSection)
+    hq: HqSection = Field(default_factory=HqSection)

@@ -28,6 +28,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from config import clock
+from db import sync_events
 from db.audit import append_event
 from db.models import (
     Case,
@@ -181,6 +182,7 @@ def _purge_people(session: Session, expired: set[uuid.UUID], cutoff: datetime, r
         for person in session.scalars(select(Person).where(Person.id.in_(chunk))):
             report.add("persons")
             if not report.dry_run:
+                sync_events.person_purged(session, person)  # HQ purges the same person (blind index)
                 for visit in session.scalars(select(Visit).where(Visit.person_id == person.id)):
                     visit.person_id = None
                 session.delete(person)

@@ -39,6 +39,7 @@ COMMAND_MODULES = (
     "kiosk.commands.faults_cmd",
     "kiosk.commands.web_cmd",
     "kiosk.commands.hq_cmd",
+    "kiosk.commands.hq_sync_cmd",
     "ui.commands.lobby",
     "ui.commands.soak",
     "ui.commands.center",

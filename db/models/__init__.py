@@ -24,6 +24,7 @@ from db.models.person import Person
 from db.models.reminders import AftercareReminder, ReminderReply
 from db.models.sms import SmsEarlyReport, SmsKind, SmsMessage, SmsOptOut, SmsStatus
 from db.models.sms_consent import ChallengePurpose, ChallengeStatus, SmsConsentChallenge
+from db.models.sync import SyncCursor, SyncEvent
 from db.models.ticket_sms import TicketSms
 from db.models.visit import Case, Consent, FollowUp, IdentityCheck, Intake, MatchResult, Ticket, Visit
 from db.models.web import WebLink
@@ -67,6 +68,8 @@ __all__ = [
     "SmsMessage",
     "SmsOptOut",
     "SmsStatus",
+    "SyncCursor",
+    "SyncEvent",
     "Ticket",
     "TicketReservation",
     "TicketSms",

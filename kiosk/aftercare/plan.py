@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from config import ConfigError, resource_path
 from config.loader import read_toml
+from db import sync_events
 from db.models import Case, FollowUp, FollowUpStatus
 
 PLANNED, DONE, MISSED = FollowUpStatus.PLANNED, FollowUpStatus.DONE, FollowUpStatus.MISSED
@@ -153,6 +154,7 @@ def plan_followups(
     ]
     session.add_all(planned)
     session.flush()
+    sync_events.followups_planned(session, planned)
     return planned
 
 
@@ -188,4 +190,5 @@ def record_followup(session: Session, followup_id: uuid.UUID, *, status: str, no
     if note:
         followup.note = f"{followup.note or ''}\n{note}".strip()
     session.flush()
+    sync_events.followup_recorded(session, followup)
     return followup

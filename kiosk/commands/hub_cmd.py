@@ -180,11 +180,17 @@ def run_hub(args: argparse.Namespace, ctx: AppContext) -> int:
     app = create_app(
         ctx.settings, ctx.sessions, keys, document_signer=signer, ca_fingerprint=ca_fingerprint, sms=sms
     )
+    from kiosk.hq_sync.pusher import pusher_from_settings
+
+    # None when hq.url is empty; a missing center key stops the start here (exit 2, `kiosk hq keygen`).
+    hq_sync = pusher_from_settings(ctx.settings, ctx.sessions)
     reminders = None
     if sms is not None:  # after-care reminders and their replies, on a thread of their own
         from kiosk.aftercare.reminders import ReminderJob
 
         reminders = ReminderJob.for_hub(app.state.hub).start()
+    if hq_sync is not None:  # outbound only: events and audit rows to HQ, on a thread of their own
+        hq_sync.start()
     settle_heap()  # the same start-up the bench measures
     scheme = "https" if tls else "http"
     print(f"허브 시작 (hub listening): {scheme}://{host}:{port}", flush=True)
@@ -192,6 +198,8 @@ def run_hub(args: argparse.Namespace, ctx: AppContext) -> int:
     try:
         uvicorn.run(app, host=host, port=port, **uvicorn_options(tls))
     finally:
+        if hq_sync is not None:
+            hq_sync.close()
         if reminders is not None:
             reminders.close()
         if sms is not None:

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from config import clock
+from db import sync_events
 from db.audit import append_event
 from db.models import Counselor, Device, Document, DocumentStatus, Visit
 from kiosk.api import DOCUMENT_TITLES, DocumentIn, DocumentOut, IdemKey, SignatureIn
@@ -256,6 +257,7 @@ def sign(
         f"document:{doc.id}",
         {"bound_sha256": body.document_sha256, "record_sha256": body.record_sha256},
     )
+    sync_events.document_signed(session, visit, doc)
     out = document_out(doc)
     answer = commit_or_replay(
         session, "document.sign", idempotency_key, principal, request_sha, out.model_dump(mode="json")

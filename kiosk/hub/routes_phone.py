@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from config import clock
 from config.consent import consent_set
+from db import sync_events
 from db.audit import append_event
 from db.models import (
     Case,
@@ -258,6 +259,7 @@ def record_phone_consent(
     visit_state.consent_id = consent.id
     visit.state = visit_state.to_json()
     session.flush()
+    sync_events.consent_given(session, visit, consent)
     append_event(
         session,
         principal.actor,

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from fastapi import APIRouter
 from sqlalchemy import select
 
+from db import sync_events
 from db.audit import append_event
 from db.models import (
     Case,
@@ -192,6 +193,7 @@ def set_outcome(
     visit.step = VisitStep.DONE
     visit.ended_at = case.ended_at
     append_event(session, principal.actor, "case.outcome", f"case:{case.id}", {"outcome": body.outcome})
+    sync_events.case_outcome(session, visit, case)
     session.commit()
     state.bus.publish(
         str(principal.center_id), "visit.updated", {"visit_id": str(visit.id), "step": VisitStep.DONE}

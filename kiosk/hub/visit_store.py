@@ -26,6 +26,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from config import clock
+from db import sync_events
 from db.audit import append_events
 from db.models import (
     Case,
@@ -321,6 +322,7 @@ def stage_visits(session: Session, batch: list[PreparedVisit]) -> Callable[[], l
         person_id = values.pop("id")
         conn.execute(update(Person).where(_PERSON.c.id == person_id).values(**values))
     append_events(session, events)
+    sync_events.visits_submitted(session, [(item.rows, item.blind_index) for item, _ in written.values()])
     replays = [item.visit_id for item in batch if item.visit_id in stored]
     cases = dict(conn.execute(_CASES, {"ids": replays}).all()) if replays else {}
 

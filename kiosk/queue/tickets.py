@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from config import clock
+from db import sync_events
 from db.base import utcnow
 from db.models import Ticket, TicketStatus
 from kiosk.queue.lines import ServiceLine, service_lines
@@ -183,6 +184,7 @@ def insert_tickets(session: Session, tickets: list[IssuedTicket], idempotency_ke
     """Write just-numbered tickets in one statement (the key only for a single ticket)."""
     rows = [{**asdict(ticket), "idempotency_key": idempotency_key} for ticket in tickets]
     session.connection().execute(_INSERT_TICKETS, rows)
+    sync_events.tickets_issued(session, tickets)  # HQ sync: in the same transaction (db.sync_log)
 
 
 def issue_ticket(
@@ -330,6 +332,7 @@ def call_first(
         )
         if result.rowcount == 1:  # type: ignore[attr-defined]
             session.refresh(ticket)
+            sync_events.ticket_changed(session, ticket)
             return ticket
         session.expire(ticket)  # another desk called this one first; take the next
     return None
@@ -347,6 +350,7 @@ def finish(session: Session, ticket_id: uuid.UUID, *, now: datetime | None = Non
     ticket = _get(session, ticket_id)
     _transition(session, ticket, DONE)
     ticket.done_at = now or utcnow()
+    sync_events.ticket_changed(session, ticket)
     session.flush()
     return ticket
 
@@ -355,6 +359,7 @@ def mark_no_show(session: Session, ticket_id: uuid.UUID, *, now: datetime | None
     ticket = _get(session, ticket_id)
     _transition(session, ticket, NO_SHOW)
     ticket.done_at = now or utcnow()
+    sync_events.ticket_changed(session, ticket)
     session.flush()
     return ticket
 
@@ -364,6 +369,7 @@ def cancel(session: Session, ticket_id: uuid.UUID, *, now: datetime | None = Non
     ticket = _get(session, ticket_id)
     _transition(session, ticket, CANCELLED)
     ticket.done_at = now or utcnow()
+    sync_events.ticket_changed(session, ticket)
     session.flush()
     return ticket
 
@@ -396,6 +402,7 @@ def transfer(
     ticket = _get(session, ticket_id)
     service_line(to_line, lines)
     _transition(session, ticket, TRANSFERRED)
+    sync_events.ticket_transferred(session, ticket, to_line)
     now = now or utcnow()
     notes = [n for n in (ticket.transfer_note, f"{ticket.display} → {to_line}: {note.strip()}") if n]
     ticket.transfer_note = "\n".join(notes)
