@@ -117,7 +117,9 @@ class ReasonIn(BaseModel):
 class VerdictIn(BaseModel):
     model_config = ConfigDict(extra="allow")
 
-    id: Annotated[PlainText, Field(max_length=60)]
+    # A catalogue id ("ccrs.pre_workout"): stored and synced as it is, so nothing else may pass as one
+    # (a phone- or RRN-shaped "id" would otherwise sit in clear in match_result).
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_.]{0,59}$")]
     # The program's name as the catalogue said it at matching time: what the desk and documents show.
     name_ko: Annotated[PlainText, Field(max_length=200)] = ""
     name_en: Annotated[PlainText, Field(max_length=200)] = ""

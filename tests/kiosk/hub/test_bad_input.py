@@ -135,6 +135,16 @@ def test_what_a_verdict_carries_beyond_its_fields_is_checked_too(hub: Hub, extra
     assert _count(hub, Visit) == 0
 
 
+@pytest.mark.parametrize("program_id", ["010-1234-5678", "01012345678", "900101-1234567", "CCRS.Fast", ""])
+def test_a_verdict_id_that_is_not_a_catalogue_id_is_refused(hub: Hub, program_id: str) -> None:
+    # Program ids are stored and synced as they are: a phone- or RRN-shaped one would sit there in clear.
+    lobby, _ = hub.enroll("lobby")
+    body = submission(8)
+    body["match"]["verdicts"][0]["id"] = program_id
+    _refused(_raw_post(hub, "/visits", body, lobby), "body.match.verdicts.0.id")
+    assert _count(hub, Visit) == 0
+
+
 def test_a_refused_key_is_named_by_place_not_echoed(hub: Hub) -> None:
     # A key the client chose may hold anything (here an RRN): the error says where, not what.
     lobby, _ = hub.enroll("lobby")
