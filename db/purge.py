@@ -10,10 +10,12 @@ hashes, outcomes), so statistics and the audit chain stay intact: identity-check
 confidences, signature points and images, intake answers, match verdicts (they quote answers), case
 notes, follow-up notes, ticket transfer notes, the visit's workflow state and document PDFs (their
 sha256 stays), with the fields it was rendered from. Print-spool payloads, sent outbox bodies and
-request-replay records older than the cutoff go too. A person is deleted (RRN/phone/address
-ciphertexts, blind index, name) once no visit within retention refers to them. Audit events hold ids
-only and are never touched; the purge itself is appended to the chain. On SQLite, ``secure_delete``
-and a WAL checkpoint make sure the erased bytes do not linger in free pages or the WAL file.
+request-replay records older than the cutoff go too, and so do the numbers and texts of SMS older than it
+(messages, consent codes, ticket opt-ins, reminders; opt-outs stay) and web links long expired. A person
+is deleted (RRN/phone/address ciphertexts, blind index, name) once no visit within retention refers to
+them. Audit events hold ids only and are never touched; the purge itself is appended to the chain. On
+SQLite, ``secure_delete`` and a WAL checkpoint make sure the erased bytes do not linger in free pages or the
+WAL file.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from config import clock
 from db import sync_events
 from db.audit import append_event
 from db.models import (
+    AftercareReminder,
     Case,
     Document,
     FollowUp,
@@ -44,8 +47,13 @@ from db.models import (
     PrintJob,
     PrintJobStatus,
     Signature,
+    SmsConsentChallenge,
+    SmsMessage,
+    SmsStatus,
     Ticket,
+    TicketSms,
     Visit,
+    WebLink,
 )
 
 _CHUNK = 500
@@ -202,6 +210,33 @@ def _purge_operations(session: Session, cutoff: datetime, report: PurgeReport) -
         report.add("replay_records")
         if not report.dry_run:
             session.delete(record)
+    _purge_messages(session, cutoff, report)
+
+
+_SETTLED = (SmsStatus.DELIVERED, SmsStatus.FAILED, SmsStatus.EXPIRED, SmsStatus.SKIPPED)
+
+
+def _purge_messages(session: Session, cutoff: datetime, report: PurgeReport) -> None:
+    """Numbers and texts of SMS older than the cutoff: the message rows, the consent codes' and ticket
+    opt-ins' copies of the number, the after-care reminders' number index; links long expired go.
+    The rows themselves stay (ids, times, statuses, delivery reports: what a consent record cites).
+    Opt-outs stay: a number that said "no more SMS" must never be texted again."""
+    for message in session.scalars(
+        select(SmsMessage).where(SmsMessage.created_at < cutoff, SmsMessage.status.in_(_SETTLED))
+    ):
+        _erase(message, report, "sms_messages", to_enc=b"", to_blind_index="", text_enc=None)
+    for challenge in session.scalars(
+        select(SmsConsentChallenge).where(SmsConsentChallenge.created_at < cutoff)
+    ):
+        _erase(challenge, report, "sms_consent_numbers", to_enc=b"", to_blind_index="")
+    for opt_in in session.scalars(select(TicketSms).where(TicketSms.created_at < cutoff)):
+        _erase(opt_in, report, "ticket_sms_numbers", phone_enc=b"", phone_blind_index="")
+    for reminder in session.scalars(select(AftercareReminder).where(AftercareReminder.created_at < cutoff)):
+        _erase(reminder, report, "reminder_numbers", to_blind_index="")
+    for link in session.scalars(select(WebLink).where(WebLink.expires_at < cutoff)):
+        report.add("web_links")
+        if not report.dry_run:
+            session.delete(link)
 
 
 def purge_expired(

@@ -271,3 +271,90 @@ def test_cutoff_handles_29_february() -> None:
     # 2028-02-29 00:00 UTC is 09:00 on 29 February in Seoul; five years back there is no 29th.
     kst = ZoneInfo("Asia/Seoul")
     assert retention_cutoff(datetime(2028, 2, 29, tzinfo=UTC), 5) == datetime(2023, 2, 28, tzinfo=kst)
+
+
+def test_old_sms_numbers_and_texts_go_opt_outs_stay(sessions: sessionmaker[Session], keys: KeyRing) -> None:
+    """Messages, consent codes, ticket opt-ins and reminders older than the cutoff lose the number (and the
+    text); recent ones and every opt-out keep theirs; a link expired long ago is deleted."""
+    from db.models import (
+        AftercareReminder,
+        ChallengePurpose,
+        SmsConsentChallenge,
+        SmsKind,
+        SmsMessage,
+        SmsOptOut,
+        SmsStatus,
+        TicketSms,
+        WebLink,
+    )
+
+    digits = "010" + "3333" + "4444"
+    with sessions() as session:
+        center = Center(code="mapo", name_ko="마포서민금융통합지원센터", region="서울")
+        session.add(center)
+        session.flush()
+        visit = _visit(session, center, None, LONG_AGO, "none")
+        ticket = session.scalars(select(Ticket).where(Ticket.visit_id == visit.id)).first()
+        assert ticket is not None
+        case = Case(visit_id=visit.id)
+        session.add(case)
+        session.flush()
+        follow_up = FollowUp(case_id=case.id, due_date=date(2026, 1, 1), kind="call")
+        session.add(follow_up)
+        messages = {}
+        for when, status in (
+            (LONG_AGO, SmsStatus.DELIVERED),
+            (LONG_AGO, SmsStatus.QUEUED),
+            (RECENT, SmsStatus.DELIVERED),
+        ):
+            message = SmsMessage(
+                template="ticket_called", kind=SmsKind.SMS, urgency="urgent",
+                to_enc=keys.encrypt_text(digits, "sms_message.to"), to_blind_index="b" * 64,
+                to_masked="010-****-4444", text_enc=keys.encrypt_text(MARKER, "sms_message.text"),
+                status=status, created_at=when,
+            )  # fmt: skip
+            session.add(message)
+            messages[(when, status)] = message
+        session.flush()
+        old_message = messages[(LONG_AGO, SmsStatus.DELIVERED)]
+        session.add(
+            SmsConsentChallenge(
+                center_id=center.id, purpose=ChallengePurpose.KIOSK,
+                to_enc=keys.encrypt_text(digits, "sms_consent_challenge.to"), to_blind_index="b" * 64,
+                to_masked="010-****-4444", code_hash="c" * 64, text_version="2026.1", text_sha256="d" * 64,
+                issued_at=LONG_AGO, expires_at=LONG_AGO, message_id=old_message.id, created_at=LONG_AGO,
+            )
+        )  # fmt: skip
+        session.add(
+            TicketSms(
+                ticket_id=ticket.id, phone_enc=keys.encrypt_text(digits, "ticket_sms.phone"),
+                phone_blind_index="b" * 64, phone_masked="010-****-4444", created_at=LONG_AGO,
+            )
+        )  # fmt: skip
+        session.add(
+            AftercareReminder(
+                follow_up_id=follow_up.id, due_date=date(2026, 1, 1), message_id=old_message.id,
+                to_blind_index="b" * 64, sent_on=date(2025, 12, 31), created_at=LONG_AGO,
+            )
+        )  # fmt: skip
+        session.add(SmsOptOut(blind_index="b" * 64, source="reply", created_at=LONG_AGO))
+        session.add(
+            WebLink(token_sha256="e" * 64, kind="ticket", center_id=center.id, subject_id=visit.id,
+                    expires_at=LONG_AGO)
+        )  # fmt: skip
+        session.commit()
+    report = purge_expired(sessions, 5, now=NOW)
+    assert report.counts["sms_messages"] == 1 and report.counts["sms_consent_numbers"] == 1
+    assert report.counts["reminder_numbers"] == 1 and report.counts["web_links"] == 1
+    assert report.counts["ticket_sms_numbers"] == 1
+    with sessions() as session:
+        rows = {(m.created_at.replace(tzinfo=None), m.status): m for m in session.scalars(select(SmsMessage))}
+        old = rows[(LONG_AGO.replace(tzinfo=None), SmsStatus.DELIVERED)]
+        assert old.to_enc == b"" and old.text_enc is None
+        assert rows[(LONG_AGO.replace(tzinfo=None), SmsStatus.QUEUED)].text_enc is not None  # not sent yet
+        assert rows[(RECENT.replace(tzinfo=None), SmsStatus.DELIVERED)].to_enc != b""
+        challenge = session.scalars(select(SmsConsentChallenge)).one()
+        assert challenge.to_enc == b"" and challenge.to_masked == "010-****-4444"  # the record's masked trace
+        assert session.scalars(select(SmsOptOut)).one().blind_index == "b" * 64
+        assert session.scalars(select(WebLink)).all() == []
+        assert verify_chain(session).ok
