@@ -166,6 +166,14 @@ def detect_candidates(frame: np.ndarray, limit: int = 3) -> list[Detection]:
             best = (cv2.contourArea(lined), lined)
         elif lined is not None:
             scored.append((0.0, lined))  # the straight-edge quad that lost: a runner-up after the rest
+    # lying on print (a form, a newspaper) under a glare, the card's blob merges with the page's lines
+    # or breaks up around the glare, and its edges drown among the print's: with the dark strokes
+    # closed away, the page is a plain sheet and the card's four straight edges are what is left
+    unprinted = quad_from_edges(small, without_print=True) if _doubtful(best, sw, sh) else None
+    if unprinted is not None and _takes_over(unprinted, best, sw * sh):
+        if best is not None:
+            scored.append((best[0], best[1]))
+        best = (cv2.contourArea(unprinted), unprinted)
     whole = whole_frame(width, height)
     # a card that fills the frame has no edge of its own to find, or only a sliver of margin
     if _frame_is_card(width, height) and (best is None or _print_outside(small, best[1])):
@@ -235,11 +243,41 @@ def _intersection(a: np.ndarray, b: np.ndarray) -> np.ndarray | None:
     return np.array([x1 + t * (x2 - x1), y1 + t * (y2 - y1)], np.float32)
 
 
-def quad_from_edges(small: np.ndarray) -> np.ndarray | None:
-    """The largest ID-1-shaped quad bounded by long straight edges (Hough segments)."""
+PRINT_CLOSE_PX = 9  # on the working copy: strokes of print (and a page's lines) are thinner than this
+UNPRINTED_MIN_AREA = 0.08  # of the frame: a smaller straight-edged quad is the portrait, not the card
+UNPRINTED_MIN_SHARE = 0.35  # of the blob outline's area: smaller is something printed on the card
+
+
+def _doubtful(best: tuple[float, np.ndarray] | None, sw: int, sh: int) -> bool:
+    """A blob outline worth checking against straight edges: none, a small one (the portrait, a patch
+    of the card between glare and print) or one running off the frame (the card merged with a page)."""
+    if best is None or cv2.contourArea(best[1]) < 0.3 * sw * sh:
+        return True
+    quad = best[1]
+    return bool((quad[:, 0] <= 2).any() or (quad[:, 1] <= 2).any() or (quad[:, 0] >= sw - 3).any()
+                or (quad[:, 1] >= sh - 3).any())  # fmt: skip
+
+
+def _takes_over(quad: np.ndarray, best: tuple[float, np.ndarray] | None, frame_area: float) -> bool:
+    """Does the straight-edge quad of the print-free image replace the blob outline as the best?"""
+    area = float(cv2.contourArea(quad))
+    if area < UNPRINTED_MIN_AREA * frame_area:
+        return False
+    if best is None:
+        return True
+    return _overlap(quad, best[1]) < SAME_PLACE and area >= UNPRINTED_MIN_SHARE * cv2.contourArea(best[1])
+
+
+def quad_from_edges(small: np.ndarray, without_print: bool = False) -> np.ndarray | None:
+    """The largest ID-1-shaped quad bounded by long straight edges (Hough segments). ``without_print``:
+    dark strokes are closed away first and fainter edges count (the card's edge on a printed page)."""
     sh, sw = small.shape[:2]
-    grey = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (3, 3), 0)
-    edges = cv2.Canny(grey, 40, 120)
+    grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    if without_print:
+        disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (PRINT_CLOSE_PX, PRINT_CLOSE_PX))
+        grey = cv2.morphologyEx(grey, cv2.MORPH_CLOSE, disc)
+    grey = cv2.GaussianBlur(grey, (3, 3), 0)
+    edges = cv2.Canny(grey, 20, 60) if without_print else cv2.Canny(grey, 40, 120)
     found = cv2.HoughLinesP(edges, 1, np.pi / 360, threshold=60, minLineLength=0.28 * min(sw, sh),
                             maxLineGap=6)  # fmt: skip
     if found is None:

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from devices.id.emulators.samples import CardSample, card_samples
+from devices.id.image import detect
 from devices.id.image.detect import detect_candidates, detect_card
 from devices.id.image.loader import ImageReadOptions
 from devices.id.image.pipeline import MAX_RETRIES, CardImagePipeline
@@ -38,17 +39,58 @@ def on_printed_form() -> tuple[CardSample, np.ndarray]:
 
 
 def test_a_card_whose_best_outline_is_its_photo_is_read_through_the_retry(
-    pipeline: CardImagePipeline, on_printed_form: tuple[CardSample, np.ndarray]
+    pipeline: CardImagePipeline,
+    on_printed_form: tuple[CardSample, np.ndarray],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     sample, frame = on_printed_form
+    # the blob outlines alone, as before the print-free straight-edge check: the portrait outscores
+    # the card on the busy form, so the best outline is far too small (once refused as too_small)
+    monkeypatch.setattr(detect, "_takes_over", lambda *_: False)
     best = detect_card(frame)
-    # the precondition: the portrait outscores the card on the busy form, so the best outline is
-    # far too small (before the retry this card was refused as too_small)
     assert best is not None and best.area_fraction < 0.15
     doc = pipeline.read(frame)
     assert (doc.kind, doc.name, doc.rrn) == (sample.kind, sample.identity.name, sample.identity.rrn)
     assert doc.extra["outline"] == "2 (runner_up)"  # which outline won is in the candidate info
     assert "outline=2" in doc.extra["candidate"]
+
+
+def _on_papers(seed: int, index: int) -> CardSample:
+    sample = card_samples("hard", index + 1, split="tuning", seed=seed)[index]
+    assert not sample.held_out and sample.perturbation.background == "papers" and sample.perturbation.glare
+    return sample
+
+
+@pytest.mark.parametrize(
+    ("seed", "index", "before"),
+    [
+        (3, 26, "the portrait was the best outline"),
+        (11, 14, "a patch between glare and print"),
+        (11, 26, "the card merged with the page, running off the frame: refused as cut_off"),
+    ],
+)
+def test_a_card_on_a_printed_page_under_glare_is_outlined_by_its_straight_edges(
+    seed: int, index: int, before: str
+) -> None:
+    best = detect_card(_on_papers(seed, index).render())
+    # the whole card and nothing but: a quarter to a half of the camera's frame, clear of its edges
+    assert best is not None and 0.25 < best.area_fraction < 0.6 and not best.touches_border, before
+
+
+def test_a_card_found_by_its_straight_edges_reads_on_the_first_outline(pipeline: CardImagePipeline) -> None:
+    sample = _on_papers(11, 14)  # Noto Sans CJK KR: refused as invalid_rrn on a patch of the card
+    doc = pipeline.read(sample.render())
+    assert (doc.name, doc.rrn) == (sample.identity.name, sample.identity.rrn)
+    assert doc.extra["outline"] == "1 (best)"
+
+
+def test_the_straight_edge_check_leaves_a_plain_outline_alone() -> None:
+    """A card with a thin black margin (a flatbed crop): the blob outline is whole and inside the
+    frame, so the print-free edges are not even looked for — a design's inner frame never wins."""
+    sample = next(s for s in card_samples("clean", 16, split="tuning", seed=23)
+                  if s.capture == "flatbed-black-margin")  # fmt: skip
+    best = detect_card(sample.render())
+    assert best is not None and not best.fills_frame and best.area_fraction > 0.75
 
 
 def test_a_clean_card_reads_on_the_first_outline_with_the_same_reads(pipeline: CardImagePipeline) -> None:
