@@ -5,6 +5,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from config.sections.app import AppSection
 from config.sections.assistant import AssistantSection
 from config.sections.db import DbSection
+from config.sections.debt import DebtSection
 from config.sections.hq import HqSection
 from config.sections.hub import HubSection
 from config.sections.identity import IdentitySection
@@ -33,3 +34,4 @@ class Settings(BaseModel):
     sms: SmsSection = Field(default_factory=SmsSection)
     web: WebSection = Field(default_factory=WebSection)
     hq: HqSection = Field(default_factory=HqSection)
+    debt: DebtSection = Field(default_factory=DebtSection)

@@ -2,6 +2,8 @@
 
 from db.base import Base
 from db.models.center import Center, Counselor, Device, HubSession
+from db.models.debts import DebtLine, DebtList
+from db.models.devices_health import DeviceHealth, PrinterState
 from db.models.documents import Document, Signature
 from db.models.enums import (
     ConsentMethod,
@@ -41,6 +43,8 @@ __all__ = [
     "ConsentMethod",
     "Counselor",
     "CounselorRole",
+    "DebtLine",
+    "DebtList",
     "Device",
     "DeviceKind",
     "Document",

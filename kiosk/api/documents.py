@@ -15,13 +15,14 @@ from pydantic import BaseModel
 
 from kiosk.api.common import Strict
 
-TemplateName = Literal["consent", "intake_summary", "counseling_record", "aftercare_plan"]
+TemplateName = Literal["consent", "intake_summary", "counseling_record", "aftercare_plan", "debt_application"]
 # (Korean, English) per template: what the hub's push event and the counter's caption call it.
 DOCUMENT_TITLES: dict[str, tuple[str, str]] = {
     "consent": ("개인(신용)정보 동의서", "Consent form"),
     "intake_summary": ("상담 신청 및 지원 확인 결과", "Intake and matching summary"),
     "counseling_record": ("상담 기록", "Counseling record"),
     "aftercare_plan": ("사후관리 계획", "After-care plan"),
+    "debt_application": ("채무조정 신청서", "Debt adjustment application"),
 }
 
 

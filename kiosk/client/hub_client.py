@@ -35,6 +35,7 @@ from kiosk.api import (
     VisitReceipt,
     VisitSubmission,
 )
+from kiosk.api.debts import DebtIn, DebtListOut, DebtPlanOut
 from kiosk.api.document_links import DocumentLinkOut
 from kiosk.api.errors import HTTP_ERROR, HUB_NOT_TRUSTED
 from kiosk.api.phone import PhoneConsentOut, PhoneConsultationOut
@@ -471,3 +472,32 @@ class HubClient:
 
     def consent_code_status(self, challenge_id: uuid.UUID | str) -> ConsentCodeStatusOut:
         return self._call(ConsentCodeStatusOut, "GET", f"/consent/sms/challenges/{challenge_id}")
+
+    # --- debts (issue 21) -----------------------------------------------------------------------------
+    def get_debts(self, visit_id: uuid.UUID | str) -> DebtListOut:
+        return self._call(DebtListOut, "GET", f"/visits/{visit_id}/debts")
+
+    def fetch_debts(self, visit_id: uuid.UUID | str) -> DebtListOut:
+        """HubRefused 409 consent_missing / identity_missing; HubUnavailable 502 when the port failed
+        (nothing was stored) or 503 when the center has no port."""
+        try:
+            return self._call(DebtListOut, "POST", f"/visits/{visit_id}/debts/fetch")
+        except HubUnavailable as exc:
+            if exc.status == 502:  # the hub is up, the credit bureau is not: say that, not "no hub"
+                exc.message_ko = (
+                    "신용정보 조회 기관이 답하지 않았어요. 잠시 뒤 다시 하거나 빚 목록을 직접 적어 주세요."
+                )
+            elif exc.status == 503:
+                exc.message_ko = (
+                    "이 센터에는 신용정보 조회가 연결되어 있지 않아요. 빚 목록을 직접 적어 주세요."
+                )
+            raise
+
+    def put_debts(self, visit_id: uuid.UUID | str, debts: list[DebtIn] | list[dict[str, Any]]) -> DebtListOut:
+        """HubRefused 422 debt_input_invalid (Korean, naming the line) or 409 debt_list_changed."""
+        lines = [d.model_dump(mode="json") if isinstance(d, DebtIn) else d for d in debts]
+        return self._call(DebtListOut, "PUT", f"/visits/{visit_id}/debts", json={"debts": lines})
+
+    def debt_plan(self, visit_id: uuid.UUID | str, term_months: int | None = None) -> DebtPlanOut:
+        params = {"term_months": term_months} if term_months is not None else None
+        return self._call(DebtPlanOut, "GET", f"/visits/{visit_id}/debt-plan", params=params)

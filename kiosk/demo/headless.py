@@ -5,6 +5,9 @@ emulated pad (the second walk-in cannot sign: a code by SMS to the emulated phon
 answered and matched, the visit sent through the lobby outbox, a ticket printed
 on the emulated printer, the ticket called at the desk, the consent and intake documents pushed to
 the counter and signed there on its own emulated pad, PAdES-signed PDFs archived, after-care planned.
+A walk-in the desk finds eligible for CCRS debt adjustment also gets its creditors from the emulated
+credit-information port, a plan estimate (``debt_plan`` in its summary entry: program, monthly payment,
+term) and a signed 채무조정 신청서 (``debt_application_document_id``).
 Writes DIR/summary.json, DIR/receipts/*.bin|png, DIR/pdf/*.pdf and the databases DIR/*.db. Each visit
 in the summary says how its consent was given (``consent_method``: "pad", "screen" or "sms") as the
 hub recorded it, not as the script meant it.
@@ -197,7 +200,15 @@ def run_headless(
                 docs = visit["desk"]["documents"]
                 complete = all(d["status"] == "archived" and d.get("pades_valid", False) for d in docs)
                 planned = isinstance(visit["desk"]["aftercare"], list)
-                visit["status"] = "completed" if complete and len(docs) == 2 and planned else "failed"
+                # A debt-adjustment visit also signs its 채무조정 신청서 (issue 21).
+                debt = visit["desk"].get("debt")
+                wanted = 3 if debt is not None else 2
+                if debt is not None:
+                    visit["debt_plan"] = debt.get("plan")
+                    visit["debt_application_document_id"] = next(
+                        (d["document_id"] for d in docs if d["template"] == "debt_application"), None
+                    )
+                visit["status"] = "completed" if complete and len(docs) == wanted and planned else "failed"
             except Exception as exc:
                 visit["error"] = f"{type(exc).__name__}: {exc}"
                 log.error("walk-in %d failed:\n%s", index + 1, traceback.format_exc())

@@ -357,36 +357,20 @@ class DeskRole:
             outcome = "court_referral"
         self.client.add_note(visit_id, f"시연 상담: 적합 제도 {len(top)}개 안내")
         self.client.set_outcome(visit_id, outcome, [str(v["id"]) for v in top[:3]])
-        documents = []
-        for template in DOCUMENTS:
-            doc: DocumentOut = clock.run(
-                f"generate_{template}", partial(self.client.generate_document, visit_id, template)
+        debt: dict[str, Any] | None = None
+        templates: tuple[str, ...] = DOCUMENTS
+        if outcome == "debt_adjustment_applied":
+            # The walk-in with debt trouble: the creditors from the (emulated) credit-information port,
+            # the plan at the term the desk settles on, and the 채무조정 신청서 signed at the counter.
+            debt = self._debt_plan(clock, visit_id)
+            if debt.get("plan"):
+                templates = (*DOCUMENTS, "debt_application")
+        documents = [
+            self._signed_document(
+                clock, visit_id, template, ticket.display, out, sign_timeout_s, trust_roots_pem
             )
-            clock.run(f"push_{template}", partial(self.client.push_document, doc.id))
-            signed: DocumentOut = clock.run(
-                f"await_signature_{template}", partial(self._await_signed, doc.id, sign_timeout_s)
-            )
-            archived: DocumentOut = clock.run(
-                f"archive_{template}", partial(self.client.archive_document, doc.id)
-            )
-            pdf = self.client.document_pdf(doc.id)
-            path = out / "pdf" / f"{ticket.display}-{template}.pdf"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(pdf)
-            entry: dict[str, Any] = {
-                "document_id": str(doc.id),
-                "template": template,
-                "unsigned_sha256": doc.sha256,
-                "signed_sha256": archived.sha256,
-                "status": archived.status,
-                "file": str(path.relative_to(out)),
-                "signed_at": signed.signed_at.isoformat() if signed.signed_at else None,
-            }
-            if trust_roots_pem:
-                from printers.documents.pades import validate_pades
-
-                entry["pades_valid"] = validate_pades(pdf, trust_roots_pem)
-            documents.append(entry)
+            for template in templates
+        ]
         aftercare: list[dict[str, Any]] | str
         try:
             plan = clock.run("aftercare", lambda: self.client.plan_aftercare(visit_id, outcome))
@@ -403,8 +387,76 @@ class DeskRole:
             "documents": documents,
             "aftercare": aftercare,
             "earlier_visits": len(case.earlier_visits),
+            "debt": debt,
             "timings_ms": clock.steps,
         }
+
+    def _debt_plan(self, clock: StepClock, visit_id: uuid.UUID) -> dict[str, Any]:
+        try:
+            debts = clock.run("debts_fetch", lambda: self.client.fetch_debts(visit_id))
+            first = clock.run("debt_plan", lambda: self.client.debt_plan(visit_id))
+            chosen = next((p for p in first.plans if p.eligible), None) or next(
+                (p for p in first.plans if p.monthly_payment_krw is not None), None
+            )
+            if chosen is None or chosen.term_months is None:
+                return {"source": debts.source, "creditors": len(debts.debts), "plan": None}
+            # The counselor settles the term (here: the plan's own); the application shows that term.
+            term = chosen.term_months
+            again = clock.run("debt_plan_term", lambda: self.client.debt_plan(visit_id, term_months=term))
+        except (HubRefused, HubUnavailable) as exc:
+            return {"error": str(getattr(exc, "code", "") or exc), "plan": None}
+        plan = next(p for p in again.plans if p.program == chosen.program)
+        return {
+            "source": debts.source,
+            "emulated": debts.emulated,
+            "creditors": len(debts.debts),
+            "plan": {
+                "program": plan.program,
+                "monthly_payment_krw": plan.monthly_payment_krw,
+                "term_months": plan.term_months,
+                "eligible": plan.eligible,
+            },
+        }
+
+    def _signed_document(
+        self,
+        clock: StepClock,
+        visit_id: uuid.UUID,
+        template: str,
+        display: str,
+        out: Path,
+        sign_timeout_s: float,
+        trust_roots_pem: tuple[bytes, ...],
+    ) -> dict[str, Any]:
+        """Generate, push to the counter, wait for its signature, archive; the PDF kept under out/pdf."""
+        doc: DocumentOut = clock.run(
+            f"generate_{template}", partial(self.client.generate_document, visit_id, template)
+        )
+        clock.run(f"push_{template}", partial(self.client.push_document, doc.id))
+        signed: DocumentOut = clock.run(
+            f"await_signature_{template}", partial(self._await_signed, doc.id, sign_timeout_s)
+        )
+        archived: DocumentOut = clock.run(
+            f"archive_{template}", partial(self.client.archive_document, doc.id)
+        )
+        pdf = self.client.document_pdf(doc.id)
+        path = out / "pdf" / f"{display}-{template}.pdf"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(pdf)
+        entry: dict[str, Any] = {
+            "document_id": str(doc.id),
+            "template": template,
+            "unsigned_sha256": doc.sha256,
+            "signed_sha256": archived.sha256,
+            "status": archived.status,
+            "file": str(path.relative_to(out)),
+            "signed_at": signed.signed_at.isoformat() if signed.signed_at else None,
+        }
+        if trust_roots_pem:
+            from printers.documents.pades import validate_pades
+
+            entry["pades_valid"] = validate_pades(pdf, trust_roots_pem)
+        return entry
 
     def _await_signed(self, document_id: uuid.UUID, timeout_s: float) -> Any:
         deadline = time.monotonic() + timeout_s

@@ -17,10 +17,12 @@ from config import Settings
 from db.checkpoint import checkpoint_in_background
 from db.session import data_dir
 from kiosk.api import ErrorBody
+from kiosk.debt.credit_port import make_credit_port
 from kiosk.hub import (
     routes_aftercare,
     routes_auth,
     routes_chat,
+    routes_debts,
     routes_devices,
     routes_document_links,
     routes_documents,
@@ -65,6 +67,8 @@ def create_app(
         description="서민금융통합지원센터 허브: 접수, 번호표, 상담, 문서 서명, 사후관리 (center hub API)",
         responses=_ERRORS,
     )
+    # The credit-information port (debt.credit_port); a test may swap it for a failing emulator.
+    app.state.credit_port = make_credit_port(settings.debt.credit_port)
     app.state.hub = HubState(
         settings=settings,
         sessions=sessions,
@@ -93,6 +97,7 @@ def create_app(
         routes_chat,
         routes_phone,
         routes_sms_consent,
+        routes_debts,
     ):
         app.include_router(module.router)
     receiver = getattr(getattr(sms, "gateway", None), "webhook", None)

@@ -27,6 +27,8 @@ from db.models import (
     Visit,
 )
 from db.pii import mask_name
+from kiosk.debt.inputs import KIND_WORDS, InvalidDebts
+from kiosk.debt.visit_list import chosen_plan, visit_debts, visit_estimate
 from kiosk.hub.views import open_notes
 from kiosk.matching.fields import FIELDS
 from kiosk.matching.ranges import AnswerRange, as_range
@@ -94,6 +96,62 @@ def sms_consent_fields(session: Session, consent: Consent | None) -> dict[str, s
     }
 
 
+_SOURCE_KO = {
+    "credit_port": "신용정보 조회",
+    "counselor": "상담사 입력",
+    "kiosk_totals": "키오스크 답 (합계)",
+}
+_CONSENT_METHOD_KO = {"signature": "서명", "sms": "휴대전화 문자 인증"}
+
+
+def debt_application_fields(session: Session, visit: Visit, consent: Consent | None) -> dict[str, Any] | None:
+    """The 채무조정 신청서's creditor list, the chosen program's plan (at the term the desk last asked,
+    else the plan's own) and the consent it rests on; None when there is no debt to apply for."""
+    debts = visit_debts(session, visit)
+    try:
+        result = visit_estimate(session, visit, debts, debts.plan_term_months)
+    except InvalidDebts:
+        return None
+    plan = chosen_plan(result)
+    source = _SOURCE_KO[debts.source] + (" · 에뮬레이터 (시험용)" if debts.emulated else "")
+    return {
+        "source": debts.source,
+        "source_ko": source,
+        "fetched_at": _center_time(debts.fetched_at) if debts.fetched_at else "-",
+        "creditors": [
+            {
+                "creditor": line.creditor,
+                "kind_ko": KIND_WORDS.get(line.kind, (line.kind, line.kind))[0],
+                "principal_krw": line.principal_krw,
+                "annual_rate": line.annual_rate,
+                "overdue_days": line.overdue_days,
+                "written_off": line.written_off,
+                "since": line.since.isoformat() if line.since else "-",
+            }
+            for line in debts.lines
+        ],
+        "plan": None
+        if plan is None
+        else {
+            **plan.to_dict(),
+            "name_ko": plan.name_ko,
+            "name_en": plan.name_en,
+            "term_chosen": debts.plan_term_months is not None,
+        },
+        "available_income_monthly_krw": result.available_income_monthly_krw,
+        "rules_version": result.rules_version,
+        "consent": None
+        if consent is None
+        else {
+            "consent_id": str(consent.id),
+            "text_version": consent.text_version,
+            "method": _CONSENT_METHOD_KO.get(str(consent.method), str(consent.method)),
+            "evidence_id": str(consent.signature_id or consent.sms_challenge_id or "-"),
+            "credit_inquiry": bool((consent.items or {}).get("credit_inquiry", {}).get("granted")),
+        },
+    }
+
+
 def document_fields(
     session: Session, visit: Visit, template: str, counselor_name: str, keys: Any
 ) -> dict[str, Any]:
@@ -113,7 +171,7 @@ def document_fields(
     label = " · ".join(x for x in (mask_name(person.name), person.rrn_masked or "") if x) if person else ""
     outcomes = [OUTCOME_KO.get(case.outcome, case.outcome)] if case and case.outcome else []
     outcomes += [f"연계: {r}" for r in (case.referrals if case else [])]
-    return {
+    fields: dict[str, Any] = {
         "center_name": center.name_ko if center else "서민금융통합지원센터",
         "person_label": label or "익명 방문자",
         "visit_date": clock.local_date(visit.created_at).isoformat(),
@@ -131,3 +189,6 @@ def document_fields(
             {"date": f.due_date.isoformat(), "kind": f.kind, "note": f.note or ""} for f in followups
         ],
     }
+    if template == "debt_application":
+        fields["debt"] = debt_application_fields(session, visit, consent)
+    return fields

@@ -1,4 +1,5 @@
-"""The document templates: consent form, intake and matching summary, counseling record, after-care plan.
+"""The document templates: consent form, intake and matching summary, counseling record, after-care plan,
+채무조정 신청서 (debt adjustment application).
 
 Each takes plain dicts and lists (no classes from other areas), so the matching engine or the visit
 workflow can change without touching this module. Names arrive masked; an RRN never reaches a PDF.
@@ -177,6 +178,102 @@ def aftercare_plan(fields: Mapping[str, Any], doc_id: str) -> list[Flowable]:
     return story
 
 
+ESTIMATE_ONLY_KO = "예상치예요 — 최종 결정은 신용회복위원회 심사 후에 나요"
+ESTIMATE_ONLY_EN = (
+    "This is an estimate: the final decision comes after the Credit Counseling & Recovery Service review."
+)
+
+
+def won(amount: object) -> str:
+    return f"{amount:,}원" if isinstance(amount, int) else "-"
+
+
+def percent(rate: object) -> str:
+    return f"연 {rate * 100:.2f}%" if isinstance(rate, (int, float)) else "-"
+
+
+def debt_application(fields: Mapping[str, Any], doc_id: str) -> list[Flowable]:
+    """채무조정 신청서: the creditor list, the chosen program's estimate with each figure's reason, and
+    the consent the credit inquiry rests on. The estimate sentence stands above and below the plan."""
+    debt: Mapping[str, Any] = fields["debt"]
+    story = header("채무조정 신청서", "Debt adjustment application", fields)
+    story.append(para(ESTIMATE_ONLY_KO + "  " + ESTIMATE_ONLY_EN, HEADING))
+    story.append(para("채권자 목록 Creditors", HEADING))
+    story.append(para(f"출처 Source: {debt['source_ko']} · 조회 시각 Fetched: {debt['fetched_at']}", SMALL))
+    rows: list[list[Any]] = [
+        [
+            "채권자 Creditor",
+            "종류 Kind",
+            "원금 Principal",
+            "이자율 Rate",
+            "연체 Overdue",
+            "상각 Written off",
+            "시작 Since",
+        ]
+    ]
+    for line in debt["creditors"]:
+        rows.append(
+            [
+                line["creditor"],
+                line["kind_ko"],
+                won(line["principal_krw"]),
+                percent(line["annual_rate"]),
+                f"{line['overdue_days']}일",
+                "예" if line["written_off"] else "아니요",
+                line["since"],
+            ]
+        )
+    story.append(grid(rows, [34, 20, 30, 22, 20, 20, 28]))
+    plan: Mapping[str, Any] | None = debt.get("plan")
+    story.append(para("상환 계획 예상 Repayment-plan estimate", HEADING))
+    if not plan:
+        story.append(
+            para("이 빚 목록으로는 맞는 채무조정 제도가 없어요. 상담사와 법원 절차를 이야기해 보세요.")
+        )
+    else:
+        term = plan.get("term_months")
+        chosen = " (상담 창구에서 고른 기간 chosen at the desk)" if plan.get("term_chosen") else ""
+        figures = [
+            ["항목 Item", "예상 Estimate"],
+            ["제도 Programme", f"{plan.get('name_ko', '')} ({plan.get('program', '')})"],
+            ["조정 전 원금 Principal before", won(plan.get("principal_before_krw"))],
+            ["조정 후 원금 Principal after", won(plan.get("principal_after_krw"))],
+            ["이자율 Rate", percent(plan.get("annual_rate"))],
+            ["기간 Term", f"{term}개월{chosen}" if term else "-"],
+            ["매달 갚을 돈 Monthly", won(plan.get("monthly_payment_krw"))],
+            ["모두 갚을 돈 Total", won(plan.get("total_repaid_krw"))],
+            ["매달 갚을 수 있는 돈 Capacity", won(debt.get("available_income_monthly_krw"))],
+            ["갚을 수 있는 범위 Fits capacity", "예 yes" if plan.get("eligible") else "아니요 no: 상담 필요"],
+        ]
+        story.append(grid(figures, [60, 114]))
+        story.append(para("각 숫자의 근거 Why each figure", HEADING))
+        for reason in plan.get("reasons_ko", []):
+            story.append(para(f"· {reason}"))
+        story.append(para(f"계획 규칙 버전 Rules version: {debt.get('rules_version', '-')}", SMALL))
+    story.append(Spacer(1, 2 * mm))
+    story.append(para(ESTIMATE_ONLY_KO, HEADING))
+    story.append(para("동의 근거 Consent references", HEADING))
+    consent_ref: Mapping[str, Any] | None = debt.get("consent")
+    if not consent_ref:
+        story.append(para("동의 기록이 없어요 (no consent record)."))
+    else:
+        inquiry = "동의함 granted" if consent_ref.get("credit_inquiry") else "동의 안 함 not granted"
+        story.append(
+            grid(
+                [
+                    ["항목 Item", "내용 Value"],
+                    ["동의 번호 Consent id", consent_ref.get("consent_id", "-")],
+                    ["동의서 버전 Text version", consent_ref.get("text_version", "-")],
+                    ["동의 방법 Method", consent_ref.get("method", "-")],
+                    ["서명·인증 기록 Evidence", consent_ref.get("evidence_id", "-")],
+                    ["신용정보 조회 Credit inquiry", inquiry],
+                ],
+                [60, 114],
+            )
+        )
+    return story
+
+
 def signature_block(png: bytes, record_hash: str) -> list[Flowable]:
     """The signature as drawn, and the hash of the signature record that binds it to this document."""
     image = Image(io.BytesIO(png))
@@ -215,5 +312,8 @@ TEMPLATES: dict[str, DocumentTemplate] = {
     ),
     "aftercare_plan": DocumentTemplate(
         "aftercare_plan", "1", "사후관리 계획", (*COMMON, "counselor", "goals", "followups"), aftercare_plan
+    ),
+    "debt_application": DocumentTemplate(
+        "debt_application", "1", "채무조정 신청서", (*COMMON, "debt"), debt_application
     ),
 }

@@ -23,6 +23,10 @@ def register(registry: Any) -> None:
     counter.add_argument("--hub", help="hub URL (default: hub.url)")
     counter.add_argument("--token", help="this counter's device token")
     counter.add_argument("--enroll-code", help="one-time code to enroll this counter first")
+    slider = registry.subcommand(
+        "bench", "desk-slider", "desk 채무 term slider: ms per tick, worked out and painted", run_slider_bench
+    )
+    slider.add_argument("--json", action="store_true", help="print one JSON object")
     demo = registry.command("demo", "센터 전체 시연 (the whole center on one machine)", run_demo)
     demo.add_argument("--headless", action="store_true", help="scripted walk-ins, no windows")
     demo.add_argument("--walk-ins", type=int, default=3, help="number of scripted visits (headless)")
@@ -46,6 +50,29 @@ def register(registry: Any) -> None:
         metavar="SECONDS",
         help="headless: after the walk-ins, keep the hub and the phone pages serving this long",
     )
+
+
+def run_slider_bench(args: argparse.Namespace, ctx: AppContext) -> int:
+    """Offscreen: no display needed (kiosk bench debt runs this in a child process)."""
+    import json
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from ui.desk.debt_tab import bench_slider
+
+    app = QApplication.instance() or QApplication([])
+    result = bench_slider()
+    app.processEvents()
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print(
+            f"desk slider: {result['ticks']} ticks over {result['creditors']} creditors, median "
+            f"{result['median_ms']} ms, p95 {result['p95_ms']} ms, max {result['max_ms']} ms"
+        )
+    return 0
 
 
 def run_demo(args: argparse.Namespace, ctx: AppContext) -> int:

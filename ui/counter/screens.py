@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -16,6 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from config.sections.signature import SignatureSection
+from kiosk.debt.visit_list import plan_rules
+from kiosk.debt.wording import ESTIMATE_ONLY
+from ui.counter.debt_figures import DebtFigures
+from ui.counter.words import months_span, word
 from ui.theme import ICON_COLOURS, ScreenMetrics, Sizes
 from ui.widgets.buttons import set_icon, touch_button
 from ui.widgets.signature_canvas import SignatureCanvas
@@ -47,6 +52,78 @@ class PairScreen(QWidget):
         box.addStretch()
 
 
+class DebtPanel(QFrame):
+    """A 채무조정 신청서's key figures in large type above its pages: program, monthly payment, term,
+    principal cut, and the estimate sentence. Hidden for every other document."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("debtPlanPanel")
+        self.setProperty("role", "card")
+        box = QVBoxLayout(self)
+        self.heading = QLabel("")
+        self.heading.setProperty("role", "lead")
+        self.program = QLabel("")
+        self.program.setProperty("role", "title")
+        self.monthly = QLabel("")
+        self.monthly.setObjectName("debtMonthly")
+        self.monthly.setProperty("role", "title")
+        self.term = QLabel("")
+        self.term.setProperty("role", "lead")
+        self.principal = QLabel("")
+        self.principal.setProperty("role", "lead")
+        self.principal.setWordWrap(True)
+        self.notice = QLabel("")
+        self.notice.setProperty("role", "hint")
+        self.notice.setWordWrap(True)
+        # Three lines, so the page below keeps its room: what and which program; the month, the term,
+        # the principal; the estimate sentence.
+        first, second = QHBoxLayout(), QHBoxLayout()
+        first.addWidget(self.heading)
+        first.addWidget(self.program, 1)
+        second.addWidget(self.monthly)
+        for label in (self.term, self.principal):
+            second.addSpacing(24)
+            second.addWidget(label, 1 if label is self.principal else 0)
+        box.addLayout(first)
+        box.addLayout(second)
+        box.addWidget(self.notice)
+        self.figures: DebtFigures | None = None
+        self.hide()
+
+    def show_figures(self, figures: DebtFigures | None, language: str) -> None:
+        self.figures = figures
+        self.retranslate(language)
+
+    def retranslate(self, language: str) -> None:
+        f = self.figures
+        labels = (self.heading, self.program, self.monthly, self.term, self.principal, self.notice)
+        if f is None:
+            for label in labels:
+                label.clear()
+            self.hide()
+            return
+        rules = plan_rules().program(f.program)
+        en = language == "en"
+        self.heading.setText(word("plan_heading", language))
+        self.program.setText(rules.name_en if en else rules.name_ko)
+        self.monthly.setText(word("plan_monthly", language, amount=f.monthly_krw))
+        self.term.setText(months_span(f.term_months, language))
+        self.principal.setText(
+            word(
+                "plan_cut",
+                language,
+                before=f.principal_before_krw,
+                after=f.principal_after_krw,
+                cut=f.cut_krw,
+            )
+            if f.cut_krw
+            else word("plan_no_cut", language, before=f.principal_before_krw)
+        )
+        self.notice.setText(ESTIMATE_ONLY[1 if en else 0])
+        self.show()
+
+
 class DocumentScreen(QWidget):
     """Title and page number on top, thumbnails beside the page (fit to width), big buttons below."""
 
@@ -66,6 +143,8 @@ class DocumentScreen(QWidget):
         top.addWidget(self.page_label)
         top.addWidget(self.language_button)
         doc.addLayout(top)
+        self.debt_panel = DebtPanel()  # only for a 채무조정 신청서
+        doc.addWidget(self.debt_panel)
         body = QHBoxLayout()
         self.thumbs = QListWidget()
         self.thumbs.setObjectName("pageThumbs")

@@ -29,6 +29,7 @@ from kiosk.api import DocumentOut
 from kiosk.client.signatures import signature_payload
 from ui.adapters.hub_adapter import HubAdapter
 from ui.adapters.signature_pad_adapter import SignaturePadAdapter
+from ui.counter.debt_figures import figures_from_text
 from ui.counter.pages import LoadedDocument, load_document
 from ui.counter.screens import DocumentScreen, PairScreen, SignScreen, centred_label
 from ui.counter.words import document_code, document_title, word
@@ -73,6 +74,7 @@ class CounterWindow(QWidget):
         self.language_button, self.thumbs = reading.language_button, reading.thumbs
         self.page_view, self.pages_scroll = reading.page_view, reading.pages_scroll
         self.progress, self.previous_button = reading.progress, reading.previous_button
+        self.debt_panel = reading.debt_panel
         self.read_button, self.next_button = reading.read_button, reading.next_button
         self.thanks = centred_label("counterThanks")
         self.sign_box = SignScreen(self.metrics, settings.signature)
@@ -140,6 +142,7 @@ class CounterWindow(QWidget):
             item = self.thumbs.item(index)
             if item is not None:
                 item.setText(str(index + 1))
+        self.debt_panel.retranslate(lang)
         if self.document is not None:
             title = document_title(self.document.template, lang)
             self.title.setText(title)
@@ -222,6 +225,13 @@ class CounterWindow(QWidget):
             pixmap.loadFromData(png, "PNG")
             self.page_images.append(pixmap)
         self.page_texts = list(loaded.texts)
+        # A 채무조정 신청서: its figures above the pages, read from the text of the bytes just checked.
+        figures = (
+            figures_from_text("\n".join(loaded.texts))
+            if self.document.template == "debt_application"
+            else None
+        )
+        self.debt_panel.show_figures(figures, self.language)
         self.thumbs.blockSignals(True)
         for index, pixmap in enumerate(self.page_images, start=1):
             self.thumbs.addItem(QListWidgetItem(QIcon(pixmap), str(index)))
@@ -361,6 +371,7 @@ class CounterWindow(QWidget):
         self.document, self.seen_last_page = None, False
         self.read_button.setChecked(False)
         self._clear_pages()
+        self.debt_panel.show_figures(None, "ko")
         self.title.clear()
         self.sign_caption.clear()
         self.page_label.clear()

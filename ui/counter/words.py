@@ -60,7 +60,31 @@ WORDS: dict[str, dict[str, str]] = {
     "sign": {"ko": "서명하기", "en": "Sign"},
     "sending": {"ko": "서명을 보내는 중이에요…", "en": "Sending your signature…"},
     "thanks": {"ko": "서명이 끝났어요. 고맙습니다.", "en": "Signed. Thank you."},
+    # The 채무조정 신청서's figures above its pages (ui.counter.debt_figures).
+    "plan_heading": {"ko": "예상 상환 계획", "en": "Estimated repayment plan"},
+    "plan_monthly": {"ko": "매달 {amount:,}원", "en": "₩{amount:,} a month"},
+    "plan_months": {"ko": "{months}개월", "en": "{months} months"},
+    "plan_cut": {
+        "ko": "원금 {before:,}원 → {after:,}원 ({cut:,}원 줄어요)",
+        "en": "Principal ₩{before:,} → ₩{after:,} (₩{cut:,} less)",
+    },
+    "plan_no_cut": {"ko": "원금 {before:,}원 → 그대로예요", "en": "Principal ₩{before:,} → unchanged"},
 }
+
+
+def months_span(months: int, language: str) -> str:
+    """60개월 (5년) · 18개월 (1년 6개월) · 10개월 / 60 months (5 years) …: the term a person can picture."""
+    years, rest = divmod(months, 12)
+    whole = word("plan_months", language, months=months)
+    if not years:
+        return whole
+    if language == "en":
+        span = f"{years} year{'s' if years != 1 else ''}" + (
+            f" {rest} month{'s' if rest != 1 else ''}" if rest else ""
+        )
+    else:
+        span = f"{years}년" + (f" {rest}개월" if rest else "")
+    return f"{whole} ({span})"
 
 
 def word(key: str, language: str, **values: object) -> str:

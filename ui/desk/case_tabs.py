@@ -42,6 +42,7 @@ from ui.desk.case_summary import (
     next_action,
     summary_line,
 )
+from ui.desk.debt_tab import DebtTab
 
 NO_CASE = "호출한 번호가 없어요. '다음 번호 호출'(Ctrl+N)로 불러 주세요."
 DOC_STATUS = {
@@ -55,9 +56,12 @@ DOC_NAMES = {
     "intake_summary": "상담 신청서",
     "counseling_record": "상담 기록",
     "aftercare_plan": "사후관리 계획",
+    "debt_application": "채무조정 신청서",
 }
 SEND_LINK = "내 서류 문자 보내기"
-SECTIONS = ("신원", "동의", "답변", "결과", "문서", "메모", "사후관리", "이력")
+# 채무 last: the demo and tests pick the others by index (ui.desk.demo_script).
+SECTIONS = ("신원", "동의", "답변", "결과", "문서", "메모", "사후관리", "이력", "채무")
+DEBTS = SECTIONS.index("채무")
 FOLLOWUP_STATUS = {"planned": "예정", "done": "완료", "missed": "미실시"}
 # The reminder SMS and the person's reply code (kiosk.aftercare.reminders), on the due list.
 DUE_HEADERS = ["예정일", "종류", "상태", "문자", "답장"]
@@ -148,6 +152,8 @@ class CaseTabs(QWidget):
         self._aftercare_page()
         self.history = _table(["방문", "날짜", "결과"])
         self.pages.addWidget(self.history)
+        self.debts = DebtTab()  # the creditor table and the plan with its term slider
+        self.pages.addWidget(self.debts)
         self.document_ids: list[str] = []
         self.sms_available = False  # the center's SMS (hub /sms/status): without it, no 내 서류 button
         self._has_signed = False
@@ -300,6 +306,7 @@ class CaseTabs(QWidget):
                 for v in case.earlier_visits
             ],
         )
+        self.debts.show_case(case)
 
     def show_due(self, due: list[FollowUpOut]) -> None:
         """The counselor's due list; a "전화 요청" reply is highlighted and counted in the title."""
@@ -403,3 +410,4 @@ class CaseTabs(QWidget):
         self._show_send_link()
         self.link_result.setText("")
         self._shown_visit = None
+        self.debts.wipe()

@@ -116,6 +116,7 @@ class DeskWindow(QMainWindow):
         splitter.addWidget(self.tabs)
         splitter.setSizes([360, 820])
         layout.addWidget(splitter)
+        self.tabs.debts.attach(adapter)  # the 채무 section calls the hub itself, through the adapter
         self.setCentralWidget(central)
         self.setStatusBar(QStatusBar())
         self.resize(1180, 760)
@@ -162,6 +163,7 @@ class DeskWindow(QMainWindow):
         self.adapter.eventReceived.connect(self.on_event)
         self.adapter.connectionChanged.connect(self._connection)
         self.adapter.failed.connect(self.show_error)
+        t.debts.documentMade.connect(self._reload)
 
     def start(self) -> None:
         self.adapter.start_events()

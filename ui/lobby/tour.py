@@ -294,6 +294,7 @@ def _visit(
 
     results = screen_of(window, "results", ResultsScreen)
     wait_until(lambda: not results.loading, 30, "matching results")
+    wait_until(lambda: not results.estimate_pending, 30, "the debt estimate line")
     shot("07-results")
     if variants:
         window.set_text_size("extra_large")

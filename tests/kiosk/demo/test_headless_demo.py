@@ -26,6 +26,13 @@ def test_headless_demo_one_walk_in(tmp_path: Path) -> None:
     for doc in visit["desk"]["documents"]:
         assert doc["pades_valid"] and (out / doc["file"]).read_bytes().startswith(b"%PDF")
     assert visit["desk"]["aftercare"] and isinstance(visit["desk"]["aftercare"], list)
+    # The walk-in with debt trouble (issue 21): creditors from the emulated port, a plan, a signed 신청서.
+    plan = visit["debt_plan"]
+    assert plan["program"].startswith("ccrs.") and plan["monthly_payment_krw"] > 0 and plan["term_months"] > 0
+    assert visit["desk"]["debt"]["source"] == "credit_port" and visit["desk"]["debt"]["emulated"] is True
+    (application,) = [d for d in visit["desk"]["documents"] if d["template"] == "debt_application"]
+    assert application["document_id"] == visit["debt_application_document_id"]
+    assert application["status"] == "archived" and application["signed_at"] and application["pades_valid"]
     assert set(visit["lobby"]["timings_ms"]) >= {"identify", "consent_sign", "submit", "ticket", "print"}
     identity = generate_identity(random.Random(11))
     raw = b"".join(p.read_bytes() for p in out.glob("*.db*"))

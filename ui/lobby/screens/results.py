@@ -33,6 +33,7 @@ from ui.lobby.screens.results_advice import (
     route_of,
     verdicts_of,
 )
+from ui.lobby.screens.results_debt import LeadEstimate, estimate_line, lead_plan
 from ui.widgets.buttons import set_label, touch_button
 from ui.widgets.verdict_card import VerdictCard
 
@@ -56,6 +57,33 @@ def _bold(text: str) -> QLabel:
     label.setWordWrap(True)
     label.setStyleSheet("font-weight: bold;")
     return label
+
+
+class _EstimateJob:
+    """Worker job: the lead route's plan from a copy of the answers (no lambda, no shared state)."""
+
+    def __init__(self, answers: dict[str, Any], program_id: str) -> None:
+        self.answers, self.program_id = answers, program_id
+
+    def __call__(self) -> LeadEstimate | None:
+        return lead_plan(self.answers, self.program_id)
+
+
+class _EstimateArrived:
+    def __init__(self, screen: ResultsScreen, report: object) -> None:
+        self.screen, self.report = screen, report
+
+    def __call__(self, plan: LeadEstimate | None) -> None:
+        self.screen.show_estimate(self.report, plan)
+
+
+class _EstimateFailed:
+    def __init__(self, screen: ResultsScreen) -> None:
+        self.screen = screen
+
+    def __call__(self, error: Exception) -> None:
+        log.warning("debt estimate failed: %s: %s", error.__class__.__name__, error)  # no line, no alarm
+        self.screen.estimate_pending = False
 
 
 class LeadCard(VerdictCard):
@@ -124,6 +152,14 @@ class ResultsScreen(LobbyScreen):
         self.note.setWordWrap(True)
         self.note.setProperty("role", "hint")
         self.column.addWidget(self.note)
+        # Under the first recommendation when it is a CCRS route: 예상 월 납입액 약 …만원 · …년.
+        self.estimate = QLabel()
+        self.estimate.setWordWrap(True)
+        self.estimate.setObjectName("DebtEstimate")
+        self.estimate.setProperty("role", "lead")
+        self.estimate.hide()
+        self.debt_plan: LeadEstimate | None = None
+        self.estimate_pending = False  # asked of the worker, not answered yet (the tour waits for it)
         self.column.addStretch(1)
         self.list_area.setWidget(self.holder)
         self.body.addWidget(self.list_area, 1)
@@ -164,10 +200,39 @@ class ResultsScreen(LobbyScreen):
         purpose = self.lobby.draft.answers.get("purpose")
         self.first = first_steps(self.rows, purpose if isinstance(purpose, str) else None, route_of(report))
         self.more.setChecked(False)
+        self.debt_plan = None
         self.retranslate()
         self._build_cards()
         self.chromeChanged.emit()
         self.lobby.voice.say(self.voice_text())
+        self._ask_estimate(report)
+
+    def _ask_estimate(self, report: MatchReport | Mapping[str, Any]) -> None:
+        """The lead CCRS route's monthly payment, worked out on the worker (kiosk.debt is pure but not
+        free: it must never hold up the screen)."""
+        answers = dict(report.answers) if isinstance(report, MatchReport) else {}
+        if not self.first or not answers:
+            return
+        job = _EstimateJob(answers, self.first[0].program_id)
+        self.estimate_pending = True
+        self.lobby.worker.submit(job, _EstimateArrived(self, report), _EstimateFailed(self))
+
+    def show_estimate(self, report: object, plan: LeadEstimate | None) -> None:
+        """The worker's answer, kept only if it is still this visit's report (a wipe moves on)."""
+        if report is not self.lobby.draft.report or not self.first:
+            return
+        self.estimate_pending = False
+        self.debt_plan = plan
+        self._word_estimate()
+        self._fit_holder()
+
+    def _word_estimate(self) -> None:
+        if self.debt_plan is None:
+            self.estimate.clear()
+            self.estimate.hide()
+            return
+        self.estimate.setText(estimate_line(self.debt_plan, self.lobby.language.language == "en"))
+        self.estimate.show()
 
     def _fold(self, shown: bool) -> None:
         self.rest.setVisible(shown)
@@ -185,6 +250,8 @@ class ResultsScreen(LobbyScreen):
 
     def _clear_cards(self) -> None:
         # Detach at once (deleteLater alone leaves the old cards painted until the loop runs again).
+        self.first_box.removeWidget(self.estimate)  # kept: it goes back under the next first card
+        self.estimate.hide()
         for card in self.cards:
             card.hide()
             card.setParent(None)
@@ -231,6 +298,9 @@ class ResultsScreen(LobbyScreen):
             card = self._card(row, big=True, lead=index == 0)
             self.first_box.addWidget(card)
             self.first_cards.append(card)
+            if index == 0:  # the estimate line sits right under the first recommendation
+                self.first_box.addWidget(self.estimate)
+        self._word_estimate()
         rest_rows = self._rest_rows()
         rest = [self._card(row, big=False) for row in rest_rows]
         for card in rest:
@@ -304,6 +374,8 @@ class ResultsScreen(LobbyScreen):
 
     def wipe(self) -> None:
         self.rows, self.first = [], []
+        self.debt_plan, self.estimate_pending = None, False
+        self._word_estimate()
         self._clear_cards()
         self.more.hide()
         self._digest([])
