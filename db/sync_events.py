@@ -15,7 +15,19 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Case, Consent, Document, FollowUp, MatchResult, Person, Ticket, TicketStatus, Visit
+from db.models import (
+    Case,
+    Consent,
+    Device,
+    DeviceHealth,
+    Document,
+    FollowUp,
+    MatchResult,
+    Person,
+    Ticket,
+    TicketStatus,
+    Visit,
+)
 from db.models.enums import FollowUpStatus
 from db.pii import mask_pii_text
 from db.sync_log import record, record_many
@@ -199,3 +211,22 @@ def person_purged(session: Session, person: Person) -> None:
     ).all()
     refs = {"person_refs": [person.rrn_blind_index]}
     record_many(session, [(center_id, "purge", refs) for center_id in sorted(c for c in centers if c)])
+
+
+def device_health(
+    session: Session, device: Device, health: DeviceHealth, alert: Mapping[str, Any] | None = None
+) -> None:
+    """A device's stored health as HQ's fleet view reads it; ``alert`` ({printer, since, minutes}) when the
+    hub has just raised the printer alert (HQ-CONTRACT.md has no ``device.alert`` type: the alert rides
+    on this event as an extra key, which HQ's codec admits)."""
+    data: dict[str, Any] = {
+        "device_id": str(device.id),
+        "kind": str(getattr(device.kind, "value", device.kind)),
+        "last_seen": iso(health.last_seen),
+        "version": health.version or None,  # HQ reads "" as a malformed text; unknown is null
+        "printer": str(getattr(health.printer, "value", health.printer)),
+        "reader": health.reader,
+    }
+    if alert is not None:
+        data["alert"] = dict(alert)
+    record(session, device.center_id, "device.health", data)

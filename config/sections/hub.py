@@ -1,6 +1,8 @@
 """Settings of the center hub and of the clients (lobby, desk, counter) that talk to it."""
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class HubSection(BaseModel):
@@ -33,3 +35,23 @@ class HubSection(BaseModel):
         "", description="hub private key (PEM, 0600); empty: <data_dir>/tls/hub-key.pem"
     )
     tls_ca_file: str = Field("", description="center CA certificate (PEM); empty: <data_dir>/tls/ca.pem")
+    # The fleet alert (kiosk.hub.fleet): a printer outage counts only while the center is open.
+    open_hours: str = Field(
+        "09:00-18:00",
+        pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$",
+        description="opening hours on the center's clock (HH:MM-HH:MM)",
+    )
+    open_weekdays: list[Annotated[int, Field(ge=0, le=6)]] = Field(
+        [0, 1, 2, 3, 4], description="days the center opens: 0 Monday … 6 Sunday"
+    )
+    printer_alert_minutes: int = Field(
+        10, ge=1, le=240, description="minutes of opening hours a printer may be out before the desk is told"
+    )
+
+    @field_validator("open_hours")
+    @classmethod
+    def _opens_before_closing(cls, value: str) -> str:
+        opens, closes = value.split("-")
+        if closes <= opens:
+            raise ValueError("hub.open_hours must close after it opens (HH:MM-HH:MM)")
+        return value

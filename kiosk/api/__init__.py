@@ -58,6 +58,7 @@ from kiosk.api.common import (
 )
 from kiosk.api.devices import (
     CounterCodeOut,
+    DeviceHealthOut,
     DeviceOut,
     EnrollIn,
     EnrollOut,
@@ -131,6 +132,7 @@ __all__ = [
     "CounselorIn",
     "CounselorOut",
     "CounterCodeOut",
+    "DeviceHealthOut",
     "DeviceOut",
     "DocumentIn",
     "DocumentOut",

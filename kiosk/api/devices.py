@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from kiosk.api.common import PlainText, ShortText, Strict
+from kiosk.api.common import PlainText, SafeInt, ShortText, Strict
 
 
 class PairingCodeIn(Strict):
@@ -56,11 +56,37 @@ class DeviceOut(BaseModel):
     paired_device_id: uuid.UUID | None
 
 
+# What a device's printer is doing, as the fleet view stores it (db.models.devices_health.PrinterState).
+PrinterStateName = Literal["ok", "paper_out", "paper_low", "cover_open", "offline", "none"]
+DetailKey = Annotated[str, Field(pattern="^[a-z_]{1,30}$")]
+DetailValue = Annotated[PlainText, Field(max_length=80)] | SafeInt | bool | None
+
+
 class HealthIn(Strict):
     component: Annotated[str, Field(pattern="^[a-z_]{1,30}$")]  # printer | id_reader | signature_pad | …
     status: Literal["ok", "warning", "error", "unknown"]
     code: Annotated[PlainText, Field(max_length=40)] = ""
     message_ko: ShortText = ""
+    # The fleet view's fields (issue 20 item 7), all optional: an older client's report still counts.
+    version: Annotated[str, Field(pattern="^[0-9A-Za-z.+_-]{0,40}$")] = ""
+    printer: PrinterStateName | None = None  # None: this report says nothing about the printer
+    reader: bool | None = None  # an ID card reader present / absent; None: not said
+    # Short codes and counters (paper roll count, firmware…), never a person: keys and size are bounded.
+    detail: Annotated[dict[DetailKey, DetailValue], Field(max_length=20)] = Field(default_factory=dict)
+
+
+class DeviceHealthOut(BaseModel):
+    """One device of the center as the desk's fleet list shows it."""
+
+    device_id: uuid.UUID
+    kind: str
+    label: str
+    last_seen: datetime | None  # None: enrolled but never reported
+    version: str
+    printer: PrinterStateName
+    printer_since: datetime | None
+    reader: bool | None
+    alert: bool  # the printer has been out long enough in opening hours that the desk was told
 
 
 class MirrorIn(Strict):

@@ -191,6 +191,9 @@ def run_hub(args: argparse.Namespace, ctx: AppContext) -> int:
         reminders = ReminderJob.for_hub(app.state.hub).start()
     if hq_sync is not None:  # outbound only: events and audit rows to HQ, on a thread of their own
         hq_sync.start()
+    from kiosk.hub.fleet import FleetJob
+
+    fleet = FleetJob.for_hub(app.state.hub).start()  # a printer out for 10 minutes alerts the desk
     settle_heap()  # the same start-up the bench measures
     scheme = "https" if tls else "http"
     print(f"허브 시작 (hub listening): {scheme}://{host}:{port}", flush=True)
@@ -198,6 +201,7 @@ def run_hub(args: argparse.Namespace, ctx: AppContext) -> int:
     try:
         uvicorn.run(app, host=host, port=port, **uvicorn_options(tls))
     finally:
+        fleet.close()
         if hq_sync is not None:
             hq_sync.close()
         if reminders is not None:

@@ -15,9 +15,11 @@ from sqlalchemy.orm import Session
 
 from config import clock
 from db.audit import append_event
-from db.models import Device, DeviceKind
+from db.models import Device, DeviceHealth, DeviceKind, PrinterState
+from db.pii import mask_pii_text
 from kiosk.api import (
     CounterCodeOut,
+    DeviceHealthOut,
     DeviceOut,
     EnrollIn,
     EnrollOut,
@@ -30,6 +32,7 @@ from kiosk.api import (
     PairOut,
 )
 from kiosk.api.trust import enrollment_string
+from kiosk.hub import fleet
 from kiosk.hub.auth import hash_token, new_pairing_code, new_token
 from kiosk.hub.deps import (
     CallerDep,
@@ -210,14 +213,73 @@ def pair_counter(
     return PairOut(desk_device_id=desk.id, desk_label=desk.label)
 
 
-@router.post("/devices/health", response_model=OkOut, summary="A device reports a health change")
-def device_health(body: HealthIn, principal: CallerDep, state: StateDep) -> OkOut:
+_BUS_HEALTH_FIELDS = {"component", "status", "code", "message_ko"}  # the bus event as it always was
+_PII_IN_HEALTH = HubError(
+    422,
+    "health_personal_data",
+    "기기 상태에는 주민등록번호나 전화번호를 넣을 수 없어요.",
+    "A health report must not carry an RRN or a phone number.",
+)
+
+
+def _check_no_pii(body: HealthIn) -> None:
+    texts = [body.code, body.message_ko, body.version]
+    texts += [v for v in body.detail.values() if isinstance(v, str)]
+    if any(mask_pii_text(text) != text for text in texts):
+        raise _PII_IN_HEALTH
+
+
+@router.post(
+    "/devices/health", response_model=OkOut, summary="A device reports a health change (or its heartbeat)"
+)
+def device_health(body: HealthIn, principal: CallerDep, state: StateDep, session: SessionDep) -> OkOut:
     if principal.kind != "device":
         raise forbidden("기기만 상태를 보고할 수 있어요.", "Only devices report health.")
+    _check_no_pii(body)
+    device = session.get(Device, principal.id)
+    if device is None:
+        raise not_found("기기", "Device")
+    stored = fleet.store_report(session, device, body, clock.now())  # with its sync event, one commit
+    session.commit()
+    center = str(principal.center_id)
     state.bus.publish(
-        str(principal.center_id), "device.health", {"device_id": str(principal.id), **body.model_dump()}
+        center,
+        "device.health",
+        {"device_id": str(principal.id), **body.model_dump(include=_BUS_HEALTH_FIELDS)},
     )
+    if stored.cleared:
+        state.bus.publish(center, "device.alert", fleet.cleared_data(device, stored.health.printer))
     return OkOut()
+
+
+@router.get(
+    "/devices/health",
+    response_model=list[DeviceHealthOut],
+    summary="Every device of the center and its state",
+)
+def devices_health(principal: CounselorDep, session: SessionDep) -> list[DeviceHealthOut]:
+    rows = session.execute(
+        select(Device, DeviceHealth)
+        .outerjoin(DeviceHealth, DeviceHealth.device_id == Device.id)
+        .where(
+            Device.center_id == principal.center_id, Device.revoked.is_(False), Device.token_hash.is_not(None)
+        )
+        .order_by(Device.kind, Device.label)
+    ).all()
+    return [
+        DeviceHealthOut(
+            device_id=d.id,
+            kind=str(d.kind),
+            label=d.label,
+            last_seen=h.last_seen if h else None,
+            version=h.version if h else "",
+            printer=(h.printer if h else PrinterState.NONE).value,
+            printer_since=h.printer_since if h else None,
+            reader=h.reader if h else None,
+            alert=h is not None and h.alerted_at is not None,
+        )
+        for d, h in rows
+    ]
 
 
 @router.post("/devices/mirror", response_model=OkOut, summary="A lobby kiosk reports its current step")

@@ -36,6 +36,7 @@ from kiosk.queue.lines import service_lines
 from kiosk.visit.questionnaire import questionnaire
 from ui.adapters.hub_adapter import HubAdapter
 from ui.desk.case_tabs import CaseTabs
+from ui.desk.fleet_banner import FleetBanner
 from ui.desk.phone_mode import PhoneModeDialog
 from ui.desk.queue_board import QueueBoard
 
@@ -102,6 +103,8 @@ class DeskWindow(QMainWindow):
         bar.insertStretch(7)
         bar.insertWidget(8, self.phone_button)  # beside the pairing code, after the stretch
         layout.addLayout(bar)
+        self.fleet_banner = FleetBanner()  # a printer out of paper for 10 minutes (kiosk.hub.fleet)
+        layout.addWidget(self.fleet_banner)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         left = QWidget()
         left_box = QVBoxLayout(left)
@@ -113,10 +116,10 @@ class DeskWindow(QMainWindow):
         left_box.addWidget(self.mirror, 1)
         splitter.addWidget(left)
         self.tabs = CaseTabs(questions=questionnaire())
+        self.tabs.debts.attach(adapter)  # the 채무 section calls the hub itself, through the adapter
         splitter.addWidget(self.tabs)
         splitter.setSizes([360, 820])
         layout.addWidget(splitter)
-        self.tabs.debts.attach(adapter)  # the 채무 section calls the hub itself, through the adapter
         self.setCentralWidget(central)
         self.setStatusBar(QStatusBar())
         self.resize(1180, 760)
@@ -160,10 +163,10 @@ class DeskWindow(QMainWindow):
         t.send_link_button.clicked.connect(self.send_document_link)
         t.add_note.clicked.connect(self.save_note)
         t.plan_button.clicked.connect(self.plan_aftercare)
+        t.debts.documentMade.connect(self._reload)
         self.adapter.eventReceived.connect(self.on_event)
         self.adapter.connectionChanged.connect(self._connection)
         self.adapter.failed.connect(self.show_error)
-        t.debts.documentMade.connect(self._reload)
 
     def start(self) -> None:
         self.adapter.start_events()
@@ -381,6 +384,10 @@ class DeskWindow(QMainWindow):
         kind, data = event.get("type", ""), event.get("data", {})
         if kind.startswith("ticket."):
             self.refresh_queue()
+        elif kind == "device.alert":  # shown until the hub says the printer is back
+            self.fleet_banner.on_alert(data)
+        elif kind == "debts.updated":  # another desk window fetched or saved this visit's list
+            self.tabs.debts.on_updated(str(data.get("visit_id", "")))
         elif kind in ("document.signed", "document.pushed", "document.archived"):
             self._reload()
             if kind == "document.signed":

@@ -214,6 +214,9 @@ def attach_hub(
         url, token, services.sessions, keys=keys, ca_pem=ca_pem, sync_interval_s=sync_interval_s
     ).start()
     services.attach_hub(link)
+    if services.spool is not None:  # the printer's paper / cover / offline reach the hub's fleet view
+        services.closers.append(services.spool.health.subscribe(link.report_printer))
+        link.report_printer(services.spool.health.current)
     return link
 
 

@@ -20,6 +20,7 @@ import threading
 import time
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -31,16 +32,34 @@ from kiosk.queue import ServiceLine
 
 log = logging.getLogger(__name__)
 SMS_STATUS_TTL_S = 30.0  # how long the hub's "SMS offered" answer stands before it is asked again
+HEARTBEAT_S = 300.0  # the hub's fleet view (kiosk.hub.fleet) hears from each kiosk at least this often
+# printers.escpos.status.HealthState words → the hub's report status; the word itself goes as the code.
+_PRINTER_STATUS = {"ready": "ok", "paper_near_end": "warning", "unknown": "unknown"}
+
+
+@dataclass(frozen=True)
+class _Health:
+    """A reporter item: the printer's state word to report (a change, or the heartbeat's repeat)."""
+
+    printer_state: str
 
 
 class HubLink:
     """One per lobby window: the hub client, the outbox, and a reporter thread for step/help reports."""
 
-    def __init__(self, client: HubClient, outbox: LobbyOutbox, *, sync_interval_s: float = 2.0) -> None:
+    def __init__(
+        self,
+        client: HubClient,
+        outbox: LobbyOutbox,
+        *,
+        sync_interval_s: float = 2.0,
+        heartbeat_s: float = HEARTBEAT_S,
+    ) -> None:
         self.client, self.outbox = client, outbox
-        self.sync_interval_s = sync_interval_s
+        self.sync_interval_s, self.heartbeat_s = sync_interval_s, heartbeat_s
         self.reachable: bool | None = None  # None until the first call told us
-        self._reports: queue.Queue[tuple[str, str, bool] | None] = queue.Queue()  # None: stop
+        self._reports: queue.Queue[tuple[str, str, bool] | _Health | None] = queue.Queue()  # None: stop
+        self._printer_state = ""  # the printer's last HealthState word; "": no printer seen
         self._reporter = threading.Thread(target=self._report_loop, name="lobby-hub-reports", daemon=True)
         self._started = False
         self._sms: tuple[float, bool] | None = None  # (monotonic time asked, the hub's answer)
@@ -93,11 +112,35 @@ class HubLink:
     def call_help(self, _kiosk_id: str, step: str) -> None:
         self.report_step(step, "", needs_help=True)
 
+    def report_printer(self, health: object) -> None:
+        """The printer's health changed (printers.escpos.health's callback, any thread): tell the hub."""
+        self._printer_state = str(getattr(health, "state", health))
+        self._reports.put(_Health(self._printer_state))
+
+    def _send_health(self, state: str) -> None:
+        try:
+            if state:
+                self.client.report_health("printer", _PRINTER_STATUS.get(state, "error"), state)
+            else:  # no printer: the heartbeat still says the kiosk is alive
+                self.client.report_health("heartbeat", "ok")
+            self.reachable = True
+        except Exception as exc:  # the fleet view is a convenience; the lobby goes on without it
+            self.reachable = False
+            log.info("lobby health not reported to the hub: %s", exc.__class__.__name__)
+
     def _report_loop(self) -> None:
+        next_beat = time.monotonic() + self.heartbeat_s  # steps do not count: only health is a beat
         while True:
-            item = self._reports.get()
+            try:
+                item = self._reports.get(timeout=max(next_beat - time.monotonic(), 0.0))
+            except queue.Empty:
+                item = _Health(self._printer_state)  # nothing said for a while: the heartbeat
             if item is None:
                 return
+            if isinstance(item, _Health):
+                self._send_health(item.printer_state)
+                next_beat = time.monotonic() + self.heartbeat_s
+                continue
             step, title, needs_help = item
             try:
                 self.client.report_step(step, title, needs_help=needs_help)
