@@ -28,6 +28,12 @@ def zone() -> ZoneInfo:
     return _zone
 
 
+def named_zone(name: str) -> ZoneInfo:
+    """The zone called ``name``: for HQ, whose figures are computed per center in that center's zone
+    (every center's is ``DEFAULT_TIMEZONE`` today). Nothing else picks a zone."""
+    return ZoneInfo(name)
+
+
 def now() -> datetime:
     """The current instant, timezone-aware in UTC: what is stored."""
     return datetime.now(UTC)

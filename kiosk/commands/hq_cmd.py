@@ -17,7 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
 
     from kiosk.cli import CommandRegistry
     from kiosk.context import AppContext
@@ -107,46 +110,51 @@ def _serve(args: argparse.Namespace, ctx: AppContext) -> int:
     return 0
 
 
-def _center_add(args: argparse.Namespace, ctx: AppContext) -> int:
+def _write(
+    args: argparse.Namespace,
+    work: Callable[[Session], str],
+    refused: tuple[type[Exception], ...],
+    failed_ko: str,
+    failed_en: str,
+) -> int:
+    """Run work in one transaction on HQ's database; print its line, or why it was refused (exit 2)."""
     from sqlalchemy.orm import Session
 
+    engine = _engine(args)
+    if engine is None:
+        return 2
+    try:
+        with Session(engine) as session, session.begin():
+            done = work(session)
+    except refused as exc:
+        print(f"{failed_ko} ({failed_en}): {exc}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    print(done)
+    return 0
+
+
+def _center_add(args: argparse.Namespace, ctx: AppContext) -> int:
     from kiosk.hq.centers import CenterError, add_center
     from kiosk.hq.signing import KeyFormatError
 
-    engine = _engine(args)
-    if engine is None:
-        return 2
-    try:
-        with Session(engine) as session, session.begin():
-            add_center(session, args.code, args.name, Path(args.public_key).read_bytes())
-    except (CenterError, KeyFormatError, OSError) as exc:
-        print(f"센터를 등록하지 못했어요 (center not added): {exc}", file=sys.stderr)
-        return 2
-    finally:
-        engine.dispose()
-    print(f"center {args.code} ({args.name}) registered")
-    return 0
+    def work(session: Session) -> str:
+        add_center(session, args.code, args.name, Path(args.public_key).read_bytes())
+        return f"center {args.code} ({args.name}) registered"
+
+    refused = (CenterError, KeyFormatError, OSError)
+    return _write(args, work, refused, "센터를 등록하지 못했어요", "center not added")
 
 
 def _center_revoke(args: argparse.Namespace, ctx: AppContext) -> int:
-    from sqlalchemy.orm import Session
-
     from kiosk.hq.centers import CenterError, revoke_center
 
-    engine = _engine(args)
-    if engine is None:
-        return 2
-    try:
-        with Session(engine) as session, session.begin():
-            center = revoke_center(session, args.code)
-            when = center.revoked_at
-    except CenterError as exc:
-        print(f"센터를 해지하지 못했어요 (center not revoked): {exc}", file=sys.stderr)
-        return 2
-    finally:
-        engine.dispose()
-    print(f"center {args.code} revoked at {when.isoformat() if when else '?'}; its batches are refused")
-    return 0
+    def work(session: Session) -> str:
+        when = revoke_center(session, args.code).revoked_at
+        return f"center {args.code} revoked at {when.isoformat() if when else '?'}; its batches are refused"
+
+    return _write(args, work, (CenterError,), "센터를 해지하지 못했어요", "center not revoked")
 
 
 def _center_list(args: argparse.Namespace, ctx: AppContext) -> int:
@@ -173,27 +181,35 @@ def _center_list(args: argparse.Namespace, ctx: AppContext) -> int:
 
 
 def _account_add(args: argparse.Namespace, ctx: AppContext) -> int:
-    from sqlalchemy.orm import Session
-
     from kiosk.hq.accounts import AccountError, add_account
 
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = getpass.getpass("password: ")
-    engine = _engine(args)
-    if engine is None:
-        return 2
-    try:
-        with Session(engine) as session, session.begin():
-            add_account(session, args.username, password, args.role)
-    except AccountError as exc:
-        print(f"계정을 만들지 못했어요 (account not added): {exc}", file=sys.stderr)
-        return 2
-    finally:
-        engine.dispose()
-    print(f"account {args.username} ({args.role}) added")
-    return 0
+
+    def work(session: Session) -> str:
+        add_account(session, args.username, password, args.role)
+        return f"account {args.username} ({args.role}) added"
+
+    return _write(args, work, (AccountError,), "계정을 만들지 못했어요", "account not added")
+
+
+def _purge(args: argparse.Namespace, ctx: AppContext) -> int:
+    """HQ's own retention: the centers' rule and setting (db.purge, privacy.retention_years)."""
+    from kiosk.hq.purge import retention_purge
+
+    years = ctx.settings.privacy.retention_years
+
+    def work(session: Session) -> str:
+        report = retention_purge(session, years, dry_run=args.dry_run)
+        verb = "would erase" if report.dry_run else "erased"
+        return (
+            f"retention {report.retention_years} years, cutoff {report.cutoff.isoformat()}: "
+            f"{verb} the person ref of {report.visits_erased} visits"
+        )
+
+    return _write(args, work, (), "보관 기간 정리를 하지 못했어요", "retention purge failed")
 
 
 def _verify(args: argparse.Namespace, ctx: AppContext) -> int:
@@ -223,13 +239,23 @@ def _report(args: argparse.Namespace, ctx: AppContext) -> int:
     if args.to < args.from_:
         print("--to 가 --from 보다 앞이에요 (the period ends before it starts)", file=sys.stderr)
         return 2
-    if args.format == "xlsx" and not args.out:
-        print("xlsx 는 --out FILE 이 필요해요 (xlsx needs --out)", file=sys.stderr)
+    if args.format in ("xlsx", "pdf") and not args.out:
+        print(f"{args.format} 는 --out FILE 이 필요해요 ({args.format} needs --out)", file=sys.stderr)
         return 2
     engine = _engine(args)
     if engine is None:
         return 2
     by = [] if args.by == "center" else [args.by]
+    if args.format == "pdf":
+        from kiosk.hq.pdf_report import build_pdf
+
+        with Session(engine) as session:
+            count = build_pdf(
+                session, args.from_, args.to, Path(args.out), target_minutes=args.target_minutes
+            )
+        engine.dispose()
+        print(f"PDF report of {count} centers written to {args.out}")
+        return 0
     with Session(engine) as session:
         rows = statistics(session, args.from_, args.to, by=by, target_minutes=args.target_minutes)
     engine.dispose()
@@ -245,6 +271,47 @@ def _report(args: argparse.Namespace, ctx: AppContext) -> int:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
     return 0
+
+
+def _bench(args: argparse.Namespace, ctx: AppContext) -> int:
+    import json
+
+    from kiosk.hq.bench import Options, lines, run
+
+    defaults = Options()
+    options = Options(
+        scratch_db=args.scratch_db or defaults.scratch_db,
+        schema=args.schema,
+        years=args.years,
+        centers=int(args.centers),
+        visits_per_day=int(args.visits_per_day or defaults.visits_per_day),
+        ingest_batches=int(args.ingest_batches),
+        lag_seconds=args.lag_seconds,
+        keep=args.keep,
+    )
+    try:
+        result = run(options)
+    except ValueError as exc:
+        print(f"벤치를 시작하지 못했어요 (bench not started): {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(lines(result)))
+    return 0
+
+
+def _positive(kind: type[int] | type[float]) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from exc
+        if not 0 < value <= 1_000_000:
+            raise argparse.ArgumentTypeError("expected a number above 0")
+        return value
+
+    return parse
 
 
 def _day(text: str) -> date:
@@ -310,13 +377,47 @@ def register(registry: CommandRegistry) -> None:
         )
     )
 
-    report = _hq_db(registry.subcommand(group, "report", "statistics as CSV (UTF-8 BOM) or XLSX", _report))
+    purge = _hq_db(
+        registry.subcommand(
+            group,
+            "purge",
+            "HQ's retention: erase person refs of visits ended before the cutoff (privacy.retention_years)",
+            _purge,
+        )
+    )
+    purge.add_argument("--dry-run", action="store_true", help="count only; change nothing")
+
+    bench = registry.subcommand(
+        "bench", "hq", "HQ at scale: COPY history, ingest/s, report and dashboard queries, sync lag", _bench
+    )
+    bench.add_argument("--json", action="store_true")
+    bench.add_argument(
+        "--scratch-db",
+        default=None,
+        metavar="URL",
+        help="scratch PostgreSQL database, created when missing (default …/kiosk_hq_bench on 127.0.0.1)",
+    )
+    bench.add_argument("--schema", default="hq_bench", help="scratch schema, dropped and made afresh")
+    bench.add_argument("--years", type=_positive(float), default=1.0, help="history (5: all 2.2 M visits)")
+    bench.add_argument("--centers", type=_positive(int), default=47)
+    bench.add_argument(
+        "--visits-per-day", type=_positive(int), default=None, help="per center (default 26: 2.2 M/5 years)"
+    )
+    bench.add_argument("--ingest-batches", type=_positive(int), default=20, help="of 1,000 events")
+    bench.add_argument("--lag-seconds", type=_positive(float), default=10.0, help="steady load duration")
+    bench.add_argument("--keep", action="store_true", help="leave the scratch schema")
+
+    report = _hq_db(
+        registry.subcommand(
+            group, "report", "statistics as CSV (UTF-8 BOM), XLSX or a PDF with charts", _report
+        )
+    )
     report.add_argument("--from", dest="from_", required=True, type=_day, metavar="YYYY-MM-DD")
     report.add_argument("--to", required=True, type=_day, metavar="YYYY-MM-DD")
     report.add_argument(
         "--by", default="center", choices=("center", "counselor", "line", "day", "week", "month")
     )
-    report.add_argument("--format", default="csv", choices=("csv", "xlsx"))
+    report.add_argument("--format", default="csv", choices=("csv", "xlsx", "pdf"))
     report.add_argument("--out", default="", metavar="FILE", help="file to write (csv: stdout when absent)")
     report.add_argument(
         "--target-minutes",

@@ -6,13 +6,15 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, String, literal_column, select
 from sqlalchemy.orm import Session
 
 from config import clock
-from kiosk.hq.models import ROLES, HqAccount, HqEvent, HqReadAudit
+from kiosk.hq.models import ROLES, HqAccount, HqCenter, HqEvent, HqReadAudit
 
 _hasher = PasswordHasher()
+# Spelled as ix_hq_event_person is, so PostgreSQL uses that index (a bound key would not match it).
+_PERSON_OF_EVENT: ColumnElement[str] = literal_column("hq_event.data ->> 'person_bi'", String)
 MIN_PASSWORD = 12
 
 
@@ -69,3 +71,35 @@ def person_events(session: Session, account: HqAccount, person_bi: str, purpose:
         {"center_id": str(r.center_id), "seq": r.seq, "type": r.type, "at": r.at.isoformat(), "data": r.data}
         for r in rows
     ]
+
+
+def visited_other_centers(
+    session: Session, account: HqAccount, person_bi: str, center_code: str, purpose: str
+) -> list[str]:
+    """Codes of the other centers this person (national blind index) submitted a visit at; recorded.
+
+    A returning visitor across centers: the counselor at center_code may ask whether the person has been
+    helped elsewhere. Only the codes are answered, never the visits' contents."""
+    codes = list(
+        session.scalars(
+            select(HqCenter.code)
+            .join(HqEvent, HqEvent.center_id == HqCenter.id)
+            .where(
+                HqEvent.type == "visit.submitted",
+                _PERSON_OF_EVENT == person_bi,
+                HqCenter.code != center_code,
+            )
+            .distinct()
+            .order_by(HqCenter.code)
+        )
+    )
+    session.add(
+        HqReadAudit(
+            account_id=account.id,
+            person_bi=person_bi,
+            purpose=f"returning visitor at {center_code[:32]}: {purpose}"[:500],
+            rows=len(codes),
+            at=clock.now(),
+        )
+    )
+    return codes

@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from kiosk.hq import errors
 from kiosk.hq.codec import MAX_BODY_BYTES, parse_batch
+from kiosk.hq.dashboard import install as install_dashboard
 from kiosk.hq.ingest import Ack, find_center, ingest_batch, read_cursor
 from kiosk.hq.signing import verifies
 
@@ -52,6 +53,7 @@ def _authenticated(session: Session, headers: dict[str, str], body: bytes) -> An
 def create_app(engine: Engine) -> FastAPI:
     sessions: Callable[[], Session] = sessionmaker(engine, expire_on_commit=False)
     app = FastAPI(title="paperless-kiosk HQ", version="1")
+    install_dashboard(app, sessions)  # staff pages under /dashboard, each behind a session
 
     @app.exception_handler(errors.SyncError)
     async def _refused(request: Request, exc: errors.SyncError) -> JSONResponse:

@@ -32,6 +32,13 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("wait_p90_min", "대기 90%(분)"),
     ("service_mean_min", "평균 상담 시간(분)"),
     ("waits_over_target_pct", "목표 초과 대기 비율(%)"),
+    ("visits_eligible", "자격 있는 제도가 있는 방문"),
+    ("programs_eligible", "자격 있는 제도(건)"),
+    ("programs_maybe", "확인이 필요한 제도(건)"),
+    ("outcomes", "상담 결과"),
+    ("followups_due", "사후관리 예정"),
+    ("followups_done", "사후관리 완료"),
+    ("followups_overdue", "사후관리 지연"),
 )
 _GROUPING = {"counselor": "counselor", "line": "line", "day": "period", "week": "period", "month": "period"}
 SHEET_TITLE = "센터 통계"
@@ -51,6 +58,8 @@ def _value(row: StatsRow, name: str) -> Any:
         share = row.waits_over_target
         return None if share is None else round(share * 100, 1)
     value = getattr(row, name)
+    if isinstance(value, dict):  # outcomes: "referred 3; counselled 2", the commonest first
+        return "; ".join(f"{key} {n}" for key, n in sorted(value.items(), key=lambda kv: (-kv[1], kv[0])))
     if isinstance(value, float):
         return round(value, 1)
     return value

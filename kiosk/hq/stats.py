@@ -7,8 +7,17 @@ Definitions (the same words the report prints):
 - tickets issued / served (it has a ticket.done) / no-shows / transfers (it has such an event);
 - wait = first call − issue (mean, median, p90 = percentile_cont); service = done − last call;
 - waits over target = share of called tickets whose wait exceeded the target minutes;
-- a visit (visit.submitted) belongs to its local day and its line; its counselor is the one of its
-  latest case.outcome (a visit no counselor recorded counts under no counselor).
+- a visit (visit.submitted) belongs to its local day and its line; its counselor and its outcome are
+  those of its latest case.outcome (a visit no counselor recorded counts under no counselor);
+- programs: per visit, the catalogue ids it was judged eligible / maybe eligible for (visit.submitted);
+  visits_eligible counts visits with at least one eligible program;
+- a follow-up (followup.planned) belongs to its due day, and to its visit's line and counselor; done
+  = it has a followup.done; overdue = due before today (the center clock's) and not done.
+
+Where the figures come from: hq_day (kiosk.hq.aggregate), refreshed with each batch. Counts and means
+are sums of its rows; median, p90 and the over-target share come from the waits each row keeps
+(waits_s), so they are exact, not estimated. source="events" computes the same from hq_event
+(kiosk.hq.facts); tests/kiosk/hq/test_aggregate.py checks the two agree.
 """
 
 from __future__ import annotations
@@ -23,10 +32,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from config import clock
+from kiosk.hq import facts
 from kiosk.hq.models import HqCenter
 
-DEFAULT_ZONE = "Asia/Seoul"
+DEFAULT_ZONE = clock.DEFAULT_TIMEZONE
 DEFAULT_TARGET_MINUTES = 30
+Source = Literal["days", "events"]
 Dimension = Literal["counselor", "line", "day", "week", "month"]
 PERIODS = ("day", "week", "month")
 DIMENSIONS = ("counselor", "line", *PERIODS)
@@ -57,6 +69,14 @@ class StatsRow:
     wait_p90_min: float | None = None
     service_mean_min: float | None = None
     waits_over_target: float | None = None  # a share, 0..1
+    visits_eligible: int = 0  # visits with at least one program they are eligible for
+    programs_eligible: int = 0  # (visit, program) pairs judged eligible
+    programs_maybe: int = 0  # … judged maybe eligible (recommended to check)
+    programs: dict[str, dict[str, int]] = field(default_factory=dict)  # id -> {"eligible": n, "maybe": n}
+    outcomes: dict[str, int] = field(default_factory=dict)  # a visit's latest case.outcome -> visits
+    followups_due: int = 0  # follow-ups due in the period
+    followups_done: int = 0  # … of them done
+    followups_overdue: int = 0  # … of them due before today and not done
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -78,38 +98,7 @@ def _keys(by: Sequence[str]) -> list[tuple[str, str]]:
     return keys
 
 
-_TICKETS = """
-WITH issued AS (
-    SELECT e.center_id, e.data->>'ticket_id' AS ticket_id, e.data->>'line' AS line,
-           (e.data->>'issued_at')::timestamptz AS issued_at
-    FROM hq_event e
-    WHERE e.type = 'ticket.issued' AND e.at >= :lo_padded AND e.at < :hi_padded
-), later AS (
-    SELECT e.center_id, e.data->>'ticket_id' AS ticket_id,
-        min((e.data->>'called_at')::timestamptz) FILTER (WHERE e.type = 'ticket.called') AS first_called,
-        (array_agg((e.data->>'called_at')::timestamptz ORDER BY e.seq DESC)
-            FILTER (WHERE e.type = 'ticket.called'))[1] AS last_called,
-        (array_agg(e.data->>'counselor_id' ORDER BY e.seq DESC)
-            FILTER (WHERE e.type = 'ticket.called'))[1] AS counselor_id,
-        min((e.data->>'done_at')::timestamptz) FILTER (WHERE e.type = 'ticket.done') AS done_at,
-        bool_or(e.type = 'ticket.done') AS served,
-        bool_or(e.type = 'ticket.no_show') AS no_show,
-        bool_or(e.type = 'ticket.transferred') AS transferred
-    FROM hq_event e
-    JOIN issued i ON i.center_id = e.center_id AND i.ticket_id = e.data->>'ticket_id'
-    WHERE e.type IN ('ticket.called', 'ticket.done', 'ticket.no_show', 'ticket.transferred')
-    GROUP BY e.center_id, e.data->>'ticket_id'
-), f AS (
-    SELECT i.center_id, i.line, l.counselor_id,
-           (i.issued_at AT TIME ZONE :zone)::date AS day,
-           EXTRACT(EPOCH FROM l.first_called - i.issued_at) AS wait_s,
-           EXTRACT(EPOCH FROM l.done_at - l.last_called) AS service_s,
-           coalesce(l.served, false) AS served,
-           coalesce(l.no_show, false) AS no_show,
-           coalesce(l.transferred, false) AS transferred
-    FROM issued i LEFT JOIN later l ON l.center_id = i.center_id AND l.ticket_id = i.ticket_id
-    WHERE (i.issued_at AT TIME ZONE :zone)::date BETWEEN :start AND :end
-)
+_TICKET_FIGURES = """
 SELECT {keys},
     count(*) AS tickets_issued,
     count(*) FILTER (WHERE f.served) AS served,
@@ -123,27 +112,56 @@ SELECT {keys},
 FROM f
 GROUP BY {group}
 """
-
-_VISITS = """
-WITH f0 AS (
-    SELECT e.center_id, e.data->>'visit_id' AS visit_id, e.data->>'line' AS line,
-           (e.at AT TIME ZONE :zone)::date AS day
-    FROM hq_event e
-    WHERE e.type = 'visit.submitted' AND e.at >= :lo AND e.at < :hi
-), outcome AS (
-    SELECT DISTINCT ON (e.center_id, e.data->>'visit_id')
-           e.center_id, e.data->>'visit_id' AS visit_id, e.data->>'counselor_id' AS counselor_id
-    FROM hq_event e
-    JOIN f0 ON f0.center_id = e.center_id AND f0.visit_id = e.data->>'visit_id'
-    WHERE e.type = 'case.outcome'
-    ORDER BY e.center_id, e.data->>'visit_id', e.seq DESC
-), f AS (
-    SELECT f0.*, o.counselor_id
-    FROM f0 LEFT JOIN outcome o ON o.center_id = f0.center_id AND o.visit_id = f0.visit_id
-)
-SELECT {keys}, count(*) AS visits
+_VISIT_FIGURES = """
+SELECT {keys}, count(*) AS visits,
+    count(*) FILTER (WHERE jsonb_array_length(f.eligible) > 0) AS visits_eligible,
+    coalesce(sum(jsonb_array_length(f.eligible)), 0) AS programs_eligible,
+    coalesce(sum(jsonb_array_length(f.maybe)), 0) AS programs_maybe
 FROM f
 GROUP BY {group}
+"""
+_OUTCOME_FIGURES = """
+SELECT {keys}, f.outcome AS name, count(*) AS n FROM f WHERE f.outcome IS NOT NULL GROUP BY {group}, f.outcome
+"""
+_PROGRAM_FIGURES = """
+SELECT {keys}, f.program AS name, f.eligible, count(*) AS n FROM vp f GROUP BY {group}, f.program, f.eligible
+"""
+_FOLLOWUP_FIGURES = """
+SELECT {keys}, count(*) AS followups_due, count(*) FILTER (WHERE f.done) AS followups_done,
+    count(*) FILTER (WHERE NOT f.done AND f.day < :today) AS followups_overdue
+FROM f
+GROUP BY {group}
+"""
+
+# The same figures from hq_day (alias f: its key columns carry the facts' names).
+_DAY_SUMS = """
+SELECT {keys},
+    sum(f.visits) AS visits, sum(f.visits_eligible) AS visits_eligible,
+    sum(f.programs_eligible) AS programs_eligible, sum(f.programs_maybe) AS programs_maybe,
+    sum(f.tickets_issued) AS tickets_issued, sum(f.served) AS served,
+    sum(f.no_shows) AS no_shows, sum(f.transfers) AS transfers,
+    sum(f.wait_n) AS wait_n, sum(f.wait_sum_s) / NULLIF(sum(f.wait_n), 0) AS wait_mean,
+    sum(f.service_sum_s) / NULLIF(sum(f.service_n), 0) AS service_mean,
+    sum(f.followups_due) AS followups_due, sum(f.followups_done) AS followups_done,
+    coalesce(sum(f.followups_due - f.followups_done) FILTER (WHERE f.day < :today), 0) AS followups_overdue
+FROM hq_day f
+WHERE {rows} f.day BETWEEN :start AND :end
+GROUP BY {group}
+"""
+_DAY_WAITS = """
+SELECT {keys},
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY w.s) AS wait_median,
+    percentile_cont(0.9) WITHIN GROUP (ORDER BY w.s) AS wait_p90,
+    (count(*) FILTER (WHERE w.s > :target_s))::float8 / count(*) AS over_target
+FROM hq_day f CROSS JOIN LATERAL unnest(f.waits_s) AS w(s)
+WHERE {rows} f.day BETWEEN :start AND :end AND f.wait_n > 0
+GROUP BY {group}
+"""
+_DAY_MAP = """
+SELECT {keys}, m.key AS name, sum(m.value::bigint) AS n
+FROM hq_day f CROSS JOIN LATERAL jsonb_each_text(f.{column}) AS m
+WHERE {rows} f.day BETWEEN :start AND :end
+GROUP BY {group}, m.key
 """
 
 
@@ -155,6 +173,53 @@ def _local_start(day: date, zone: ZoneInfo) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=zone)
 
 
+def _params(start: date, end: date, zone: str, target_minutes: float, today: date) -> dict[str, Any]:
+    tz = clock.named_zone(zone)
+    lo, hi = _local_start(start, tz), _local_start(end + timedelta(days=1), tz)
+    return {
+        "zone": zone,
+        "start": start,
+        "end": end,
+        "start_text": start.isoformat(),
+        "end_text": end.isoformat(),
+        "lo": lo,
+        "hi": hi,
+        # An issue event is written with the ticket; a day's margin keeps any clock skew inside.
+        "lo_padded": lo - timedelta(days=1),
+        "hi_padded": hi + timedelta(days=1),
+        "target_s": float(target_minutes) * 60.0,
+        "today": today,
+    }
+
+
+_SCALARS = {
+    "tickets": ("tickets_issued", "served", "no_shows", "transfers"),
+    "visits": ("visits", "visits_eligible", "programs_eligible", "programs_maybe"),
+    "followups": ("followups_due", "followups_done", "followups_overdue"),
+}
+
+
+def _fill_tickets(row: StatsRow, record: Any) -> None:
+    for name in _SCALARS["tickets"]:
+        setattr(row, name, int(getattr(record, name) or 0))
+    row.wait_mean_min, row.service_mean_min = _minutes(record.wait_mean), _minutes(record.service_mean)
+
+
+def _fill_waits(row: StatsRow, record: Any) -> None:
+    row.wait_median_min, row.wait_p90_min = _minutes(record.wait_median), _minutes(record.wait_p90)
+    row.waits_over_target = record.over_target
+
+
+def _fill(row: StatsRow, record: Any, group: str) -> None:
+    for name in _SCALARS[group]:
+        setattr(row, name, int(getattr(record, name) or 0))
+
+
+def _add_program(row: StatsRow, record: Any) -> None:
+    counts = row.programs.setdefault(record.name, {"eligible": 0, "maybe": 0})
+    counts["eligible" if record.eligible else "maybe"] += int(record.n)
+
+
 def statistics(
     session: Session,
     start: date,
@@ -162,24 +227,25 @@ def statistics(
     by: Sequence[str] = (),
     target_minutes: float = DEFAULT_TARGET_MINUTES,
     zone: str = DEFAULT_ZONE,
+    *,
+    source: Source = "days",
+    today: date | None = None,
+    center_id: uuid.UUID | None = None,
 ) -> list[StatsRow]:
-    """One row per center (and per each grouping in by) for local days start..end inclusive."""
+    """One row per center (and per each grouping in by) for local days start..end inclusive.
+
+    source "days" reads hq_day (kept in DEFAULT_ZONE; another zone reads the events); "events"
+    computes everything from hq_event. today (the center clock's, by default) decides overdue;
+    center_id narrows to one center."""
     if end < start:
         raise ValueError("the period ends before it starts")
+    if source not in ("days", "events"):
+        raise ValueError(f"unknown source {source!r}")
     keys = _keys(by)
-    tz = ZoneInfo(zone)
-    lo, hi = _local_start(start, tz), _local_start(end + timedelta(days=1), tz)
-    params = {
-        "zone": zone,
-        "start": start,
-        "end": end,
-        "lo": lo,
-        "hi": hi,
-        # An issue event is written with the ticket; a day's margin keeps any clock skew inside.
-        "lo_padded": lo - timedelta(days=1),
-        "hi_padded": hi + timedelta(days=1),
-        "target_s": float(target_minutes) * 60.0,
-    }
+    params = _params(start, end, zone, target_minutes, today or clock.local_date(clock.now()))
+    params["center"] = center_id
+    one = center_id is not None
+    day_rows = "f.center_id = :center AND" if one else ""
     select_keys = ", ".join(f"{sql} AS {name}" for name, sql in keys)
     group = ", ".join(sql for _, sql in keys)
     names = [name for name, _ in keys]
@@ -192,15 +258,42 @@ def statistics(
             rows[key] = StatsRow(**values)
         return rows[key]
 
-    for record in session.execute(text(_TICKETS.format(keys=select_keys, group=group)), params):
-        row = row_for(record)
-        row.tickets_issued, row.served = record.tickets_issued, record.served
-        row.no_shows, row.transfers = record.no_shows, record.transfers
-        row.wait_mean_min, row.wait_median_min = _minutes(record.wait_mean), _minutes(record.wait_median)
-        row.wait_p90_min, row.service_mean_min = _minutes(record.wait_p90), _minutes(record.service_mean)
-        row.waits_over_target = record.over_target
-    for record in session.execute(text(_VISITS.format(keys=select_keys, group=group)), params):
-        row_for(record).visits = record.visits
+    def run(sql: str) -> Any:
+        return session.execute(text(sql), params)
+
+    if source == "days" and zone == DEFAULT_ZONE:
+        for record in run(_DAY_SUMS.format(keys=select_keys, group=group, rows=day_rows)):
+            row = row_for(record)
+            _fill_tickets(row, record)
+            _fill(row, record, "visits")
+            _fill(row, record, "followups")
+        for record in run(_DAY_WAITS.format(keys=select_keys, group=group, rows=day_rows)):
+            _fill_waits(row_for(record), record)
+        for record in run(_DAY_MAP.format(keys=select_keys, group=group, column="outcomes", rows=day_rows)):
+            row_for(record).outcomes[record.name] = int(record.n)
+        for column, eligible in (("eligible_by", True), ("maybe_by", False)):
+            sql = _DAY_MAP.format(keys=select_keys, group=group, column=column, rows=day_rows)
+            for record in run(sql):
+                counts = row_for(record).programs.setdefault(record.name, {"eligible": 0, "maybe": 0})
+                counts["eligible" if eligible else "maybe"] += int(record.n)
+    else:
+        tickets = facts.scoped(facts.TICKETS, one, False)
+        visits = facts.scoped(facts.VISITS, one, False)
+        followups = facts.scoped(facts.FOLLOWUPS, one, False)
+        for record in run(tickets + _TICKET_FIGURES.format(keys=select_keys, group=group)):
+            row = row_for(record)
+            _fill_tickets(row, record)
+            _fill_waits(row, record)
+        for record in run(visits + _VISIT_FIGURES.format(keys=select_keys, group=group)):
+            _fill(row_for(record), record, "visits")
+        for record in run(visits + _OUTCOME_FIGURES.format(keys=select_keys, group=group)):
+            row_for(record).outcomes[record.name] = int(record.n)
+        programs = visits + facts.PROGRAM_ROWS
+        for record in run(programs + _PROGRAM_FIGURES.format(keys=select_keys, group=group)):
+            _add_program(row_for(record), record)
+        for record in run(followups + _FOLLOWUP_FIGURES.format(keys=select_keys, group=group)):
+            _fill(row_for(record), record, "followups")
+    # Rows with nothing in them (a day row of follow-ups only, grouped away) are still real groups.
     centers = {c.id: c for c in session.scalars(select(HqCenter))}
     for row in rows.values():
         center = centers.get(row.center_id)

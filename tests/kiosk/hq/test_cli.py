@@ -39,7 +39,7 @@ def kiosk(capsys: pytest.CaptureFixture[str]) -> Run:
 def hq(postgres_url: str, kiosk: Run, tmp_path: Path) -> str:
     result = kiosk("hq", "migrate", "--db", postgres_url)
     assert result.returncode == 0, result.stderr
-    assert "revision 0001" in result.stdout
+    assert "HQ schema at revision 0" in result.stdout
     assert kiosk("hq", "migrate", "--db", postgres_url).returncode == 0  # again: nothing to do
     return postgres_url
 
