@@ -28,6 +28,12 @@ def register(registry: Any) -> None:
     )
     hub.add_argument("--signing-cert", help="PEM certificate of the center for PAdES (with --signing-key)")
     hub.add_argument("--signing-key", help="PEM private key of the center's signing certificate")
+    hub.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="uvicorn worker processes (PostgreSQL only; events travel by LISTEN/NOTIFY)",
+    )
     tasks = hub.add_subparsers(dest="hub_task", metavar="TASK")
     user = tasks.add_parser("adduser", help="create or reset a counselor account (password from stdin/env)")
     user.add_argument("username")
@@ -151,6 +157,10 @@ def run_hub(args: argparse.Namespace, ctx: AppContext) -> int:
 
     host = args.host or ctx.settings.hub.host
     port = args.port or ctx.settings.hub.port
+    workers = getattr(args, "workers", 1)
+    refused_workers = check_workers(workers, ctx)
+    if refused_workers is not None:
+        return refused_workers
     tls, refused = choose_tls(args, ctx, host)
     if refused is not None:
         return refused
@@ -174,6 +184,8 @@ def run_hub(args: argparse.Namespace, ctx: AppContext) -> int:
     from kiosk.api.trust import fingerprint
 
     ca_fingerprint = fingerprint(tls.ca.read_bytes()) if tls is not None and tls.ca.exists() else None
+    if workers > 1:
+        return serve_workers(args, ctx, host, port, tls, workers, ca_fingerprint)
     from kiosk.sms.service import service_from_settings
 
     sms = service_from_settings(ctx.settings, ctx.sessions, keys)  # None when sms.backend = "off"
@@ -208,6 +220,62 @@ def run_hub(args: argparse.Namespace, ctx: AppContext) -> int:
             reminders.close()
         if sms is not None:
             sms.close()  # what the gateway took is reported on by the next start (track)
+    return 0
+
+
+def check_workers(workers: int, ctx: AppContext) -> int | None:
+    """None when `--workers` can be honoured, else the exit code after saying why not."""
+    if workers < 1:
+        print("--workers 는 1 이상이어야 해요 (--workers must be at least 1)", file=sys.stderr)
+        return 2
+    if workers > 1 and ctx.engine.dialect.name != "postgresql":
+        print(
+            f"SQLite 에서는 허브를 여러 프로세스(--workers {workers})로 실행할 수 없어요: "
+            "SQLite 는 한 번에 한 프로세스만 쓸 수 있고, 이벤트도 프로세스 사이에 전달되지 않아요.\n"
+            "  PostgreSQL 을 쓰거나(--db postgresql+psycopg://…) --workers 없이 실행해 주세요.\n"
+            f"Refusing --workers {workers} on SQLite: several hub processes need PostgreSQL "
+            "(one writer at a time, and events travel between workers by LISTEN/NOTIFY).",
+            file=sys.stderr,
+        )
+        return 2
+    return None
+
+
+def serve_workers(
+    args: argparse.Namespace,
+    ctx: AppContext,
+    host: str,
+    port: int,
+    tls: Any,
+    workers: int,
+    ca_fingerprint: str | None,
+) -> int:
+    """Supervise ``workers`` uvicorn processes; each builds its hub from the environment, and the one
+    holding the background-jobs advisory lock runs the SMS sender, reminders and HQ sync
+    (kiosk.hub.workers)."""
+    import uvicorn
+
+    from kiosk.hub.server import uvicorn_options
+    from kiosk.hub.workers import worker_environment
+
+    os.environ.update(
+        worker_environment(
+            ctx,
+            signing_cert=args.signing_cert,
+            signing_key=args.signing_key,
+            ca_fingerprint=ca_fingerprint,
+        )
+    )
+    scheme = "https" if tls else "http"
+    print(f"허브 시작 (hub listening): {scheme}://{host}:{port} — 프로세스 {workers}개 (workers)", flush=True)
+    uvicorn.run(
+        "kiosk.hub.app:create_app_from_env",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        **uvicorn_options(tls),
+    )
     return 0
 
 

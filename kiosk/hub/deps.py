@@ -53,7 +53,7 @@ class HubState:
     document_signer: Any = None  # printers.documents PAdES signer; None: archive without PAdES
     ca_fingerprint: str | None = None  # the center CA's SHA-256 when serving TLS: pairing codes carry it
     sms: Any = None  # kiosk.sms.service.SmsService; None: sms.backend = off, no SMS is offered
-    bus: EventBus = field(default_factory=EventBus)
+    bus: EventBus = field(default=None)  # type: ignore[assignment]  # None: chosen by the dialect
     tokens: TokenCache = field(default_factory=TokenCache)
     guards: Guards = field(default_factory=Guards)  # guessing limits on logins and pairing codes
     mirrors: dict[uuid.UUID, Any] = field(default_factory=dict)
@@ -64,6 +64,8 @@ class HubState:
     ticket_batches: GroupCommit[TicketRequest, TicketOut] = field(init=False)
 
     def __post_init__(self) -> None:
+        if self.bus is None:
+            self.bus = event_bus_for(self.sessions)
         self.visit_batches = GroupCommit(self, stage_visits)  # GroupCommit commits: off the loop
         self.ticket_batches = GroupCommit(self, stage_tickets)
 
@@ -79,6 +81,17 @@ class HubState:
         if turn is None:
             turn = self._turns[loop] = asyncio.Lock()
         return turn
+
+
+def event_bus_for(sessions: sessionmaker[Session]) -> EventBus:
+    """PostgreSQL: events go through LISTEN/NOTIFY, so several workers share them (kiosk.hub.pg_bus);
+    SQLite (one process): the in-process bus."""
+    bind = sessions.kw.get("bind")
+    if bind is not None and bind.dialect.name == "postgresql":
+        from kiosk.hub.pg_bus import PgBus
+
+        return PgBus.for_engine(bind)
+    return EventBus()
 
 
 async def hub_state(request: Request) -> HubState:

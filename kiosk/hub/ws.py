@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
@@ -30,7 +31,8 @@ async def events(websocket: WebSocket) -> None:
     except HubError:
         await websocket.close(code=4401, reason="unauthenticated")
         return
-    await websocket.accept()
+    # Which worker process serves this stream (`kiosk hub --workers N`): for tests and for support.
+    await websocket.accept(headers=[(b"x-hub-worker", str(os.getpid()).encode())])
     device_id = str(principal.id) if principal.kind == "device" else None
     sub = state.bus.subscribe(str(principal.center_id), device_id)
 
