@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from config import clock
 from db.models import (
     Case,
     Consent,
@@ -75,6 +76,22 @@ def tickets_issued(session: Session, tickets: Iterable[NewTicket]) -> None:
             )
             for t in tickets
         ],
+    )
+
+
+def ticket_claimed(session: Session, ticket: Ticket) -> None:
+    """A number reserved for offline use, handed to a person: issued as of now (the claim)."""
+    record(
+        session,
+        ticket.center_id,
+        "ticket.issued",
+        {
+            "ticket_id": str(ticket.id),
+            "line": ticket.line,
+            "display": ticket.display,
+            "service_date": ticket.service_date.isoformat(),
+            "issued_at": iso(clock.now()),
+        },
     )
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from config import clock
+from db import sync_events
 from db.audit import append_event
 from db.models import Ticket, TicketStatus, Visit
 from kiosk.api import (
@@ -54,7 +55,7 @@ from kiosk.hub.queue_view import queue_board
 from kiosk.hub.ticket_store import TicketRequest, reserved_for, settle_claim_key
 from kiosk.hub.views import ticket_out
 from kiosk.queue.board import call_next_across
-from kiosk.queue.tickets import service_line, waiting_order
+from kiosk.queue.tickets import issue_ticket, service_line, waiting_order
 from kiosk.queue.waits import line_pace, people_ahead
 from kiosk.sms import ticket_calls
 from kiosk.sms.numbers import InvalidMobile
@@ -132,9 +133,14 @@ def reserve(body: ReserveIn, principal: LobbyDep, state: StateDep, session: Sess
     tickets = []
     with state.ticket_lock:
         for _ in range(body.count):
-            ticket = _issue(session, principal, body.line, None, None)
-            ticket.status = TicketStatus.RESERVED
-            ticket.transfer_note = f"reserved by device:{principal.id}"
+            with queue_errors():
+                ticket = issue_ticket(
+                    session,
+                    principal.center_id,
+                    body.line,
+                    transfer_note=f"reserved by device:{principal.id}",
+                    status=TicketStatus.RESERVED,  # not issued to anyone yet (HQ hears of it at the claim)
+                )
             tickets.append(ticket)
         append_event(session, principal.actor, "ticket.reserve", f"line:{body.line}", {"count": body.count})
         session.commit()
@@ -169,6 +175,7 @@ def claim(
     ticket.status = TicketStatus.WAITING
     ticket.visit_id = body.visit_id
     ticket.transfer_note = None
+    sync_events.ticket_claimed(session, ticket)  # issued to a person now, for HQ (not when reserved)
     issue_sha = body_sha256({"line": ticket.line, "visit_id": str(body.visit_id)})  # as POST /tickets
     out = settle_claim_key(
         session,

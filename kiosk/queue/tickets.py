@@ -184,7 +184,9 @@ def insert_tickets(session: Session, tickets: list[IssuedTicket], idempotency_ke
     """Write just-numbered tickets in one statement (the key only for a single ticket)."""
     rows = [{**asdict(ticket), "idempotency_key": idempotency_key} for ticket in tickets]
     session.connection().execute(_INSERT_TICKETS, rows)
-    sync_events.tickets_issued(session, tickets)  # HQ sync: in the same transaction (db.sync_log)
+    # HQ sync, in the same transaction (db.sync_log). A number reserved for offline use is not issued to
+    # anyone yet: its event comes when a lobby claims it (kiosk.hub.routes_tickets.claim).
+    sync_events.tickets_issued(session, [t for t in tickets if t.status != TicketStatus.RESERVED])
 
 
 def issue_ticket(
@@ -197,8 +199,10 @@ def issue_ticket(
     transfer_note: str | None = None,
     now: datetime | None = None,
     lines: dict[str, ServiceLine] | None = None,
+    status: TicketStatus = WAITING,
 ) -> Ticket:
     """Issue the next number of ``line`` today. The same ``idempotency_key`` returns the same ticket.
+    ``status`` RESERVED sets the number aside for a lobby's offline use (handed out later by a claim).
 
     Runs in the caller's transaction (the caller commits), which holds the numbering lock until then.
     """
@@ -230,6 +234,7 @@ def issue_ticket(
             lookup_code=lookup_code(),
             created_at=now,
             transfer_note=transfer_note,
+            status=status,
         )
         try:
             with conn.begin_nested() if guarded else nullcontext():

@@ -225,3 +225,25 @@ def test_a_consent_by_phone_writes_consent_given(sqlite_engine: Engine) -> None:
         assert _events(hub, seen) == [
             ("consent.given", {"visit_id": visit_id, "consent_id": consent_id, "method": "sms"})
         ]
+
+
+def test_a_number_reserved_for_offline_use_is_issued_only_when_claimed(hub_sqlite: Hub) -> None:
+    """HQ counts tickets handed to people: a lobby's offline reserve is not one until a person gets it,
+    and a replayed claim does not count twice."""
+    hub = hub_sqlite
+    lobby, _ = hub.enroll("lobby")
+    before = _last(hub)
+    reserved = hub.http.post("/tickets/reserve", json={"line": "A", "count": 3}, headers=lobby).json()
+    assert len(reserved) == 3 and _events(hub, before) == []
+    visit_id = hub.http.post("/visits", json=submission(3), headers=lobby).json()["visit_id"]
+    after_visit = _last(hub)
+    for _ in range(2):  # the second is a replay of the same claim
+        claim = hub.http.post(
+            f"/tickets/{reserved[0]['id']}/claim",
+            json={"visit_id": visit_id},
+            headers={**lobby, "Idempotency-Key": "claim-hq-1"},
+        )
+        assert claim.status_code == 200, claim.text
+    issued = [data for kind, data in _events(hub, after_visit) if kind == "ticket.issued"]
+    assert [d["ticket_id"] for d in issued] == [reserved[0]["id"]]
+    assert issued[0]["display"] == reserved[0]["display"]
