@@ -50,6 +50,13 @@ def register(registry: Any) -> None:
         metavar="SECONDS",
         help="headless: after the walk-ins, keep the hub and the phone pages serving this long",
     )
+    demo.add_argument(
+        "--centers",
+        type=int,
+        default=1,
+        help="headless: this many centers, each synced to HQ (needs --hq-db)",
+    )
+    demo.add_argument("--hq-db", help="headless: HQ's PostgreSQL URL; the centers sync to an HQ on it")
 
 
 def run_slider_bench(args: argparse.Namespace, ctx: AppContext) -> int:
@@ -83,6 +90,8 @@ def run_demo(args: argparse.Namespace, ctx: AppContext) -> int:
         if args.walk_ins < 1:
             print("--walk-ins 는 1 이상이어야 해요 (--walk-ins must be at least 1)", file=sys.stderr)
             return 2
+        if args.hq_db or args.centers != 1:
+            return _run_fleet(args, ctx)
         from kiosk.demo.headless import run_headless
 
         return run_headless(
@@ -96,6 +105,19 @@ def run_demo(args: argparse.Namespace, ctx: AppContext) -> int:
     from ui.desk.center_demo import run_gui_demo
 
     return run_gui_demo(ctx.settings, out=args.out, screenshots=args.screenshots, autoplay=args.autoplay)
+
+
+def _run_fleet(args: argparse.Namespace, ctx: AppContext) -> int:
+    if not args.hq_db:
+        print("--centers 는 --hq-db URL 과 함께 써요 (--centers needs --hq-db URL)", file=sys.stderr)
+        return 2
+    from kiosk.demo.fleet import FleetError, run_fleet
+
+    try:
+        return run_fleet(ctx.settings, args.centers, args.walk_ins, args.out, args.hq_db, seed=args.seed)
+    except FleetError as exc:
+        print(exc, file=sys.stderr)
+        return 2
 
 
 def run_desk(args: argparse.Namespace, ctx: AppContext) -> int:
