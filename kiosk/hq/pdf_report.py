@@ -77,6 +77,7 @@ def visits_chart(rows: Sequence[StatsRow]) -> io.BytesIO:
     values = [r.visits for r in rows]
     bars = axes.bar(names, values, color="#2f6fb3")
     axes.bar_label(bars, padding=2)
+    axes.margins(y=0.15)  # room above the tallest bar: its figure must not run into the title
     axes.set_title("센터별 방문")
     axes.set_ylabel("방문 (건)")
     axes.spines[["top", "right"]].set_visible(False)
