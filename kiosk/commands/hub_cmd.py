@@ -269,7 +269,7 @@ def serve_workers(
     scheme = "https" if tls else "http"
     print(f"허브 시작 (hub listening): {scheme}://{host}:{port} — 프로세스 {workers}개 (workers)", flush=True)
     uvicorn.run(
-        "kiosk.hub.app:create_app_from_env",
+        "kiosk.hub.workers:create_app_from_env",
         factory=True,
         workers=workers,
         host=host,

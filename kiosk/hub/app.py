@@ -111,11 +111,3 @@ def create_app(
     # Added last, so it runs first: an oversized body is refused before anything reads it.
     app.add_middleware(BodySizeLimit, max_bytes=settings.hub.max_body_bytes)
     return app
-
-
-def create_app_from_env() -> FastAPI:
-    """uvicorn's import-string factory for `kiosk hub --workers N`: one worker's hub, built from the
-    environment the supervising `kiosk hub` set (kiosk.hub.workers)."""
-    from kiosk.hub.workers import build_worker_app
-
-    return build_worker_app()

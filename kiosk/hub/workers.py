@@ -1,6 +1,6 @@
 """The hub as one of several uvicorn worker processes (`kiosk hub --workers N`, PostgreSQL only).
 
-uvicorn starts each worker fresh and calls `kiosk.hub.app:create_app_from_env`, so everything a worker
+uvicorn starts each worker fresh and calls `kiosk.hub.workers:create_app_from_env`, so everything a worker
 needs comes from the environment the supervising `kiosk hub` set (`worker_environment`): the database,
 the settings file, the signing certificate, the CA fingerprint.
 
@@ -170,3 +170,10 @@ def build_worker_app(environ: Mapping[str, str] | None = None) -> FastAPI:
     app.state.background_jobs = jobs  # kept alive with the app: the lock lives on its connection
     app.router.add_event_handler("shutdown", jobs.close)
     return app
+
+
+def create_app_from_env() -> FastAPI:
+    """uvicorn's import-string factory for `kiosk hub --workers N`: one worker's hub, built from the
+    environment the supervising `kiosk hub` set. It lives here, not in kiosk.hub.app, so that app does
+    not import this module back."""
+    return build_worker_app()

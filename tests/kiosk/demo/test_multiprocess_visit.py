@@ -106,7 +106,7 @@ def test_visit_across_four_processes(tmp_path: Path) -> None:
             roles.append(proc)
             return proc
 
-        counter = role("counter", "--documents", "2")
+        counter = role("counter", "--documents", "3")  # profile 0 has debt trouble: + 채무조정 신청서
         desk_proc = role("desk", "--line", "B", "--trust-root", str(tmp_path / "ca.pem"))
         lobby = role("lobby", "--seed", "7", "--profile", "0")
         results = {}
@@ -125,7 +125,7 @@ def test_visit_across_four_processes(tmp_path: Path) -> None:
     assert ticket.startswith("B-") and results["desk"]["ticket"] == ticket
     assert (tmp_path / "lobby" / "receipts" / f"ticket-{ticket}.png").stat().st_size > 1000
     documents = results["desk"]["documents"]
-    assert [d["template"] for d in documents] == ["consent", "intake_summary"]
+    assert [d["template"] for d in documents] == ["consent", "intake_summary", "debt_application"]
     assert all(d["status"] == "archived" and d["pades_valid"] for d in documents)
     signed_at_counter = {s["document_id"]: s for s in results["counter"]["signed"]}
     for doc in documents:
@@ -136,7 +136,7 @@ def test_visit_across_four_processes(tmp_path: Path) -> None:
     engine = create_engine(f"sqlite:///{tmp_path / 'center.db'}")
     with engine.connect() as conn:
         assert conn.execute(select(Ticket.status).where(Ticket.display == ticket)).scalar_one() == "done"
-        assert len(conn.execute(select(Document.id).where(Document.status == "archived")).all()) == 2
+        assert len(conn.execute(select(Document.id).where(Document.status == "archived")).all()) == 3
         assert conn.execute(select(FollowUp.id)).first() is not None
     engine.dispose()
     rrn = generate_identity(random.Random(7)).rrn
@@ -145,4 +145,4 @@ def test_visit_across_four_processes(tmp_path: Path) -> None:
         + (tmp_path / "lobby" / "lobby.db").read_bytes()
     )
     assert rrn.encode() not in raw and rrn.replace("-", "").encode() not in raw
-    assert len(list((tmp_path / "archive").rglob("*.pdf"))) == 2
+    assert len(list((tmp_path / "archive").rglob("*.pdf"))) == 3
