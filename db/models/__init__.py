@@ -21,6 +21,7 @@ from db.models.enums import (
     VisitStatus,
     VisitStep,
 )
+from db.models.event_seq import EVENT_SEQ
 from db.models.operations import AuditEvent, IdempotencyRecord, OutboxEntry, PrintJob, TicketReservation
 from db.models.person import Person
 from db.models.reminders import AftercareReminder, ReminderReply
@@ -32,6 +33,7 @@ from db.models.visit import Case, Consent, FollowUp, IdentityCheck, Intake, Matc
 from db.models.web import WebLink
 
 __all__ = [
+    "EVENT_SEQ",
     "AftercareReminder",
     "AuditEvent",
     "Base",

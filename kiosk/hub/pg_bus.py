@@ -44,12 +44,16 @@ from kiosk.hub.events import EventBus, Subscriber, _offer
 
 log = logging.getLogger("kiosk.hub.events")
 
+
+class MissingEventSequence(RuntimeError):
+    """The database was not migrated: the sequence the workers number events from is not there."""
+
+
 _NEXTVAL = "SELECT nextval('kiosk_event_seq')"  # the sequence every worker numbers events from
 CHANNEL = "kiosk_events"
 NOTIFY_LIMIT = 7900  # bytes; PostgreSQL refuses payloads of 8000 and more
 CHUNK_CHARS = 3500  # of ASCII JSON: escaped again inside its envelope it stays under the limit
 RESYNC = "ticket.resync"
-_SETUP_LOCK = 0x6B696F736B627573  # pg advisory lock: two workers creating the sequence at once
 _BACKOFF_S = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
 _POLL_S = 1.0  # how often the listener looks up from waiting: is the bus still wanted, the link alive?
 
@@ -160,11 +164,17 @@ class PgBus(EventBus):
         return self._publisher
 
     def _setup(self) -> str:
-        with self._publisher.transaction():
-            self._publisher.execute("SELECT pg_advisory_xact_lock(%s)", (_SETUP_LOCK,))
-            self._publisher.execute("CREATE SEQUENCE IF NOT EXISTS kiosk_event_seq")
-            row = self._publisher.execute("SELECT current_schema()").fetchone()
-        return str(row[0]) if row and row[0] else "public"
+        """The schema whose channel this bus speaks on; the sequence must be there (migration 0013)."""
+        row = self._publisher.execute(
+            "SELECT current_schema(), to_regclass('kiosk_event_seq') IS NOT NULL"
+        ).fetchone()
+        schema = str(row[0]) if row and row[0] else "public"
+        if not (row and row[1]):
+            raise MissingEventSequence(
+                f"schema {schema!r} has no kiosk_event_seq: bring the database up to date first "
+                "(`kiosk db upgrade`; `kiosk hub` makes it when it starts)"
+            )
+        return schema
 
     def next_seq(self) -> int:
         with self._publish_lock:

@@ -15,10 +15,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import create_engine
 
+from db.models import EVENT_SEQ
 from db.session import make_sessionmaker
 from kiosk.hub.deps import event_bus_for
 from kiosk.hub.events import EventBus, Subscriber
-from kiosk.hub.pg_bus import NOTIFY_LIMIT, RESYNC, Chunks, PgBus, chunks, libpq_url
+from kiosk.hub.pg_bus import NOTIFY_LIMIT, RESYNC, Chunks, MissingEventSequence, PgBus, chunks, libpq_url
 from tests.polling import wait_until
 
 EVENT_KEYS = {"seq", "type", "center_id", "at", "data"}
@@ -28,6 +29,7 @@ EVENT_KEYS = {"seq", "type", "center_id", "at", "data"}
 def conninfo(postgres_url: str) -> str:
     engine = create_engine(postgres_url)
     try:
+        EVENT_SEQ.create(engine)  # what the hub's migration 0013 (or create_all on start) makes
         return libpq_url(engine)
     finally:
         engine.dispose()
@@ -185,6 +187,35 @@ def test_malformed_notifications_are_dropped_and_the_stream_goes_on(
         return await _next(sub)
 
     assert asyncio.run(run())["data"] == {"display": "A005"}
+
+
+@pytest.mark.postgres
+def test_a_database_never_migrated_is_named_not_patched(postgres_url: str) -> None:
+    """The sequence is the schema's (migration 0013): a bus on a bare schema says what to run."""
+    engine = create_engine(postgres_url)
+    try:
+        with pytest.raises(MissingEventSequence, match="kiosk db upgrade"):
+            PgBus(libpq_url(engine))
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_the_migrations_make_the_sequence_the_workers_share(postgres_url: str) -> None:
+    from db.migrate import upgrade
+
+    engine = create_engine(postgres_url)
+    try:
+        upgrade(engine)
+        a, b = PgBus(libpq_url(engine)), PgBus(libpq_url(engine))
+        try:
+            first, second = a.next_seq(), b.next_seq()
+            assert second == first + 1  # one number line for both workers
+        finally:
+            a.close()
+            b.close()
+    finally:
+        engine.dispose()
 
 
 def test_sqlite_keeps_the_in_process_bus(tmp_path: Any) -> None:
