@@ -126,22 +126,41 @@ def _in_window(prog: ProgramRules, debtor: DebtorInput) -> bool:
     )
 
 
-def _refused(pid: str, prog: ProgramRules, debtor: DebtorInput, why: _Reasons) -> ProgramPlan:
-    why.add(w.ESTIMATE_ONLY)
+def _plan(
+    pid: str,
+    prog: ProgramRules,
+    debtor: DebtorInput,
+    why: _Reasons,
+    *,
+    after_krw: int | None = None,
+    annual_rate: float | None = None,
+    term: int | None = None,
+    monthly: int | None = None,
+    cut_pct: int = 0,
+    fits: bool = False,
+) -> ProgramPlan:
+    """One program's plan with its reasons; a refused one stops at the principal it was measured on."""
     return ProgramPlan(
         program=pid,
-        eligible=False,
+        eligible=fits,
         principal_before_krw=debtor.total_krw,
-        principal_after_krw=None,
-        annual_rate=None,
-        term_months=None,
-        monthly_payment_krw=None,
-        total_repaid_krw=None,
+        principal_after_krw=after_krw,
+        annual_rate=annual_rate,
+        term_months=term,
+        monthly_payment_krw=monthly,
+        total_repaid_krw=None if monthly is None or term is None else monthly * term,
         reasons_ko=tuple(why.ko),
         reasons_en=tuple(why.en),
         name_ko=prog.name_ko,
         name_en=prog.name_en,
+        cut_pct=cut_pct,
+        fits_capacity=fits,
     )
+
+
+def _refused(pid: str, prog: ProgramRules, debtor: DebtorInput, why: _Reasons) -> ProgramPlan:
+    why.add(w.ESTIMATE_ONLY)
+    return _plan(pid, prog, debtor, why)
 
 
 def _smallest(low: int, high: int, fits: Callable[[int], bool]) -> int | None:
@@ -228,19 +247,7 @@ def _program_plan(
         why.add(w.does_not_fit(monthly, capacity, term_override is not None))
         why.add(w.court_route(rules.file.court, debtor))
     why.add(w.ESTIMATE_ONLY)
-    return ProgramPlan(
-        program=pid,
-        eligible=fits,
-        principal_before_krw=debtor.total_krw,
-        principal_after_krw=after,
-        annual_rate=annual_rate,
-        term_months=term,
-        monthly_payment_krw=monthly,
-        total_repaid_krw=monthly * term,
-        reasons_ko=tuple(why.ko),
-        reasons_en=tuple(why.en),
-        name_ko=prog.name_ko,
-        name_en=prog.name_en,
-        cut_pct=cut,
-        fits_capacity=fits,
-    )
+    return _plan(
+        pid, prog, debtor, why,
+        after_krw=after, annual_rate=annual_rate, term=term, monthly=monthly, cut_pct=cut, fits=fits,
+    )  # fmt: skip

@@ -22,9 +22,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp
 
 from config import clock
+from kiosk.api.security_headers import SecuredPrefix
 from kiosk.hq import sessions as staff_sessions
 from kiosk.hq.accounts import check_password
 from kiosk.hq.dashboard_charts import Bar, horizontal_bars, vertical_bars
@@ -39,12 +40,6 @@ CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
 )
-_HEADERS = [
-    (b"content-security-policy", CSP.encode()),
-    (b"referrer-policy", b"no-referrer"),
-    (b"x-content-type-options", b"nosniff"),
-    (b"x-frame-options", b"DENY"),
-]
 MAX_FORM_BYTES = 4096
 MAX_PERIOD_DAYS = 3 * 366  # longer asks belong to `kiosk hq report`, not to a page someone waits on
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -53,28 +48,11 @@ NO_COUNSELOR = "none"
 templates = Jinja2Templates(directory=HERE / "templates")
 
 
-class DashboardHeaders:
+class DashboardHeaders(SecuredPrefix):
     """Security headers on every dashboard response; pages no-store, static files may be cached."""
 
     def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope.get("path", "") if scope["type"] == "http" else ""
-        if not (path == PREFIX or path.startswith(PREFIX + "/")):
-            await self.app(scope, receive, send)
-            return
-        static = path.startswith(PREFIX + "/static/")
-
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control"]
-                headers += _HEADERS
-                headers.append((b"cache-control", b"public, max-age=3600" if static else b"no-store"))
-                message = {**message, "headers": headers}
-            await send(message)
-
-        await self.app(scope, receive, with_headers)
+        super().__init__(app, PREFIX, CSP)
 
 
 class SignInNeeded(Exception):

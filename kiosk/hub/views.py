@@ -11,6 +11,7 @@ from db.crypto import KeyRing
 from db.models import Document, FollowUp, Ticket
 from db.pii import mask_free_text
 from kiosk.api import DocumentOut, FollowUpOut, NoteOut, TicketOut
+from kiosk.hub.document_figures import debt_application_figures
 from kiosk.queue.tickets import IssuedTicket
 
 # db.rotation finds Case.notes_enc by its name and re-encrypts it under this context.
@@ -68,6 +69,7 @@ def document_out(d: Document) -> DocumentOut:
         pushed_to_device_id=d.pushed_to_device_id,
         signed_at=d.signed_at,
         size_bytes=len(d.pdf or b""),
+        figures=debt_application_figures(d.template, d.render_fields),
     )
 
 

@@ -1,9 +1,9 @@
 """What every page under ``/m`` gets: strict security headers, and a request budget per address.
 
-Plain ASGI, so it wraps the pages, the live streams and the static files alike. Pages say
-``Cache-Control: no-store`` (a ticket page on a shared phone must not come back from a cache);
-static files may be cached. The Content-Security-Policy allows nothing inline and nothing from
-elsewhere: every script and style is served from here.
+Plain ASGI, so it wraps the pages, the live streams and the static files alike. The headers and their
+cache rule are kiosk.api.security_headers' (shared with the HQ dashboard); the Content-Security-Policy
+is the web's own: it allows nothing inline and nothing from elsewhere, every script and style is
+served from here.
 """
 
 from __future__ import annotations
@@ -12,20 +12,15 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Scope, Send
+
+from kiosk.api.security_headers import SecuredPrefix
 
 PREFIX = "/m"
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
-_HEADERS = [
-    (b"content-security-policy", CSP.encode()),
-    (b"referrer-policy", b"no-referrer"),
-    (b"x-content-type-options", b"nosniff"),
-    (b"x-frame-options", b"DENY"),
-    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
-]
 MAX_ADDRESSES = 10_000
 TOO_MANY = (
     "<!doctype html><html lang=ko><meta charset=utf-8><title>잠시 후 다시</title>"
@@ -55,30 +50,17 @@ class AddressBudget:
         return allowed
 
 
-class WebGuard:
+class WebGuard(SecuredPrefix):
     def __init__(self, app: ASGIApp, budget: Callable[[], AddressBudget]) -> None:
-        self.app, self.budget = app, budget
+        super().__init__(app, PREFIX, CSP)
+        self.budget = budget
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope.get("path", "") if scope["type"] == "http" else ""
-        if not (path == PREFIX or path.startswith(PREFIX + "/")):
-            await self.app(scope, receive, send)
-            return
-        static = path.startswith(PREFIX + "/static/")
+    async def refused(self, scope: Scope, send: Send) -> bool:
         client = scope.get("client")
-        if not static and not self.budget().allow(client[0] if client else "unknown"):
-            await _send(send, 429, TOO_MANY, [(b"retry-after", b"60")])
-            return
-
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control"]
-                headers += _HEADERS
-                headers.append((b"cache-control", b"public, max-age=3600" if static else b"no-store"))
-                message = {**message, "headers": headers}
-            await send(message)
-
-        await self.app(scope, receive, with_headers)
+        if self.budget().allow(client[0] if client else "unknown"):
+            return False
+        await _send(send, 429, TOO_MANY, [*self.headers, (b"retry-after", b"60")])
+        return True
 
 
 async def _send(send: Send, status: int, body: bytes, extra: list[tuple[bytes, bytes]]) -> None:
@@ -86,7 +68,6 @@ async def _send(send: Send, status: int, body: bytes, extra: list[tuple[bytes, b
         (b"content-type", b"text/html; charset=utf-8"),
         (b"content-length", str(len(body)).encode()),
         (b"cache-control", b"no-store"),
-        *_HEADERS,
         *extra,
     ]
     await send({"type": "http.response.start", "status": status, "headers": headers})

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from config.sections.signature import SignatureSection
+from kiosk.api.documents import DebtApplicationFigures
 from kiosk.debt.visit_list import plan_rules
 from kiosk.debt.wording import ESTIMATE_ONLY
-from ui.counter.debt_figures import DebtFigures
 from ui.counter.words import months_span, word
 from ui.theme import ICON_COLOURS, ScreenMetrics, Sizes
 from ui.widgets.buttons import set_icon, touch_button
@@ -88,10 +88,10 @@ class DebtPanel(QFrame):
         box.addLayout(first)
         box.addLayout(second)
         box.addWidget(self.notice)
-        self.figures: DebtFigures | None = None
+        self.figures: DebtApplicationFigures | None = None
         self.hide()
 
-    def show_figures(self, figures: DebtFigures | None, language: str) -> None:
+    def show_figures(self, figures: DebtApplicationFigures | None, language: str) -> None:
         self.figures = figures
         self.retranslate(language)
 

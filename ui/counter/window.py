@@ -29,7 +29,7 @@ from kiosk.api import DocumentOut
 from kiosk.client.signatures import signature_payload
 from ui.adapters.hub_adapter import HubAdapter
 from ui.adapters.signature_pad_adapter import SignaturePadAdapter
-from ui.counter.debt_figures import figures_from_text
+from ui.counter.debt_figures import checked_figures
 from ui.counter.pages import LoadedDocument, load_document
 from ui.counter.screens import DocumentScreen, PairScreen, SignScreen, centred_label
 from ui.counter.words import document_code, document_title, word
@@ -225,11 +225,9 @@ class CounterWindow(QWidget):
             pixmap.loadFromData(png, "PNG")
             self.page_images.append(pixmap)
         self.page_texts = list(loaded.texts)
-        # A 채무조정 신청서: its figures above the pages, read from the text of the bytes just checked.
-        figures = (
-            figures_from_text("\n".join(loaded.texts))
-            if self.document.template == "debt_application"
-            else None
+        # A 채무조정 신청서: the figures the hub sent, above the pages once the bytes just checked say them.
+        figures = checked_figures(
+            self.document.figures, "\n".join(loaded.texts), document_code(self.document.id)
         )
         self.debt_panel.show_figures(figures, self.language)
         self.thumbs.blockSignals(True)

@@ -1,4 +1,5 @@
-"""HQ on a scratch PostgreSQL schema, migrated by HQ's own Alembic scripts, and a center that signs."""
+"""HQ on a scratch PostgreSQL schema, migrated by HQ's own Alembic scripts, and a center that signs;
+the CLI runner and the browser are the ones the data-layer and web tests use."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from tests.db.conftest import kiosk  # noqa: F401 - the `kiosk …` runner, one for every CLI test
 from tests.kiosk.hq.signer import FakeCenter
+from tests.kiosk.web.conftest import browser  # noqa: F401 - Chromium under Playwright, as the web's tests launch it
 
 pytestmark = pytest.mark.postgres
 

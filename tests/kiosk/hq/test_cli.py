@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import subprocess
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,23 +14,10 @@ from sqlalchemy.orm import Session
 
 from db.session import make_engine
 from kiosk.hq.app import create_app
+from tests.db.conftest import Run
 from tests.kiosk.hq.signer import T0, FakeCenter
 
 pytestmark = pytest.mark.postgres
-Run = Callable[..., subprocess.CompletedProcess[str]]
-
-
-@pytest.fixture
-def kiosk(capsys: pytest.CaptureFixture[str]) -> Run:
-    from kiosk.cli import main
-
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        capsys.readouterr()
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return subprocess.CompletedProcess(list(args), code, out, err)
-
-    return run
 
 
 @pytest.fixture

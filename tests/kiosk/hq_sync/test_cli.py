@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import base64
 import stat
-import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,22 +14,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from db import sync_log
 from db.audit import append_event
 from db.session import make_engine, make_sessionmaker
-from kiosk.cli import main
 from kiosk.hub.bootstrap import ensure_center
+from tests.db.conftest import Run
 from tests.kiosk.hq_sync.fake_hq import FakeHq, HqStore
-
-Run = Callable[..., subprocess.CompletedProcess[str]]
-
-
-@pytest.fixture
-def kiosk(capsys: pytest.CaptureFixture[str]) -> Run:
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        capsys.readouterr()
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return subprocess.CompletedProcess(list(args), code, out, err)
-
-    return run
 
 
 @pytest.fixture

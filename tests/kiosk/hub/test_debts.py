@@ -134,8 +134,19 @@ def test_the_whole_round_on_each_engine(hub: Hub, tmp_path: Path) -> None:
     assert [c["creditor"] for c in debt["creditors"]] == [d["creditor"] for d in lines]
     assert debt["plan"]["term_months"] == _workout(plan.json())["term_months"] == 60
     assert debt["consent"]["credit_inquiry"] is True
+    # The counter's large-type figures travel with the document: the plan's numbers as rendered, no more.
+    figures = {
+        "program": debt["plan"]["program"],
+        "principal_before_krw": debt["plan"]["principal_before_krw"],
+        "principal_after_krw": debt["plan"]["principal_after_krw"],
+        "term_months": 60,
+        "monthly_krw": debt["plan"]["monthly_payment_krw"],
+    }
+    assert doc.json()["figures"] == figures
+    assert hub.http.get(f"/documents/{doc.json()['id']}", headers=kim).json()["figures"] == figures
     pdf = hub.http.get(f"/documents/{doc.json()['id']}/pdf", headers=kim)
     text = pdftotext(pdf.content, tmp_path)
+    assert f"{figures['monthly_krw']:,}원" in text
     assert all(line["creditor"] in text for line in lines)
     assert "예상치예요 — 최종 결정은 신용회복위원회 심사 후에 나요" in text.replace("\n", " ")
     assert _actions(hub, visit) == ["debts.fetch", "debts.line_edited", "debts.put", "debts.plan"]

@@ -7,69 +7,32 @@ Screenshots of each page go to ``docs/screenshots/`` when ``KIOSK_WEB_SCREENSHOT
 
 from __future__ import annotations
 
-import os
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import Engine
 
-from kiosk.hub.server import RunningHub, serve_in_thread
-from tests.kiosk.hub.conftest import Hub, make_hub
+from kiosk.hub.server import RunningHub
+from tests.kiosk.hub.conftest import Hub
+from tests.kiosk.web.conftest import BROWSER_MARKS, AxePage, PhonePage, shot
 from tests.kiosk.web.test_turn_page import issue, token_for
 
-CHROMIUM = Path("/usr/bin/chromium")
-PHONE = {"width": 390, "height": 844}
-SHOTS = os.environ.get("KIOSK_WEB_SCREENSHOTS", "")
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"), reason="chromium not installed"),
-]
+pytestmark = BROWSER_MARKS
 
 
-@pytest.fixture
-def served(sqlite_engine: Engine) -> Iterator[tuple[Hub, RunningHub]]:
-    for hub in make_hub(sqlite_engine):
-        running = serve_in_thread(hub.app)
-        try:
-            yield hub, running
-        finally:
-            running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
-
-
-def _shot(page: object, name: str) -> None:
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SHOTS) / f"web-{name}.png"), full_page=True)  # type: ignore[attr-defined]
-
-
-def test_the_ticket_page_follows_the_queue_without_a_reload(served: tuple[Hub, RunningHub], browser) -> None:
+def test_the_ticket_page_follows_the_queue_without_a_reload(
+    served: tuple[Hub, RunningHub], phone: PhonePage
+) -> None:
     hub, running = served
     _first, second = issue(hub, n=2)
     token = token_for(hub, second)
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page = phone.page
     page.goto(f"{running.url}/m/t/{token}")
     status = page.locator("#turn-status")
     assert page.locator("#ticket-number").inner_text() == "B-002"
     assert "앞에 1명" in status.inner_text()
     expect(page.locator("#live-hint")).to_contain_text("저절로")  # the stream is open (script ran under CSP)
-    _shot(page, "turn-waiting")
+    shot(page, "turn-waiting")
     counselor = hub.login("kim")
     import httpx
 
@@ -79,55 +42,50 @@ def test_the_ticket_page_follows_the_queue_without_a_reload(served: tuple[Hub, R
         desk.post("/queue/B/call-next", json={"desk": "5"})
         expect(status).to_have_text("5번 창구로 와 주세요", timeout=15_000)
     assert status.get_attribute("data-state") == "called"
-    _shot(page, "turn-called")
-    assert not [e for e in errors if "Content Security Policy" in e], errors
-    context.close()
+    shot(page, "turn-called")
+    assert not phone.csp_errors(), phone.errors
 
 
-def test_the_chatbot_answers_and_abstains_in_the_browser(served: tuple[Hub, RunningHub], browser) -> None:
+def test_the_chatbot_answers_and_abstains_in_the_browser(
+    served: tuple[Hub, RunningHub], phone: PhonePage
+) -> None:
     _hub, running = served
     import httpx
 
     # The assistant loads on the first question (Kiwi, a few seconds): not what the page is tested for.
     httpx.post(f"{running.url}/m/chat", content=b"q=hello", timeout=120).raise_for_status()
-    page = browser.new_context(viewport=PHONE, is_mobile=True).new_page()
+    page = phone.page
     page.goto(f"{running.url}/m/chat")
     page.fill("#q", "채무조정 받으려면 뭘 가져가요?")
     page.click("form.ask button")
     answer = page.locator(".answer")
     answer.wait_for()
     assert "출처" in answer.inner_text()
-    _shot(page, "chat-answer")
+    shot(page, "chat-answer")
     page.fill("#q", "<script>alert(1)</script> 오늘 날씨 어때요")
     page.click("form.ask button")
     page.locator(".answer").wait_for()
     text = page.locator(".answer").inner_text()
     assert "<script>alert(1)</script>" in text  # shown as text, escaped, never run
     assert "1397" in text  # abstained: what a phone can do instead
-    page.context.close()
 
 
 @pytest.mark.parametrize("contrast", ["", "contrast=high"])
-def test_axe_finds_no_violation_on_any_page(served: tuple[Hub, RunningHub], browser, contrast: str) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
+def test_axe_finds_no_violation_on_any_page(
+    served: tuple[Hub, RunningHub], axe_page: AxePage, contrast: str
+) -> None:
     hub, running = served
     (ticket_id,) = issue(hub)
     token = token_for(hub, ticket_id)
-    # axe is injected as a script: this context alone lets it past the page's CSP (checked elsewhere)
-    context = browser.new_context(viewport=PHONE, bypass_csp=True)
-    page = context.new_page()
-    axe = Axe()
+    page = axe_page.page
     pages = ("/m/", "/m/chat", f"/m/t/{token}", f"/m/t/{token}/cancel", f"/m/t/{uuid.uuid4().hex[:24]}")
     for path in (*pages, "/m/?lang=en", f"/m/a/{aftercare_token(hub)}"):
         sep = "&" if "?" in path else "?"
         answer = page.goto(f"{running.url}{path}{sep + contrast if contrast else ''}")
         assert answer is not None and answer.status == (404 if path == pages[-1] else 200), path
-        result = axe.run(page)
-        assert result.violations_count == 0, (path, contrast, result.generate_report())
+        axe_page.check(path)
     if contrast:
-        _shot(page, "home-en-contrast")
-    context.close()
+        shot(page, "home-en-contrast")
 
 
 def aftercare_token(hub: Hub) -> str:

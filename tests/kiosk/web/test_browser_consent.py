@@ -5,54 +5,25 @@ on a wrong code's answer or on the confirmation, in either theme. Screenshots go
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from playwright.sync_api import Page
 
 from config.consent import consent_set
-from kiosk.hub.server import RunningHub, serve_in_thread
-from tests.kiosk.hub.conftest import Hub, make_hub
+from kiosk.hub.server import RunningHub
+from tests.kiosk.hub.conftest import Hub
+from tests.kiosk.web.conftest import BROWSER_MARKS, AxePage, PhonePage, shot
 from tests.polling import wait_until
 
-CHROMIUM = Path("/usr/bin/chromium")
-PHONE = {"width": 390, "height": 844}
-SHOTS = os.environ.get("KIOSK_WEB_SCREENSHOTS", "")
 TEXTS = consent_set()
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"), reason="chromium not installed"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
-def served(sqlite_engine: Engine) -> Iterator[tuple[Hub, RunningHub]]:
-    for hub in make_hub(sqlite_engine, "smpp"):
-        running = serve_in_thread(hub.app)
-        try:
-            yield hub, running
-        finally:
-            running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
-
-
-def _shot(page: object, name: str) -> None:
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SHOTS) / f"web-{name}.png"), full_page=True)  # type: ignore[attr-defined]
+def hub_sms() -> str:
+    return "smpp"  # the code and the link come by LMS
 
 
 def _lms_link(hub: Hub, phone: str) -> tuple[str, str]:
@@ -72,21 +43,18 @@ def _lms_link(hub: Hub, phone: str) -> tuple[str, str]:
     return link.group(0), re.findall(r"(?<!\d)(\d{6})(?!\d)", text)[0]
 
 
-def _choose(page: object, refused: str) -> None:
+def _choose(page: Page, refused: str) -> None:
     for item in TEXTS.items:
         value = "no" if item.id == refused else "yes"
-        page.check(f'input[name="{item.id}"][value="{value}"]')  # type: ignore[attr-defined]
+        page.check(f'input[name="{item.id}"][value="{value}"]')
 
 
 def test_the_caller_reads_chooses_types_the_code_and_sees_it_confirmed(
-    served: tuple[Hub, RunningHub], browser
+    served: tuple[Hub, RunningHub], phone: PhonePage
 ) -> None:
     hub, running = served
     path, code = _lms_link(hub, "010" + "2345" + "6781")
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page = phone.page
     page.goto(f"{running.url}{path}")
     assert page.locator("fieldset.consent-item").count() == len(TEXTS.items)
     assert page.locator("input[type=radio]:checked").count() == 0  # nothing chosen in advance
@@ -95,36 +63,25 @@ def test_the_caller_reads_chooses_types_the_code_and_sees_it_confirmed(
     optional = [item.id for item in TEXTS.items if not item.required][-1]
     _choose(page, optional)
     page.fill("#code", code)
-    _shot(page, "consent")
+    shot(page, "consent")
     page.click("form.consent button[type=submit]")
     status = page.locator("#consent-status")
     status.wait_for()
     assert status.inner_text() == "동의가 확인됐어요 — 상담사에게 알려 드렸어요"
     assert page.locator("#code").count() == 0
     assert page.locator(f'li[data-item="{optional}"]').get_attribute("data-granted") == "no"
-    _shot(page, "consent-done")
-    assert not [e for e in errors if "Content Security Policy" in e], errors
-    context.close()
+    shot(page, "consent-done")
+    assert not phone.csp_errors(), phone.errors
 
 
 @pytest.mark.parametrize("contrast", ["", "contrast=high"])
 def test_axe_finds_no_violation_on_the_consent_pages(
-    served: tuple[Hub, RunningHub], browser, contrast: str
+    served: tuple[Hub, RunningHub], axe_page: AxePage, contrast: str
 ) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
     hub, running = served
     path, code = _lms_link(hub, "010" + "2345" + ("6782" if contrast else "6783"))
-    # axe is injected as a script: this context alone lets it past the page's CSP (checked elsewhere)
-    context = browser.new_context(viewport=PHONE, bypass_csp=True)
-    page = context.new_page()
-    axe = Axe()
+    page, no_violation = axe_page.page, axe_page.check
     query = f"?{contrast}" if contrast else ""
-
-    def no_violation(what: str) -> None:
-        result = axe.run(page)
-        assert result.violations_count == 0, (what, contrast, result.generate_report())
-
     answer = page.goto(f"{running.url}{path}{query}")
     assert answer is not None and answer.status == 200
     no_violation("form")
@@ -141,4 +98,3 @@ def test_axe_finds_no_violation_on_the_consent_pages(
     page.click("form.consent button[type=submit]")
     page.locator("#consent-status").wait_for()
     no_violation("confirmed")
-    context.close()

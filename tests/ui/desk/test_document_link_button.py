@@ -5,36 +5,19 @@ number and until when the link works — or the hub's Korean refusal."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
-from sqlalchemy import Engine
 
-from config import load_settings
-from kiosk.client import HubClient
-from kiosk.hub.app import create_app
-from kiosk.hub.server import serve_in_thread
-from tests.kiosk.hub.conftest import CenterTls, Hub, make_hub
+from tests.kiosk.hub.conftest import Hub
 from tests.kiosk.web.test_document_pages import Center
-from ui.adapters.hub_adapter import HubAdapter
 from ui.desk.window import DeskWindow
 
 
 @pytest.fixture
-def desk(qtbot, sqlite_engine: Engine, center_tls: CenterTls) -> Iterator[tuple[Center, DeskWindow]]:  # type: ignore[no-untyped-def]
-    for hub in make_hub(sqlite_engine, "smpp"):
-        assert hub.sms is not None
-        app = create_app(load_settings(), hub.sessions, hub.keys, sms=hub.sms.service)
-        server = serve_in_thread(app, tls=center_tls.files)
-        client = HubClient(server.url, ca_pem=center_tls.ca_pem)
-        client.login("kim", "correct-horse-42", hub.enroll("desk")[1])
-        window = DeskWindow(HubAdapter(client), "3", "김상담")
-        qtbot.addWidget(window)
-        window.show()
-        yield Center(hub), window
-        window.close()
-        server.stop()
+def desk(sms_desk: tuple[Hub, DeskWindow]) -> tuple[Center, DeskWindow]:
+    hub, window = sms_desk
+    return Center(hub), window
 
 
 def _open(qtbot, window: DeskWindow, visit_id: str) -> None:  # type: ignore[no-untyped-def]

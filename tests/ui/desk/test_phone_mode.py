@@ -5,42 +5,18 @@ the phone, and the phone visit's case opens — consent by SMS, identity not che
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 import time_machine
 from PySide6.QtCore import Qt
-from sqlalchemy import Engine
 
-from config import load_settings
 from config.consent import consent_set
-from kiosk.client import HubClient
-from kiosk.hub.app import create_app
-from kiosk.hub.server import serve_in_thread
-from tests.kiosk.hub.conftest import CenterTls, Hub, make_hub
-from ui.adapters.hub_adapter import HubAdapter
+from tests.kiosk.hub.conftest import Hub
 from ui.desk.phone_mode import PhoneModeDialog
 from ui.desk.window import DeskWindow
 
 CALLER = "01098765432"
-
-
-@pytest.fixture
-def phone_desk(qtbot, sqlite_engine: Engine, center_tls: CenterTls) -> Iterator[tuple[Hub, DeskWindow]]:  # type: ignore[no-untyped-def]
-    for hub in make_hub(sqlite_engine, "smpp"):
-        assert hub.sms is not None
-        app = create_app(load_settings(), hub.sessions, hub.keys, sms=hub.sms.service)
-        server = serve_in_thread(app, tls=center_tls.files)
-        client = HubClient(server.url, ca_pem=center_tls.ca_pem)
-        client.login("kim", "correct-horse-42", hub.enroll("desk")[1])
-        window = DeskWindow(HubAdapter(client), "3", "김상담")
-        qtbot.addWidget(window)
-        window.show()
-        yield hub, window
-        window.close()
-        server.stop()
 
 
 def _shot(widget: object, directory: Path, name: str) -> None:
@@ -48,10 +24,20 @@ def _shot(widget: object, directory: Path, name: str) -> None:
     widget.grab().save(str(directory / f"desk-phone-{name}.png"))  # type: ignore[attr-defined]
 
 
+def _send_code_to_caller(qtbot, window: DeskWindow) -> PhoneModeDialog:  # type: ignore[no-untyped-def]
+    """A new phone call: the caller's number typed, the required items ticked, the code's send pressed."""
+    dialog = window.open_phone_mode()
+    qtbot.keyClicks(dialog.phone_edit, CALLER)
+    for item_id in consent_set().required_ids():
+        dialog.item_boxes[item_id].setChecked(True)
+    qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+    return dialog
+
+
 def test_a_caller_consents_by_the_code_read_back_and_the_case_opens(  # type: ignore[no-untyped-def]
-    qtbot, phone_desk: tuple[Hub, DeskWindow], tmp_path: Path
+    qtbot, sms_desk: tuple[Hub, DeskWindow], tmp_path: Path
 ) -> None:
-    hub, window = phone_desk
+    hub, window = sms_desk
     assert hub.sms is not None
     qtbot.mouseClick(window.phone_button, Qt.MouseButton.LeftButton)
     dialog: PhoneModeDialog = window.phone_dialog
@@ -121,21 +107,13 @@ def test_a_caller_consents_by_the_code_read_back_and_the_case_opens(  # type: ig
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5_000)
     _shot(window, tmp_path, "4-case-open")
     # a number that got its 3 codes in 10 minutes gets no fourth: the hub's wait is said, the code stays
-    again = window.open_phone_mode()
-    qtbot.keyClicks(again.phone_edit, CALLER)
-    for item_id in consent_set().required_ids():
-        again.item_boxes[item_id].setChecked(True)
-    qtbot.mouseClick(again.send_button, Qt.MouseButton.LeftButton)
+    again = _send_code_to_caller(qtbot, window)
     qtbot.waitUntil(lambda: again.pages.currentIndex() == 1, timeout=10_000)
     qtbot.mouseClick(again.resend_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "여러 번 보냈어요" in again.message.text(), timeout=10_000)
     assert "뒤에 다시 시도해 주세요" in again.message.text() and again.pages.currentIndex() == 1
     # refused on its very first code, a new call's visit stays open for that number, to ask again later
-    later = window.open_phone_mode()
-    qtbot.keyClicks(later.phone_edit, CALLER)
-    for item_id in consent_set().required_ids():
-        later.item_boxes[item_id].setChecked(True)
-    qtbot.mouseClick(later.send_button, Qt.MouseButton.LeftButton)
+    later = _send_code_to_caller(qtbot, window)
     qtbot.waitUntil(lambda: "여러 번 보냈어요" in later.message.text(), timeout=10_000)
     assert later.pages.currentIndex() == 0 and later.visit_id is not None
     assert later.phone_edit.text() == "" and not later.phone_edit.isEnabled()
@@ -143,31 +121,17 @@ def test_a_caller_consents_by_the_code_read_back_and_the_case_opens(  # type: ig
 
 
 def test_without_sms_the_mode_says_so_and_opens_nothing(  # type: ignore[no-untyped-def]
-    qtbot, hub_sqlite: Hub, center_tls: CenterTls
+    qtbot, plain_desk: tuple[Hub, DeskWindow]
 ) -> None:
-    server = serve_in_thread(
-        create_app(load_settings(), hub_sqlite.sessions, hub_sqlite.keys), tls=center_tls.files
-    )
-    client = HubClient(server.url, ca_pem=center_tls.ca_pem)
-    client.login("kim", "correct-horse-42", hub_sqlite.enroll("desk")[1])
-    window = DeskWindow(HubAdapter(client), "3", "김상담")
-    qtbot.addWidget(window)
-    try:
-        dialog = window.open_phone_mode()
-        qtbot.keyClicks(dialog.phone_edit, CALLER)
-        for item_id in consent_set().required_ids():
-            dialog.item_boxes[item_id].setChecked(True)
-        qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: "문자 서비스를 지금 쓸 수 없어요" in dialog.message.text(), timeout=10_000)
-        assert dialog.pages.currentIndex() == 0 and dialog.visit_id is None
-        assert dialog.send_button.isEnabled()  # nothing was opened: it may be tried again later
-    finally:
-        window.close()
-        server.stop()
+    _hub, window = plain_desk
+    dialog = _send_code_to_caller(qtbot, window)
+    qtbot.waitUntil(lambda: "문자 서비스를 지금 쓸 수 없어요" in dialog.message.text(), timeout=10_000)
+    assert dialog.pages.currentIndex() == 0 and dialog.visit_id is None
+    assert dialog.send_button.isEnabled()  # nothing was opened: it may be tried again later
 
 
 def test_a_caller_who_confirms_on_the_consent_page_needs_no_code_read_back(  # type: ignore[no-untyped-def]
-    qtbot, phone_desk: tuple[Hub, DeskWindow]
+    qtbot, sms_desk: tuple[Hub, DeskWindow]
 ) -> None:
     """The LMS's link: the caller chooses each item on the phone and types the code there; the desk hears
     it and records the consent with the caller's own choices — the counselor types nothing more."""
@@ -175,7 +139,7 @@ def test_a_caller_who_confirms_on_the_consent_page_needs_no_code_read_back(  # t
 
     import httpx
 
-    hub, window = phone_desk
+    hub, window = sms_desk
     assert hub.sms is not None
     with qtbot.waitSignal(window.adapter.connectionChanged, timeout=30_000):  # TLS + a retry on a busy CI
         window.start()  # the desk's event stream: how it hears the page
