@@ -40,6 +40,7 @@ COMMAND_MODULES = (
     "kiosk.commands.web_cmd",
     "kiosk.commands.hq_cmd",
     "kiosk.commands.hq_sync_cmd",
+    "kiosk.commands.hq_person_cmd",
     "ui.commands.lobby",
     "ui.commands.soak",
     "ui.commands.center",

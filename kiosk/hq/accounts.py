@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -11,11 +13,22 @@ from sqlalchemy.orm import Session
 
 from config import clock
 from kiosk.hq.models import ROLES, HqAccount, HqCenter, HqEvent, HqReadAudit
+from kiosk.hq.purge import SEALED_KEY
+from kiosk.hq.sealed import PersonContact, SealKey, SealOpenError
 
 _hasher = PasswordHasher()
 # Spelled as ix_hq_event_person is, so PostgreSQL uses that index (a bound key would not match it).
 _PERSON_OF_EVENT: ColumnElement[str] = literal_column("hq_event.data ->> 'person_bi'", String)
 MIN_PASSWORD = 12
+# Who may open a sealed contact: after-care across centers is an admin's task at HQ; an analyst works
+# with figures and never needs to reach a person.
+AFTERCARE_ROLES = frozenset({"admin"})
+
+
+class ReadRefused(PermissionError):
+    """This account's role may not read what it asked for."""
+
+    message_ko = "이 계정은 연락처를 볼 수 없어요. 관리자(admin) 권한이 필요해요."
 
 
 class AccountError(ValueError):
@@ -68,9 +81,69 @@ def person_events(session: Session, account: HqAccount, person_bi: str, purpose:
         )
     )
     return [
-        {"center_id": str(r.center_id), "seq": r.seq, "type": r.type, "at": r.at.isoformat(), "data": r.data}
+        {
+            "center_id": str(r.center_id),
+            "seq": r.seq,
+            "type": r.type,
+            "at": r.at.isoformat(),
+            # The sealed contact opens only through aftercare_contacts (its own audit and role).
+            "data": {k: v for k, v in r.data.items() if k != SEALED_KEY},
+        }
         for r in rows
     ]
+
+
+@dataclass(frozen=True)
+class ContactRead:
+    """One visit's sealed contact, opened (``contact``) or not (``problem``: why, without the data)."""
+
+    center_code: str
+    seq: int
+    at: datetime
+    contact: PersonContact | None
+    problem: str | None = None
+
+
+def aftercare_contacts(
+    session: Session, account: HqAccount, person_bi: str, purpose: str, key: SealKey
+) -> list[ContactRead]:
+    """The contacts sealed on this person's visits across centers, opened for after-care; recorded.
+
+    Only AFTERCARE_ROLES may (ReadRefused otherwise, before anything is read). An envelope that does not
+    open (tampered, moved to another event) is answered as a problem, the others still open."""
+    if not account.active or account.role not in AFTERCARE_ROLES:
+        raise ReadRefused(
+            f"role {account.role!r} may not read contacts (needs one of {sorted(AFTERCARE_ROLES)})"
+        )
+    purpose = purpose.strip()
+    if not purpose:
+        raise AccountError("a purpose is needed to read a contact")
+    rows = session.execute(
+        select(HqCenter.code, HqEvent.seq, HqEvent.at, HqEvent.data[SEALED_KEY].astext)
+        .join(HqCenter, HqCenter.id == HqEvent.center_id)
+        .where(
+            HqEvent.type == "visit.submitted",
+            _PERSON_OF_EVENT == person_bi,
+            HqEvent.data[SEALED_KEY].astext.is_not(None),
+        )
+        .order_by(HqEvent.at)
+    ).all()
+    reads = []
+    for code, seq, at, sealed in rows:
+        try:
+            reads.append(ContactRead(code, seq, at, key.open(sealed, code, seq)))
+        except SealOpenError as exc:
+            reads.append(ContactRead(code, seq, at, None, str(exc)))
+    session.add(
+        HqReadAudit(
+            account_id=account.id,
+            person_bi=person_bi,
+            purpose=f"aftercare contact: {purpose}"[:500],
+            rows=sum(1 for r in reads if r.contact is not None),
+            at=clock.now(),
+        )
+    )
+    return reads
 
 
 def visited_other_centers(

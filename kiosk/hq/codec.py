@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from db.sync_log import EVENT_TYPES
+from kiosk.hq.sealed import envelope_bytes
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
 MAX_EVENTS = 1000
@@ -45,7 +46,8 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Field kinds of each event type's data (a trailing "?" marks a field that may be absent or null).
 # Ids and the times statistics rest on are required; descriptive fields are tolerated missing,
 # because a refused batch stops a center's whole sync until a person steps in. Other keys are
-# allowed (person_bi, future fields) but pass the same plain-JSON checks.
+# allowed (person_bi, future fields) but pass the same plain-JSON checks; person_sealed (a contact sealed
+# to HQ's key, kiosk.hq.sealed) must be an envelope's base64 and ride only on visit.submitted.
 EVENT_FIELDS: dict[str, dict[str, str]] = {
     "visit.submitted": {
         "visit_id": "uuid",
@@ -193,6 +195,13 @@ def check_event_data(event_type: str, data: dict[str, Any]) -> None:
     bi = data.get("person_bi")
     if bi is not None and (not isinstance(bi, str) or not _BLIND_INDEX.fullmatch(bi)):
         raise ValueError("data.person_bi: expected a hex blind index")
+    if "person_sealed" in data:
+        # Only a visit carries a sealed contact: on another event purge would never find it.
+        if event_type != "visit.submitted":
+            raise ValueError(f"data.person_sealed: only on visit.submitted, not {event_type}")
+        if bi is None:  # purges find people by blind index: a contact without one would never be erased
+            raise ValueError("data.person_sealed: only beside person_bi")
+        envelope_bytes(data["person_sealed"])  # shape only: HQ opens it only in an audited read
 
 
 Seq = Annotated[int, Field(ge=1, le=MAX_SEQ)]

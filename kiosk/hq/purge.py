@@ -1,7 +1,8 @@
 """Erasing people at HQ: a center's `purge` event, and HQ's own retention (the centers' rule).
 
-What HQ holds of a person is the national blind index (person_bi) on their visits' events; the
-figures never need it. Erasing removes it from the event's data and stamps purged_at, so counts stay
+What HQ holds of a person is the national blind index (person_bi) on their visits' events, and the
+contact sealed to HQ (person_sealed) beside it; the figures never need either. Erasing removes both
+from the event's data and stamps purged_at, so counts stay
 and a replay of the original row (which still carries it) is recognised as the same row and stored
 nowhere (ingest compares a purged row without person_bi).
 
@@ -27,9 +28,10 @@ from config import clock
 from db.purge import retention_cutoff
 
 PERSON_KEY = "person_bi"
+SEALED_KEY = "person_sealed"  # the contact sealed to HQ (kiosk.hq.sealed): erased with the blind index
 
 _ERASE_REFS = """
-UPDATE hq_event SET data = data - 'person_bi', purged_at = :now
+UPDATE hq_event SET data = data - 'person_bi' - 'person_sealed', purged_at = :now
 WHERE type = 'visit.submitted' AND center_id = :center AND data->>'person_bi' = ANY(:refs)
 """
 _PURGE_EVENTS = """
@@ -38,7 +40,7 @@ WHERE e.center_id = :center AND e.type = 'purge' AND e.seq BETWEEN :first AND :l
 ORDER BY e.seq
 """
 _EXPIRED = """
-UPDATE hq_event v SET data = v.data - 'person_bi', purged_at = :now
+UPDATE hq_event v SET data = v.data - 'person_bi' - 'person_sealed', purged_at = :now
 WHERE v.type = 'visit.submitted' AND v.data->>'person_bi' IS NOT NULL AND v.at < :cutoff
   AND NOT EXISTS (
       SELECT 1 FROM hq_event l

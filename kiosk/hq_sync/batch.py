@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from config import clock
 from db.models import AuditEvent, SyncEvent
+from kiosk.hq_sync.contacts import ContactSealing
 from kiosk.hq_sync.keys import CenterKey
 
 VERSION = 1
@@ -93,8 +94,12 @@ def build_batch(
     audit_after: int,
     limit: int = MAX_ROWS,
     now: datetime | None = None,
+    sealing: ContactSealing | None = None,
 ) -> Batch:
-    """The batch after HQ's acknowledgement: ≤ ``limit`` events and audit rows, ≤ 4 MiB, signed."""
+    """The batch after HQ's acknowledgement: ≤ ``limit`` events and audit rows, ≤ 4 MiB, signed.
+
+    With ``sealing`` (HQ's public key is configured), each visit.submitted carries the person's contact
+    sealed to HQ as ``person_sealed``; it is made here, never stored at the center."""
     limit = max(1, min(limit, MAX_ROWS))
     conn = session.connection()
     while True:
@@ -122,11 +127,14 @@ def build_batch(
                 "signed_at": signed_at,
                 "signature": key.sign(message),
             }
+        event_rows = [_event_row(row) for row in events]
+        if sealing is not None:
+            sealing.seal_rows(session, event_rows)
         doc = {
             "v": VERSION,
             "center": center_code,
             "sent_at": signed_at,
-            "events": [_event_row(row) for row in events],
+            "events": event_rows,
             "audit": [_audit_row(row) for row in audit],
             "head": head,
         }

@@ -22,6 +22,7 @@ from config import Settings, clock
 from db import sync_log
 from db.models import SyncCursor
 from kiosk.hq_sync.batch import Batch, build_batch
+from kiosk.hq_sync.contacts import ContactSealing
 from kiosk.hq_sync.keys import CenterKey
 
 log = logging.getLogger("kiosk.hq_sync")
@@ -131,8 +132,10 @@ class SyncPusher:
         interval_s: float = 5.0,
         max_backoff_s: float = MAX_BACKOFF_S,
         min_gap_s: float = 0.5,
+        sealing: ContactSealing | None = None,
     ) -> None:
         self.sessions, self.center_id, self.center_code = sessions, center_id, center_code
+        self.sealing = sealing  # None: HQ has no sealing key here, visits carry only the blind index
         self.client, self.batch_events = client, batch_events
         self.interval_s, self.max_backoff_s = interval_s, max_backoff_s
         # Between two passes at least this long, however often commits wake it: a busy hub's events go
@@ -162,6 +165,7 @@ class SyncPusher:
                     events_after=events_acked,
                     audit_after=audit_acked,
                     limit=self.batch_events,
+                    sealing=self.sealing,
                 )
             if batch.empty:
                 break
@@ -249,10 +253,14 @@ class SyncPusher:
 
 
 def pusher_from_settings(settings: Settings, sessions: sessionmaker[Session]) -> SyncPusher | None:
-    """The hub's pusher (None when hq.url is empty); the center key must exist (`kiosk hq keygen`)."""
+    """The hub's pusher (None when hq.url is empty); the center key must exist (`kiosk hq keygen`).
+
+    When HQ's sealing public key sits beside the center key (sealing.hq_public_path), visits carry the
+    person's contact sealed to HQ."""
     if not settings.hq.url:
         return None
     from kiosk.hq_sync.keys import key_path, load_key
+    from kiosk.hq_sync.sealing import PersonSealer, load_hq_public
     from kiosk.hub.bootstrap import ensure_center
 
     key = load_key(key_path(settings))
@@ -261,6 +269,12 @@ def pusher_from_settings(settings: Settings, sessions: sessionmaker[Session]) ->
         center_id, code = center.id, center.code
         session.commit()
     client = HqClient(settings.hq.url, code, key, timeout_s=settings.hq.timeout_seconds)
+    hq_public = load_hq_public(settings)
+    sealing = None
+    if hq_public is not None:
+        from db.crypto.sources import keyring_for
+
+        sealing = ContactSealing(PersonSealer(hq_public, code, key), keyring_for(settings))
     return SyncPusher(
         sessions,
         center_id,
@@ -268,4 +282,5 @@ def pusher_from_settings(settings: Settings, sessions: sessionmaker[Session]) ->
         client,
         batch_events=settings.hq.batch_events,
         interval_s=settings.hq.interval_seconds,
+        sealing=sealing,
     )
