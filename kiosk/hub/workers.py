@@ -10,6 +10,11 @@ start runs them and holds the lock on a connection of its own for as long as it 
 them. When that worker dies its connection closes, the lock is free, and uvicorn's replacement worker
 takes it at its start. The other workers still offer SMS: they store messages in the outbox (the same
 table), and the sender in the lock holder sends them within its poll interval.
+
+The HTTP provider's webhooks (delivery reports, replies) reach whichever worker the kernel picks, so
+every worker mounts one (kiosk.sms.http.webhook_shared): each webhook id is taken once in the database,
+the holder hands it to its gateway, the others write the report to the outbox's rows and hear replies
+themselves (opt-out words, after-care reply codes: both are database writes).
 """
 
 from __future__ import annotations
@@ -55,18 +60,22 @@ def worker_environment(
 
 
 class _NoSendGateway:
-    """The gateway of a worker that does not send: the outbox stores, the lock holder's sender sends."""
+    """The gateway of a worker that does not send: the outbox stores, the lock holder's sender sends.
+    Replies the provider posts to this worker go to ``replies`` (the outbox registers its handler)."""
 
     name = "other-worker"
+
+    def __init__(self) -> None:
+        self.replies: list[Any] = []
 
     def submit(self, message: Any) -> Any:
         raise RuntimeError("this worker does not send SMS; the background-jobs worker does")
 
     def on_report(self, handler: Any) -> None:
-        pass
+        pass  # reports are written by kiosk.sms.http.webhook_shared.StoreOnlyHandler
 
     def on_inbound(self, handler: Any) -> None:
-        pass
+        self.replies.append(handler)
 
     def close(self) -> None:
         pass
@@ -112,8 +121,34 @@ class BackgroundJobs:
             max_attempts=section.max_attempts,
         )
 
+    def sms_webhook(self, ctx: AppContext, sms: Any) -> Any:
+        """The HTTP provider's webhook for this worker (None: another backend, or SMS off)."""
+        section = ctx.settings.sms
+        if sms is None or section.backend != "http":
+            return None
+        from kiosk.sms.config import read_credentials
+        from kiosk.sms.http.webhook_shared import (
+            SharedWebhook,
+            StoreOnlyHandler,
+            WebhookLedger,
+            receiver_handler,
+        )
+
+        gateway = sms.gateway
+        if self.holder is not None and getattr(gateway, "webhook", None) is not None:
+            handler: Any = receiver_handler(gateway.webhook)
+        else:
+            handler = StoreOnlyHandler(ctx.sessions, getattr(gateway, "replies", []))
+        secret = read_credentials(section)["api_secret"]
+        return SharedWebhook(secret, WebhookLedger(ctx.sessions), handler)
+
     def start(self, ctx: AppContext, app: FastAPI) -> None:
         if self.holder is None:
+            if app.state.hub.sms is not None:
+                from kiosk.aftercare.reminders import ReminderJob
+
+                # No reminder passes here, but a reply code posted to this worker is recorded here.
+                ReminderJob.for_hub(app.state.hub).listen()
             return
         from kiosk.hq_sync.pusher import pusher_from_settings
 
@@ -165,6 +200,7 @@ def build_worker_app(environ: Mapping[str, str] | None = None) -> FastAPI:
         document_signer=signer,
         ca_fingerprint=env.get(ENV_CA_FINGERPRINT) or None,
         sms=sms,
+        sms_webhook=jobs.sms_webhook(ctx, sms),
     )
     jobs.start(ctx, app)
     app.state.background_jobs = jobs  # kept alive with the app: the lock lives on its connection

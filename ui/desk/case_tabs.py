@@ -42,6 +42,7 @@ from ui.desk.case_summary import (
     next_action,
     summary_line,
 )
+from ui.desk.consent_withdraw import ConsentWithdrawPanel
 from ui.desk.debt_tab import DebtTab
 
 NO_CASE = "호출한 번호가 없어요. '다음 번호 호출'(Ctrl+N)로 불러 주세요."
@@ -108,6 +109,12 @@ def _wrapping_table(headers: list[str]) -> QTableWidget:
     return table
 
 
+def _consent_word(item: Any) -> str:
+    if item.get("withdrawn_at"):  # agreed once, then withdrawn at the desk (ui.desk.consent_withdraw)
+        return "철회"
+    return "동의" if item.get("granted") else "거부"
+
+
 class CaseTabs(QWidget):
     def __init__(self, parent: QWidget | None = None, questions: Questionnaire | None = None) -> None:
         super().__init__(parent)
@@ -142,7 +149,13 @@ class CaseTabs(QWidget):
         outer.addLayout(body, 1)
         self._identity_page()
         self.consent = _table(["항목", "필수", "동의"])
-        self.pages.addWidget(self.consent)
+        self.consent_withdraw = ConsentWithdrawPanel()  # 동의 철회, under the items it withdraws
+        consent_page = QWidget()
+        consent_box = QVBoxLayout(consent_page)
+        consent_box.setContentsMargins(0, 0, 0, 0)
+        consent_box.addWidget(self.consent, 1)
+        consent_box.addWidget(self.consent_withdraw)
+        self.pages.addWidget(consent_page)
         self.answers = _wrapping_table(["질문", "답"])
         self.pages.addWidget(self.answers)
         self.verdicts = _wrapping_table(["제도", "결과", "이유"])
@@ -272,10 +285,11 @@ class CaseTabs(QWidget):
             _fill(
                 self.consent,
                 [
-                    [k, "필수" if v.get("required") else "선택", "동의" if v.get("granted") else "거부"]
+                    [k, "필수" if v.get("required") else "선택", _consent_word(v)]
                     for k, v in case.consent.items.items()
                 ],
             )
+        self.consent_withdraw.show_case(case)
         _fill(self.answers, answer_rows(case.answers, self.questions))
         _fill(
             self.verdicts,
@@ -411,3 +425,4 @@ class CaseTabs(QWidget):
         self.link_result.setText("")
         self._shown_visit = None
         self.debts.wipe()
+        self.consent_withdraw.wipe()

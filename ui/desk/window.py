@@ -117,6 +117,7 @@ class DeskWindow(QMainWindow):
         splitter.addWidget(left)
         self.tabs = CaseTabs(questions=questionnaire())
         self.tabs.debts.attach(adapter)  # the 채무 section calls the hub itself, through the adapter
+        self.tabs.consent_withdraw.attach(adapter)  # 동의 철회 too
         splitter.addWidget(self.tabs)
         splitter.setSizes([360, 820])
         layout.addWidget(splitter)
@@ -164,6 +165,7 @@ class DeskWindow(QMainWindow):
         t.add_note.clicked.connect(self.save_note)
         t.plan_button.clicked.connect(self.plan_aftercare)
         t.debts.documentMade.connect(self._reload)
+        t.consent_withdraw.withdrawn.connect(self._reload)
         self.adapter.eventReceived.connect(self.on_event)
         self.adapter.connectionChanged.connect(self._connection)
         self.adapter.failed.connect(self.show_error)
