@@ -2,7 +2,7 @@
 
 from db.base import Base
 from db.models.center import Center, Counselor, Device, HubSession
-from db.models.debts import DebtLine, DebtList
+from db.models.debts import CreditInquiryRecord, DebtLine, DebtList
 from db.models.devices_health import DeviceHealth, PrinterState
 from db.models.documents import Document, Signature
 from db.models.enums import (
@@ -27,6 +27,7 @@ from db.models.person import Person
 from db.models.reminders import AftercareReminder, ReminderReply
 from db.models.sms import SmsEarlyReport, SmsKind, SmsMessage, SmsOptOut, SmsStatus
 from db.models.sms_consent import ChallengePurpose, ChallengeStatus, SmsConsentChallenge
+from db.models.sms_webhook import SmsWebhook
 from db.models.sync import SyncCursor, SyncEvent
 from db.models.ticket_sms import TicketSms
 from db.models.visit import Case, Consent, FollowUp, IdentityCheck, Intake, MatchResult, Ticket, Visit
@@ -45,6 +46,7 @@ __all__ = [
     "ConsentMethod",
     "Counselor",
     "CounselorRole",
+    "CreditInquiryRecord",
     "DebtLine",
     "DebtList",
     "Device",
@@ -76,6 +78,7 @@ __all__ = [
     "SmsMessage",
     "SmsOptOut",
     "SmsStatus",
+    "SmsWebhook",
     "SyncCursor",
     "SyncEvent",
     "Ticket",

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, Float, ForeignKey, Integer, String
+from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, Timestamps, UUIDPk, utcnow
@@ -42,3 +43,26 @@ class DebtLine(UUIDPk, Timestamps, Base):
     written_off: Mapped[bool] = mapped_column(default=False)
     since: Mapped[date | None]
     source: Mapped[str] = mapped_column(String(20))  # who wrote this line: "credit_port" | "counselor"
+
+
+class CreditInquiryRecord(UUIDPk, Timestamps, Base):
+    """A lobby's 신용정보 조회 during the questions, kept until the visit's submission attaches it.
+
+    The visit does not exist yet when the kiosk asks, so this names the kiosk's own visit id without a
+    foreign key. The person is named only by the RRN's blind index (to check that the submission is the
+    same person's); the lines are one ciphertext, since with that index they say who owes what. Once
+    attached, the lines live in ``debt_line`` and the ciphertext is dropped (``lines_enc`` NULL).
+    """
+
+    __tablename__ = "credit_inquiry"
+
+    center_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("center.id"), index=True)
+    device_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("device.id"))
+    visit_id: Mapped[uuid.UUID] = mapped_column(unique=True)  # one inquiry per kiosk visit
+    rrn_blind_index: Mapped[str] = mapped_column(String(64))
+    consent_sha256: Mapped[str] = mapped_column(String(64))  # the consent part the submission must carry
+    port_reference: Mapped[str] = mapped_column(String(64))  # the service's own inquiry id
+    emulated: Mapped[bool] = mapped_column(default=False)
+    lines_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)  # the answer's figures (no line, no identity)
+    attached_at: Mapped[datetime | None]

@@ -154,6 +154,8 @@ class VisitSubmission(Strict):
     match: MatchIn | None = None
     # The chatbot conversation (masked on the kiosk) when the visitor asked for a person from the chat.
     handoff_transcript: Annotated[MultilineText | None, Field(max_length=8000)] = None
+    # The kiosk's credit inquiry (kiosk.api.credit_inquiry): the hub attaches its lines as the visit's list.
+    credit_inquiry_id: uuid.UUID | None = None
 
 
 class VisitRecord(VisitSubmission):
@@ -173,7 +175,7 @@ class VisitRecord(VisitSubmission):
     def forget_person(self) -> None:
         """Drop every part that came from the person (an abandoned visit, or one handed over)."""
         self.identity = self.consent = self.intake = self.match = None
-        self.handoff_transcript = None
+        self.handoff_transcript = self.credit_inquiry_id = None
 
 
 class VisitReceipt(BaseModel):

@@ -35,6 +35,8 @@ from kiosk.api import (
     VisitReceipt,
     VisitSubmission,
 )
+from kiosk.api.consents import ConsentWithdrawnOut
+from kiosk.api.credit_inquiry import CreditInquiryIn, CreditInquiryOut
 from kiosk.api.debts import DebtIn, DebtListOut, DebtPlanOut
 from kiosk.api.document_links import DocumentLinkOut
 from kiosk.api.errors import HTTP_ERROR, HUB_NOT_TRUSTED
@@ -498,6 +500,21 @@ class HubClient:
         lines = [d.model_dump(mode="json") if isinstance(d, DebtIn) else d for d in debts]
         return self._call(DebtListOut, "PUT", f"/visits/{visit_id}/debts", json={"debts": lines})
 
+    def credit_inquiry(self, request: CreditInquiryIn) -> CreditInquiryOut:
+        """The lobby's inquiry during the questions. HubRefused 403 credit_consent_missing /
+        credit_identity_missing, 409 credit_inquiry_conflict; HubUnavailable 502 (the port failed,
+        nothing stored) or 503 (no port at this center). Any of them: the kiosk asks the questions."""
+        return self._call(CreditInquiryOut, "POST", "/credit-inquiries", json=request.model_dump(mode="json"))
+
     def debt_plan(self, visit_id: uuid.UUID | str, term_months: int | None = None) -> DebtPlanOut:
         params = {"term_months": term_months} if term_months is not None else None
         return self._call(DebtPlanOut, "GET", f"/visits/{visit_id}/debt-plan", params=params)
+
+    # --- consent withdrawal (PIPA §37) -------------------------------------------------------------
+    def withdraw_consent(
+        self, visit_id: uuid.UUID | str, items: list[str] | None = None
+    ) -> ConsentWithdrawnOut:
+        """Withdraw every item (``items`` None) or the named ones; HubRefused 409
+        consent_already_withdrawn when nothing is left to withdraw (the message says since when)."""
+        body: dict[str, Any] = {"scope": "all"} if items is None else {"scope": "items", "items": items}
+        return self._call(ConsentWithdrawnOut, "POST", f"/visits/{visit_id}/consent/withdraw", json=body)

@@ -18,7 +18,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from kiosk.debt.assumptions import with_totals_assumptions
 from kiosk.debt.inputs import HARDSHIP, DebtorInput, InvalidDebts, validate_debtor
+from kiosk.debt.plan import DebtEstimate, estimate
+from kiosk.debt.rules import PlanRules
 from kiosk.debt.visit_list import UNKNOWN_AGE, kiosk_totals, low_high
 
 _LIVELIHOOD = ("none", "near_poverty", "basic")
@@ -52,6 +55,19 @@ def profile_from_answers(answers: Mapping[str, Any]) -> dict[str, Any] | None:
 def totals_from_answers(answers: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The kiosk's totals as plan lines (the hub's own reading); [] when the answers give no debt."""
     return [line.plan_input() for line in kiosk_totals(answers)]
+
+
+def estimate_from_answers(
+    answers: Mapping[str, Any], rules: PlanRules, term_months: int | None = None
+) -> DebtEstimate | None:
+    """The plan from the kiosk's totals, its reasons saying what was assumed (kiosk.debt.assumptions);
+    None when the answers give no debtor."""
+    debtor = debtor_from_answers(answers)
+    if debtor is None:
+        return None
+    known = low_high(answers.get("delinquency_days")) is not None
+    result = estimate(debtor, rules, term_months=term_months)
+    return with_totals_assumptions(result, rules, debtor, overdue_known=known)
 
 
 def debtor_from_answers(

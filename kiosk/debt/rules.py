@@ -75,6 +75,15 @@ class Vulnerable(_Strict):
     _hardship = field_validator("hardship_any")(_known_hardship)
 
 
+class KioskTotals(_Strict):
+    """The rate assumed on the kiosk's totals (the kiosk asks no rates): data with its reason and source."""
+
+    assumed_annual_rate: float = Field(gt=0, le=0.2)  # never above the legal maximum rate
+    why_ko: str = Field(min_length=1)
+    why_en: str = Field(min_length=1)
+    source: Source
+
+
 class CourtRoutes(_Strict):
     rehabilitation_unsecured_cap_krw: int = Field(gt=0)
     rehabilitation_secured_cap_krw: int = Field(gt=0)
@@ -167,6 +176,7 @@ class PlanRulesFile(_Strict):
     caps: Caps
     vulnerable: Vulnerable
     court: CourtRoutes
+    kiosk_totals: KioskTotals
     programs: dict[str, ProgramRules]
 
     @field_validator("programs")
@@ -207,6 +217,11 @@ class PlanRules:
 
     def program(self, program_id: str) -> ProgramRules:
         return self.file.programs[program_id]
+
+    @property
+    def assumed_rate(self) -> float:
+        """The annual rate a kiosk-totals line carries (``[kiosk_totals]``)."""
+        return self.file.kiosk_totals.assumed_annual_rate
 
 
 def default_path() -> Path:

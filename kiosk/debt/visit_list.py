@@ -2,9 +2,10 @@
 
 The list is what is stored (the port's or the counselor's lines), or else the kiosk's totals read from
 the visit's latest answers: one line per kind of debt the answers give (secured, unsecured, and the rest
-of the total as "other"). The kiosk never asks rates, so a totals line carries ``ASSUMED_RATE`` — the
-plan's reasons then speak of that rate, and the desk should fetch or type the real list before anyone
-signs. The debtor (income, household, welfare status, age, hardship) always comes from the answers and
+of the total as "other"). The kiosk never asks rates, so a totals line carries the rate assumed in
+config/debt/plan_rules.toml ``[kiosk_totals]``, and a totals plan's reasons say that, and that no
+principal cut is counted (kiosk.debt.assumptions); the desk should fetch or type the real list before
+anyone signs. The debtor (income, household, welfare status, age, hardship) always comes from the answers and
 the person's birth date.
 """
 
@@ -21,12 +22,11 @@ from sqlalchemy.orm import Session
 
 from config import clock
 from db.models import DebtLine, DebtList, Intake, Person, Visit
+from kiosk.debt.assumptions import with_totals_assumptions
 from kiosk.debt.inputs import HARDSHIP, DebtorInput, validate_debtor
 from kiosk.debt.plan import DebtEstimate, ProgramPlan, estimate
 from kiosk.debt.rules import PlanRules, load_plan_rules
 
-# A typical unsecured consumer rate, for the kiosk's totals only (the kiosk does not ask rates).
-ASSUMED_RATE = 0.15
 UNKNOWN_AGE = 40  # no birth date and no answer: an age that makes nobody "elderly" for the rules
 
 
@@ -86,7 +86,9 @@ def _low(answers: Mapping[str, Any], name: str) -> int:
 
 
 def kiosk_totals(answers: Mapping[str, Any]) -> tuple[LineView, ...]:
-    """One line per kind the answers give; the longest delinquency (its lower bound) on each."""
+    """One line per kind the answers give; the longest delinquency (its lower bound) on each, and the
+    rules' assumed rate (the kiosk does not ask rates)."""
+    rate = plan_rules().assumed_rate
     overdue = _low(answers, "delinquency_days")
     secured = _low(answers, "secured_debt_krw")
     unsecured = _low(answers, "unsecured_debt_krw")
@@ -99,7 +101,7 @@ def kiosk_totals(answers: Mapping[str, Any]) -> tuple[LineView, ...]:
     ):
         if amount > 0:
             # Written off is unknown at the kiosk: counted as not, so no principal cut is promised.
-            lines.append(LineView(None, creditor, kind, amount, ASSUMED_RATE, overdue, False, None))
+            lines.append(LineView(None, creditor, kind, amount, rate, overdue, False, None))
     return tuple(lines)
 
 
@@ -176,7 +178,13 @@ def plan_rules() -> PlanRules:
 def visit_estimate(
     session: Session, visit: Visit, debts: VisitDebts, term_months: int | None
 ) -> DebtEstimate:
-    return estimate(debtor_input(session, visit, debts.lines), plan_rules(), term_months=term_months)
+    """The plan for the visit's list; built from the kiosk's totals, its reasons say what was assumed."""
+    debtor = debtor_input(session, visit, debts.lines)
+    result = estimate(debtor, plan_rules(), term_months=term_months)
+    if debts.source != "kiosk_totals":
+        return result
+    known = low_high(latest_answers(session, visit.id).get("delinquency_days")) is not None
+    return with_totals_assumptions(result, plan_rules(), debtor, overdue_known=known)
 
 
 def chosen_plan(result: DebtEstimate) -> ProgramPlan | None:

@@ -22,6 +22,8 @@ from kiosk.hub import (
     routes_aftercare,
     routes_auth,
     routes_chat,
+    routes_consents,
+    routes_credit_inquiry,
     routes_debts,
     routes_devices,
     routes_document_links,
@@ -52,10 +54,12 @@ def create_app(
     document_signer: Any = None,
     ca_fingerprint: str | None = None,
     sms: Any = None,
+    sms_webhook: Any = None,
 ) -> FastAPI:
     """Build the hub. `keys` is a db.crypto.KeyRing; `document_signer` a PAdES signer (or None);
     `ca_fingerprint` the center CA's when the hub serves TLS (new pairing codes carry it); `sms` a started
-    kiosk.sms.service.SmsService (None: no SMS is offered anywhere)."""
+    kiosk.sms.service.SmsService (None: no SMS is offered anywhere); `sms_webhook` the provider's webhook
+    receiver to mount (None: the gateway's own, if it has one; kiosk.hub.workers gives every worker one)."""
     archive = (
         Path(settings.hub.archive_dir)
         if settings.hub.archive_dir
@@ -98,9 +102,11 @@ def create_app(
         routes_phone,
         routes_sms_consent,
         routes_debts,
+        routes_consents,
+        routes_credit_inquiry,
     ):
         app.include_router(module.router)
-    receiver = getattr(getattr(sms, "gateway", None), "webhook", None)
+    receiver = sms_webhook or getattr(getattr(sms, "gateway", None), "webhook", None)
     if receiver is not None:
         # The HTTP provider's delivery reports and replies: signed by the provider (HMAC), so no token.
         app.include_router(fastapi_router(receiver))

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 
 from db import sync_events
 from db.audit import append_event
@@ -40,6 +41,7 @@ from kiosk.api import (
     VisitReceipt,
     VisitSubmission,
 )
+from kiosk.debt.inquiry_attach import attach_inquiry
 from kiosk.hub.deps import (
     CounselorDep,
     LobbyDep,
@@ -69,8 +71,15 @@ router = APIRouter(tags=["visits"])
 async def submit_visit(body: VisitSubmission, principal: LobbyDep, state: StateDep) -> VisitReceipt:
     # Checked and encrypted here (a bad RRN is a 422 before anything is written), then written in one
     # transaction with the other submissions arriving now (kiosk.hub.visit_store).
-    item = prepare(body, principal, state.keys, body_sha256(body.model_dump(mode="json")))
+    dumped = body.model_dump(mode="json")
+    if dumped.get("credit_inquiry_id") is None:
+        del dumped["credit_inquiry_id"]  # a replay from before the field existed keeps its digest
+    item = prepare(body, principal, state.keys, body_sha256(dumped))
     receipt: VisitReceipt = await state.visit_batches.submit(item)
+    if body.credit_inquiry_id is not None:
+        # The kiosk's inquiry becomes the visit's creditor list (idempotent: a replay attaches nothing).
+        if await run_in_threadpool(attach_inquiry, state.sessions, state.keys, principal, body):
+            state.bus.publish(str(principal.center_id), "debts.updated", {"visit_id": str(body.visit_id)})
     if item.written:
         state.bus.publish(
             str(principal.center_id), "visit.updated", {"visit_id": str(body.visit_id), "step": item.step}

@@ -25,12 +25,13 @@ from db.models import Visit
 from db.models.enums import ConsentMethod, VisitPath, VisitStatus, VisitStep
 from kiosk.api.signatures import SignatureIn
 from kiosk.api.visits import AnswerValue, IntakeIn, VisitRecord
-from kiosk.matching.answers import validate_answers
+from kiosk.matching.answers import InvalidAnswers, validate_answers
 from kiosk.matching.engine import MatchReport, evaluate
 from kiosk.visit.backend import VisitBackend
 from kiosk.visit.consent_step import checked_items, sms_consent_part
+from kiosk.visit.credit_lookup import CREDIT_FIELDS, CreditSource, inquiry_request, listed, start_lookup
 from kiosk.visit.live import Answers, LiveVisit
-from kiosk.visit.questionnaire import Question
+from kiosk.visit.questionnaire import Question, Questionnaire
 from kiosk.visit.record import consent_part, identity_part, match_part
 from kiosk.visit.rows import add_consent, add_identity, add_intake, add_match
 from kiosk.visit.sink import IssuedTicket, VisitSink
@@ -69,12 +70,15 @@ class VisitFlow:
         sink: VisitSink | None = None,
         handoff_transcript: str = "",
         live: LiveVisit | None = None,
+        credit: CreditSource | None = None,
     ) -> None:
         """``sink``: where the finished record goes and who numbers its ticket (None: this kiosk).
         ``handoff_transcript``: the masked chat conversation that travels with the visit.
-        ``live``: the visitor's in-memory copy the lobby already writes to (None: a new one)."""
+        ``live``: the visitor's in-memory copy the lobby already writes to (None: a new one).
+        ``credit``: who answers the credit inquiry during the questions (the hub); None: none is made."""
         self._svc = service
         self._sink = sink
+        self._credit = credit
         self.visit_id: uuid.UUID = visit.id
         self.status: VisitStatus = visit.status
         self._store = VisitStore(service, visit.id, visit.step)
@@ -83,6 +87,8 @@ class VisitFlow:
         self.live = live if live is not None else LiveVisit(str(visit.path))
         self.live.path = str(visit.path)
         self.live.restore(state.prefill, state.draft, list(state.asked))
+        if state.credit_inquiry_id is not None:  # a resumed visit still names its inquiry
+            self.live.restore_credit(str(state.credit_inquiry_id))
         self._intake_answers = intake_answers  # the validated answers matching runs on (a cache)
         self.record = VisitRecord(
             visit_id=visit.id,
@@ -116,6 +122,11 @@ class VisitFlow:
         return self._store.completed
 
     @property
+    def questionnaire(self) -> Questionnaire:
+        """The questionnaire as known now: without what the creditor list already said."""
+        return self._svc.questionnaire.knowing(listed(self.live.prefill()))
+
+    @property
     def answers(self) -> Answers:
         """Answers given so far in the needs step (including what the ID card told us); a copy."""
         return self.live.answers()
@@ -124,7 +135,7 @@ class VisitFlow:
         """What a screen or the hub needs to render this visit now (no personal identity data)."""
         question = None
         if self.status == OPEN and self.step == NEEDS:
-            upcoming = self._svc.questionnaire.next_question(self.answers, self._svc.catalogue)
+            upcoming = self.questionnaire.next_question(self.answers, self._svc.catalogue)
             question = upcoming.to_dict() if upcoming else None
         ticket = self.ticket
         return {
@@ -166,7 +177,13 @@ class VisitFlow:
     def _progress(self, **changes: object) -> VisitState:
         """The open visit's state now: the answers so far, plus ``changes``."""
         given, asked = self.live.given()
-        answers = {"draft": given, "asked": asked, "prefill": self.live.prefill()}
+        inquiry = self.live.credit_inquiry_id()
+        answers: dict[str, object] = {
+            "draft": given,
+            "asked": asked,
+            "prefill": self.live.prefill(),
+            "credit_inquiry_id": uuid.UUID(inquiry) if inquiry else None,
+        }
         return self._state.model_copy(update={**answers, **changes})
 
     def _save_draft(self) -> None:
@@ -185,6 +202,7 @@ class VisitFlow:
 
         wire = identity_part(identity)  # checked before anything is stored
         age = identity.age_on(self._svc.today())
+        self.live.cancel_credit(CREDIT_FIELDS)  # another identification: another person's list, if any
         self.live.set_prefill({"age": age} if age is not None else {})
         mark = IdentityMark(method=identity.method, result=identity.result, check_id=check_id)
         self._save(IDENTIFY, rows, state=self._progress(identity=mark))
@@ -228,6 +246,14 @@ class VisitFlow:
         for item, state in granted.items():
             self.live.set_consent(item, state.granted)
         self.record.consent = wire
+        self._ask_credit()
+
+    def _ask_credit(self) -> None:
+        """Start the credit inquiry when this consent and identity allow one (never waited for)."""
+        self.live.cancel_credit(CREDIT_FIELDS)  # a consent given again: only its own inquiry counts
+        request = inquiry_request(self.record) if self._credit is not None else None
+        if request is not None and self._credit is not None:
+            start_lookup(self._credit, request, self.live)
 
     def consent_by_sms(
         self, items: Mapping[str, bool], text_version: str, text_sha256: str, challenge_id: uuid.UUID | str
@@ -248,14 +274,21 @@ class VisitFlow:
     # -- needs ---------------------------------------------------------------------------------------
     def next_question(self) -> Question | None:
         self._expect(NEEDS)
-        return self._svc.questionnaire.next_question(self.answers, self._svc.catalogue)
+        return self.questionnaire.next_question(self.answers, self._svc.catalogue)
 
     def answer(self, question_id: str, value: AnswerValue) -> Question | None:
         """Record one answer (validated; 만원 → won), keep it across a crash; returns the next question."""
         self._expect(NEEDS)
-        questionnaire = self._svc.questionnaire
+        questionnaire = self.questionnaire
+        try:
+            stored = questionnaire.fill(question_id, value)
+        except InvalidAnswers:
+            if questionnaire is self._svc.questionnaire:
+                raise
+            # The list came while this screen showed all its options: the answer to what was shown.
+            questionnaire = self._svc.questionnaire
+            stored = questionnaire.fill(question_id, value)
         question = questionnaire.question(question_id)
-        stored = questionnaire.fill(question_id, value)
         # a field kept for a follow-up goes first, so that 이전 takes the screen back as one
         ordered = {k: stored[k] for k in sorted(stored, key=question.opened.__contains__, reverse=True)}
         left_open = [name for name in question.filled if name not in stored]
@@ -268,7 +301,7 @@ class VisitFlow:
         self._expect(NEEDS)
         merged = {**self.answers, **(answers or {})}
         validated = validate_answers(merged)  # raises InvalidAnswers with ko/en messages
-        version = str(self._svc.questionnaire.version)
+        version = str(self.questionnaire.version)
         wire = IntakeIn(questionnaire_version=version, answers=merged)
         intake_id, now = uuid.uuid4(), self._svc.now()
         numbered: list[int] = []
@@ -324,6 +357,8 @@ class VisitFlow:
         if self._sink is not None:
             self._save(TICKET, status=COMPLETED, state=closed)
             self.record.line = line
+            inquiry = self.live.credit_inquiry_id()
+            self.record.credit_inquiry_id = uuid.UUID(inquiry) if inquiry else None
             try:
                 ticket = self._sink.take_ticket(self.record, line)
             finally:
@@ -346,7 +381,7 @@ class VisitFlow:
         """Go one screen back; inside the needs step, one question back. Returns the new step."""
         if self.status != OPEN:
             raise VisitError("VISIT_CLOSED", "이 방문은 이미 끝났어요", "this visit is closed")
-        if self.step == NEEDS and self.live.take_back(self._svc.questionnaire.fields_with) is not None:
+        if self.step == NEEDS and self.live.take_back(self.questionnaire.fields_with) is not None:
             self._save_draft()
             return self.step
         completed = self._store.completed

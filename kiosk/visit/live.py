@@ -35,7 +35,7 @@ class LiveVisit:
     def __init__(self, path: str = "consult") -> None:
         self._lock = threading.Lock()
         self.path = path  # consult | ticket_only (the welcome choice)
-        self._prefill: Answers = {}  # what the ID card told us (age), never asked again
+        self._prefill: Answers = {}  # what the ID card (age) and the credit list told us: never asked
         self._given: Answers = {}  # the needs answers, in the order given (``asked``)
         self._asked: list[str] = []
         self._consents: dict[str, bool] = {}
@@ -45,6 +45,11 @@ class LiveVisit:
         self.report: MatchReport | None = None
         self.ticket: IssuedTicket | None = None
         self.line = ""  # the service line chosen (or suggested) for the ticket
+        # The credit inquiry (kiosk.visit.credit_lookup): the token of the lookup still awaited, and the
+        # hub's id of the inquiry whose figures are in the prefill (the submission names it).
+        self._credit_token = 0
+        self._credit_awaited = False
+        self._credit_inquiry_id: str | None = None
 
     # -- the needs answers ---------------------------------------------------------------------------
     def answers(self) -> Answers:
@@ -109,6 +114,43 @@ class LiveVisit:
         with self._lock:
             self._prefill = dict(values)
 
+    # -- the credit inquiry's figures (kiosk.visit.credit_lookup) -------------------------------------
+    def expect_credit(self) -> int:
+        """A lookup starts: its token (an earlier lookup's late answer no longer lands)."""
+        with self._lock:
+            self._credit_token += 1
+            self._credit_awaited = True
+            return self._credit_token
+
+    def apply_credit(self, token: int, values: Mapping[str, AnswerValue], inquiry_id: str) -> bool:
+        """The lookup's figures join the prefill, if this is still the lookup awaited; the person's own
+        answers stay on top (``answers``)."""
+        with self._lock:
+            if not self._credit_awaited or token != self._credit_token:
+                return False
+            self._credit_awaited = False
+            self._prefill.update(values)
+            self._credit_inquiry_id = inquiry_id
+            return True
+
+    def cancel_credit(self, fields: Iterable[str]) -> None:
+        """Forget the lookup and its figures (another identification, or the consent taken back)."""
+        with self._lock:
+            self._credit_token += 1
+            self._credit_awaited = False
+            self._credit_inquiry_id = None
+            for name in fields:
+                self._prefill.pop(name, None)
+
+    def restore_credit(self, inquiry_id: str) -> None:
+        """A resumed visit's inquiry (its figures come back with the prefill)."""
+        with self._lock:
+            self._credit_inquiry_id = self._credit_inquiry_id or inquiry_id
+
+    def credit_inquiry_id(self) -> str | None:
+        with self._lock:
+            return self._credit_inquiry_id
+
     # -- consents and typed identity fields ----------------------------------------------------------
     def consents(self) -> dict[str, bool]:
         with self._lock:
@@ -147,6 +189,8 @@ class LiveVisit:
             self.document = self.signature = None
             self._prefill, self._given, self._asked, self._consents = {}, {}, [], {}
             self.report = None
+            self._credit_token += 1  # a lookup still out answers no one
+            self._credit_awaited, self._credit_inquiry_id = False, None
 
     def forget(self) -> None:
         """Drop everything (the kiosk's wipe)."""

@@ -49,6 +49,10 @@ class Question:
     fields: tuple[str, ...] = ()
     none: tuple[tuple[str, Any], ...] = ()
     follows: str = ""
+    # The help shown when the creditor list already settled some of this screen's fields (the options
+    # it settles are gone, see ``Questionnaire.knowing``).
+    listed_help_ko: str = ""
+    listed_help_en: str = ""
 
     @property
     def filled(self) -> tuple[str, ...]:

@@ -11,8 +11,8 @@ raises InvalidAnswers with Korean and English messages.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,15 @@ def _problem(question: Question, ko: str, en: str) -> InvalidAnswers:
 class Questionnaire:
     version: str
     questions: tuple[Question, ...]
+
+    def knowing(self, known: Collection[str]) -> Questionnaire:
+        """This questionnaire for a person whose ``known`` fields are already said (by the creditor
+        list): a question whose fields are all known is answered by them and so never asked; on a
+        compound screen the options and fields they settle go, and the options they cannot know stay."""
+        settled = frozenset(known)
+        if not settled:
+            return self
+        return Questionnaire(self.version, tuple(_without(q, settled) for q in self.questions))
 
     def question(self, question_id: str) -> Question:
         for question in self.questions:
@@ -210,6 +219,30 @@ class Questionnaire:
         return stored
 
 
+def _without(question: Question, known: frozenset[str]) -> Question:
+    """A compound question without the fields ``known`` settles (a screen of one field is kept whole)."""
+    if not question.compound or not known & set(question.filled):
+        return question
+    fields = tuple(name for name in question.filled if name not in known)
+    if len(fields) < 2:
+        return question
+    options = []
+    for option in question.choices:
+        sets = tuple((name, value) for name, value in option.sets if name not in known)
+        opens = "" if option.opens in known else option.opens
+        if sets or opens:
+            options.append(replace(option, sets=sets, opens=opens))
+    return replace(
+        question,
+        field=fields[0],
+        fields=fields,
+        choices=tuple(options),
+        none=tuple((name, value) for name, value in question.none if name not in known),
+        help_ko=question.listed_help_ko or question.help_ko,
+        help_en=question.listed_help_en or question.help_en,
+    )
+
+
 def _parse(path: Path) -> Questionnaire:
     data = read_toml(path)
     version = data.get("version")
@@ -271,6 +304,8 @@ def _parse(path: Path) -> Questionnaire:
                 fields=tuple(fields or ()),
                 none=tuple((row.get("none") or {}).items()),
                 follows=str(row.get("follows", "")),
+                listed_help_ko=row.get("listed_help_ko", ""),
+                listed_help_en=row.get("listed_help_en", ""),
             )
         )
     _check_follow_ups(path, questions)

@@ -33,6 +33,7 @@ from db.models.enums import VisitStep
 from kiosk.matching.answers import validate_answers
 from kiosk.matching.catalogue import Catalogue, shipped_catalogue
 from kiosk.queue import ServiceLine, service_lines
+from kiosk.visit.credit_lookup import CreditSource
 from kiosk.visit.flow import VisitFlow
 from kiosk.visit.live import LiveVisit
 from kiosk.visit.questionnaire import Questionnaire, questionnaire
@@ -131,11 +132,13 @@ class VisitService:
         sink: VisitSink | None = None,
         handoff_transcript: str = "",
         live: LiveVisit | None = None,
+        credit: CreditSource | None = None,
     ) -> VisitFlow:
         """A new visit; the welcome choice (path, language) is its first completed step.
 
         ``sink``: where the finished visit goes and who numbers it (the hub); None numbers it here.
         ``live``: the visitor's in-memory copy the lobby's screens already write to (None: a new one).
+        ``credit``: who answers the credit inquiry during the questions (the hub); None: none is made.
         """
         if path not in PATHS:
             raise VisitError(
@@ -160,7 +163,9 @@ class VisitService:
         )
         with self.sessions.begin() as session:
             session.add(visit)
-        return VisitFlow(self, visit, sink=sink, handoff_transcript=handoff_transcript, live=live)
+        return VisitFlow(
+            self, visit, sink=sink, handoff_transcript=handoff_transcript, live=live, credit=credit
+        )
 
     def resume(self, visit_id: uuid.UUID) -> VisitFlow:
         """Continue an open visit at the step after its last completed one."""

@@ -39,6 +39,7 @@ class VisitState(BaseModel):
     draft: dict[str, AnswerValue] = Field(default_factory=dict)  # needs answers given so far
     asked: list[str] = Field(default_factory=list)  # the order they were given in (for 이전)
     consent_id: uuid.UUID | None = None
+    credit_inquiry_id: uuid.UUID | None = None  # the hub's credit inquiry whose figures are in prefill
     intake_id: uuid.UUID | None = None
     intake_version: int | None = None
     triage_route: str | None = None

@@ -38,7 +38,11 @@ def start_visit(window: LobbyHost, path: str, *, handoff_transcript: str = "") -
         def open_visit() -> VisitFlow:
             # With a hub the finished visit goes to it and it numbers the ticket (ui.lobby.hub_link).
             sink = hub.visit_sink(visits.lines) if hub is not None else None
-            flow = visits.start(path, language, sink=sink, handoff_transcript=handoff_transcript, live=live)
+            # The hub also answers the credit inquiry during the questions (kiosk.visit.credit_lookup).
+            credit = getattr(hub, "client", None)
+            flow = visits.start(
+                path, language, sink=sink, handoff_transcript=handoff_transcript, live=live, credit=credit
+            )
             flows.set(generation, flow)
             return flow
 

@@ -39,7 +39,9 @@ def test_the_debt_visitor_sees_the_estimate_under_the_first_recommendation(lobby
     assert screen.first[0].program_id == "ccrs.individual_workout"
     assert screen.estimate.isVisible()
     text = screen.estimate.text()
-    assert re.fullmatch(r"예상 월 납입액 약 [\d,]+만원 · \d+년( \d+개월)? \(.+\)", text), text
+    assert re.fullmatch(
+        r"예상 월 납입액 약 [\d,]+만원 · \d+년( \d+개월)? · 금리는 연 15%로 가정 \(.+\)", text
+    ), text
     assert text.endswith(f"({ESTIMATE_ONLY[0]})")
     # right under the first card, above anything else
     box = screen.first_box
@@ -63,7 +65,7 @@ def test_a_wide_debt_range_gives_a_floor_and_a_wide_income_no_verdict(lobby: Any
                            delinquency_days=AnswerRange(31, 89))  # fmt: skip
     screen = _show(lobby, qtbot, answers)
     text = screen.estimate.text()
-    assert re.match(r"예상 월 납입액 약 [\d,]+만원부터 · 10년 \(", text), text
+    assert re.match(r"예상 월 납입액 약 [\d,]+만원부터 · 10년 · 금리는 연 15%로 가정 \(", text), text
     assert "소득에 비해" not in text  # the income is not known closely enough to say so
 
 

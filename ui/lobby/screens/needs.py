@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
 
 from kiosk.matching.answers import InvalidAnswers, validate_answers
 from kiosk.matching.fields import ANSWER_FIELDS
+from kiosk.visit.credit_lookup import listed
 from kiosk.visit.progress import at_most_after
-from kiosk.visit.questionnaire import Question
+from kiosk.visit.questionnaire import Question, Questionnaire
 from ui.lobby.flow import run_step
 from ui.lobby.screens.base import LobbyScreen
 from ui.lobby.screens.needs_ranges import RangeOffers
@@ -60,7 +61,6 @@ class NeedsScreen(LobbyScreen):
 
     def __init__(self, lobby: LobbyHost) -> None:
         super().__init__(lobby)
-        self.questionnaire = lobby.services.questionnaire
         self.question: QuestionView | None = None
         self.asked: list[str] = []  # question ids in the order shown, for 이전
         self.ranges = RangeOffers()
@@ -132,6 +132,27 @@ class NeedsScreen(LobbyScreen):
         self.advance.timeout.connect(self._advance_now)
         lobby.lookChanged.connect(self.retranslate)  # a bigger text size re-wraps the answers
         self.retranslate()
+
+    @property
+    def questionnaire(self) -> Questionnaire | None:
+        """The questionnaire as known now: without what the credit inquiry's list already said
+        (its figures are prefill, like the ID card's age; kiosk.visit.credit_lookup)."""
+        shipped = self.lobby.services.questionnaire
+        if shipped is None:
+            return None
+        return shipped.knowing(listed(self.lobby.draft.live.prefill()))
+
+    def _fill(self, question_id: str, entered: Any) -> dict[str, Any]:
+        """The answer as engine fields; when the credit list arrived while this screen showed all its
+        options, the answer to what was shown (the shipped questionnaire's options)."""
+        now, shipped = self.questionnaire, self.lobby.services.questionnaire
+        assert now is not None and shipped is not None
+        try:
+            return now.fill(question_id, entered)
+        except InvalidAnswers:
+            if now is shipped:
+                raise
+            return shipped.fill(question_id, entered)
 
     # -- questions ---------------------------------------------------------------------------------------
     def _view(self, question: Question) -> QuestionView:
@@ -325,7 +346,7 @@ class NeedsScreen(LobbyScreen):
         stored: dict[str, Any] = {question.answer_key: entered}
         if self.questionnaire is not None:
             try:
-                stored = self.questionnaire.fill(question.id, entered)
+                stored = self._fill(question.id, entered)
                 # amounts must agree with each other (the parts of a debt cannot exceed the whole):
                 # said here, on this question, not as a failure after the last one
                 validate_answers({**self._engine_answers(), **stored})

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from kiosk.debt import PlanRules, ProgramPlan, estimate, load_plan_rules
-from kiosk.debt.from_answers import debtor_from_answers
+from kiosk.debt import PlanRules, ProgramPlan, load_plan_rules
+from kiosk.debt.from_answers import estimate_from_answers
 from kiosk.debt.rules import PROGRAM_IDS
 from kiosk.debt.visit_list import low_high
 from kiosk.debt.wording import ESTIMATE_ONLY
@@ -54,10 +54,10 @@ def lead_plan(answers: Mapping[str, Any], program_id: str) -> LeadEstimate | Non
     answers cannot give one or the program is not a CCRS route."""
     if program_id not in PROGRAM_IDS:
         return None
-    debtor = debtor_from_answers(answers)
-    if debtor is None:
+    result = estimate_from_answers(answers, _rules())
+    if result is None:
         return None
-    plan = estimate(debtor, _rules()).plan(program_id)
+    plan = result.plan(program_id)
     if not plan.monthly_payment_krw or not plan.term_months:
         return None
     given = [answers[name] for name in DEBT_FIELDS if answers.get(name) is not None]
@@ -97,8 +97,16 @@ def estimate_line(lead: LeadEstimate, english: bool) -> str:
         )
         head = f"Estimated monthly payment {amount} · {term(months, True)}"
         tail = " — more than your income allows; a counselor looks at it with you" if tight else ""
+        assumed = f"assuming {rate_words(_rules())} a year interest"
     else:
         amount = money(monthly, False) + ("부터" if lead.floor_only else "")
         head = f"예상 월 납입액 {amount} · {term(months, False)}"
         tail = " — 소득에 비해 많아서 상담사가 함께 살펴봐요" if tight else ""
-    return f"{head}{tail} ({ESTIMATE_ONLY[pick]})"
+        assumed = f"금리는 연 {rate_words(_rules())}로 가정"
+    # The kiosk asks no rates: the line says the rate it assumed (the rules' [kiosk_totals]), short.
+    return f"{head} · {assumed}{tail} ({ESTIMATE_ONLY[pick]})"
+
+
+def rate_words(rules: PlanRules) -> str:
+    """15% (the rate a kiosk-totals plan assumes, as the rules file says it)."""
+    return f"{rules.assumed_rate * 100:g}%"
