@@ -22,3 +22,6 @@ class VisitSection(BaseModel):
         15.0, gt=0, le=240, description="service time before any is measured"
     )
     service_time_sample: int = Field(20, ge=3, le=500, description="recent finished tickets for the median")
+    wait_target_minutes: float = Field(
+        30.0, gt=0, le=480, description="statistics: waits longer than this count as over the target"
+    )

@@ -1,21 +1,24 @@
-"""After-care plans and due lists (rules from kiosk.aftercare), and center statistics per period."""
+"""After-care plans and due lists (rules from kiosk.aftercare), and the center statistics route
+(the figures themselves: kiosk.hub.statistics)."""
 
 from __future__ import annotations
 
-import statistics
+import dataclasses
 import uuid
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from config import clock
 from db.audit import append_event
-from db.models import Case, Counselor, Document, DocumentStatus, FollowUp, FollowUpStatus, Ticket, Visit
+from db.models import Case, FollowUp, FollowUpStatus, Visit
 from kiosk.api import AftercareIn, EventDate, FollowUpOut, StatisticsOut
-from kiosk.hub.deps import CounselorDep, SessionDep
+from kiosk.api.aftercare import StatisticsGroup
+from kiosk.hub import statistics as stats
+from kiosk.hub.deps import CounselorDep, SessionDep, StateDep
 from kiosk.hub.errors import HubError
 from kiosk.hub.records import load_case, load_visit
 from kiosk.hub.views import followup_out
@@ -98,77 +101,58 @@ def _with_reminders(session: Session, followups: list[FollowUp]) -> list[FollowU
     return out
 
 
-@router.get("/statistics", response_model=StatisticsOut, summary="Counts per period, line and counselor")
+@router.get("/statistics", response_model=StatisticsOut, summary="Figures per period, line and counselor")
 def center_statistics(
     principal: CounselorDep,
+    state: StateDep,
     session: SessionDep,
     date_from: EventDate | None = None,
     date_to: EventDate | None = None,
+    by: Annotated[
+        stats.Grouping | None, Query(description="also one row per line, counselor, day, week or month")
+    ] = None,
 ) -> StatisticsOut:
+    """HQ's definitions over this center's tables (kiosk.hub.statistics); periods are its local days."""
     date_to = date_to or clock.today()
     date_from = date_from or date_to - timedelta(days=30)
-    if date_from > date_to or (date_to - date_from).days > 3660:
-        raise HubError(422, "bad_period", "기간이 올바르지 않아요.", "Invalid period.")
-    center = principal.center_id
-    tickets = session.scalars(
-        select(Ticket).where(
-            Ticket.center_id == center, Ticket.service_date >= date_from, Ticket.service_date <= date_to
+    if date_from > date_to:
+        raise HubError(
+            422,
+            "bad_period",
+            "시작일이 종료일보다 늦어요. 기간을 다시 골라 주세요.",
+            "The period starts after it ends.",
         )
-    ).all()
-    by_line: dict[str, int] = {}
-    by_status: dict[str, int] = {}
-    waits: list[float] = []
-    for t in tickets:
-        by_line[t.line] = by_line.get(t.line, 0) + 1
-        by_status[t.status] = by_status.get(t.status, 0) + 1
-        if t.called_at is not None:
-            waits.append((t.called_at - t.created_at).total_seconds() / 60)
-    served = session.execute(
-        select(Counselor.username, func.count(Ticket.id))
-        .join(Ticket, Ticket.counselor_id == Counselor.id)
-        .where(Ticket.center_id == center, Ticket.service_date >= date_from, Ticket.service_date <= date_to)
-        .group_by(Counselor.username)
-    ).all()
-    # The period is of the center's calendar days; stored times are UTC, so compare with its bounds.
-    period_start, period_end = clock.start_of_day(date_from), clock.start_of_day(date_to + timedelta(days=1))
-    visits = (
-        session.scalar(
-            select(func.count(Visit.id)).where(
-                Visit.center_id == center, Visit.created_at >= period_start, Visit.created_at < period_end
-            )
+    if (date_to - date_from).days >= stats.MAX_PERIOD_DAYS:
+        raise HubError(
+            422,
+            "bad_period",
+            "기간이 너무 길어요. 5년 안으로 골라 주세요(더 긴 기간은 본부 통계에서 볼 수 있어요).",
+            "The period is too long: five years at most (HQ keeps the longer history).",
         )
-        or 0
-    )
-    signed = (
-        session.scalar(
-            select(func.count(Document.id))
-            .join(Document.visit)
-            .where(
-                Visit.center_id == center,
-                Document.status.in_((DocumentStatus.SIGNED, DocumentStatus.ARCHIVED)),
-                Document.signed_at >= period_start,
-                Document.signed_at < period_end,
-            )
-        )
-        or 0
-    )
-    due_count = (
-        session.scalar(
-            select(func.count(FollowUp.id))
-            .join(FollowUp.case)
-            .join(Case.visit)
-            .where(Visit.center_id == center, FollowUp.status == FollowUpStatus.PLANNED)
-        )
-        or 0
-    )
+    center, period = principal.center_id, stats.Period(date_from, date_to)
+    target = state.settings.visit.wait_target_minutes
+    [total] = stats.figures(session, center, period, target_minutes=target)
+    groups = stats.figures(session, center, period, by=by, target_minutes=target) if by else []
+    counts = stats.ticket_counts(session, center, period)
+    median = total.wait_median_minutes
     return StatisticsOut(
+        **_figures(total),
         date_from=date_from,
         date_to=date_to,
-        visits=visits,
-        tickets_by_line=by_line,
-        tickets_by_status=by_status,
-        served_by_counselor={name: n for name, n in served},
-        median_wait_minutes=round(statistics.median(waits), 1) if waits else None,
-        documents_signed=signed,
-        followups_due=due_count,
+        tickets_by_line=counts.by_line,
+        tickets_by_status=counts.by_status,
+        served_by_counselor=counts.served_by_counselor,
+        median_wait_minutes=None if median is None else round(median, 1),
+        documents_signed=stats.documents_signed(session, center, period),
+        wait_target_minutes=target,
+        followups_open=stats.followups_open(session, center),
+        by=by,
+        groups=[StatisticsGroup(key=g.key, **_figures(g)) for g in groups],
     )
+
+
+def _figures(row: Any) -> dict[str, Any]:
+    """A kiosk.hub.statistics.Figures as the wire model's fields (its key aside)."""
+    values = dataclasses.asdict(row)
+    values.pop("key")
+    return values
