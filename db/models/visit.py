@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, Timestamps, UUIDPk, utcnow
@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 class Visit(UUIDPk, Timestamps, Base):
     __tablename__ = "visit"
+    # The statistics count a center's visits by day (kiosk.hub.statistics).
+    __table_args__ = (Index("ix_visit_center_created", "center_id", "created_at"),)
 
     center_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("center.id"))
     person_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
@@ -94,7 +96,7 @@ class Intake(UUIDPk, Timestamps, Base):
 class MatchResult(UUIDPk, Timestamps, Base):
     __tablename__ = "match_result"
 
-    visit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"))
+    visit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"), index=True)
     intake_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("intake.id", ondelete="SET NULL"))
     catalogue_version: Mapped[str] = mapped_column(String(40))
     engine_version: Mapped[str] = mapped_column(String(40))
@@ -130,7 +132,7 @@ class Ticket(UUIDPk, Timestamps, Base):
 class Case(UUIDPk, Timestamps, Base):
     __tablename__ = "case"
 
-    visit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"))
+    visit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"), index=True)
     counselor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("counselor.id"))
     # The counselor notes, a JSON list of {at, counselor_id, text}, masked at write and encrypted as one
     # blob (db.crypto, context "case.notes"): a note quotes the person. kiosk.hub.views reads and writes it.
@@ -147,7 +149,7 @@ class FollowUp(UUIDPk, Timestamps, Base):
 
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"))
     counselor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("counselor.id"))
-    due_date: Mapped[date]
+    due_date: Mapped[date] = mapped_column(index=True)
     kind: Mapped[str] = mapped_column(String(40))
     status: Mapped[FollowUpStatus] = mapped_column(
         EnumString(FollowUpStatus, 20), default=FollowUpStatus.PLANNED
