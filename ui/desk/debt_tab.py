@@ -48,9 +48,10 @@ from kiosk.debt import (
     estimate,
     validate_debtor,
 )
+from kiosk.debt.assumptions import with_totals_assumptions
 from kiosk.debt.from_answers import profile_from_answers
 from kiosk.debt.inputs import KIND_WORDS
-from kiosk.debt.visit_list import plan_rules
+from kiosk.debt.visit_list import low_high, plan_rules
 from kiosk.debt.wording import ESTIMATE_ONLY
 from ui.adapters.hub_adapter import HubAdapter
 
@@ -144,6 +145,10 @@ class DebtTab(QWidget):
         self.adapter: HubAdapter | None = None
         self.visit_id: uuid.UUID | None = None
         self.profile: dict[str, Any] | None = None
+        # The list's source and whether the kiosk's answers gave the days overdue: a list that is the
+        # kiosk's totals, as loaded, says in its reasons what it assumed (kiosk.debt.assumptions).
+        self.list_source: str | None = None
+        self.overdue_known = True
         self.rules: PlanRules = plan_rules()
         self.result: DebtEstimate | None = None
         self.debtor: DebtorInput | None = None  # the input of ``result``
@@ -258,6 +263,7 @@ class DebtTab(QWidget):
             self.wipe()
             self.visit_id = case.visit_id
         self.profile = profile_from_answers(case.answers)
+        self.overdue_known = low_high(case.answers.get("delinquency_days")) is not None
         for button in self._buttons():
             button.setEnabled(True)
         if not self.dirty:
@@ -335,6 +341,7 @@ class DebtTab(QWidget):
         self._filling = False
         when = f" · 조회 {clock.local(out.fetched_at):%Y-%m-%d %H:%M}" if out.fetched_at else ""
         self.source.setText(f"출처: {SOURCE_WORDS.get(out.source, out.source)}{when}")
+        self.list_source = out.source
         self.emulated.setVisible(out.emulated)
         self.recompute()
 
@@ -436,7 +443,7 @@ class DebtTab(QWidget):
         except InvalidDebts as invalid:
             return self._no_plan("\n".join(p.ko for p in invalid.problems[:3]))
         self.debtor = debtor
-        self.result = estimate(debtor, self.rules)
+        self.result = self._worked_out(debtor)
         if self.chosen is None or self.result.plan(self.chosen).term_months is None:
             self.chosen, self.term = _default_program(self.result), None
         self._fill_plans()
@@ -530,7 +537,14 @@ class DebtTab(QWidget):
             return None
         if self.term is None:
             return self.result.plan(self.chosen)
-        return estimate(self.debtor, self.rules, term_months=self.term).plan(self.chosen)
+        return self._worked_out(self.debtor, self.term).plan(self.chosen)
+
+    def _worked_out(self, debtor: DebtorInput, term: int | None = None) -> DebtEstimate:
+        result = estimate(debtor, self.rules, term_months=term)
+        if self.list_source == "kiosk_totals" and not self.dirty:
+            # Untouched totals carry the assumed rate; once the counselor types, the figures are theirs.
+            result = with_totals_assumptions(result, self.rules, debtor, overdue_known=self.overdue_known)
+        return result
 
     def _tell_term(self) -> None:
         """The slider at rest: ask the hub's plan for this term, which the application then carries."""
@@ -550,6 +564,7 @@ class DebtTab(QWidget):
     def wipe(self) -> None:
         self.rest_timer.stop()
         self.visit_id, self.profile, self.result, self.chosen, self.term = None, None, None, None, None
+        self.list_source, self.overdue_known = None, True
         self.dirty = False
         self.table.setRowCount(0)
         self.plan_table.setRowCount(0)

@@ -95,9 +95,12 @@ def test_fetch_edit_save_reload_and_the_slider(qtbot, desk, tmp_path: Path) -> N
     # Nothing stored yet: the kiosk's totals, said to be so.
     assert "키오스크 답변" in tab.source.text() and not tab.emulated.isVisible()
     assert tab.table.item(0, PRINCIPAL).text() == "32,000,000"
+    # … and its plan says what the totals could not tell: the rate was assumed, no cut was counted.
+    assert "가정했어요" in tab.reasons.text() and "상각 여부를 알 수 없어서" in tab.reasons.text()
 
     qtbot.mouseClick(tab.fetch_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "신용정보 조회" in tab.source.text(), timeout=15_000)
+    assert "가정했어요" not in tab.reasons.text()  # the bureau's lines carry their own rates
     assert tab.emulated.isVisible() and tab.emulated.text() == EMULATED
     fetched = tab.table.rowCount()
     fetched_at = window.adapter.client.get_debts(visit_id).fetched_at
