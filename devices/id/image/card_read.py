@@ -23,6 +23,7 @@ from devices.id.image.candidates import (
     name_ballot,
     rrn_ballot,
 )
+from devices.id.image.digit_vote import RRN_DIGITS
 from devices.id.image.ocr import FLAT, Box, OcrText, StackedRead, Variant, prepare_box
 from devices.id.image.validate import parse_serial
 
@@ -64,6 +65,7 @@ class CardRead:
     ballots: dict[str, Ballot] = field(init=False)
     serial: str = ""
     passes: list[str] = field(default_factory=list)
+    vote: bool = False  # per-digit voting across the RRN reads (ImageReadOptions.vote_digits)
 
     def __post_init__(self) -> None:
         self.evidence = CardEvidence(self.today)
@@ -192,6 +194,8 @@ class CardRead:
     def _cross_check(self) -> None:
         """Dates tell about the RRN and the licence number: refresh their evidence."""
         self.evidence.issue_date = self.issue_date()
+        if self.vote:
+            self.ballots["rrn"].vote_digits(RRN_DIGITS)
         self.ballots["rrn"].refresh_evidence()
         self.ballots["license_number"].refresh_evidence()
 

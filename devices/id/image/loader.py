@@ -34,8 +34,13 @@ class ImageReadOptions:
     max_image_bytes: int = 40_000_000
     max_image_pixels: int = 40_000_000
     # CPU seconds (this process and its OCR) after which a read starts no optional stage — another
-    # outline, the card turned over, a passport's MRZ: a refusal then costs about this much, not 3 s
-    read_budget_s: float = 0.9
+    # outline, the card turned over, a passport's MRZ: a refusal then costs about this much, not 3 s.
+    # 0.7, not 0.9: on 240 tuning cards no read was won by a stage this cuts, and refusals set the p95
+    read_budget_s: float = 0.7
+    # per-digit voting across RRN reads (digit_vote.py). Off: on 240 tuning cards it rescued 3-4
+    # RRNs (on cards whose names were misread anyway) and turned 2 refusals into wrong RRNs, so it
+    # raised no exact read; kept for the faces where the name reads and the digits do not
+    vote_digits: bool = False
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:

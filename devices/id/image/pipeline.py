@@ -36,6 +36,10 @@ STACKED_KINDS = ("hangul_name", "rrn", "date", "license_number", "serial")
 MAX_RETRIES = 2  # outlines tried after the best one fails to validate (the runner-up, the whole frame)
 
 
+class RrnReadRefusal(IdError):
+    """A refusal after a validated RRN was read on this outline (the name, say, was not)."""
+
+
 @dataclass(frozen=True)
 class Located:
     card: np.ndarray  # CARD_W x CARD_H, BGR
@@ -97,7 +101,10 @@ class CardImagePipeline:
             document = self.read_card(located.card, today, located.hint, budget, survey_turned=not others)
         except IdError as exc:
             first = IdError("no_card", exc.detail, exc.candidates_tried) if located.guessed else exc
-            if located.frame is None or not located.retries:
+            if located.frame is None or not located.retries or isinstance(exc, RrnReadRefusal):
+                # a validated RRN on the best outline says the card is there: another outline holds
+                # no other card (on tuning cards no retry ever won after one; they cost the slowest
+                # refusals 1-4 s)
                 raise first from None
             tried = first.candidates_tried
             for rank, detection in enumerate(located.retries[:MAX_RETRIES], start=2):
@@ -107,7 +114,8 @@ class CardImagePipeline:
                 if len(survey_lines(card)) < 2:
                     continue  # nothing printed there: not worth a read
                 try:
-                    document = self.read_card(card, today, quality.detection_hint(detection), budget)
+                    hint = quality.detection_hint(detection)
+                    document = self.read_card(card, today, hint, budget, retry=True)
                 except IdError as retry_error:
                     tried += retry_error.candidates_tried
                     continue
@@ -117,9 +125,11 @@ class CardImagePipeline:
         return _won(document, 1, None)
 
     def read_card(self, card: np.ndarray, today: date | None = None, hint: str | None = None,
-                  budget: Budget | None = None, survey_turned: bool = True) -> IdDocument:  # fmt: skip
+                  budget: Budget | None = None, survey_turned: bool = True,
+                  retry: bool = False) -> IdDocument:  # fmt: skip
         """The card's fields, read the right way up and, when nothing legible was found, upside down
-        (its layout read, then — ``survey_turned`` — the layout-free survey), within the budget."""
+        (its layout read, then — ``survey_turned`` — the layout-free survey), within the budget. On
+        a ``retry`` outline even the first survey is optional: it waits on the budget."""
         tried, rrn_seen = 0, False
         budget = budget or Budget(self.options.read_budget_s)
         for turn, attempt in enumerate((card, cv2.rotate(card, cv2.ROTATE_180))):
@@ -128,7 +138,8 @@ class CardImagePipeline:
             read = None
             if layout is not None:
                 lang = self.options.ocr_lang or layout.stack_lang
-                read = CardRead(attempt, self._layout_lines(layout), lang, today)
+                vote = self.options.vote_digits
+                read = CardRead(attempt, self._layout_lines(layout), lang, today, vote=vote)
                 read.pass1()
                 if not read.settled() and read.found_anything():
                     read.pass2()
@@ -141,12 +152,14 @@ class CardImagePipeline:
                 rrn_seen = rrn_seen or read.best("rrn") is not None
             if turn and (budget.spent() or not survey_turned):
                 break  # the card turned over, its layout read: no time (or other outlines) for a survey
+            if retry and budget.spent():
+                break  # a runner-up outline past the budget: its survey (up to 2 s on a glare blob) waits
             level = level_print(attempt)  # without the layout's boxes, slanted lines merge
             survey = survey_card(level)
             tried += len(survey.reads)
             if survey.legible():
                 lines, kinds = survey.field_lines(today)
-                free = CardRead(level, lines, "kor", today)
+                free = CardRead(level, lines, "kor", today, vote=self.options.vote_digits)
                 for index, kind in kinds.items():
                     free.add_reads(kind, [survey.reads[index]])
                 if read is not None:
@@ -165,13 +178,15 @@ class CardImagePipeline:
                     pass
             if found or survey.legible() or out_of_time:
                 break  # legible the right way up (turning it over will not help), or no time left
-        raise self._refusal(card, hint, tried, "unreadable" if rrn_seen else "invalid_rrn")
+        raise self._refusal(card, hint, tried, "unreadable" if rrn_seen else "invalid_rrn", rrn_seen)
 
-    def _refusal(self, card: np.ndarray, hint: str | None, tried: int, fallback: str) -> IdError:
+    def _refusal(self, card: np.ndarray, hint: str | None, tried: int, fallback: str,
+                 rrn_seen: bool = False) -> IdError:  # fmt: skip
         lines = survey_lines(card)
         report = quality.measure_card(card, [line.box for line in lines])
         cause = quality.likely_cause(hint, report)
-        return IdError(cause or fallback, "no candidate read validated", tried)
+        kind = RrnReadRefusal if rrn_seen else IdError
+        return kind(cause or fallback, "no candidate read validated", tried)
 
     def _layout_lines(self, layout: CardLayout) -> list[FieldLine]:
         return [

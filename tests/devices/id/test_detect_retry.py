@@ -22,7 +22,7 @@ from devices.id.model import IdError
 
 @pytest.fixture(scope="module")
 def pipeline() -> CardImagePipeline:
-    # What is proved here is which outline is read, not how fast: the kiosk's 0.9 s CPU budget would
+    # What is proved here is which outline is read, not how fast: the kiosk's 0.7 s CPU budget would
     # stop the retry before it starts (this card costs about 2 s of CPU over both outlines), so it is
     # lifted; what the budget costs in reads is measured by `kiosk bench id`.
     return CardImagePipeline(ImageReadOptions(read_budget_s=30.0))
