@@ -22,7 +22,7 @@ from kiosk.hq import errors
 from kiosk.hq.aggregate import refresh, touched_days
 from kiosk.hq.codec import AuditIn, BatchIn, EventIn, HeadIn
 from kiosk.hq.models import HqAudit, HqCenter, HqCursor, HqEvent, HqHead
-from kiosk.hq.purge import PERSON_KEY, apply_purges
+from kiosk.hq.purge import PERSON_KEY, SEALED_KEY, apply_purges
 from kiosk.hq.signing import head_message, verifies
 
 
@@ -113,7 +113,7 @@ def _check_replayed(
 def _same_event(row: HqEvent, event: EventIn) -> bool:
     data = event.data
     if row.purged_at is not None:  # HQ erased the person since: the original still carries them
-        data = {key: value for key, value in data.items() if key != PERSON_KEY}
+        data = {key: value for key, value in data.items() if key not in (PERSON_KEY, SEALED_KEY)}
     return (row.type, row.at, row.data) == (event.type, event.at, data)
 
 

@@ -289,11 +289,6 @@ def test_seal_keygen_and_contacts_print_masked_and_refuse_an_analyst(
         assert session.scalar(select(func.count()).select_from(HqReadAudit)) == 1  # the one real read
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kiosk/hq/ingest.py _same_event strips only person_bi from a replay of a purged row; "
-    "it must strip person_sealed too (owner of ingest.py to apply)",
-)
 def test_a_replay_of_a_purged_sealed_visit_is_still_the_same_row(
     hq_engine: Engine, hq_sessions: sessionmaker[Session], seoul: FakeCenter, hq_key: SealKey
 ) -> None:
