@@ -18,6 +18,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import text
+
 from config import clock
 from config.centers import load_centers
 from config.settings import Settings
@@ -29,6 +31,12 @@ SUMMARY = "hq-summary.json"
 
 class FleetError(RuntimeError):
     """The fleet demo cannot run as asked (a message for the operator, Korean first)."""
+
+
+# Visits whose contacts reached HQ sealed (the envelope is never opened here).
+_SEALED_COUNT = text(
+    "SELECT count(*) FROM hq_event WHERE type = 'visit.submitted' AND data ? 'person_sealed'"
+)
 
 
 def center_codes(count: int) -> list[tuple[str, str]]:
@@ -89,9 +97,11 @@ def run_fleet(
 
     from kiosk.hq.app import create_app
     from kiosk.hq.migrate import upgrade
+    from kiosk.hq.sealed import create_seal_key
     from kiosk.hq.stats import statistics
     from kiosk.hq.verify import verify_all
     from kiosk.hq_sync.keys import create_key, key_path
+    from kiosk.hq_sync.sealing import hq_public_path
     from kiosk.hub.server import serve_in_thread
 
     codes = center_codes(centers)
@@ -102,6 +112,9 @@ def run_fleet(
     upgrade(hq_engine)
     hq_sessions = sessionmaker(hq_engine, expire_on_commit=False)
     running = serve_in_thread(create_app(hq_engine))
+    # HQ's sealing key (0600, in the demo's folder): each center gets its public half, so the walk-ins'
+    # contacts travel sealed as they would from a real center (kiosk.hq_sync.sealing).
+    seal, _made = create_seal_key(out / "hq" / "hq-seal-x25519.pem")
     started = time.perf_counter()
     centers_out: list[dict[str, Any]] = []
     failed = 0
@@ -110,6 +123,7 @@ def run_fleet(
             folder = out / code
             center_settings = _center_settings(settings, code, folder, running.url)
             key, _made = create_key(key_path(center_settings))
+            hq_public_path(center_settings).write_bytes(seal.public_pem)
             _register(hq_sessions, code, name, key.public_raw)
             print(f"== {name} ({code}) ==", flush=True)
             rc = run_headless(center_settings, walk_ins, folder, seed=seed + 100 * index)
@@ -128,11 +142,13 @@ def run_fleet(
             verdicts = verify_all(session)
             today = clock.today()  # the walk-ins were today, on the center clock
             rows = statistics(session, today, today)  # one row per center
+            sealed = session.scalar(_SEALED_COUNT) or 0
         lines = [verdict.line() for verdict in verdicts]
     finally:
         running.stop()
         hq_engine.dispose()
     summary = _summary(centers_out, lines, rows, time.perf_counter() - started)
+    summary["sealed_contacts"] = int(sealed)
     (out / SUMMARY).write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
     print("본부(HQ) 요약 — HQ summary")
     for line in lines:
@@ -140,6 +156,7 @@ def run_fleet(
     for row in summary["statistics"]:
         visits, tickets, served = row["visits"], row["tickets_issued"], row["served"]
         print(f"  {row['center']}: 방문 {visits}건 · 번호표 {tickets}장 · 상담 {served}건")
+    print(f"  봉인된 연락처 (sealed contacts) {summary['sealed_contacts']}건")
     print(f"summary: {out / SUMMARY}")
     return 1 if failed or not all(v.ok for v in verdicts) else 0
 

@@ -42,6 +42,8 @@ def test_two_centers_sync_to_hq_and_hq_counts_what_they_counted(
             (visits,) = db.execute("SELECT count(*) FROM visit").fetchone()
         row = next(r for r in summary["statistics"] if r["center"] == center["code"])
         assert row["visits"] == visits == 1
+    # Each walk-in's contacts reached HQ sealed to HQ's key (the privacy sweep reads the folder).
+    assert summary["sealed_contacts"] == 2
     capsys.readouterr()
     assert main(["hq", "verify", "--db", postgres_url]) == 0
     assert capsys.readouterr().out.count(" OK ") == 2
