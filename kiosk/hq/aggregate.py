@@ -7,6 +7,15 @@ outcome its visit's day and its follow-ups' due days, a follow-up's end its due 
 that center are recomputed from the events (kiosk.hq.facts, the same SQL the raw figures use) and
 replace their rows: a batch that arrives twice, or out of the usual order, leaves the same rows.
 
+hq_month adds a month's day rows up per line and counselor (sums, the counts by program and outcome
+merged, every wait kept in one sorted array). Each refresh recomputes the months of the days it
+touched from their hq_day rows, in the same transaction, so the two never disagree; stats reads it
+for the whole past months of a period. Why a month rollup and not a histogram of waits: waits are
+seconds with microseconds (call − issue), and percentile_cont interpolates between two of them, so
+only the waits themselves keep the median and p90 equal to the events' figures; a month row holds
+as many waits as its ≈ 30 day rows together, but the report then reads 30× fewer rows, and the row
+count (with its JSONB maps) is what the year's query spent its time on.
+
 The aggregate is kept in the centers' zone (config.clock.DEFAULT_TIMEZONE, stats.DEFAULT_ZONE).
 """
 
@@ -22,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from config import clock
 from kiosk.hq import facts
-from kiosk.hq.models import HqCenter, HqDay
+from kiosk.hq.models import HqCenter, HqDay, HqMonth
 
 ZONE = clock.DEFAULT_TIMEZONE
 # Days recomputed by one statement: a longer list is done in slices, so memory stays flat.
@@ -189,10 +198,7 @@ def _rows(conn: Connection, center_id: uuid.UUID, days: Sequence[date]) -> list[
     return list(rows.values())
 
 
-def refresh(bind: Session | Connection, center_id: uuid.UUID, days: Iterable[date]) -> int:
-    """Recompute the center's rows of these local days from its events; the rows written."""
-    conn = _connection(bind)
-    ordered = sorted(set(days))
+def _refresh_days(conn: Connection, center_id: uuid.UUID, ordered: Sequence[date]) -> int:
     written = 0
     for start in range(0, len(ordered), DAYS_PER_PASS):
         part = ordered[start : start + DAYS_PER_PASS]
@@ -202,6 +208,98 @@ def refresh(bind: Session | Connection, center_id: uuid.UUID, days: Iterable[dat
             conn.execute(insert(HqDay), rows)
         written += len(rows)
     return written
+
+
+def refresh(bind: Session | Connection, center_id: uuid.UUID, days: Iterable[date]) -> int:
+    """Recompute the center's rows of these local days from its events, then the rows of their
+    months from the days; the day rows written."""
+    conn = _connection(bind)
+    ordered = sorted(set(days))
+    written = _refresh_days(conn, center_id, ordered)
+    refresh_months(conn, center_id, {day.replace(day=1) for day in ordered})
+    return written
+
+
+# hq_month from hq_day. Rows of a month are told apart by center and "who" (line and counselor as
+# one JSONB value: NULL and "" stay different, and it joins by hash where a NULL column would not).
+_MONTHS_FROM_DAYS = """
+INSERT INTO hq_month (
+    center_id, month, line, counselor_id, visits, visits_eligible, programs_eligible, programs_maybe,
+    eligible_by, maybe_by, outcomes, tickets_issued, served, no_shows, transfers, wait_n, wait_sum_s,
+    waits_s, service_n, service_sum_s, followups_due, followups_done
+)
+WITH d AS (
+    SELECT h.*, date_trunc('month', h.day)::date AS month,
+           jsonb_build_array(h.line, h.counselor_id) AS who
+    FROM hq_day h WHERE {where}
+), sums AS (
+    SELECT d.center_id, d.month, d.who, d.line, d.counselor_id,
+        sum(d.visits) AS visits, sum(d.visits_eligible) AS visits_eligible,
+        sum(d.programs_eligible) AS programs_eligible, sum(d.programs_maybe) AS programs_maybe,
+        sum(d.tickets_issued) AS tickets_issued, sum(d.served) AS served,
+        sum(d.no_shows) AS no_shows, sum(d.transfers) AS transfers,
+        sum(d.wait_n) AS wait_n, sum(d.wait_sum_s) AS wait_sum_s,
+        sum(d.service_n) AS service_n, sum(d.service_sum_s) AS service_sum_s,
+        sum(d.followups_due) AS followups_due, sum(d.followups_done) AS followups_done
+    FROM d GROUP BY d.center_id, d.month, d.who, d.line, d.counselor_id
+), waits AS (
+    SELECT d.center_id, d.month, d.who, array_agg(w.s ORDER BY w.s) AS waits_s
+    FROM d CROSS JOIN LATERAL unnest(d.waits_s) AS w(s)
+    GROUP BY d.center_id, d.month, d.who
+), counts AS (
+    SELECT d.center_id, d.month, d.who, m.col, m.key, sum(m.value::bigint) AS n
+    FROM d CROSS JOIN LATERAL (
+        SELECT 'eligible_by' AS col, e.key, e.value FROM jsonb_each_text(d.eligible_by) e
+        UNION ALL
+        SELECT 'maybe_by', e.key, e.value FROM jsonb_each_text(d.maybe_by) e
+        UNION ALL
+        SELECT 'outcomes', e.key, e.value FROM jsonb_each_text(d.outcomes) e
+    ) m
+    GROUP BY d.center_id, d.month, d.who, m.col, m.key
+), maps AS (
+    SELECT c.center_id, c.month, c.who,
+        jsonb_object_agg(c.key, c.n) FILTER (WHERE c.col = 'eligible_by') AS eligible_by,
+        jsonb_object_agg(c.key, c.n) FILTER (WHERE c.col = 'maybe_by') AS maybe_by,
+        jsonb_object_agg(c.key, c.n) FILTER (WHERE c.col = 'outcomes') AS outcomes
+    FROM counts c GROUP BY c.center_id, c.month, c.who
+)
+SELECT s.center_id, s.month, s.line, s.counselor_id, s.visits, s.visits_eligible,
+    s.programs_eligible, s.programs_maybe,
+    coalesce(m.eligible_by, '{{}}'), coalesce(m.maybe_by, '{{}}'), coalesce(m.outcomes, '{{}}'),
+    s.tickets_issued, s.served, s.no_shows, s.transfers, s.wait_n, s.wait_sum_s,
+    coalesce(w.waits_s, '{{}}'), s.service_n, s.service_sum_s, s.followups_due, s.followups_done
+FROM sums s
+LEFT JOIN waits w ON w.center_id = s.center_id AND w.month = s.month AND w.who = s.who
+LEFT JOIN maps m ON m.center_id = s.center_id AND m.month = s.month AND m.who = s.who
+"""
+_ONE_CENTERS_MONTHS = (
+    "h.center_id = :center AND h.day >= :first AND h.day < :after "
+    "AND date_trunc('month', h.day)::date = ANY(:months)"
+)
+
+
+def _next_month(month: date) -> date:
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def refresh_months(bind: Session | Connection, center_id: uuid.UUID, months: Iterable[date]) -> int:
+    """Recompute the center's hq_month rows of these months (their first days) from hq_day; the rows
+    written."""
+    conn = _connection(bind)
+    wanted = sorted({month.replace(day=1) for month in months})
+    if not wanted:
+        return 0
+    conn.execute(delete(HqMonth).where(HqMonth.center_id == center_id, HqMonth.month.in_(wanted)))
+    params = {"center": center_id, "months": wanted, "first": wanted[0], "after": _next_month(wanted[-1])}
+    result = conn.execute(text(_MONTHS_FROM_DAYS.format(where=_ONE_CENTERS_MONTHS)), params)
+    return int(result.rowcount or 0)
+
+
+def rebuild_months(bind: Session | Connection) -> int:
+    """hq_month of every center from hq_day, from scratch (after the migration that adds it)."""
+    conn = _connection(bind)
+    conn.execute(delete(HqMonth))
+    return int(conn.execute(text(_MONTHS_FROM_DAYS.format(where="TRUE"))).rowcount or 0)
 
 
 _ALL_DAYS = """
@@ -219,11 +317,15 @@ SELECT DISTINCT day FROM (
 
 
 def rebuild(bind: Session | Connection) -> int:
-    """Every center's every day from scratch (after the migration, or to check the aggregate)."""
+    """Every center's every day, then every month, from scratch (after the migration, or to check the
+    aggregate); the day rows written."""
     conn = _connection(bind)
     conn.execute(delete(HqDay))
     written = 0
     for center_id in conn.execute(select(HqCenter.id)).scalars():
-        days = list(conn.execute(text(_ALL_DAYS), {"center": center_id, "zone": ZONE}).scalars())
-        written += refresh(conn, center_id, days)
+        days = sorted(conn.execute(text(_ALL_DAYS), {"center": center_id, "zone": ZONE}).scalars())
+        written += _refresh_days(conn, center_id, days)
+    # Migration 0002 rebuilds hq_day before 0004 has made hq_month (0004 then fills it itself).
+    if conn.execute(text("SELECT to_regclass('hq_month') IS NOT NULL")).scalar():
+        rebuild_months(conn)
     return written

@@ -2,7 +2,7 @@
 
 History is generated straight into hq_event with COPY (≈ 26 visits a center a day: 2.2 M visits for
 47 centers over 5 years; each visit has its ticket's issue, call and end, most an outcome, some a
-follow-up), then hq_day is built from it (aggregate.rebuild). On top of that:
+follow-up), then hq_day and hq_month are built from it (aggregate.rebuild). On top of that:
 - ingest: signed batches of 1,000 events through the HTTP app, as a hub sends them (events/s);
 - the report queries: a year × all centers by month, one center's month by counselor;
 - the dashboard's first page: the queries it runs for this month (stats, wait bands, device health);
@@ -419,6 +419,7 @@ def run(options: Options) -> dict[str, Any]:
         started = time.perf_counter()
         with Session(engine) as session, session.begin():
             result["history"]["hq_day_rows"] = rebuild(session)
+            result["history"]["hq_month_rows"] = session.scalar(text("SELECT count(*) FROM hq_month"))
         result["history"]["aggregate_s"] = round(time.perf_counter() - started, 1)
         with engine.begin() as conn:
             conn.execute(text("ANALYZE"))
@@ -448,8 +449,8 @@ def lines(result: dict[str, Any]) -> list[str]:
     out = [
         f"load average {result['load_average_1m']} → {result['load_average_1m_after']} (figures scale)",
         f"history: {h['visits']:,} visits, {h['events']:,} events over {h['days']} days × "
-        f"{result['options']['centers']} centers (COPY {h['copy_s']} s, hq_day {h['hq_day_rows']:,} rows in "
-        f"{h['aggregate_s']} s)",
+        f"{result['options']['centers']} centers (COPY {h['copy_s']} s, hq_day {h['hq_day_rows']:,} and "
+        f"hq_month {h['hq_month_rows']:,} rows in {h['aggregate_s']} s)",
     ]
     for name, value in result["figures"].items():
         target = TARGETS[name]

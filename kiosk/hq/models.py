@@ -135,6 +135,42 @@ class HqDay(HqBase):
     followups_done: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class HqMonth(HqBase):
+    """hq_day's rows of one center's local month added up, per line and counselor (kiosk.hq.aggregate
+    recomputes a month from its day rows whenever one of them changes, in the same transaction).
+
+    A year of 47 centers is ≈ 200,000 day rows but ≈ 7,000 month rows, so a report over whole months
+    reads these. waits_s holds every wait of the month, sorted, so medians and p90 stay exact.
+    month is the month's first day."""
+
+    __tablename__ = "hq_month"
+    __table_args__ = (Index("ix_hq_month_month_center", "month", "center_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    center_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("hq_center.id"))
+    month: Mapped[date] = mapped_column(Date)
+    line: Mapped[str | None] = mapped_column(String(200), default=None)
+    counselor_id: Mapped[str | None] = mapped_column(String(200), default=None)
+    visits: Mapped[int] = mapped_column(Integer, default=0)
+    visits_eligible: Mapped[int] = mapped_column(Integer, default=0)
+    programs_eligible: Mapped[int] = mapped_column(Integer, default=0)
+    programs_maybe: Mapped[int] = mapped_column(Integer, default=0)
+    eligible_by: Mapped[dict[str, int]] = mapped_column(JSONB, default=dict)
+    maybe_by: Mapped[dict[str, int]] = mapped_column(JSONB, default=dict)
+    outcomes: Mapped[dict[str, int]] = mapped_column(JSONB, default=dict)
+    tickets_issued: Mapped[int] = mapped_column(Integer, default=0)
+    served: Mapped[int] = mapped_column(Integer, default=0)
+    no_shows: Mapped[int] = mapped_column(Integer, default=0)
+    transfers: Mapped[int] = mapped_column(Integer, default=0)
+    wait_n: Mapped[int] = mapped_column(Integer, default=0)
+    wait_sum_s: Mapped[float] = mapped_column(Float, default=0.0)
+    waits_s: Mapped[list[float]] = mapped_column(ARRAY(Float), default=list)
+    service_n: Mapped[int] = mapped_column(Integer, default=0)
+    service_sum_s: Mapped[float] = mapped_column(Float, default=0.0)
+    followups_due: Mapped[int] = mapped_column(Integer, default=0)
+    followups_done: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class HqAudit(HqBase):
     __tablename__ = "hq_audit"
     __table_args__ = (UniqueConstraint("center_id", "seq", name="uq_hq_audit_center_seq"),)

@@ -43,7 +43,7 @@ def test_the_bench_at_a_tiny_size_prints_its_figures_as_json(
     result = json.loads(capsys.readouterr().out)
     assert result["bench"] == "hq"
     assert result["history"]["visits"] > 0 and result["history"]["events"] > result["history"]["visits"]
-    assert result["history"]["hq_day_rows"] > 0
+    assert result["history"]["hq_day_rows"] > 0 and result["history"]["hq_month_rows"] > 0
     assert result["ingest"]["events"] == 1000 and result["ingest"]["events_per_s"] > 0
     assert set(result["figures"]) == set(result["targets"]) == set(result["ok"])
     assert all(isinstance(value, (int, float)) for value in result["figures"].values())

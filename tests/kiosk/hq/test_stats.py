@@ -40,11 +40,16 @@ def percentile_cont(values: list[float], fraction: float) -> float:
 
 
 def generate(
-    center: FakeCenter, rng: random.Random, facts: list[dict[str, Any]], visits: list[dict[str, Any]]
+    center: FakeCenter,
+    rng: random.Random,
+    facts: list[dict[str, Any]],
+    visits: list[dict[str, Any]],
+    first_day: date = FIRST_DAY,
+    days: int = DAYS,
 ) -> None:
     counselors = [str(uuid.UUID(int=rng.getrandbits(128))) for _ in range(3)]
-    for offset in range(DAYS):
-        day = FIRST_DAY + timedelta(days=offset)
+    for offset in range(days):
+        day = first_day + timedelta(days=offset)
         for _ in range(rng.randint(3, 7)):
             # 08:00..23:59 local: the late ones are on the same local day but the next UTC one is not.
             local = datetime(day.year, day.month, day.day, 8, tzinfo=SEOUL) + timedelta(
