@@ -33,7 +33,8 @@ def test_every_plan_from_totals_says_the_rate_and_that_no_cut_is_counted(rules: 
     result = estimate_from_answers({**ANSWERS, "delinquency_days": 45}, rules)
     assert result is not None
     for plan in result.plans:
-        assert any("연 15%로 가정했어요" in r and rules.file.kiosk_totals.why_ko in r for r in plan.reasons_ko)
+        why = rules.file.kiosk_totals.why_ko
+        assert any("연 15%로 가정했어요" in r and why in r for r in plan.reasons_ko)
         assert any("출처: " + rules.file.kiosk_totals.source.title in r for r in plan.reasons_ko)
         assert any("상각 여부를 알 수 없어서 원금 감면은 계산에 넣지 않았어요" in r for r in plan.reasons_ko)
         assert any("15% a year was assumed" in r for r in plan.reasons_en)
@@ -46,7 +47,8 @@ def test_at_90_days_the_possible_cut_is_said_and_unknown_days_are_said(rules: Pl
     assert late is not None
     workout = late.plan("ccrs.individual_workout")
     assert workout.eligible
-    assert any("90일 이상 밀려서 개인워크아웃 대상이에요" in r and "최대 70%" in r for r in workout.reasons_ko)
+    cut = "90일 이상 밀려서 개인워크아웃 대상이에요"
+    assert any(cut in r and "최대 70%" in r for r in workout.reasons_ko)
     unknown = estimate_from_answers({**ANSWERS, "delinquency_days": None}, rules)
     assert unknown is not None
     said = [r for r in unknown.plan("ccrs.fast_track").reasons_ko if "밀린 날을 몰라서 0일로 계산했어요" in r]
