@@ -19,10 +19,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from config import clock
 from db.audit import append_event
-from db.models import CreditInquiryRecord, DebtLine, DebtList
+from db.models import CreditInquiryRecord, DebtList
 from db.pii import InvalidRRN, parse_rrn
 from kiosk.api.visits import ConsentIn, VisitSubmission
 from kiosk.debt.inquiry_figures import open_lines
+from kiosk.debt.visit_list import port_lines
 
 
 class Caller(Protocol):
@@ -91,21 +92,7 @@ def attach_inquiry(
             return False  # the desk already fetched or typed the list: theirs stands
         assert row.lines_enc is not None
         lines = open_lines(keys, row.lines_enc)
-        for position, debt in enumerate(lines):
-            session.add(
-                DebtLine(
-                    visit_id=body.visit_id,
-                    position=position,
-                    creditor=debt.creditor,
-                    kind=debt.kind,
-                    principal_krw=debt.principal_krw,
-                    annual_rate=debt.annual_rate,
-                    overdue_days=debt.overdue_days,
-                    written_off=debt.written_off,
-                    since=debt.since,
-                    source="credit_port",
-                )
-            )
+        session.add_all(port_lines(body.visit_id, lines))
         meta = meta or DebtList(visit_id=body.visit_id)
         meta.source, meta.emulated, meta.fetched_at = "credit_port", row.emulated, row.created_at
         session.add(meta)

@@ -12,7 +12,7 @@ the person's birth date.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from config import clock
 from db.models import DebtLine, DebtList, Intake, Person, Visit
 from kiosk.debt.assumptions import with_totals_assumptions
+from kiosk.debt.credit_port import Debt
 from kiosk.debt.inputs import HARDSHIP, DebtorInput, validate_debtor
 from kiosk.debt.plan import DebtEstimate, ProgramPlan, estimate
 from kiosk.debt.rules import PlanRules, load_plan_rules
@@ -103,6 +104,25 @@ def kiosk_totals(answers: Mapping[str, Any]) -> tuple[LineView, ...]:
             # Written off is unknown at the kiosk: counted as not, so no principal cut is promised.
             lines.append(LineView(None, creditor, kind, amount, rate, overdue, False, None))
     return tuple(lines)
+
+
+def port_lines(visit_id: uuid.UUID, debts: Iterable[Debt]) -> list[DebtLine]:
+    """The rows of a list the credit-information port gave (at the desk, or the kiosk's inquiry), in order."""
+    return [
+        DebtLine(
+            visit_id=visit_id,
+            position=position,
+            creditor=debt.creditor,
+            kind=debt.kind,
+            principal_krw=debt.principal_krw,
+            annual_rate=debt.annual_rate,
+            overdue_days=debt.overdue_days,
+            written_off=debt.written_off,
+            since=debt.since,
+            source="credit_port",
+        )
+        for position, debt in enumerate(debts)
+    ]
 
 
 def stored_lines(session: Session, visit_id: uuid.UUID) -> list[DebtLine]:

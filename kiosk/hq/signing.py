@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -20,14 +21,20 @@ class KeyFormatError(ValueError):
 def public_key_bytes(data: bytes) -> bytes:
     """The raw 32 bytes of an Ed25519 public key given as PEM (SubjectPublicKeyInfo), raw bytes, or the
     base64 of the raw bytes (what `kiosk hq keygen` prints on the hub, pasted into a file)."""
+    return raw_public_key(data, Ed25519PublicKey, KeyFormatError)
+
+
+def raw_public_key(data: bytes, kind: type[Any], error: type[Exception]) -> bytes:
+    """The raw 32 bytes of a public key of ``kind`` (Ed25519 or X25519) as PEM, raw or base64; else
+    ``error``. One reading for every key a center or HQ is given as a file."""
     if data.lstrip().startswith(b"-----BEGIN"):
         try:
             key = serialization.load_pem_public_key(data)
         except ValueError as exc:
-            raise KeyFormatError(f"not a PEM public key: {exc}") from exc
-        if not isinstance(key, Ed25519PublicKey):
-            raise KeyFormatError(f"not an Ed25519 key: {type(key).__name__}")
-        return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+            raise error(f"not a PEM public key: {exc}") from None
+        if not isinstance(key, kind):
+            raise error(f"not an {kind.__name__.removesuffix('PublicKey')} key: {type(key).__name__}")
+        return bytes(key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw))
     if len(data) == RAW_KEY_BYTES:
         return data
     try:
@@ -36,7 +43,7 @@ def public_key_bytes(data: bytes) -> bytes:
         decoded = b""
     if len(decoded) == RAW_KEY_BYTES:
         return decoded
-    raise KeyFormatError(f"expected PEM, base64 or {RAW_KEY_BYTES} raw bytes, got {len(data)} bytes")
+    raise error(f"expected PEM, base64 or {RAW_KEY_BYTES} raw bytes, got {len(data)} bytes")
 
 
 def decode_signature(text: str) -> bytes | None:

@@ -16,7 +16,6 @@ no key and nonce pair ever encrypts two different texts.
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import json
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from config import ConfigError, Settings
+from kiosk.hq.signing import raw_public_key
 from kiosk.hq_sync.keys import CenterKey, key_path
 
 VERSION = 1
@@ -57,23 +57,7 @@ def hq_public_path(settings: Settings) -> Path:
 
 def public_key_bytes(data: bytes) -> bytes:
     """The raw 32 bytes of an X25519 public key given as PEM, base64 or raw bytes."""
-    if data.lstrip().startswith(b"-----BEGIN"):
-        try:
-            key = serialization.load_pem_public_key(data)
-        except ValueError as exc:
-            raise SealKeyError(f"not a PEM public key: {exc}") from None
-        if not isinstance(key, X25519PublicKey):
-            raise SealKeyError(f"not an X25519 key: {type(key).__name__}")
-        return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    if len(data) == RAW_KEY_BYTES:
-        return data
-    try:
-        decoded = base64.b64decode(data.strip(), validate=True)
-    except (binascii.Error, ValueError):
-        decoded = b""
-    if len(decoded) == RAW_KEY_BYTES:
-        return decoded
-    raise SealKeyError(f"expected PEM, base64 or {RAW_KEY_BYTES} raw bytes, got {len(data)} bytes")
+    return raw_public_key(data, X25519PublicKey, SealKeyError)
 
 
 def load_hq_public(settings: Settings) -> bytes | None:

@@ -30,6 +30,7 @@ from kiosk.debt.visit_list import (
     VisitDebts,
     latest_answers,
     low_high,
+    port_lines,
     stored_lines,
     visit_debts,
     visit_estimate,
@@ -163,21 +164,7 @@ def fetch_debts(
         ) from None
     now = clock.now()
     session.execute(delete(DebtLine).where(DebtLine.visit_id == visit.id))
-    for position, debt in enumerate(report.debts):
-        session.add(
-            DebtLine(
-                visit_id=visit.id,
-                position=position,
-                creditor=debt.creditor,
-                kind=debt.kind,
-                principal_krw=debt.principal_krw,
-                annual_rate=debt.annual_rate,
-                overdue_days=debt.overdue_days,
-                written_off=debt.written_off,
-                since=debt.since,
-                source="credit_port",
-            )
-        )
+    session.add_all(port_lines(visit.id, report.debts))
     meta = session.get(DebtList, visit.id) or DebtList(visit_id=visit.id)
     meta.source, meta.emulated, meta.fetched_at = "credit_port", report.emulated, now
     session.add(meta)
