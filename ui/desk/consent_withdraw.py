@@ -174,10 +174,14 @@ class ConsentWithdrawPanel(QWidget):
     def ask(self) -> WithdrawDialog:
         """The confirmation first; nothing goes to the hub until the counselor presses 철회해요."""
         dialog = WithdrawDialog(self._optional, self)
-        dialog.accepted.connect(lambda: self._send(dialog.chosen()))
-        dialog.open()  # window-modal, not blocking: hub events keep arriving meanwhile
         self.dialog = dialog
+        dialog.accepted.connect(self._confirmed)
+        dialog.open()  # window-modal, not blocking: hub events keep arriving meanwhile
         return dialog
+
+    def _confirmed(self) -> None:
+        if self.dialog is not None:
+            self._send(self.dialog.chosen())
 
     def _send(self, items: list[str] | None) -> None:
         if self.adapter is None or self.visit_id is None:

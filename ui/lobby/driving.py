@@ -96,8 +96,11 @@ def answer_buttons(needs: NeedsScreen, value: Any) -> list[QAbstractButton]:
         number = int(value) // 10_000 if question.keypad == "amount" else int(value)
         return [pad.keys[digit] for digit in str(number)]
     values = [choice[0] for choice in (question.choices or [(True, "", ""), (False, "", "")])]
-    chosen = value if question.kind == "multi_choice" else [value]
-    return [needs.choice_buttons[values.index(one)] for one in chosen]
+    if question.kind != "multi_choice":
+        return [needs.choice_buttons[values.index(value)]]
+    # An option the screen does not offer is one the creditor list already answered (the kiosk's credit
+    # inquiry took "owes" and the overdue options away): the visitor taps what is there.
+    return [needs.choice_buttons[values.index(one)] for one in value if one in values]
 
 
 def _range_holding(needs: NeedsScreen, number: int) -> int | None:
