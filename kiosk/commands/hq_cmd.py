@@ -263,7 +263,7 @@ def _report(args: argparse.Namespace, ctx: AppContext) -> int:
         to_xlsx(rows, by, Path(args.out), title=f"{args.from_}–{args.to}")
         print(f"{len(rows)} rows written to {args.out}")
         return 0
-    data = to_csv(rows, by)
+    data = to_csv(rows, by, header=args.csv_header)
     if args.out:
         Path(args.out).write_bytes(data)
         print(f"{len(rows)} rows written to {args.out}")
@@ -418,6 +418,12 @@ def register(registry: CommandRegistry) -> None:
         "--by", default="center", choices=("center", "counselor", "line", "day", "week", "month")
     )
     report.add_argument("--format", default="csv", choices=("csv", "xlsx", "pdf"))
+    report.add_argument(
+        "--csv-header",
+        default="labels",
+        choices=("labels", "names"),
+        help="csv header row: Korean labels for Excel (default) or machine names for scripts",
+    )
     report.add_argument("--out", default="", metavar="FILE", help="file to write (csv: stdout when absent)")
     report.add_argument(
         "--target-minutes",

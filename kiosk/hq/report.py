@@ -1,7 +1,8 @@
 """`kiosk hq report`: the statistics as CSV (UTF-8 with BOM, so Excel reads Korean) or XLSX.
 
-CSV has one header row of machine names (`center`, `visits`, …: scripts and the acceptance read
-them); XLSX has the Korean labels in its first row and the same machine names in its second.
+CSV has one header row: the Korean labels (센터 코드, 방문, …) for the people who open it in Excel, or,
+with ``header="names"`` (`--csv-header names`), the machine names (`center`, `visits`, …) for scripts.
+XLSX has the Korean labels in its first row and the same machine names in its second.
 """
 
 from __future__ import annotations
@@ -70,11 +71,16 @@ def table(rows: Sequence[StatsRow], by: Sequence[str]) -> tuple[list[tuple[str, 
     return columns, [[_value(row, name) for name, _ in columns] for row in rows]
 
 
-def to_csv(rows: Sequence[StatsRow], by: Sequence[str]) -> bytes:
+CSV_HEADERS = ("labels", "names")
+
+
+def to_csv(rows: Sequence[StatsRow], by: Sequence[str], header: str = "labels") -> bytes:
+    if header not in CSV_HEADERS:
+        raise ValueError(f"unknown CSV header {header!r} ({', '.join(CSV_HEADERS)})")
     columns, values = table(rows, by)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([name for name, _ in columns])
+    writer.writerow([label if header == "labels" else name for name, label in columns])
     for line in values:
         writer.writerow(["" if v is None else v.isoformat() if isinstance(v, date) else v for v in line])
     return out.getvalue().encode("utf-8-sig")

@@ -69,8 +69,8 @@ def test_two_centers_sync_to_hq_and_hq_counts_what_they_counted(
     )
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(report.read_bytes().decode("utf-8-sig"))))
-    assert sorted(r["center"] for r in rows) == sorted(c["code"] for c in summary["centers"])
-    assert sum(int(r["visits"]) for r in rows) == 2
+    assert sorted(r["센터 코드"] for r in rows) == sorted(c["code"] for c in summary["centers"])
+    assert sum(int(r["방문"]) for r in rows) == 2
 
 
 def test_a_second_run_on_the_same_hq_database_is_refused_with_a_reason(

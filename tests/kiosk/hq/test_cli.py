@@ -141,11 +141,22 @@ def test_report_csv_opens_in_excel_with_center_and_visits(hq: str, kiosk: Run, t
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 only with the BOM
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert [(r["center"], r["center_name"], r["visits"]) for r in rows] == [
+    # The header a person reads in Excel is Korean.
+    assert [(r["센터 코드"], r["센터"], r["방문"]) for r in rows] == [
         ("C001", "서울중앙", "3"),
         ("C002", "수원", "2"),
     ]
-    assert sum(int(r["visits"]) for r in rows) == 5
+    assert sum(int(r["방문"]) for r in rows) == 5
+    assert rows[0]["발권"] == "3"
+
+    # Scripts ask for the machine names: the same figures under them.
+    names = tmp_path / "names.csv"
+    named = kiosk(
+        "hq", "report", "--db", hq, "--from", day, "--to", day, "--csv-header", "names", "--out", str(names)
+    )
+    assert named.returncode == 0, named.stderr
+    rows = list(csv.DictReader(io.StringIO(names.read_bytes().decode("utf-8-sig"))))
+    assert [(r["center"], r["visits"]) for r in rows] == [("C001", "3"), ("C002", "2")]
     assert rows[0]["tickets_issued"] == "3" and rows[0]["wait_median_min"] == "10.0"
 
 
