@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+import cv2
 import numpy as np
 
 from db.pii import RRN
@@ -24,6 +25,7 @@ from devices.id.image.candidates import (
     rrn_ballot,
 )
 from devices.id.image.digit_vote import RRN_DIGITS
+from devices.id.image.glyph_digits import LICENSE_PARTS, RRN_PARTS, read_number
 from devices.id.image.ocr import FLAT, Box, OcrText, StackedRead, Variant, prepare_box
 from devices.id.image.validate import parse_serial
 
@@ -46,6 +48,11 @@ _RRN_SHAPED = re.compile(r"\d{5}[\d\s]*[-.~—–_]?\s*\d{5}")
 # the size, so agreement across sizes is evidence where two binarisations at one size agree on a
 # misread as often as not
 PASS1_PAIR = (FLAT, Variant("grey", 0.8))
+# the number lines the glyph reader (glyph_digits) also reads, with their digits per dash-separated part,
+# and the prepared variants it reads them in: a second recogniser's vote beside Tesseract's
+GLYPH_PARTS = {"rrn": RRN_PARTS, "license_number": LICENSE_PARTS}
+GLYPH_VARIANTS = frozenset({FLAT, Variant("grey", 1.25)})
+GLYPH_SOURCE = "glyph"
 
 
 @dataclass(frozen=True)
@@ -155,7 +162,15 @@ class CardRead:
                tag: str) -> tuple[StackedRead, list[FieldLine]]:  # fmt: skip
         images = [prepare_box(self.card, line.box, line.font_px, variant) for line, variant in jobs]
         sources = [f"{tag}:{variant.label}" for _, variant in jobs]
-        return StackedRead(images, sources, lang, 6, whitelist), [line for line, _ in jobs]
+        stacked = StackedRead(images, sources, lang, 6, whitelist)  # runs on the OCR workers meanwhile
+        for (line, variant), image in zip(jobs, images, strict=True):
+            if line.kind in GLYPH_PARTS and variant in GLYPH_VARIANTS:
+                # one voter however many variants it read: its errors on two variants of one line
+                # go together (a tiny card's blurred 4 is a 1 in both), so they are not two votes
+                read = read_number(_black_on_white(image), GLYPH_PARTS[line.kind], GLYPH_SOURCE)
+                if read is not None:
+                    self._vote(line.kind, read)
+        return stacked, [line for line, _ in jobs]
 
     def _run(self, runs: list[tuple[StackedRead, list[FieldLine]]]) -> None:
         for stacked, lines in runs:
@@ -208,6 +223,13 @@ class CardRead:
             if born is None or value > born:
                 return value
         return None
+
+
+def _black_on_white(image: np.ndarray) -> np.ndarray:
+    """A prepared line as pure black and white (the grey variants are contrast-stretched only; Otsu
+    leaves an already binary line as it is)."""
+    _, binary = cv2.threshold(image, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return binary
 
 
 def birth_date(rrn_value: str) -> date:
