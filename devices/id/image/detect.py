@@ -188,11 +188,31 @@ def detect_candidates(frame: np.ndarray, limit: int = 3) -> list[Detection]:
     else:
         first = _detection(best[1] / scale, width, height, scale)
     ranked = _add_distinct([first], scored + loose, max(limit - 1, 1), width, height, scale)
+    ranked = _prefer_whole_card(ranked)
     if all(_overlap(whole.corners, other.corners) < SAME_PLACE for other in ranked):
         ranked.append(whole)
     return ranked[:limit]
 
 
+def _prefer_whole_card(ranked: list[Detection]) -> list[Detection]:
+    """A best outline that runs off the frame, with a runner-up inside it that does not: on a printed
+    page the card's blob merges with the page's lines into an oversized quad around the card, and the
+    card's own outline is the runner-up. Read the one that is whole first (the read's budget may not
+    last for a second outline)."""
+    first = ranked[0]
+    if not first.touches_border or first.fills_frame:
+        return ranked
+    for index, other in enumerate(ranked[1:], start=1):
+        inside, _ = cv2.intersectConvexConvex(first.corners, other.corners)
+        own = cv2.contourArea(other.corners)
+        if (not other.touches_border and not other.loose and own > 0 and inside >= INSIDE * own
+                and other.area_fraction >= RUNNER_UP_SHARE * first.area_fraction):  # fmt: skip
+            return [other, *ranked[:index], *ranked[index + 1 :]]
+    return ranked
+
+
+INSIDE = 0.9  # share of the runner-up that lies within the oversized outline
+RUNNER_UP_SHARE = 0.4  # the runner-up's area against the oversized outline's: a card, not its portrait
 SAME_PLACE = 0.8  # intersection over union above which two outlines are the same card
 LOOSE_AREA = 0.1  # a blob outside the card-shape limits is a retry only above this share of the frame
 

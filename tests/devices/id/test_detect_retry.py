@@ -154,3 +154,23 @@ def test_any_frame_gives_a_bounded_ranking_that_starts_with_the_best(
     else:
         assert np.allclose(ranked[0].corners, best.corners)
         assert all(d.corners.shape == (4, 2) for d in ranked)
+
+
+def test_an_outline_run_off_the_frame_around_a_whole_card_gives_way_to_the_card(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a licence on a printed page under a lamp (tuning face and design): the page's lines merge with
+    # the card into an oversized outline running off the frame; the card's own outline lies inside it.
+    # With the kiosk's own budget there is time for one outline only, so the whole card is read first.
+    sample = next(s for s in card_samples("hard", 60, split="tuning", seed=31) if s.identity.name == "조동호")
+    assert not sample.held_out and sample.perturbation.background == "papers"
+    frame = sample.render()
+    first = detect_candidates(frame)[0]
+    assert not first.touches_border
+    document = CardImagePipeline().read(frame)
+    assert (document.name, document.rrn) == (sample.identity.name, sample.identity.rrn)
+    monkeypatch.setattr(detect, "_prefer_whole_card", lambda ranked: ranked)
+    assert detect_candidates(frame)[0].touches_border  # the oversized one, as before
+    with pytest.raises(IdError) as refused:
+        CardImagePipeline().read(frame)
+    assert refused.value.code == "cut_off"
