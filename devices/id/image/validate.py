@@ -45,8 +45,16 @@ def has_known_surname(name: str) -> bool:
 _CAPTIONS = re.compile(r"성\s*명|이\s*름|성\s*함|주민등록번호|면허번호|발급일|발행일")
 
 
+# The 17 provinces and metropolitan cities an address starts with (행정구역, old and new names): a
+# line found without the layout that reads "경기도 수원시" is the address, although 경 is a surname
+_PROVINCES = ("서울특", "부산광", "대구광", "인천광", "광주광", "대전광", "울산광", "세종특", "경기도",
+              "강원도", "강원특", "충청북", "충청남", "전라북", "전라남", "전북특", "경상북", "경상남",
+              "제주특", "제주도")  # fmt: skip
+
+
 def parse_name(text: str) -> str | None:
-    """The Hangul name: the first run of 2–5 syllables before any hanja in parentheses."""
+    """The Hangul name: the first run of 2–5 syllables before any hanja in parentheses; never the
+    start of an address."""
     text = _CAPTIONS.sub(" ", text)
     head = text.split("(")[0]
     compact = re.sub(r"\s+", "", head)
@@ -54,7 +62,9 @@ def parse_name(text: str) -> str | None:
     if match is None:
         compact = re.sub(r"\s+", "", text)
         match = _HANGUL_RUN.search(compact)
-    return match.group(0) if match else None
+    if match is None or match.group(0).startswith(_PROVINCES):
+        return None
+    return match.group(0)
 
 
 def parse_rrn_text(text: str, today: date | None = None) -> RRN | None:

@@ -77,6 +77,10 @@ def test_names() -> None:
     assert parse_name("정 현 재 ( 혜 빨 랬 )") == "정현재"
     assert parse_name("홍길동") == "홍길동"
     assert parse_name("1234") is None
+    # the address line, read where no layout said which line is which: 경 is a surname, 경기도 a province
+    assert parse_name("경기도 수원시 팔달구 효원로 12") is None
+    assert parse_name("서울특별시 종로구") is None
+    assert parse_name("경기수 (景基洙)") == "경기수"  # a name that merely starts like one
 
 
 def test_layout_free_fields_from_block_text() -> None:
