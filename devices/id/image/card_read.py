@@ -8,7 +8,7 @@ two reads can already agree). Pass 2 runs only for fields not yet settled: a dig
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import cv2
@@ -53,6 +53,9 @@ PASS1_PAIR = (FLAT, Variant("grey", 0.8))
 GLYPH_PARTS = {"rrn": RRN_PARTS, "license_number": LICENSE_PARTS}
 GLYPH_VARIANTS = frozenset({FLAT, Variant("grey", 1.25)})
 GLYPH_SOURCE = "glyph"
+# below the confidence a lone read needs (candidates.SINGLE_READ_MIN): a glyph read is believed only
+# where another read agrees (on tuning cards lone glyph reads of blurred lines were wrong numbers)
+GLYPH_MAX_CONFIDENCE = 0.6
 
 
 @dataclass(frozen=True)
@@ -168,8 +171,9 @@ class CardRead:
                 # one voter however many variants it read: its errors on two variants of one line
                 # go together (a tiny card's blurred 4 is a 1 in both), so they are not two votes
                 read = read_number(_black_on_white(image), GLYPH_PARTS[line.kind], GLYPH_SOURCE)
-                if read is not None:
-                    self._vote(line.kind, read)
+                if read is not None:  # a second opinion: believed with another read, never alone
+                    capped = min(read.confidence, GLYPH_MAX_CONFIDENCE)
+                    self._vote(line.kind, replace(read, confidence=capped))
         return stacked, [line for line, _ in jobs]
 
     def _run(self, runs: list[tuple[StackedRead, list[FieldLine]]]) -> None:

@@ -43,6 +43,7 @@ NEIGHBOURS = 7
 MAX_STROKES = 4  # components one digit may be drawn in
 SMALL_PRINT = 0.75  # of the digits' height: print smaller than this at the line's ends is a caption
 MAX_GLYPH_WIDTH = 1.1  # a digit is never wider than ~the line's height
+WIDE_COMPONENT = 0.95  # of the line's height: wider than any one digit, so two that touch
 # reference glyphs: each tuning face, regular and bold, at two sizes, leaning and upright, sharp and soft
 _SIZES = (28, 36)
 _SHEARS = (-0.1, 0.0, 0.1)
@@ -110,9 +111,34 @@ def read_number(binary: np.ndarray, parts: tuple[int, ...] = RRN_PARTS,
 
 # ---- cutting the line -------------------------------------------------------------------------------
 def _components(binary: np.ndarray) -> list[Box]:
-    ink = (binary < 128).astype(np.uint8)
-    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    return [(int(s[0]), int(s[1]), int(s[2]), int(s[3])) for s in stats[1:count] if s[4] >= 4]
+    """The line's connected components, a component wider than a digit cut in two where its ink is
+    thinnest (blur and glare make neighbouring digits touch; the grouping joins pieces again)."""
+    ink = binary < 128
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    boxes = [(int(s[0]), int(s[1]), int(s[2]), int(s[3])) for s in stats[1:count] if s[4] >= 4]
+    if not boxes:
+        return boxes
+    line_h = sorted(b[3] for b in boxes)[len(boxes) * 3 // 4]
+    out: list[Box] = []
+    for box in boxes:
+        out.extend(_cut_wide(ink, box, line_h))
+    return out
+
+
+def _cut_wide(ink: np.ndarray, box: Box, line_h: int) -> list[Box]:
+    x, y, w, h = box
+    if w <= WIDE_COMPONENT * line_h or w < 6:
+        return [box]
+    columns = ink[y : y + h, x : x + w].sum(axis=0)
+    low, high = int(w * 0.3), int(w * 0.7)
+    at = low + int(np.argmin(columns[low : high + 1]))
+    pieces: list[Box] = []
+    for x0, x1 in ((x, x + at), (x + at, x + w)):
+        rows = np.where(ink[y : y + h, x0:x1].any(axis=1))[0]
+        if rows.size and x1 - x0 >= 2:
+            piece = (x0, y + int(rows[0]), x1 - x0, int(rows[-1] - rows[0] + 1))
+            pieces.extend(_cut_wide(ink, piece, line_h))
+    return pieces
 
 
 def _in_band(components: list[Box], line_h: int) -> list[Box]:

@@ -79,8 +79,8 @@ def test_a_handwriting_face_card_tesseract_refuses_is_read_with_the_glyph_vote(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # UnPilgi, a tuning face: Tesseract misreads a different digit of the RRN in each variant
-    cards = card_samples("clean", 60, split="tuning", seed=31)
-    sample = next(s for s in cards if s.identity.name == "강현숙")
+    cards = card_samples("clean", 72, split="tuning", seed=31)
+    sample = next(s for s in cards if s.identity.name == "양경")
     assert sample.font.name == "UnPilgi"
     frame = sample.render()
     pipeline = CardImagePipeline()
