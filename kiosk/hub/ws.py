@@ -31,10 +31,16 @@ async def events(websocket: WebSocket) -> None:
     except HubError:
         await websocket.close(code=4401, reason="unauthenticated")
         return
-    # Which worker process serves this stream (`kiosk hub --workers N`): for tests and for support.
-    await websocket.accept(headers=[(b"x-hub-worker", str(os.getpid()).encode())])
+    # Subscribed before the handshake completes: a client that sees the stream open has missed
+    # nothing published since (a desk saving right after another desk's stream opened).
     device_id = str(principal.id) if principal.kind == "device" else None
     sub = state.bus.subscribe(str(principal.center_id), device_id)
+    try:
+        # Which worker process serves this stream (`kiosk hub --workers N`): for tests and for support.
+        await websocket.accept(headers=[(b"x-hub-worker", str(os.getpid()).encode())])
+    except BaseException:
+        state.bus.unsubscribe(sub)
+        raise
 
     async def drain() -> None:
         # Clients send nothing meaningful; reading is how a disconnect is noticed.

@@ -61,6 +61,12 @@ class HubAdapter(QObject):
         self._stream.on_status(self.connectionChanged.emit)
         self._stream.start()
 
+    @property
+    def connected(self) -> bool:
+        """The event stream is open (the hub subscribed it before the handshake: nothing is missed
+        from here on)."""
+        return self._stream is not None and self._stream.connected.is_set()
+
     def call(
         self,
         fn: Callable[..., Any],

@@ -204,6 +204,7 @@ def test_a_list_saved_elsewhere_shows_here_by_itself(qtbot, desk, center_tls: Ce
     assert "키오스크 답변" in tab.source.text()
     other = HubClient(window.adapter.client.base_url, ca_pem=center_tls.ca_pem)  # a second desk window
     other.login("kim", "correct-horse-42", hub.enroll("desk")[1])
+    qtbot.waitUntil(lambda: window.adapter.connected, timeout=15_000)  # this desk hears the hub's events
     line = {"creditor": "한빛카드", "kind": "card", "principal_krw": 7_000_000, "annual_rate": 0.149,
             "overdue_days": 200, "written_off": True}  # fmt: skip
     other.put_debts(visit_id, [line])
