@@ -160,18 +160,23 @@ class SmppGateway:
 
     def submit(self, message: OutgoingMessage) -> Submitted:
         parts, esm_class = self._parts(message)
-        for _ in range(_RESENDS_ON_A_DROP):
+        lost: Any = None
+        for attempt in range(_RESENDS_ON_A_DROP + 1):
+            client = self._wait_bound(avoid=lost)
             try:
-                return self._submit_once(message, parts, esm_class)
+                return self._submit_once(client, message, parts, esm_class)
             except _ConnectionLost:
-                # A drop is only seen when the next PDU goes, and on a busy machine the supervisor may
-                # not have bound again before the next try. Again on the new connection: if the SMSC
-                # took an earlier copy, our message id in the vendor TLV makes it drop this one.
-                continue
-        return self._submit_once(message, parts, esm_class)
+                # A drop is only seen when the next PDU goes. Again on a new connection, not the lost
+                # one: on a busy machine the supervisor may not have noticed the drop yet, and every
+                # try went down the dead socket at once. If the SMSC took an earlier copy, our message
+                # id in the vendor TLV makes it drop this one. The last loss goes to the outbox.
+                if attempt == _RESENDS_ON_A_DROP:
+                    raise
+                lost = client
+        raise AssertionError("unreachable")  # the loop returns or raises
 
-    def _submit_once(self, message: OutgoingMessage, parts: list[bytes], esm_class: int) -> Submitted:
-        client = self._wait_bound()
+    def _submit_once(self, client: Any, message: OutgoingMessage, parts: list[bytes],
+                     esm_class: int) -> Submitted:  # fmt: skip
         group = Group(len(parts))
         waiters: list[_Waiter] = []
         try:
@@ -216,10 +221,19 @@ class SmppGateway:
             raise GatewayError(GatewayErrorKind.REJECTED, str(exc)) from None
         return parts, 0x40 if len(parts) > 1 else 0
 
-    def _wait_bound(self) -> Any:
+    def _wait_bound(self, avoid: Any = None) -> Any:
+        """The bound connection, waiting (up to the response timeout) for one; ``avoid`` is a
+        connection a send just lost, waited past until the supervisor has replaced it."""
         deadline = time.monotonic() + self.response_timeout_s
+
+        def waiting() -> bool:
+            if self._state in ("connecting", "down"):
+                return True
+            replaced = self._client is not None and (avoid is None or self._client is not avoid)
+            return self._state == "bound" and not replaced
+
         with self._cond:
-            while self._state in ("connecting", "down") and time.monotonic() < deadline:
+            while waiting() and time.monotonic() < deadline:
                 self._cond.wait(deadline - time.monotonic())
             if self._state == "auth" and self._auth_error is not None:
                 raise self._auth_error
