@@ -28,8 +28,8 @@ from devices.id.emulators.samples import (
     card_samples,
 )
 from devices.id.emulators.split import HELD_OUT, HELD_OUT_DESIGNS, HELD_OUT_FONTS, TUNING
-from devices.id.image import glyph_digits, tess_api, tesseract
-from devices.id.image.pipeline import CardImagePipeline, ImageReadOptions
+from devices.id.image import tesseract
+from devices.id.image.pipeline import CardImagePipeline, ImageReadOptions, warm_up
 from devices.id.model import DocumentKind, IdDocument, IdError
 from devices.id.naive import read_naive
 
@@ -189,9 +189,8 @@ def run_bench(
     """``count`` cards per level (alternating resident cards and licences, crossing tuning and
     held-out faces and designs), each read by the pipeline and by the naive baseline."""
     pipeline = CardImagePipeline(options)
-    for loading in tess_api.warm_up():  # model loads are start-up cost, not a person's wait
+    for loading in warm_up():  # model loads are start-up cost, not a person's wait
         loading.result()
-    glyph_digits.references()  # so are the glyph reader's references (the reader draws them at start)
     chosen = tuple(dict.fromkeys(canonical_level(level) for level in levels))
     board = Board()
     fonts_seen: dict[str, str] = {}

@@ -136,13 +136,13 @@ def _render(args: argparse.Namespace) -> int:
 def _image(args: argparse.Namespace, ctx: AppContext) -> int:
     import time
 
-    from devices.id.image import glyph_digits
-    from devices.id.image.pipeline import CardImagePipeline, load_image_file
+    from devices.id.image.pipeline import CardImagePipeline, load_image_file, warm_up
     from devices.id.model import IdError
 
     options = _options(ctx)
     pipeline = CardImagePipeline(options)  # layouts load before the clock starts: per-card time only
-    glyph_digits.references()  # so do the glyph reader's references, drawn once at a reader's start
+    for loading in warm_up():  # so do the OCR models and the glyph references: a reader's start-up
+        loading.result()
     started = time.perf_counter()
     try:
         document = pipeline.read(load_image_file(Path(args.image), options))

@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-import cv2
 import numpy as np
 
 from db.pii import RRN
@@ -170,7 +169,7 @@ class CardRead:
             if line.kind in GLYPH_PARTS and variant in GLYPH_VARIANTS:
                 # one voter however many variants it read: its errors on two variants of one line
                 # go together (a tiny card's blurred 4 is a 1 in both), so they are not two votes
-                read = read_number(_black_on_white(image), GLYPH_PARTS[line.kind], GLYPH_SOURCE)
+                read = read_number(image, GLYPH_PARTS[line.kind], GLYPH_SOURCE)
                 if read is not None:  # a second opinion: believed with another read, never alone
                     capped = min(read.confidence, GLYPH_MAX_CONFIDENCE)
                     self._vote(line.kind, replace(read, confidence=capped))
@@ -227,13 +226,6 @@ class CardRead:
             if born is None or value > born:
                 return value
         return None
-
-
-def _black_on_white(image: np.ndarray) -> np.ndarray:
-    """A prepared line as pure black and white (the grey variants are contrast-stretched only; Otsu
-    leaves an already binary line as it is)."""
-    _, binary = cv2.threshold(image, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    return binary
 
 
 def birth_date(rrn_value: str) -> date:

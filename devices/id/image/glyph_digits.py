@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from itertools import pairwise
 
 import cv2
 import numpy as np
@@ -74,12 +75,14 @@ def references() -> References:
         return _references[0]
 
 
-def read_number(binary: np.ndarray, parts: tuple[int, ...] = RRN_PARTS,
+def read_number(line: np.ndarray, parts: tuple[int, ...] = RRN_PARTS,
                 source: str = "glyph") -> OcrText | None:  # fmt: skip
-    """The number on a prepared line (black print on white), formatted with its dashes, or None when
-    the line cannot be cut into ``parts`` digits. Never raises on a blank or odd-shaped image."""
-    if binary.ndim != 2 or binary.size == 0:
+    """The number on a prepared line (dark print on light, binary or grey), formatted with its dashes,
+    or None when the line cannot be cut into ``parts`` digits. Never raises on a blank or odd-shaped
+    image."""
+    if line.ndim != 2 or line.size == 0:
         return None
+    binary = _black_on_white(line)
     components = _components(binary)
     if not components:
         return None
@@ -87,26 +90,25 @@ def read_number(binary: np.ndarray, parts: tuple[int, ...] = RRN_PARTS,
     if line_h < 6:
         return None
     groups = _split_at_dashes(_trim_small_print(_in_band(components, line_h), line_h), line_h)
-    refs = references()
+    counts: tuple[int, ...] = parts
     if len(groups) != len(parts):  # a dash missed or a speck taken for one: cut the whole run
-        whole = [c for group in groups for c in group]
-        read = _partition(binary, whole, sum(parts), line_h, refs)
-        if read is None:
-            return None
-        digits, confidence = read
-        texts, start = [], 0
-        for count in parts:
-            texts.append(digits[start : start + count])
-            start += count
-        return OcrText("-".join(texts), confidence, source)
-    texts, confidences = [], []
-    for group, count in zip(groups, parts, strict=True):
+        groups, counts = [[c for group in groups for c in group]], (sum(parts),)
+    refs = references()
+    digits, confidence = "", 1.0
+    for group, count in zip(groups, counts, strict=True):
         read = _partition(binary, group, count, line_h, refs)
         if read is None:
             return None
-        texts.append(read[0])
-        confidences.append(read[1])
-    return OcrText("-".join(texts), min(confidences), source)
+        digits, confidence = digits + read[0], min(confidence, read[1])
+    cuts = np.cumsum((0, *parts))
+    return OcrText("-".join(digits[a:b] for a, b in pairwise(cuts.tolist())), confidence, source)
+
+
+def _black_on_white(line: np.ndarray) -> np.ndarray:
+    """Otsu's threshold: a grey variant (contrast-stretched only) becomes black and white, and an
+    already binary line stays as it is."""
+    _, binary = cv2.threshold(line.astype(np.uint8), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return np.asarray(binary, np.uint8)
 
 
 # ---- cutting the line -------------------------------------------------------------------------------
@@ -291,5 +293,4 @@ def _draw(char: str, font: CardFont, bold: bool, px: int, shear: float, blur: fl
         grey = cv2.warpAffine(grey, matrix, (grey.shape[1], height), borderValue=255)
     if blur:
         grey = cv2.GaussianBlur(grey, (0, 0), blur)
-    _, binary = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    return binary
+    return _black_on_white(np.asarray(grey))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import resource
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,7 +17,7 @@ import cv2
 import numpy as np
 
 from db.pii import RRN
-from devices.id.image import quality
+from devices.id.image import glyph_digits, quality, tess_api
 from devices.id.image.card_read import CardRead, FieldLine
 from devices.id.image.detect import Detection, detect_candidates, warp_card
 from devices.id.image.fallback import survey_card
@@ -29,7 +30,7 @@ from devices.id.image.ocr import read_mrz_band
 from devices.id.model import DocumentKind, IdDocument, IdError
 
 __all__ = ["GUIDANCE_CODES", "CardImagePipeline", "ImageReadOptions", "Located", "decode_image",
-           "load_image_file"]  # fmt: skip
+           "load_image_file", "warm_up"]  # fmt: skip
 
 GUIDANCE_CODES = frozenset({"no_card", "too_small", "blurred", "glare", "cut_off"})
 STACKED_KINDS = ("hangul_name", "rrn", "date", "license_number", "serial")
@@ -241,6 +242,15 @@ class CardImagePipeline:
         if rrn_candidate.notes:
             doc.extra["rrn_evidence"] = ",".join(rrn_candidate.notes)
         return doc
+
+
+def warm_up() -> list[Future[None]]:
+    """What a reader loads before its first card, so it is not the person's wait: the OCR models
+    start loading on the OCR workers (the futures finish when they have), and the glyph reader's
+    reference digits are drawn on the calling thread (~0.5 s; a reader's worker, never the GUI)."""
+    loading = tess_api.warm_up()
+    glyph_digits.references()
+    return loading
 
 
 def _spent_cpu() -> float:

@@ -10,8 +10,13 @@ from pathlib import Path
 
 import numpy as np
 
-from devices.id.image import glyph_digits, tess_api
-from devices.id.image.pipeline import GUIDANCE_CODES, CardImagePipeline, ImageReadOptions, load_image_file
+from devices.id.image.pipeline import (
+    GUIDANCE_CODES,
+    CardImagePipeline,
+    ImageReadOptions,
+    load_image_file,
+    warm_up,
+)
 from devices.id.model import (
     CardPresent,
     CardRemoved,
@@ -105,8 +110,7 @@ class ImageIdReader(ThreadedIdReader):
         return self._thread is not None and self._thread.is_alive()
 
     def _run(self) -> None:
-        tess_api.warm_up()  # the models load while the person walks up, not on their first card
-        glyph_digits.references()  # and the second digit reader's reference glyphs (~0.5 s, here)
+        warm_up()  # the models load while the person walks up, not on their first card
         try:
             if isinstance(self.source, Path) or (isinstance(self.source, str) and Path(self.source).is_dir()):
                 self._run_folder(DropFolderSource(self.source, self.delete_after_read))

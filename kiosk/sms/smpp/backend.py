@@ -161,7 +161,7 @@ class SmppGateway:
     def submit(self, message: OutgoingMessage) -> Submitted:
         parts, esm_class = self._parts(message)
         lost: Any = None
-        for attempt in range(_RESENDS_ON_A_DROP + 1):
+        for _ in range(_RESENDS_ON_A_DROP):
             client = self._wait_bound(avoid=lost)
             try:
                 return self._submit_once(client, message, parts, esm_class)
@@ -169,11 +169,9 @@ class SmppGateway:
                 # A drop is only seen when the next PDU goes. Again on a new connection, not the lost
                 # one: on a busy machine the supervisor may not have noticed the drop yet, and every
                 # try went down the dead socket at once. If the SMSC took an earlier copy, our message
-                # id in the vendor TLV makes it drop this one. The last loss goes to the outbox.
-                if attempt == _RESENDS_ON_A_DROP:
-                    raise
+                # id in the vendor TLV makes it drop this one.
                 lost = client
-        raise AssertionError("unreachable")  # the loop returns or raises
+        return self._submit_once(self._wait_bound(avoid=lost), message, parts, esm_class)  # a loss: outbox
 
     def _submit_once(self, client: Any, message: OutgoingMessage, parts: list[bytes],
                      esm_class: int) -> Submitted:  # fmt: skip
@@ -227,10 +225,8 @@ class SmppGateway:
         deadline = time.monotonic() + self.response_timeout_s
 
         def waiting() -> bool:
-            if self._state in ("connecting", "down"):
-                return True
-            replaced = self._client is not None and (avoid is None or self._client is not avoid)
-            return self._state == "bound" and not replaced
+            usable = self._client is not None and self._client is not avoid
+            return self._state in ("connecting", "down") or (self._state == "bound" and not usable)
 
         with self._cond:
             while waiting() and time.monotonic() < deadline:
