@@ -17,12 +17,13 @@ def wait_until(
     timeout_s: float,
     *,
     interval_s: float = 0.05,
-    message: str = "",
+    message: str | Callable[[], str] = "",
 ) -> T:
     """Call ``predicate`` every ``interval_s`` until it returns something truthy, and return that.
 
     It is asked once more at the deadline, so a slow last poll is not lost. When it never holds,
-    AssertionError says what was awaited (``message``) and for how long. An exception from the
+    AssertionError says what was awaited (``message``, or what it returns when it is a callable: the
+    state at the deadline) and for how long. An exception from the
     predicate (say, an assertion that a child process is still alive) ends the wait at once.
     """
     deadline = time.monotonic() + timeout_s
@@ -34,4 +35,5 @@ def wait_until(
         if left <= 0:
             break
         time.sleep(min(interval_s, left))  # the interval between polls, not a wait for a result
-    raise AssertionError(f"{message or 'condition not met'} (within {timeout_s:g} s)")
+    said = message() if callable(message) else message
+    raise AssertionError(f"{said or 'condition not met'} (within {timeout_s:g} s)")

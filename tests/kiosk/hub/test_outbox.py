@@ -107,7 +107,11 @@ def test_event_stream_reconnects_by_itself(hub_sqlite: Hub) -> None:
     stream.subscribe(events.append)
     stream.start()
     try:
-        wait_until(stream.connected.is_set, 15.0, message="the event stream did not connect")
+        wait_until(
+            stream.connected.is_set,
+            30.0,
+            message=lambda: f"the event stream did not connect: {stream.last_error}",
+        )
         lobby.report_step("consent", "동의")
         wait_until(lambda: any(e.get("type") == "lobby.step" for e in events), 15.0, message="no lobby.step")
         server.stop()

@@ -56,8 +56,11 @@ def events(center: Any, desk: Any) -> Iterator[list[dict[str, Any]]]:
     stream.subscribe(keep)
     stream.on_status(up.append)
     stream.start()
-    # a TLS WebSocket handshake on a loaded 2-core CI machine has taken over 10 s
-    wait_until(lambda: any(up), 30.0, message="the desk's event stream did not connect")
+    # A TLS WebSocket handshake on a loaded 2-core CI machine has taken over 10 s, and once more than
+    # 30 s; the stream allows each attempt longer than the last, and the failure says why it was down.
+    wait_until(
+        lambda: any(up), 60.0, message=lambda: f"the desk's event stream did not connect: {stream.last_error}"
+    )
     yield seen
     stream.stop()
 
