@@ -14,6 +14,7 @@ from datetime import date
 import numpy as np
 
 from db.pii import RRN
+from devices.id.image import hanja_name, tess_api
 from devices.id.image.candidates import (
     Ballot,
     Candidate,
@@ -26,7 +27,7 @@ from devices.id.image.candidates import (
 from devices.id.image.digit_vote import RRN_DIGITS
 from devices.id.image.glyph_digits import LICENSE_PARTS, RRN_PARTS, read_number
 from devices.id.image.ocr import FLAT, Box, OcrText, StackedRead, Variant, prepare_box
-from devices.id.image.validate import parse_serial
+from devices.id.image.validate import has_known_surname, parse_name, parse_serial
 
 DIGITS = "0123456789-"
 # Pass 1 reads numbers with the Korean model (whitelisted to digits): it loads in ~35 ms of CPU where
@@ -55,6 +56,10 @@ GLYPH_SOURCE = "glyph"
 # below the confidence a lone read needs (candidates.SINGLE_READ_MIN): a glyph read is believed only
 # where another read agrees (on tuning cards lone glyph reads of blurred lines were wrong numbers)
 GLYPH_MAX_CONFIDENCE = 0.6
+# the name line read by the Traditional Chinese model for the hanja after the name (hanja_name)
+HANJA_VARIANTS = (FLAT, Variant("grey", 1.25))
+HANJA_LINE = "hanja"
+HANJA_SOURCE = "hanja"
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,8 @@ class CardRead:
     serial: str = ""
     passes: list[str] = field(default_factory=list)
     vote: bool = False  # per-digit voting across the RRN reads (ImageReadOptions.vote_digits)
+    hanja: bool = False  # read the hanja after the name as a witness (resident cards print them)
+    glyphs: bool = True  # the glyph reader's second opinion on the numbers (not on tiny cards)
 
     def __post_init__(self) -> None:
         self.evidence = CardEvidence(self.today)
@@ -142,11 +149,19 @@ class CardRead:
             if names and line.kind == "hangul_name" and self._unsettled("hangul_name")
             for variant in PASS2_NAME
         ]
+        hanja_jobs = [
+            (replace(line, kind=HANJA_LINE), variant)
+            for line, _ in name_jobs[:1]
+            if self.hanja and tess_api.model_installed(hanja_name.HANJA_LANG)
+            for variant in HANJA_VARIANTS
+        ]
         runs = []
         if digit_jobs:
             runs.append(self._start(digit_jobs, DIGITS_LANG, DIGITS + ". ", "p2d"))
         if name_jobs:
             runs.append(self._start(name_jobs, "kor", "", "p2k"))
+        if hanja_jobs:
+            runs.append(self._start(hanja_jobs, hanja_name.HANJA_LANG, "", "p2h"))
         self._run(runs)
         self.passes.append("p2")
 
@@ -166,7 +181,7 @@ class CardRead:
         sources = [f"{tag}:{variant.label}" for _, variant in jobs]
         stacked = StackedRead(images, sources, lang, 6, whitelist)  # runs on the OCR workers meanwhile
         for (line, variant), image in zip(jobs, images, strict=True):
-            if line.kind in GLYPH_PARTS and variant in GLYPH_VARIANTS:
+            if self.glyphs and line.kind in GLYPH_PARTS and variant in GLYPH_VARIANTS:
                 # one voter however many variants it read: its errors on two variants of one line
                 # go together (a tiny card's blurred 4 is a 1 in both), so they are not two votes
                 read = read_number(image, GLYPH_PARTS[line.kind], GLYPH_SOURCE)
@@ -176,12 +191,42 @@ class CardRead:
         return stacked, [line for line, _ in jobs]
 
     def _run(self, runs: list[tuple[StackedRead, list[FieldLine]]]) -> None:
+        hanja: list[OcrText] = []
         for stacked, lines in runs:
             for line, read in zip(lines, stacked.result(), strict=True):
+                if line.kind == HANJA_LINE:
+                    hanja.append(read)
+                    continue
                 self._vote(line.kind, read)
                 if line.kind in CROSS_RRN and _RRN_SHAPED.search(read.text):
                     self._also_rrn(line)
+        if hanja:
+            self._hanja_vote(hanja)
         self._cross_check()
+
+    def _hanja_vote(self, reads: list[OcrText]) -> None:
+        """The hanja's reading votes for the name when every variant read the same hanja name and
+        it is a name the Korean reads gave, or one whose surname they misread into nobody's (항숙
+        read, 黃淑 printed: 황숙). Never for a name otherwise unlike them: on tuning cards the hanja
+        were misread on a third of the lines, mostly into a name one given syllable away, and a
+        person would not notice that."""
+        if len(reads) < len(HANJA_VARIANTS):
+            return
+        agreed = set.intersection(*(set(hanja_name.readings(read.text)) for read in reads))
+        ballot = self.ballots["hangul_name"]
+        korean = [(name, seen.confidence) for seen in ballot.seen if (name := parse_name(seen.text))]
+        for reading in sorted(agreed):
+            # the witness is worth what the Korean read it agrees with (or corrects) is worth: the
+            # hanja line's own confidence is mostly its Hangul, misread by a Chinese model
+            near = [
+                confidence
+                for name, confidence in korean
+                if name == reading
+                or (hanja_name.surname_misread(name, reading) and not has_known_surname(name))
+            ]
+            if near:
+                ballot.add(OcrText(reading, max(near), HANJA_SOURCE))
+                return
 
     def _also_rrn(self, line: FieldLine) -> None:
         """The RRN turned up in another field's box: read that box as numbers in pass 2 too."""

@@ -41,6 +41,8 @@ class ImageReadOptions:
     # RRNs (on cards whose names were misread anyway) and turned 2 refusals into wrong RRNs, so it
     # raised no exact read; kept for the faces where the name reads and the digits do not
     vote_digits: bool = False
+    # the hanja after the name (resident cards) read as a second witness for a name not yet settled
+    read_hanja: bool = True
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:

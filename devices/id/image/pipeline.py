@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from db.pii import RRN
-from devices.id.image import glyph_digits, quality, tess_api
+from devices.id.image import glyph_digits, hanja_name, quality, tess_api
 from devices.id.image.card_read import CardRead, FieldLine
 from devices.id.image.detect import Detection, detect_candidates, warp_card
 from devices.id.image.fallback import survey_card
@@ -34,6 +34,9 @@ __all__ = ["GUIDANCE_CODES", "CardImagePipeline", "ImageReadOptions", "Located",
 
 GUIDANCE_CODES = frozenset({"no_card", "too_small", "blurred", "glare", "cut_off"})
 STACKED_KINDS = ("hangul_name", "rrn", "date", "license_number", "serial")
+# the glyph reader reads a card this wide in the frame or wider: on a smaller one its digits are a
+# few blurred pixels scaled up, and it agreed with Tesseract on a misread (a 240 px card's 1 as 7)
+GLYPH_MIN_CARD_PX = 400
 MAX_RETRIES = 2  # outlines tried after the best one fails to validate (the runner-up, the whole frame)
 
 
@@ -48,6 +51,7 @@ class Located:
     frame: np.ndarray | None = None  # the frame, for reading the other outlines
     retries: tuple[Detection, ...] = ()  # the next-best outlines, tried when the best one fails
     guessed: bool = False  # nothing card-shaped was found: a refusal says no_card
+    width_px: float = float(CARD_W)  # the card's width in the frame (the warp scales it to CARD_W)
 
 
 def _photo_score(card: np.ndarray, box: tuple[float, float, float, float]) -> float:
@@ -77,7 +81,14 @@ class CardImagePipeline:
         card = warp_card(frame, detection.corners)
         if detection.fills_frame and len(survey_lines(card)) < 2:
             raise IdError("no_card")  # a card-shaped picture with no print on it
-        return Located(card, quality.detection_hint(detection), frame, tuple(ranked[1:]), detection.loose)
+        return Located(
+            card,
+            quality.detection_hint(detection),
+            frame,
+            tuple(ranked[1:]),
+            detection.loose,
+            quality.card_width_px(detection),
+        )
 
     def classify(self, card: np.ndarray) -> CardLayout | None:
         scored = sorted(((_photo_score(card, layout.photo), layout) for layout in self.layouts.values()),
@@ -99,7 +110,9 @@ class CardImagePipeline:
         budget = Budget(self.options.read_budget_s)
         others = located.frame is not None and bool(located.retries)
         try:  # with other outlines to read, the card turned over gets its layout read, not a survey
-            document = self.read_card(located.card, today, located.hint, budget, survey_turned=not others)
+            document = self.read_card(
+                located.card, today, located.hint, budget, survey_turned=not others, width_px=located.width_px
+            )
         except IdError as exc:
             first = IdError("no_card", exc.detail, exc.candidates_tried) if located.guessed else exc
             if located.frame is None or not located.retries or isinstance(exc, RrnReadRefusal):
@@ -116,7 +129,9 @@ class CardImagePipeline:
                     continue  # nothing printed there: not worth a read
                 try:
                     hint = quality.detection_hint(detection)
-                    document = self.read_card(card, today, hint, budget, retry=True)
+                    document = self.read_card(
+                        card, today, hint, budget, retry=True, width_px=quality.card_width_px(detection)
+                    )
                 except IdError as retry_error:
                     tried += retry_error.candidates_tried
                     continue
@@ -127,12 +142,13 @@ class CardImagePipeline:
 
     def read_card(self, card: np.ndarray, today: date | None = None, hint: str | None = None,
                   budget: Budget | None = None, survey_turned: bool = True,
-                  retry: bool = False) -> IdDocument:  # fmt: skip
+                  retry: bool = False, width_px: float = CARD_W) -> IdDocument:  # fmt: skip
         """The card's fields, read the right way up and, when nothing legible was found, upside down
         (its layout read, then — ``survey_turned`` — the layout-free survey), within the budget. On
         a ``retry`` outline even the first survey is optional: it waits on the budget."""
         tried, rrn_seen = 0, False
         budget = budget or Budget(self.options.read_budget_s)
+        glyphs = width_px >= GLYPH_MIN_CARD_PX
         for turn, attempt in enumerate((card, cv2.rotate(card, cv2.ROTATE_180))):
             layout = self.classify(attempt)
             found = False
@@ -140,7 +156,9 @@ class CardImagePipeline:
             if layout is not None:
                 lang = self.options.ocr_lang or layout.stack_lang
                 vote = self.options.vote_digits
-                read = CardRead(attempt, self._layout_lines(layout), lang, today, vote=vote)
+                hanja = self.options.read_hanja
+                read = CardRead(attempt, self._layout_lines(layout), lang, today, vote=vote, hanja=hanja,
+                                glyphs=glyphs)  # fmt: skip
                 read.pass1()
                 if not read.settled() and read.found_anything():
                     read.pass2()
@@ -160,7 +178,8 @@ class CardImagePipeline:
             tried += len(survey.reads)
             if survey.legible():
                 lines, kinds = survey.field_lines(today)
-                free = CardRead(level, lines, "kor", today, vote=self.options.vote_digits)
+                free = CardRead(level, lines, "kor", today, vote=self.options.vote_digits,
+                                hanja=self.options.read_hanja, glyphs=glyphs)  # fmt: skip
                 for index, kind in kinds.items():
                     free.add_reads(kind, [survey.reads[index]])
                 if read is not None:
@@ -248,8 +267,12 @@ def warm_up() -> list[Future[None]]:
     """What a reader loads before its first card, so it is not the person's wait: the OCR models
     start loading on the OCR workers (the futures finish when they have), and the glyph reader's
     reference digits are drawn on the calling thread (~0.5 s; a reader's worker, never the GUI)."""
-    loading = tess_api.warm_up()
+    langs: tuple[str, ...] = ("kor", "eng", "kor+eng")
+    if tess_api.model_installed(hanja_name.HANJA_LANG):
+        langs += (hanja_name.HANJA_LANG,)
+    loading = tess_api.warm_up(langs)
     glyph_digits.references()
+    hanja_name.readings("(金)")  # the reading table, parsed once
     return loading
 
 

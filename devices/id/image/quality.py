@@ -28,12 +28,17 @@ class QualityReport:
     glare_fraction: float = 0.0
 
 
+def card_width_px(detection: Detection) -> float:
+    """How wide the card is in the frame: what every glyph on it was drawn with."""
+    tl, tr, br, bl = detection.corners
+    return float(np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
+
+
 def detection_hint(detection: Detection) -> str | None:
     """What the card's place in the frame suggests, before anything is read."""
     if detection.touches_border and not detection.fills_frame:
         return "cut_off"
-    tl, tr, br, bl = detection.corners
-    width = float(np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
+    width = card_width_px(detection)
     if width < MIN_CARD_PX and (detection.fills_frame or detection.area_fraction < MIN_AREA_FRACTION):
         return "too_small"  # far from the camera, or a scan at too low a resolution
     return None

@@ -122,6 +122,12 @@ def tessdata_dir() -> str | None:
     return None
 
 
+def model_installed(lang: str) -> bool:
+    """Whether ``lang``'s traineddata is in the tessdata folder (an optional model, say chi_tra)."""
+    folder = tessdata_dir()
+    return folder is not None and Path(folder, f"{lang}.traineddata").is_file()
+
+
 def _pool() -> ThreadPoolExecutor:
     global _executor
     with _lock:

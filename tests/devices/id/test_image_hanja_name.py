@@ -1,0 +1,94 @@
+"""The hanja after the name on a resident card as a second witness (issue 15): their Hangul reading
+corrects a surname the Korean model misread into nobody's (황숙 printed in a scrawled face, read 항숙
+in every variant), and never puts a name unlike the Korean reads on the screen. Tuning cards only."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from devices.id.emulators.samples import card_samples
+from devices.id.image import card_read, tess_api
+from devices.id.image.card_read import HANJA_SOURCE, CardRead
+from devices.id.image.hanja_name import HANJA_LANG, readings, surname_misread
+from devices.id.image.loader import ImageReadOptions
+from devices.id.image.ocr import OcrText
+from devices.id.image.pipeline import CardImagePipeline
+from devices.id.model import IdError
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("황숙(黃淑)", ["황숙"]),
+        ("항 숙 ( 黃 淑 )", ["황숙"]),  # the Hangul before it is whatever the Chinese model made of it
+        ("(金哲洙)", ["김철수"]),  # 金 is 금 in a word, 김 as a surname
+        ("(沈靑)", ["심청"]),
+        ("(李英)", ["이영", "리영"]),  # a surname registered in its original sound is as valid
+        ("(柳在石)", ["유재석", "류재석"]),
+        ("(南宮玟)", ["남궁민"]),
+    ],
+)
+def test_hanja_on_a_name_line_read_as_the_hangul_names_they_stand_for(line: str, names: list[str]) -> None:
+    assert readings(line) == names
+
+
+@pytest.mark.parametrize("line", ["홍길동", "(黃)", "2016. 2. 7.", "", "((((", "(黃淑黃淑黃淑)"])
+def test_a_line_without_a_hanja_name_gives_no_reading(line: str) -> None:
+    assert readings(line) == []
+
+
+@given(st.text(max_size=40))
+def test_any_text_gives_hangul_names_of_its_hanja_length_or_none(text: str) -> None:
+    for name in readings(text):
+        assert 2 <= len(name) <= 5 and all("가" <= ch <= "힣" for ch in name)
+
+
+def test_only_a_different_surname_with_the_same_given_name_is_a_surname_misread() -> None:
+    assert surname_misread("항숙", "황숙")
+    assert not surname_misread("황숙", "황숙")
+    assert not surname_misread("오서지", "오서진")  # the given name differs: not this rule's to fix
+    assert not surname_misread("항숙", "황숙희")
+
+
+def _read(texts: list[str], hanja: list[str]) -> CardRead:
+    """A CardRead with these Korean name reads voted and these hanja line reads weighed."""
+    read = CardRead(card=None, lines=[], hanja=True)  # type: ignore[arg-type]  # no OCR is started here
+    for index, text in enumerate(texts):
+        read._vote("hangul_name", OcrText(text, 0.75, f"p2k:{index}"))
+    read._hanja_vote([OcrText(text, 0.4, f"p2h:{index}") for index, text in enumerate(hanja)])
+    return read
+
+
+def test_the_hanja_vote_fixes_a_surname_nobody_has_and_nothing_else() -> None:
+    assert _read(["항숙", "항숙"], ["항숙(黃淑)", "(黃淑)"]).best("hangul_name").value == "황숙"  # type: ignore[union-attr]
+    # a misread hanja one given syllable away from a believable Korean read adds no candidate
+    assert "오서진" not in _read(["오서지"], ["(吳瑞珍)", "(吳瑞珍)"]).ballots["hangul_name"].candidates
+    # the two variants of the hanja line must agree: a Chinese model's misreads differ by variant
+    assert _read(["항숙"], ["(黃淑)", "(黃秀)"]).best("hangul_name") is None  # 황숙 or 황수?
+    assert _read(["항숙"], ["(黃淑)", "(黃叔)"]).best("hangul_name").value == "황숙"  # type: ignore[union-attr]  # 叔 is 숙 too
+    # agreeing with a Korean read is one more vote for it, under one source however many variants
+    agreed = _read(["황숙"], ["(黃淑)", "(黃淑)"]).ballots["hangul_name"].candidates["황숙"]
+    assert {r.source for r in agreed.reads} == {"p2k:0", HANJA_SOURCE}
+
+
+@pytest.fixture(scope="module")
+def misread_surname_card() -> object:
+    """A tuning resident card in UnPilgi whose 황 the Korean model reads as 항 in every variant."""
+    for sample in card_samples("clean", 60, "tuning", 7):
+        if sample.identity.name == "황숙":
+            return sample
+    raise AssertionError("the tuning set no longer holds the card this test is about")
+
+
+def test_a_surname_the_korean_model_misreads_is_read_with_its_hanja(misread_surname_card: object) -> None:
+    assert tess_api.model_installed(HANJA_LANG), "the Makefile installs tesseract-ocr-chi-tra"
+    sample = misread_surname_card
+    frame = sample.render()  # type: ignore[attr-defined]
+    document = CardImagePipeline().read(frame)
+    assert (document.name, document.rrn) == ("황숙", sample.identity.rrn)  # type: ignore[attr-defined]
+    # without the hanja the person is asked again: a refusal, never the misread name
+    with pytest.raises(IdError):
+        CardImagePipeline(ImageReadOptions(read_hanja=False)).read(frame)
+    assert card_read.HANJA_VARIANTS  # both variants are read (the vote needs them to agree)
