@@ -82,6 +82,7 @@ class CardRead:
     vote: bool = False  # per-digit voting across the RRN reads (ImageReadOptions.vote_digits)
     hanja: bool = False  # read the hanja after the name as a witness (resident cards print them)
     glyphs: bool = True  # the glyph reader's second opinion on the numbers (not on tiny cards)
+    hanja_reads: list[OcrText] = field(default_factory=list)  # the name line through chi_tra
 
     def __post_init__(self) -> None:
         self.evidence = CardEvidence(self.today)
@@ -129,8 +130,17 @@ class CardRead:
             runs.append(self._start(words, self.lang, "", "p1k"))
         if numbers:
             runs.append(self._start(numbers, PASS1_DIGITS_LANG, DIGITS + ". ", "p1d"))
+        if self._hanja_jobs():
+            runs.append(self._start(self._hanja_jobs(), hanja_name.HANJA_LANG, "", "p1h"))
         self._run(runs)
         self.passes.append("p1")
+
+    def _hanja_jobs(self) -> list[tuple[FieldLine, Variant]]:
+        """The name line through the Traditional Chinese model, once per card read."""
+        if not self.hanja or self.hanja_reads or not tess_api.model_installed(hanja_name.HANJA_LANG):
+            return []
+        names = [line for line in self.lines if line.kind == "hangul_name"][:1]
+        return [(replace(line, kind=HANJA_LINE), variant) for line in names for variant in HANJA_VARIANTS]
 
     def missing_numbers(self) -> bool:
         """A licence number or a date the card has but pass 1 did not read."""
@@ -149,12 +159,7 @@ class CardRead:
             if names and line.kind == "hangul_name" and self._unsettled("hangul_name")
             for variant in PASS2_NAME
         ]
-        hanja_jobs = [
-            (replace(line, kind=HANJA_LINE), variant)
-            for line, _ in name_jobs[:1]
-            if self.hanja and tess_api.model_installed(hanja_name.HANJA_LANG)
-            for variant in HANJA_VARIANTS
-        ]
+        hanja_jobs = self._hanja_jobs() if name_jobs else []
         runs = []
         if digit_jobs:
             runs.append(self._start(digit_jobs, DIGITS_LANG, DIGITS + ". ", "p2d"))
@@ -191,42 +196,58 @@ class CardRead:
         return stacked, [line for line, _ in jobs]
 
     def _run(self, runs: list[tuple[StackedRead, list[FieldLine]]]) -> None:
-        hanja: list[OcrText] = []
         for stacked, lines in runs:
             for line, read in zip(lines, stacked.result(), strict=True):
                 if line.kind == HANJA_LINE:
-                    hanja.append(read)
+                    self.hanja_reads.append(read)
                     continue
                 self._vote(line.kind, read)
                 if line.kind in CROSS_RRN and _RRN_SHAPED.search(read.text):
                     self._also_rrn(line)
-        if hanja:
-            self._hanja_vote(hanja)
+        if self.hanja_reads:  # again after every pass: the Korean reads it weighs have grown
+            self._hanja_vote(self.hanja_reads)
         self._cross_check()
 
     def _hanja_vote(self, reads: list[OcrText]) -> None:
-        """The hanja's reading votes for the name when every variant read the same hanja name and
-        it is a name the Korean reads gave, or one whose surname they misread into nobody's (항숙
-        read, 黃淑 printed: 황숙). Never for a name otherwise unlike them: on tuning cards the hanja
-        were misread on a third of the lines, mostly into a name one given syllable away, and a
-        person would not notice that."""
+        """The hanja's reading, when every variant read the same hanja name, decides between the
+        Korean reads: it votes for a name they gave, and takes the votes of a Korean read one letter
+        away (오서지 read, 吳瑞珍 printed: 오서진) or of one whose surname they misread into nobody's
+        (항숙 read, 黃淑 printed: 황숙). Never for a name otherwise unlike them: on tuning cards the
+        hanja were misread on a third of the lines, into another character, whose reading is unlike."""
         if len(reads) < len(HANJA_VARIANTS):
             return
-        agreed = set.intersection(*(set(hanja_name.readings(read.text)) for read in reads))
+        others = [hanja_name.readings(read.text) for read in reads[1:]]
+        # the usual reading first; a surname nobody has (림 where the register has 임) is no name
+        agreed = [
+            reading
+            for reading in hanja_name.readings(reads[0].text)
+            if has_known_surname(reading) and all(reading in readings for readings in others)
+        ]
         ballot = self.ballots["hangul_name"]
-        korean = [(name, seen.confidence) for seen in ballot.seen if (name := parse_name(seen.text))]
-        for reading in sorted(agreed):
-            # the witness is worth what the Korean read it agrees with (or corrects) is worth: the
-            # hanja line's own confidence is mostly its Hangul, misread by a Chinese model
+        korean = [
+            (name, seen)
+            for seen in ballot.seen
+            if HANJA_SOURCE not in seen.source and (name := parse_name(seen.text))
+        ]
+        for reading in agreed:
+            same = [seen for name, seen in korean if name == reading]
             near = [
-                confidence
-                for name, confidence in korean
-                if name == reading
-                or (hanja_name.surname_misread(name, reading) and not has_known_surname(name))
+                seen
+                for name, seen in korean
+                if name != reading
+                and (
+                    hanja_name.one_jamo_apart(name, reading)
+                    or (not has_known_surname(name) and hanja_name.surname_misread(name, reading))
+                )
             ]
-            if near:
-                ballot.add(OcrText(reading, max(near), HANJA_SOURCE))
-                return
+            if not (same or near):
+                continue
+            # one witness however many variants read it (they err together), worth the Korean read
+            # it agrees with: the hanja line's own confidence is mostly its Hangul, misread
+            ballot.add(OcrText(reading, max(seen.confidence for seen in same + near), HANJA_SOURCE))
+            for seen in near:  # the Korean read, its one letter decided by the hanja
+                ballot.add(OcrText(reading, seen.confidence, f"{seen.source}+{HANJA_SOURCE}"))
+            return
 
     def _also_rrn(self, line: FieldLine) -> None:
         """The RRN turned up in another field's box: read that box as numbers in pass 2 too."""

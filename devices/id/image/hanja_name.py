@@ -66,3 +66,20 @@ def readings(text: str) -> list[str]:
 def surname_misread(read: str, reading: str) -> bool:
     """``read`` is ``reading`` but for its first syllable: the surname misread, the given name not."""
     return len(read) == len(reading) and read[0] != reading[0] and read[1:] == reading[1:]
+
+
+def _jamo(syllable: str) -> tuple[int, int, int]:
+    code = ord(syllable) - 0xAC00
+    return code // 588, (code % 588) // 28, code % 28
+
+
+def one_jamo_apart(read: str, reading: str) -> bool:
+    """``read`` is ``reading`` but for one letter of one syllable (진 → 지, 현 → 헌, 황 → 왕): how the
+    Korean model misreads a glyph. A misread hanja is another character, whose reading is unlike."""
+    if len(read) != len(reading) or not _HANGUL.match(read + reading):
+        return False
+    pairs = [(a, b) for a, b in zip(read, reading, strict=True) if a != b]
+    if len(pairs) != 1:
+        return False
+    a, b = pairs[0]
+    return sum(x != y for x, y in zip(_jamo(a), _jamo(b), strict=True)) == 1

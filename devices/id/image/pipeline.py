@@ -156,7 +156,8 @@ class CardImagePipeline:
             if layout is not None:
                 lang = self.options.ocr_lang or layout.stack_lang
                 vote = self.options.vote_digits
-                hanja = self.options.read_hanja
+                # only resident cards print hanja after the name: a licence's name line is not read for them
+                hanja = self.options.read_hanja and layout.kind is DocumentKind.RESIDENT_CARD
                 read = CardRead(attempt, self._layout_lines(layout), lang, today, vote=vote, hanja=hanja,
                                 glyphs=glyphs)  # fmt: skip
                 read.pass1()

@@ -1,6 +1,7 @@
 """The hanja after the name on a resident card as a second witness (issue 15): their Hangul reading
-corrects a surname the Korean model misread into nobody's (황숙 printed in a scrawled face, read 항숙
-in every variant), and never puts a name unlike the Korean reads on the screen. Tuning cards only."""
+decides a letter the Korean model misread the same way in every variant (오서지 for 오서진(吳瑞珍)) or a
+surname it misread into nobody's (항숙 for 황숙(黃淑)), and never puts a name otherwise unlike the
+Korean reads on the screen. Tuning cards only."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 from devices.id.emulators.samples import card_samples
 from devices.id.image import card_read, tess_api
 from devices.id.image.card_read import HANJA_SOURCE, CardRead
-from devices.id.image.hanja_name import HANJA_LANG, readings, surname_misread
+from devices.id.image.hanja_name import HANJA_LANG, one_jamo_apart, readings, surname_misread
 from devices.id.image.loader import ImageReadOptions
 from devices.id.image.ocr import OcrText
 from devices.id.image.pipeline import CardImagePipeline
@@ -61,13 +62,31 @@ def _read(texts: list[str], hanja: list[str]) -> CardRead:
     return read
 
 
-def test_the_hanja_vote_fixes_a_surname_nobody_has_and_nothing_else() -> None:
-    assert _read(["항숙", "항숙"], ["항숙(黃淑)", "(黃淑)"]).best("hangul_name").value == "황숙"  # type: ignore[union-attr]
-    # a misread hanja one given syllable away from a believable Korean read adds no candidate
-    assert "오서진" not in _read(["오서지"], ["(吳瑞珍)", "(吳瑞珍)"]).ballots["hangul_name"].candidates
+def test_a_letter_apart_is_a_misread_glyph_and_another_character_is_not() -> None:
+    assert one_jamo_apart("오서지", "오서진")  # the final ㄴ lost
+    assert one_jamo_apart("황태헌", "황태현")  # ㅕ read as ㅓ
+    assert one_jamo_apart("왕혜자", "황혜자")
+    assert not one_jamo_apart("안희석", "안환석")  # 희/환: two letters, another character
+    assert not one_jamo_apart("고철윤", "고철극")
+    assert not one_jamo_apart("오서진", "오서진")
+    assert not one_jamo_apart("오서지", "오서지다")
+
+
+def test_the_hanja_decide_a_misread_letter_or_surname_and_nothing_else() -> None:
+    best = _read(["항숙", "항숙"], ["항숙(黃淑)", "(黃淑)"]).best("hangul_name")
+    assert best is not None and best.value == "황숙"  # a surname nobody has
+    best = _read(["오서지", "오서지"], ["(吳瑞珍)", "(吳瑞珍)"]).best("hangul_name")
+    assert best is not None and best.value == "오서진"  # one letter: the hanja outvote the Korean reads
+    # 林 reads 임 or 림; the register's surname is 임, and a read that is neither (있) is a misread
+    best = _read(["있태나", "인태나"], ["(林泰娜)", "(林泰娜)"]).best("hangul_name")
+    assert best is not None and best.value == "임태나"
+    # a misread hanja (another character, its reading unlike) adds no candidate to a believable read
+    read = _read(["안희석", "안희석"], ["(安煥碩)", "(安煥碩)"])
+    assert set(read.ballots["hangul_name"].candidates) == {"안희석"}
     # the two variants of the hanja line must agree: a Chinese model's misreads differ by variant
     assert _read(["항숙"], ["(黃淑)", "(黃秀)"]).best("hangul_name") is None  # 황숙 or 황수?
-    assert _read(["항숙"], ["(黃淑)", "(黃叔)"]).best("hangul_name").value == "황숙"  # type: ignore[union-attr]  # 叔 is 숙 too
+    best = _read(["항숙"], ["(黃淑)", "(黃叔)"]).best("hangul_name")
+    assert best is not None and best.value == "황숙"  # 叔 is 숙 too: the readings agree
     # agreeing with a Korean read is one more vote for it, under one source however many variants
     agreed = _read(["황숙"], ["(黃淑)", "(黃淑)"]).ballots["hangul_name"].candidates["황숙"]
     assert {r.source for r in agreed.reads} == {"p2k:0", HANJA_SOURCE}
