@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fcntl
-import os
 import random
 import subprocess
 import tempfile
@@ -54,23 +53,6 @@ def pcscd_daemon() -> Iterator[PcscdProcess]:
         daemon.stop()
 
 
-def _pcscd_processes() -> bool:
-    """A pcscd process still alive (a zombie, exited but not yet reaped by its parent, does not count)."""
-    states = subprocess.run(["ps", "-C", "pcscd", "-o", "stat="], capture_output=True, text=True, check=False)
-    return any(not state.startswith("Z") for state in states.stdout.split())
-
-
-def _replace_running_pcscd(daemon: PcscdProcess) -> None:
-    """Stop the pcscd that answers (not ours) and start ours with the vpcd reader. Under the lock."""
-    subprocess.run(["pkill", "-x", "pcscd"], check=False)
-    # gone, not only silent: a pcscd started while the old one still exits sees it and exits too
-    wait_until(lambda: not (pcscd_answers() or _pcscd_processes()), 10, message="the running pcscd to exit")
-    try:
-        daemon.ensure_running(wait_for_reader="Virtual PCD", timeout=15)
-    except IdError as again:
-        pytest.fail(f"cannot start pcscd with the vpcd reader: {again}")
-
-
 @pytest.fixture
 def pcscd(pcscd_daemon: PcscdProcess) -> Iterator[PcscdProcess]:
     from devices.id.pcsc.reader import wait_for_card
@@ -83,12 +65,12 @@ def pcscd(pcscd_daemon: PcscdProcess) -> Iterator[PcscdProcess]:
                 pytest.fail(f"cannot start pcscd with the vpcd reader: {exc}")
             # A pcscd left by another run answers without the reader and won't get it back; under the
             # machine lock no other session is mid-test, so this test machine's daemon may be replaced.
-            _replace_running_pcscd(pcscd_daemon)
-        if not pcscd_daemon.started and os.environ.get("CI") == "true":
-            # A CI machine runs the system's pcscd (its package starts it on install), and the fault
-            # suite only kills a daemon it started: under the machine lock CI's is replaced by ours,
-            # so the suite runs there instead of skipping. A developer's own pcscd is left alone.
-            _replace_running_pcscd(pcscd_daemon)
+            subprocess.run(["pkill", "-x", "pcscd"], check=False)
+            wait_until(lambda: not pcscd_answers(), 10, message="the stale pcscd to exit")
+            try:
+                pcscd_daemon.ensure_running(wait_for_reader="Virtual PCD", timeout=15)
+            except IdError as again:
+                pytest.fail(f"cannot start pcscd with the vpcd reader: {again}")
         yield pcscd_daemon
         # pcscd notices a removed virtual card on its next poll: leave the reader empty for the next test
         if pcscd_answers():
