@@ -130,8 +130,9 @@ class CardRead:
             runs.append(self._start(words, self.lang, "", "p1k"))
         if numbers:
             runs.append(self._start(numbers, PASS1_DIGITS_LANG, DIGITS + ". ", "p1d"))
-        if self._hanja_jobs():
-            runs.append(self._start(self._hanja_jobs(), hanja_name.HANJA_LANG, "", "p1h"))
+        hanja_jobs = self._hanja_jobs()
+        if hanja_jobs:
+            runs.append(self._start(hanja_jobs, hanja_name.HANJA_LANG, "", "p1h"))
         self._run(runs)
         self.passes.append("p1")
 

@@ -122,8 +122,10 @@ def tessdata_dir() -> str | None:
     return None
 
 
+@cache
 def model_installed(lang: str) -> bool:
-    """Whether ``lang``'s traineddata is in the tessdata folder (an optional model, say chi_tra)."""
+    """Whether ``lang``'s traineddata is in the tessdata folder (an optional model, say chi_tra).
+    Looked up once: every card asks, and the folder does not change while the kiosk runs."""
     folder = tessdata_dir()
     return folder is not None and Path(folder, f"{lang}.traineddata").is_file()
 
