@@ -230,12 +230,17 @@ class CardRead:
             for seen in ballot.seen
             if HANJA_SOURCE not in seen.source and (name := parse_name(seen.text))
         ]
-        for reading in agreed:
+        # a reading the Korean reads gave as printed comes before one they are a letter from: 柳 is
+        # 유 or 류, and a card printing 류 read 류 is not 유 (on tuning cards the usual-first order
+        # turned right 류 reads into 유)
+        given = {name for name, _ in korean}
+        for reading in sorted(agreed, key=lambda reading: reading not in given):
             same = [seen for name, seen in korean if name == reading]
             near = [
                 seen
                 for name, seen in korean
                 if name != reading
+                and name not in agreed
                 and (
                     hanja_name.one_jamo_apart(name, reading)
                     or (not has_known_surname(name) and hanja_name.surname_misread(name, reading))

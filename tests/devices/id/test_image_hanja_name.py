@@ -87,6 +87,11 @@ def test_the_hanja_decide_a_misread_letter_or_surname_and_nothing_else() -> None
     assert _read(["항숙"], ["(黃淑)", "(黃秀)"]).best("hangul_name") is None  # 황숙 or 황수?
     best = _read(["항숙"], ["(黃淑)", "(黃叔)"]).best("hangul_name")
     assert best is not None and best.value == "황숙"  # 叔 is 숙 too: the readings agree
+    # 柳 reads 유 or 류: the spelling the Korean reads gave is the card's, never moved to the other
+    best = _read(["류도혜", "류도혜"], ["(柳道惠)", "(柳道惠)"]).best("hangul_name")
+    assert best is not None and best.value == "류도혜"
+    best = _read(["유도혜", "유도혜"], ["(柳道惠)", "(柳道惠)"]).best("hangul_name")
+    assert best is not None and best.value == "유도혜"
     # agreeing with a Korean read is one more vote for it, under one source however many variants
     agreed = _read(["황숙"], ["(黃淑)", "(黃淑)"]).ballots["hangul_name"].candidates["황숙"]
     assert {r.source for r in agreed.reads} == {"p2k:0", HANJA_SOURCE}
