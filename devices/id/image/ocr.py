@@ -208,7 +208,45 @@ def follow_print(card: np.ndarray, box: Box, font_px: int) -> Box:
             x += gap
         if x < len(ink):
             x1 = left + x
-    return x0, y0, x1, y1
+    top, bottom = follow_rows(card, (x0, y0, x1, y1), font_px)
+    return x0, top, x1, bottom
+
+
+def follow_rows(card: np.ndarray, box: Box, font_px: int) -> tuple[int, int]:
+    """The box's top and bottom moved out while the line's ink runs on past the crop's edge: a card
+    located a few pixels off, or a design that prints its line at the top of where the layout has it,
+    cuts a syllable's top stroke (ㅈ is ㅅ without it) and the cut read is another valid name. Stops
+    at a blank gap of a sixth of a glyph and at half a glyph beyond the crop (the next line)."""
+    height = card.shape[0]
+    x0, y0, x1, y1 = box
+    reach = max(PAD, font_px // 2)
+    top, bottom = max(0, y0 - PAD - reach), min(height, y1 + PAD + reach)
+    band = card[top:bottom, max(0, x0) : x1]
+    if band.size == 0:
+        return y0, y1
+    grey = cv2.cvtColor(band, cv2.COLOR_BGR2GRAY) if band.ndim == 3 else band
+    # a row holds ink when a few of its pixels are dark: one speck of the security pattern is not print
+    rows = np.asarray((normalise(grey) < 128).sum(axis=1) >= 3, dtype=bool)
+    gap = max(2, font_px // 6)
+
+    def inked(start: int, end: int) -> bool:
+        return bool(rows[max(0, start) : max(0, end)].any())
+
+    edge = y0 - PAD - top  # the crop's top row, in band rows
+    if inked(edge, edge + gap) and inked(edge - gap, edge):
+        y = edge
+        while y > 0 and inked(y - gap, y):
+            y -= 1
+        if y > 0:  # ink all the way up is the line above (or the card's edge), not this line
+            y0 = top + y + PAD
+    edge = y1 + PAD - top
+    if inked(edge - gap, edge) and inked(edge, edge + gap):
+        y = edge
+        while y < len(rows) and inked(y, y + gap):
+            y += 1
+        if y < len(rows):
+            y1 = top + y - PAD
+    return y0, y1
 
 
 def _text_of(words: list[Word], source: str) -> OcrText:

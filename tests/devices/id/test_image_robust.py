@@ -99,6 +99,35 @@ def test_the_crop_follows_print_that_runs_past_the_layout_box(kind: DocumentKind
     assert follow_print(flat, (box_x0, y0, box_x1, y1), spec.font_px)[:2] == (box_x0, y0)
 
 
+@pytest.mark.parametrize("kind", [DocumentKind.RESIDENT_CARD, DocumentKind.DRIVER_LICENSE])
+def test_the_crop_follows_print_that_runs_above_or_below_the_layout_box(kind: DocumentKind) -> None:
+    flat, sample = _flat(kind)
+    spec = sample.design.fields["name"]  # type: ignore[attr-defined]
+    x0, y0 = round(spec.box[0] * CARD_W), round(spec.box[1] * CARD_H)
+    x1, y1 = round(spec.box[2] * CARD_W), round(spec.box[3] * CARD_H)
+    rows = np.where((cv2.cvtColor(flat[y0:y1, x0:x1], cv2.COLOR_BGR2GRAY) < 128).any(axis=1))[0]
+    ink_top, ink_bottom = y0 + int(rows[0]), y0 + int(rows[-1])  # the name's print as drawn
+    # the layout believes the line sits a fifth of a glyph lower / higher than printed: its crop (six
+    # pixels of room) cuts the syllables' top strokes (ㅈ is ㅅ without its bar) / their bottoms
+    shift = spec.font_px // 5
+    _, top, _, _ = follow_print(flat, (x0, ink_top + shift, x1, ink_bottom + shift), spec.font_px)
+    assert top - 6 <= ink_top  # the crop starts above the top stroke again
+    _, _, _, bottom = follow_print(flat, (x0, ink_top - shift, x1, ink_bottom - shift), spec.font_px)
+    assert bottom + 6 >= ink_bottom
+    # a box holding its line whole keeps its height: the next line, a gap below, is not followed
+    whole = (x0, ink_top - 3, x1, ink_bottom + 3)
+    assert follow_print(flat, whole, spec.font_px)[1::2] == whole[1::2]
+
+
+def test_a_name_printed_higher_than_the_layout_keeps_its_top_strokes() -> None:
+    # the 2025 resident card prints its name at the top of where the layout has it: 장태주 was read
+    # 상태수 (ㅈ with its bar cut off) by every variant on this tuning card
+    sample = card_samples("moderate", 21, split="tuning", seed=7)[20]
+    assert not sample.held_out and (sample.design.name, sample.identity.name) == ("rc-2025", "장태주")
+    document = CardImagePipeline().read(sample.render())
+    assert (document.name, document.rrn) == (sample.identity.name, sample.identity.rrn)
+
+
 # ---- a card found askew ------------------------------------------------------------------------------
 
 
