@@ -86,6 +86,20 @@ RESIDENT_2025 = CardDesign(
     title_ink=(15, 60, 70),
 )  # fmt: skip
 
+RESIDENT_2020 = CardDesign(
+    "rc-2020", _RC, 2020, (0.690, 0.190, 0.945, 0.760),
+    {
+        "title": FieldSpec((0.055, 0.050, 0.52, 0.160), 48, True),
+        "name": FieldSpec((0.055, 0.190, 0.58, 0.295), 42),
+        "rrn": FieldSpec((0.055, 0.310, 0.58, 0.410), 40),
+        "address": FieldSpec((0.055, 0.440, 0.64, 0.600), 24),
+        "issue_date": FieldSpec((0.300, 0.690, 0.640, 0.770), 30),
+        "issuer": FieldSpec((0.22, 0.790, 0.74, 0.900), 34, True),
+    },
+    paper=(246, 245, 250), tint=(0.3, 0.9, -0.5), pattern="rings", ink=(30, 24, 36),
+    title_ink=(60, 30, 80), emblem=True, ghost=(0.590, 0.480, 0.670, 0.640),
+)  # fmt: skip
+
 LICENSE_2017 = CardDesign(
     "dl-2017", _DL, 2017, (0.045, 0.215, 0.300, 0.790),
     {
@@ -137,7 +151,7 @@ LICENSE_2021 = CardDesign(
 )  # fmt: skip
 
 ALL_DESIGNS: tuple[CardDesign, ...] = (
-    RESIDENT_1999, RESIDENT_2013, RESIDENT_2025, LICENSE_2017, LICENSE_1999, LICENSE_2021,
+    RESIDENT_1999, RESIDENT_2013, RESIDENT_2025, RESIDENT_2020, LICENSE_2017, LICENSE_1999, LICENSE_2021,
 )  # fmt: skip
 # the designs that match the reader's layout files: what render_card draws unless told otherwise
 DEFAULT_DESIGNS: dict[DocumentKind, CardDesign] = {_RC: RESIDENT_1999, _DL: LICENSE_2017}
